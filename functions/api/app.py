@@ -1,0 +1,385 @@
+"""The v1 HTTP API (DESIGN section 5): route → input model → one call into the domain → output model.
+
+Authentication is API Gateway's (Cognito authorizer); authorisation happens here, from the claims it
+passes on, so the same checks run in AWS, on the local runtime and in tests.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Annotated, Any, TypeVar
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import (
+    OAuth2,
+    OAuthFlowClientCredentials,
+    OAuthFlows,
+    Server,
+)
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import Field
+
+from complaints.adapters.runtime import complaint_service, idempotent_intake
+from complaints.auth import Caller, Permission, caller_from_claims
+from complaints.commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+    SlaPreviewRequest,
+    UpdateRequest,
+    VersionedRequest,
+)
+from complaints.errors import DomainError, InvalidInput
+from complaints.models import ApiModel, AuditEvent, Category, Channel, Complaint, Deadlines, Status
+from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+
+API_TITLE = "complaint-guard API"
+API_VERSION = "1.0.0"
+ComplaintId = Annotated[str, Path(description="the complaint's id", min_length=1, max_length=64)]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description="the version you read (alternative to `version` in the body)"),
+]
+
+
+class ErrorBody(ApiModel):
+    error: str = Field(description="a stable, machine-readable code")
+    message: str = Field(description="what went wrong and what to do about it")
+    details: list[dict[str, Any]] = Field(default_factory=list, description="per-field problems")
+
+
+def _errors(*statuses: int) -> dict[int | str, Any]:
+    described = {
+        400: "invalid input",
+        401: "no or invalid token",
+        403: "your role may not do this",
+        404: "unknown complaint",
+        409: "stale version, illegal transition or reused key",
+        503: "a dependency is busy; nothing changed, retry",
+    }
+    return {
+        status: {"description": described[status], "content": {"application/json": {"model": ErrorBody}}}
+        for status in (400, 401, 403, 503, *statuses)
+    }
+
+
+def _error(
+    status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> Response[Any]:
+    return Response(
+        status_code=status,
+        content_type=content_types.APPLICATION_JSON,
+        body=ErrorBody(error=code, message=message, details=details or []).to_json(),
+    )
+
+
+def caller(permission: Permission) -> Caller:
+    claims = app.current_event.request_context.authorizer.claims
+    return caller_from_claims(claims).require(permission)
+
+
+Versioned = TypeVar("Versioned", bound=VersionedRequest)
+
+
+def _version(body: Versioned, if_match: str | None) -> Versioned:
+    """`If-Match` stands in for `version` when the body does not give one."""
+    if body.version is None and if_match:
+        digits = if_match.strip().strip('W/"').strip('"')
+        if not digits.isdigit() or int(digits) < 1:
+            raise InvalidInput.for_field("If-Match", "must be the complaint's version number")
+        return body.model_copy(update={"version": int(digits)})
+    return body
+
+
+# --- complaints -----------------------------------------------------------------------------------
+
+
+@app.post("/v1/complaints", summary="Submit a complaint", tags=["complaints"], responses=_errors(409))
+def submit_complaint(
+    body: Annotated[IntakeRequest, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=128,
+            description="retries with the same key and body return the same complaint",
+        ),
+    ] = None,
+) -> Response[Complaint]:
+    submitter = caller(Permission.SUBMIT)
+
+    def intake(request: dict[str, Any]) -> dict[str, Any]:
+        return complaint_service().intake(IntakeRequest.model_validate(request), submitter).to_json()
+
+    if idempotency_key:
+        stored = idempotent_intake().run(
+            intake, submitter.id, idempotency_key, body.to_json(), app.lambda_context
+        )
+    else:
+        stored = intake(body.to_json())
+    metrics.add_metric(name="ComplaintsReceived", unit="Count", value=1)
+    return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
+
+
+@app.get("/v1/complaints", summary="List complaints", tags=["complaints"], responses=_errors())
+def list_complaints(
+    status: Annotated[Status | None, Query()] = None,
+    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    category: Annotated[Category | None, Query()] = None,
+    channel: Annotated[Channel | None, Query()] = None,
+    customer_id: Annotated[str | None, Query(alias="customerId", max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> Page[Complaint]:
+    caller(Permission.LIST)
+    query = ComplaintQuery(
+        status=status,
+        assignee=assignee,
+        category=category,
+        channel=channel,
+        customer_id=customer_id,
+        limit=limit,
+        next_token=next_token,
+    )
+    return complaint_service().list(query)
+
+
+@app.get(
+    "/v1/complaints/<complaint_id>", summary="Read a complaint", tags=["complaints"], responses=_errors(404)
+)
+def get_complaint(complaint_id: ComplaintId) -> Complaint:
+    caller(Permission.READ)
+    return complaint_service().get(complaint_id)
+
+
+@app.patch(
+    "/v1/complaints/<complaint_id>",
+    summary="Triage or assign",
+    tags=["complaints"],
+    responses=_errors(404, 409),
+)
+def update_complaint(
+    complaint_id: ComplaintId, body: Annotated[UpdateRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    staff = caller(Permission.WORK)
+    request = _version(body, if_match)
+    if request.version is None:
+        raise InvalidInput.for_field("version", "is required (in the body or as If-Match)")
+    return complaint_service().update(complaint_id, request, staff)
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/responses",
+    summary="Send a response to the customer",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def respond(
+    complaint_id: ComplaintId, body: Annotated[ResponseRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().respond(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/pause",
+    summary="Wait for the customer (stops the clock)",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def pause(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().pause(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/resume",
+    summary="Restart the clock",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def resume(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().resume(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/extend",
+    summary="Extend the resolution deadline (supervisor)",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def extend(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().extend(complaint_id, _version(body, if_match), caller(Permission.EXTEND))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/escalate",
+    summary="Escalate one level",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def escalate(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().escalate(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/resolve",
+    summary="Resolve",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def resolve(
+    complaint_id: ComplaintId, body: Annotated[ResolveRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().resolve(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/close",
+    summary="Close a resolved complaint",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def close(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().close(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/reopen",
+    summary="Reopen a resolved complaint",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def reopen(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().reopen(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/withdraw",
+    summary="The customer withdraws the complaint",
+    tags=["lifecycle"],
+    responses=_errors(404, 409),
+)
+def withdraw(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaint_service().withdraw(complaint_id, _version(body, if_match), caller(Permission.WORK))
+
+
+@app.get(
+    "/v1/complaints/<complaint_id>/events",
+    summary="The audit trail",
+    tags=["complaints"],
+    responses=_errors(404),
+)
+def audit_trail(
+    complaint_id: ComplaintId,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> Page[AuditEvent]:
+    caller(Permission.READ_AUDIT)
+    return complaint_service().events(complaint_id, limit, next_token)
+
+
+# --- deadlines and the contract itself ------------------------------------------------------------
+
+
+@app.post("/v1/sla/preview", summary="The deadlines a complaint would get", tags=["sla"], responses=_errors())
+def sla_preview(body: Annotated[SlaPreviewRequest, Body()]) -> Deadlines:
+    caller(Permission.PREVIEW_SLA)
+    return complaint_service().preview(body)
+
+
+@app.get("/v1/openapi.json", summary="This document", tags=["meta"], include_in_schema=False)
+def openapi_document() -> Response[str]:
+    return Response(HTTPStatus.OK, content_types.APPLICATION_JSON, openapi_json())
+
+
+def openapi_json() -> str:
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description="Customer-complaint handling: intake, lifecycle, deadlines. "
+        "Errors are {error, message, details[]}; times are UTC ISO-8601.",
+        servers=[Server(url="/")],
+        security_schemes={
+            "cognito": OAuth2(
+                flows=OAuthFlows(
+                    clientCredentials=OAuthFlowClientCredentials(
+                        tokenUrl="https://{your-cognito-domain}/oauth2/token",
+                        scopes={
+                            "complaint-guard/complaints.submit": "submit complaints (channel apps)",
+                            "complaint-guard/complaints.read": "read complaints (channel apps)",
+                            "complaint-guard/staff": "staff; rights come from the user's groups",
+                        },
+                    )
+                )
+            )
+        },
+        security=[{"cognito": []}],
+    )
+
+
+# --- one error model for the whole API ------------------------------------------------------------
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response[Any]:
+    details = []
+    for problem in error.errors():
+        location, *path = problem.get("loc", ("body",))
+        field = ".".join(str(part) for part in path) or str(location)
+        message = str(problem.get("msg", "is invalid")).removeprefix("Value error, ")
+        details.append({"field": field, "in": str(location), "message": message, "type": problem.get("type")})
+    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
+    return _error(HTTPStatus.BAD_REQUEST, "validation_error", summary or "invalid request", details)
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response[Any]:
+    return _error(error.status, error.code, error.message, error.details)
+
+
+@app.not_found
+def no_route(_: Exception) -> Response[Any]:
+    event = app.current_event
+    return _error(HTTPStatus.NOT_FOUND, "not_found", f"no route {event.http_method} {event.path}")
+
+
+@app.exception_handler(Exception)
+def unexpected(error: Exception) -> Response[Any]:
+    logger.exception("unhandled error")
+    return _error(
+        HTTPStatus.INTERNAL_SERVER_ERROR,
+        "internal_error",
+        "something went wrong on our side; nothing you need to change — retry later",
+    )
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

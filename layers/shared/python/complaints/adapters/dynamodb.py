@@ -1,0 +1,342 @@
+"""The complaint repository on one DynamoDB table.
+
+Item layout (single table):
+| item       | pk                     | sk                 | notes                                   |
+|------------|------------------------|--------------------|-----------------------------------------|
+| complaint  | COMPLAINT#<id>         | COMPLAINT          | the complaint's fields + index keys     |
+| audit      | COMPLAINT#<id>         | EVENT#<version:08> | one per version, append-only            |
+| reference  | REFERENCE#<reference>  | REFERENCE          | makes the human reference unique        |
+
+Listing is served by sparse GSIs that share the sort key `receivedKey` (`<receivedAt>#<id>`, newest
+first): byStatus, byAssignee, byCustomer, byCategory, byChannel and byMonth (for the unfiltered view).
+Never a Scan. AWS errors become domain errors by their code, never by message text.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from ..errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
+from ..models import AuditEvent, Complaint
+from ..repository import ComplaintQuery, Page
+
+COMPLAINT_SK = "COMPLAINT"
+EVENT_PREFIX = "EVENT#"
+SORT_KEY = "receivedKey"
+
+# (query field, index name, partition key attribute), most selective first: a query uses the first
+# index whose field is given and filters on the others.
+INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("customer_id", "byCustomer", "customerKey"),
+    ("assignee", "byAssignee", "assigneeKey"),
+    ("status", "byStatus", "statusKey"),
+    ("category", "byCategory", "categoryKey"),
+    ("channel", "byChannel", "channelKey"),
+)
+MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
+# The unfiltered view walks back month by month through this many months of receipts.
+LIST_HORIZON_MONTHS = 36
+# Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
+MAX_QUERIES_PER_PAGE = 12
+
+_THROTTLING = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+
+
+def complaint_pk(complaint_id: str) -> str:
+    return f"COMPLAINT#{complaint_id}"
+
+
+def _marshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _SERIALIZER.serialize(value) for key, value in item.items() if value is not None}
+
+
+def _unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; make them JSON-friendly ints (all ours are ints)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if hasattr(value, "as_integer_ratio") and not isinstance(value, bool | int):
+        return int(value) if value == int(value) else float(value)
+    return value
+
+
+def month_of(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def _previous_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+def complaint_item(complaint: Complaint) -> dict[str, Any]:
+    body = complaint.model_dump(mode="json", by_alias=True, exclude_none=True)
+    keys = {
+        "pk": complaint_pk(complaint.id),
+        "sk": COMPLAINT_SK,
+        "entity": "complaint",
+        SORT_KEY: f"{body['receivedAt']}#{complaint.id}",
+        "statusKey": complaint.status.value,
+        "assigneeKey": complaint.assignee,
+        "customerKey": complaint.customer.customer_id,
+        "categoryKey": complaint.category.value,
+        "channelKey": complaint.channel.value,
+        MONTH_KEY: month_of(complaint.received_at),
+    }
+    return body | keys
+
+
+def _complaint_from(item: Mapping[str, Any]) -> Complaint:
+    body = _unmarshal(item)
+    for key in ("pk", "sk", "entity", SORT_KEY, MONTH_KEY, *(attr for _, _, attr in INDEXES)):
+        body.pop(key, None)
+    return Complaint.model_validate(_plain(body))
+
+
+def _event_item(event: AuditEvent) -> dict[str, Any]:
+    body = event.model_dump(mode="json", by_alias=True)
+    return body | {"pk": complaint_pk(event.complaint_id), "sk": f"{EVENT_PREFIX}{event.version:08d}"}
+
+
+def _event_from(item: Mapping[str, Any]) -> AuditEvent:
+    body = _plain(_unmarshal(item))
+    body.pop("pk", None)
+    body.pop("sk", None)
+    return AuditEvent.model_validate(body)
+
+
+class _Tokens:
+    """Opaque page tokens: base64url JSON bound to the query that produced them."""
+
+    @staticmethod
+    def fingerprint(query: ComplaintQuery) -> str:
+        filters = query.model_dump(mode="json", exclude={"limit", "next_token"})
+        return hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()[:16]
+
+    @staticmethod
+    def encode(state: dict[str, Any]) -> str:
+        return (
+            base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+        )
+
+    @staticmethod
+    def decode(token: str, fingerprint: str) -> dict[str, Any]:
+        try:
+            state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+            raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
+        if not isinstance(state, dict) or state.get("f") != fingerprint:
+            raise InvalidInput.for_field(
+                "nextToken", "belongs to another query: repeat the same filters with it"
+            )
+        return state
+
+
+class DynamoDbComplaintRepository:
+    def __init__(self, table_name: str, client: Any) -> None:
+        self._table = table_name
+        self._client = client
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def create(self, complaint: Complaint, event: AuditEvent) -> None:
+        new_item = "attribute_not_exists(pk)"
+        items = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _marshal(complaint_item(complaint)),
+                    "ConditionExpression": new_item,
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _marshal(_event_item(event)),
+                    "ConditionExpression": new_item,
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "ConditionExpression": new_item,
+                    "Item": _marshal(
+                        {
+                            "pk": f"REFERENCE#{complaint.reference}",
+                            "sk": "REFERENCE",
+                            "entity": "reference",
+                            "complaintId": complaint.id,
+                        }
+                    ),
+                }
+            },
+        ]
+        failed = self._transact(items)
+        if failed == 2:
+            raise ReferenceTaken(f"reference {complaint.reference} is taken")
+        if failed is not None:
+            raise VersionConflict(f"complaint {complaint.id} already exists")
+
+    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        items = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _marshal(complaint_item(complaint)),
+                    "ConditionExpression": "#version = :expected",
+                    "ExpressionAttributeNames": {"#version": "version"},
+                    "ExpressionAttributeValues": _marshal({":expected": expected_version}),
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": _marshal(_event_item(event)),
+                    "ConditionExpression": "attribute_not_exists(pk)",
+                }
+            },
+        ]
+        if self._transact(items) is not None:
+            raise VersionConflict(
+                f"complaint {complaint.id} was changed by someone else (it is no longer at version "
+                f"{expected_version}): read it again and reapply your change",
+                [{"field": "version", "message": "is stale"}],
+            )
+
+    def _transact(self, items: list[dict[str, Any]]) -> int | None:
+        """Run a write transaction; return the index of the item whose condition failed, if any."""
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "TransactionCanceledException":
+                reasons = error.response.get("CancellationReasons") or []
+                for index, reason in enumerate(reasons):
+                    if reason.get("Code") == "ConditionalCheckFailed":
+                        return index
+                raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
+            if code in _THROTTLING:
+                raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
+            raise
+        return None
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def get(self, complaint_id: str) -> Complaint:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=_marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFound(f"no complaint with id {complaint_id}")
+        return _complaint_from(response["Item"])
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        fingerprint = _Tokens.fingerprint(query)
+        state = _Tokens.decode(query.next_token, fingerprint) if query.next_token else {}
+        given = {field: getattr(query, field) for field, _, _ in INDEXES if getattr(query, field) is not None}
+        primary = next(((f, i, a) for f, i, a in INDEXES if f in given), None)
+        primary_field = primary[0] if primary else None
+        filters = {
+            attr: given[field] for field, _, attr in INDEXES if field in given and field != primary_field
+        }
+        if primary is not None:
+            index, key_attr, key_value = primary[1], primary[2], str(given[primary[0]])
+        else:
+            index, key_attr = MONTH_INDEX, MONTH_KEY
+            key_value = state.get("m") or month_of(datetime.now(UTC))
+        months_left = int(state.get("h", LIST_HORIZON_MONTHS))
+        start_key = state.get("k")
+
+        items: list[Complaint] = []
+        for _ in range(MAX_QUERIES_PER_PAGE):
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": index,
+                "KeyConditionExpression": "#key = :key",
+                "ExpressionAttributeNames": {"#key": key_attr},
+                "ExpressionAttributeValues": {":key": {"S": key_value}},
+                "ScanIndexForward": False,
+                "Limit": query.limit - len(items),
+            }
+            if filters:
+                clauses = []
+                for n, (attr, value) in enumerate(sorted(filters.items())):
+                    request["ExpressionAttributeNames"][f"#f{n}"] = attr
+                    request["ExpressionAttributeValues"][f":f{n}"] = {"S": str(value)}
+                    clauses.append(f"#f{n} = :f{n}")
+                request["FilterExpression"] = " AND ".join(clauses)
+            if start_key:
+                request["ExclusiveStartKey"] = start_key
+            response = self._call("query", **request)
+            items.extend(_complaint_from(item) for item in response.get("Items", []))
+            start_key = response.get("LastEvaluatedKey")
+            if start_key is None and index == MONTH_INDEX and months_left > 1:
+                key_value, months_left = _previous_month(key_value), months_left - 1
+                start_key = None
+                more = True
+            else:
+                more = start_key is not None
+            if not more or len(items) >= query.limit:
+                break
+        if not more:
+            return Page(items=items, next_token=None)
+        next_state = {"f": fingerprint, "k": start_key, "m": key_value, "h": months_left}
+        return Page(items=items, next_token=_Tokens.encode(next_state))
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        fingerprint = f"events:{complaint_id}"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :events)",
+            "ExpressionAttributeValues": _marshal(
+                {":pk": complaint_pk(complaint_id), ":events": EVENT_PREFIX}
+            ),
+            "ConsistentRead": True,
+            "Limit": limit,
+        }
+        if next_token:
+            request["ExclusiveStartKey"] = _Tokens.decode(next_token, fingerprint)["k"]
+        response = self._call("query", **request)
+        last = response.get("LastEvaluatedKey")
+        token = _Tokens.encode({"f": fingerprint, "k": last}) if last else None
+        return Page(items=[_event_from(item) for item in response.get("Items", [])], next_token=token)
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in _THROTTLING:
+                raise ServiceUnavailable("the database is busy; retry") from error
+            if code == "ValidationException" and "ExclusiveStartKey" in kwargs:
+                raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
+            raise
+        return response

@@ -1,0 +1,69 @@
+"""The complaint lifecycle as one explicit table (DESIGN section 2).
+
+Each action lists the statuses it may start from and the status it leads to. Anything not in the
+table is refused with `IllegalTransition`, never applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from .errors import IllegalTransition
+from .models import Status
+
+
+class Action(StrEnum):
+    RECEIVE = "receive"
+    UPDATE = "update"
+    RESPOND = "respond"
+    NOTE = "note"
+    PAUSE = "pause"
+    RESUME = "resume"
+    ESCALATE = "escalate"
+    EXTEND = "extend"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    WITHDRAW = "withdraw"
+
+
+OPEN_STATUSES: frozenset[Status] = frozenset(
+    {Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER}
+)
+
+_STAY_OPEN: Mapping[Status, Status] = {status: status for status in OPEN_STATUSES}
+
+TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
+    # Triage (assignee, team, category …) keeps the status; assigning an acknowledged complaint
+    # starts the work — the service applies that one rule, see ComplaintService.update.
+    Action.UPDATE: _STAY_OPEN,
+    # The first public response acknowledges the complaint; later ones keep the status.
+    Action.RESPOND: {**_STAY_OPEN, Status.RECEIVED: Status.ACKNOWLEDGED},
+    # Internal notes go to the audit trail only, in any state but the final ones.
+    Action.NOTE: {**_STAY_OPEN, Status.RESOLVED: Status.RESOLVED},
+    # Asking the customer for information stops the clock; only after a first response.
+    Action.PAUSE: {
+        Status.ACKNOWLEDGED: Status.AWAITING_CUSTOMER,
+        Status.IN_PROGRESS: Status.AWAITING_CUSTOMER,
+    },
+    Action.RESUME: {Status.AWAITING_CUSTOMER: Status.IN_PROGRESS},
+    Action.ESCALATE: _STAY_OPEN,
+    Action.EXTEND: _STAY_OPEN,
+    Action.RESOLVE: {status: Status.RESOLVED for status in OPEN_STATUSES},
+    Action.CLOSE: {Status.RESOLVED: Status.CLOSED},
+    # A customer who disputes the resolution reopens it; a closed complaint stays closed.
+    Action.REOPEN: {Status.RESOLVED: Status.IN_PROGRESS},
+    Action.WITHDRAW: {status: Status.WITHDRAWN for status in OPEN_STATUSES},
+}
+
+
+def next_status(action: Action, current: Status) -> Status:
+    allowed = TRANSITIONS[action]
+    if current not in allowed:
+        starts = ", ".join(sorted(allowed)) or "nowhere"
+        raise IllegalTransition(
+            f"cannot {action.value} a complaint that is {current.value}; allowed from: {starts}",
+            [{"field": "status", "message": f"is {current.value}", "allowedFrom": sorted(allowed)}],
+        )
+    return allowed[current]

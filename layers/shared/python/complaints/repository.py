@@ -1,0 +1,47 @@
+"""The storage port the domain talks to; `adapters.dynamodb` implements it on DynamoDB."""
+
+from __future__ import annotations
+
+from typing import Generic, Protocol, TypeVar
+
+from pydantic import Field
+
+from .models import ApiModel, AuditEvent, Category, Channel, Complaint, Status
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 100
+
+
+class ComplaintQuery(ApiModel):
+    status: Status | None = None
+    assignee: str | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    customer_id: str | None = None
+    limit: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
+    next_token: str | None = None
+
+
+class Page(ApiModel, Generic[T]):
+    items: list[T]
+    next_token: str | None = None
+
+
+class ComplaintRepository(Protocol):
+    def create(self, complaint: Complaint, event: AuditEvent) -> None:
+        """Store a new complaint and its first audit event atomically.
+        Raises ReferenceTaken when the reference is already in use."""
+
+    def get(self, complaint_id: str) -> Complaint:
+        """Raises NotFound."""
+
+    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        """Replace the complaint and append the event atomically, only if the stored version is
+        `expected_version`. Raises VersionConflict otherwise; nothing is written then."""
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        """Newest received first. Raises InvalidInput for a token that is not ours."""
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        """Oldest first."""

@@ -1,0 +1,339 @@
+"""The use cases of the v1 API. Plain Python over the models and the repository port.
+
+Every change follows one path (`_change`): read the complaint, check the caller's version, apply the
+lifecycle table, bump `version`, record an audit event with the changed fields, and write both in one
+conditional transaction. A stale version or an illegal transition changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from .auth import Caller
+from .clock import Clock, IdGenerator, new_id, new_reference, utc_now
+from .commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+    SlaPreviewRequest,
+    UpdateRequest,
+)
+from .errors import IllegalTransition, InvalidInput, ReferenceTaken, VersionConflict
+from .lifecycle import Action, next_status
+from .models import (
+    Actor,
+    AuditEvent,
+    Complaint,
+    Deadlines,
+    FieldChange,
+    Resolution,
+    SlaPolicyName,
+    Status,
+)
+from .repository import ComplaintQuery, ComplaintRepository, Page
+from .sla import compute_deadlines, extended_resolution_due, shift
+
+_REFERENCE_ATTEMPTS = 5
+MAX_ESCALATION_LEVEL = 3
+# Bookkeeping fields every change touches; the audit trail records what the change was about.
+_UNTRACKED_FIELDS = frozenset({"version", "updatedAt"})
+
+Mutation = Callable[[Complaint, datetime], dict[str, Any]]
+
+
+def _actor(caller: Caller) -> Actor:
+    return Actor(id=caller.id, roles=sorted(caller.roles))
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, FieldChange]:
+    return {
+        field: FieldChange(before=before.get(field), after=after.get(field))
+        for field in sorted(before.keys() | after.keys())
+        if field not in _UNTRACKED_FIELDS and before.get(field) != after.get(field)
+    }
+
+
+class ComplaintService:
+    def __init__(
+        self,
+        repository: ComplaintRepository,
+        default_policy: SlaPolicyName = SlaPolicyName.SEED,
+        clock: Clock = utc_now,
+        ids: IdGenerator = new_id,
+        references: Callable[[datetime], str] = new_reference,
+    ) -> None:
+        self._repository = repository
+        self._default_policy = default_policy
+        self._clock = clock
+        self._ids = ids
+        self._references = references
+
+    # --- intake and reads -------------------------------------------------------------------------
+
+    def intake(self, request: IntakeRequest, caller: Caller) -> Complaint:
+        now = self._clock()
+        received_at = request.received_at or now
+        policy = request.sla_policy or self._default_policy
+        complaint_id = self._ids()
+        for _ in range(_REFERENCE_ATTEMPTS):
+            complaint = Complaint(
+                id=complaint_id,
+                reference=self._references(received_at),
+                status=Status.RECEIVED,
+                channel=request.channel,
+                category=request.category,
+                subcategory=request.subcategory,
+                product=request.product,
+                priority=request.priority,
+                complexity=request.complexity,
+                customer=request.customer,
+                description=request.description,
+                received_at=received_at,
+                created_at=now,
+                updated_at=now,
+                sla_policy=policy,
+                deadlines=compute_deadlines(
+                    policy, received_at, request.priority, request.complexity, request.product
+                ),
+                submitted_by=caller.id,
+                version=1,
+            )
+            event = self._event(complaint, Action.RECEIVE, caller, now, _diff({}, complaint.to_json()))
+            try:
+                self._repository.create(complaint, event)
+            except ReferenceTaken:
+                continue
+            return complaint
+        raise ReferenceTaken("could not draw a unique reference; retry the request")
+
+    def preview(self, request: SlaPreviewRequest) -> Deadlines:
+        return compute_deadlines(
+            request.sla_policy or self._default_policy,
+            request.received_at,
+            request.priority,
+            request.complexity,
+            request.product,
+        )
+
+    def get(self, complaint_id: str) -> Complaint:
+        return self._repository.get(complaint_id)
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        return self._repository.list(query)
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        self._repository.get(complaint_id)  # 404 for an unknown complaint, not an empty trail
+        return self._repository.events(complaint_id, limit, next_token)
+
+    # --- changes ----------------------------------------------------------------------------------
+
+    def update(self, complaint_id: str, request: UpdateRequest, caller: Caller) -> Complaint:
+        given = request.model_dump(exclude_unset=True, exclude={"version"})
+        if not given:
+            raise InvalidInput("nothing to change: give at least one field besides version")
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            changes: dict[str, Any] = dict(given)
+            if "priority" in given or "complexity" in given or "product" in given:
+                # Triage that changes the class of a complaint re-derives its deadlines from receipt.
+                changes["deadlines"] = compute_deadlines(
+                    current.sla_policy,
+                    current.received_at,
+                    given.get("priority", current.priority),
+                    given.get("complexity", current.complexity),
+                    given.get("product", current.product),
+                )
+            if given.get("assignee") and current.status is Status.ACKNOWLEDGED:
+                changes["status"] = Status.IN_PROGRESS
+            return changes
+
+        return self._change(complaint_id, Action.UPDATE, caller, request.version, mutate)
+
+    def respond(self, complaint_id: str, request: ResponseRequest, caller: Caller) -> Complaint:
+        action = Action.NOTE if request.internal else Action.RESPOND
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if request.internal:
+                return {}
+            return {} if current.first_responded_at else {"first_responded_at": now}
+
+        return self._change(
+            complaint_id,
+            action,
+            caller,
+            request.version,
+            mutate,
+            data={"message": request.message, "public": not request.internal},
+        )
+
+    def pause(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        return self._change(
+            complaint_id,
+            Action.PAUSE,
+            caller,
+            request.version,
+            lambda current, now: {"paused_at": now},
+            data={"reason": request.reason},
+        )
+
+    def resume(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        return self._change(
+            complaint_id, Action.RESUME, caller, request.version, self._unpause, data=_reason(request)
+        )
+
+    def extend(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if now > current.deadlines.resolution_due_at:
+                raise IllegalTransition(
+                    "the resolution deadline has already passed; an extension cannot undo a breach",
+                    [{"field": "deadlines.resolutionDueAt", "message": "is in the past"}],
+                )
+            due = extended_resolution_due(
+                current.sla_policy,
+                current.received_at,
+                current.priority,
+                current.complexity,
+                current.product,
+                current.extensions,
+                timedelta(seconds=current.paused_seconds),
+            )
+            if due is None:
+                raise IllegalTransition(
+                    f"the {current.sla_policy.value} policy allows no further extension of this complaint",
+                    [{"field": "extensions", "message": f"{current.extensions} taken, none left"}],
+                )
+            deadlines = current.deadlines.model_copy(update={"resolution_due_at": due})
+            return {"deadlines": deadlines, "extensions": current.extensions + 1}
+
+        return self._change(
+            complaint_id, Action.EXTEND, caller, request.version, mutate, data={"reason": request.reason}
+        )
+
+    def escalate(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if current.escalation_level >= MAX_ESCALATION_LEVEL:
+                raise IllegalTransition(
+                    f"the complaint is already at the top escalation level ({MAX_ESCALATION_LEVEL})",
+                    [{"field": "escalationLevel", "message": f"is {current.escalation_level}"}],
+                )
+            return {"escalation_level": current.escalation_level + 1}
+
+        return self._change(
+            complaint_id, Action.ESCALATE, caller, request.version, mutate, data={"reason": request.reason}
+        )
+
+    def resolve(self, complaint_id: str, request: ResolveRequest, caller: Caller) -> Complaint:
+        resolution = Resolution(
+            outcome=request.outcome,
+            summary=request.summary,
+            root_cause=request.root_cause,
+            redress=request.redress,
+        )
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            changes = self._unpause(current, now)
+            changes |= {"resolved_at": now, "resolution": resolution}
+            if current.first_responded_at is None:
+                # The resolution is itself the bank's first answer to the customer.
+                changes["first_responded_at"] = now
+            return changes
+
+        return self._change(complaint_id, Action.RESOLVE, caller, request.version, mutate)
+
+    def close(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        return self._change(
+            complaint_id,
+            Action.CLOSE,
+            caller,
+            request.version,
+            lambda current, now: {"closed_at": now},
+            data=_reason(request),
+        )
+
+    def reopen(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        return self._change(
+            complaint_id,
+            Action.REOPEN,
+            caller,
+            request.version,
+            lambda current, now: {"resolved_at": None, "reopen_count": current.reopen_count + 1},
+            data={"reason": request.reason},
+        )
+
+    def withdraw(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            return self._unpause(current, now) | {"withdrawn_at": now}
+
+        return self._change(
+            complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
+        )
+
+    # --- the one path every change takes ----------------------------------------------------------
+
+    @staticmethod
+    def _unpause(current: Complaint, now: datetime) -> dict[str, Any]:
+        if current.paused_at is None:
+            return {}
+        paused_for = now - current.paused_at
+        return {
+            "paused_at": None,
+            "paused_seconds": current.paused_seconds + int(paused_for.total_seconds()),
+            "deadlines": shift(current.deadlines, paused_for),
+        }
+
+    def _change(
+        self,
+        complaint_id: str,
+        action: Action,
+        caller: Caller,
+        expected_version: int | None,
+        mutate: Mutation,
+        data: dict[str, Any] | None = None,
+    ) -> Complaint:
+        current = self._repository.get(complaint_id)
+        if expected_version is not None and expected_version != current.version:
+            raise VersionConflict(
+                f"the complaint is at version {current.version}, not {expected_version}: "
+                "read it again and reapply your change",
+                [{"field": "version", "message": f"current version is {current.version}"}],
+            )
+        status = next_status(action, current.status)
+        now = self._clock()
+        changes = {
+            "status": status,
+            **mutate(current, now),
+            "updated_at": now,
+            "version": current.version + 1,
+        }
+        updated = Complaint.model_validate(current.model_dump() | changes)
+        event = self._event(updated, action, caller, now, _diff(current.to_json(), updated.to_json()), data)
+        self._repository.update(updated, event, expected_version=current.version)
+        return updated
+
+    def _event(
+        self,
+        complaint: Complaint,
+        action: Action,
+        caller: Caller,
+        now: datetime,
+        changes: dict[str, FieldChange],
+        data: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        return AuditEvent(
+            id=self._ids(),
+            complaint_id=complaint.id,
+            version=complaint.version,
+            action=action.value,
+            actor=_actor(caller),
+            at=now,
+            changes=changes,
+            data=data or {},
+        )
+
+
+def _reason(request: OptionalReasonRequest) -> dict[str, Any]:
+    return {"reason": request.reason} if request.reason else {}
