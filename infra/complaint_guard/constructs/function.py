@@ -1,0 +1,76 @@
+"""A Lambda function the way every complaint-guard function is built: Python 3.13 on arm64, the two
+layers, Powertools settings, X-Ray, its own log group with retention and its own least-privilege role."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from ..nag import accept
+
+from ..settings import ROOT
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+
+
+class ApiFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        entry: str,
+        handler: str,
+        layers: list[lambda_.ILayerVersion],
+        environment: dict[str, str],
+        log_retention: logs.RetentionDays,
+        removal: RemovalPolicy,
+        memory_mb: int = 512,
+        timeout: Duration = Duration.seconds(15),
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal)
+        # Our own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
+        self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=RUNTIME,
+            architecture=lambda_.Architecture.ARM_64,
+            code=lambda_.Code.from_asset(str(ROOT / entry), exclude=["__pycache__", "*.pyc"]),
+            handler=handler,
+            layers=layers,
+            memory_size=memory_mb,
+            timeout=timeout,
+            role=self.role,
+            log_group=self.log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            tracing=lambda_.Tracing.ACTIVE,
+            environment={
+                "POWERTOOLS_SERVICE_NAME": "complaint-guard",
+                "POWERTOOLS_METRICS_NAMESPACE": "ComplaintGuard",
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+                **environment,
+            },
+        )
+        stack = Stack.of(self)
+        accept(
+            self.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions",
+        )
+        accept(
+            self.function,
+            "AwsSolutions-L1",
+            f"{RUNTIME.name} on arm64 is the runtime this code is built and tested for "
+            f"({stack.stack_name}); moving runtimes is a tested change of its own",
+        )

@@ -1,0 +1,101 @@
+"""Identity: who may call the API. Staff are users in groups; channel apps are app clients."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from complaints.auth import RESOURCE_SERVER, STAFF_ROLES, Scope
+
+
+class Identity(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        channel_apps: tuple[str, ...],
+        staff_callback_urls: tuple[str, ...],
+        domain_prefix: str | None,
+        retain: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=False,
+            sign_in_aliases=cognito.SignInAliases(username=True, email=True),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(sms=False, otp=True),
+            password_policy=cognito.PasswordPolicy(
+                min_length=14,
+                require_digits=True,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=retain,
+            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+        )
+        for role in STAFF_ROLES:
+            cognito.CfnUserPoolGroup(
+                self,
+                f"Group{role.value.title()}",
+                user_pool_id=self.user_pool.user_pool_id,
+                group_name=role.value,
+                description=f"complaint-guard {role.value}s",
+            )
+        scopes = {
+            Scope.SUBMIT: cognito.ResourceServerScope(
+                scope_name="complaints.submit", scope_description="submit complaints"
+            ),
+            Scope.READ: cognito.ResourceServerScope(
+                scope_name="complaints.read", scope_description="read complaints"
+            ),
+            Scope.STAFF: cognito.ResourceServerScope(
+                scope_name="staff", scope_description="staff; rights by group"
+            ),
+        }
+        server = self.user_pool.add_resource_server(
+            "ResourceServer", identifier=RESOURCE_SERVER, scopes=list(scopes.values())
+        )
+        self.domain = self.user_pool.add_domain(
+            "Domain",
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix or "complaint-guard"),
+        )
+        self.staff_client = self.user_pool.add_client(
+            "StaffConsole",
+            generate_secret=False,
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.resource_server(server, scopes[Scope.STAFF]),
+                ],
+                callback_urls=list(staff_callback_urls),
+            ),
+            access_token_validity=Duration.hours(1),
+            prevent_user_existence_errors=True,
+        )
+        self.channel_clients = {
+            name: self.user_pool.add_client(
+                f"Channel{''.join(part.title() for part in name.split('-'))}",
+                user_pool_client_name=f"channel-{name}",
+                generate_secret=True,
+                o_auth=cognito.OAuthSettings(
+                    flows=cognito.OAuthFlows(client_credentials=True),
+                    scopes=[
+                        cognito.OAuthScope.resource_server(server, scopes[Scope.SUBMIT]),
+                        cognito.OAuthScope.resource_server(server, scopes[Scope.READ]),
+                    ],
+                ),
+                access_token_validity=Duration.hours(1),
+            )
+            for name in channel_apps
+        }

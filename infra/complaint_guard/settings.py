@@ -1,0 +1,44 @@
+"""Deployment settings, read once from the CDK context (cdk.json or `-c key=value`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App
+from pydantic import BaseModel, ConfigDict, Field
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class StackSettings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    stack_name: str = "complaint-guard"
+    # The deployment's SLA policy (seed, cbirc-2020, fca-disp, cfpb); channels may override it.
+    sla_policy: str = "seed"
+    log_retention_days: int = 365
+    # One Cognito app client (client-credentials grant) per channel app.
+    channel_apps: tuple[str, ...] = (
+        "counter",
+        "hotline",
+        "online-banking",
+        "mobile-app",
+        "email-intake",
+        "kiosk",
+    )
+    # Where the staff console sends users back after sign-in (authorization-code grant).
+    staff_callback_urls: tuple[str, ...] = ("https://localhost:8443/callback",)
+    # Prefix of the Cognito hosted domain that serves /oauth2/token; must be unique in the region.
+    cognito_domain_prefix: str | None = None
+    # False only for throw-away test stacks: data stays when the stack is deleted.
+    retain_data: bool = True
+    api_throttle_rate: int = Field(default=100, description="steady requests per second per stage")
+    api_throttle_burst: int = 200
+    # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
+    waf_requests_per_5_minutes: int = 3000
+
+    @classmethod
+    def from_context(cls, app: App) -> StackSettings:
+        raw: dict[str, Any] = app.node.try_get_context("complaint-guard") or {}
+        return cls.model_validate(raw)

@@ -1,0 +1,77 @@
+"""The complaint-guard stack: one construct per concern."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import CfnOutput, Stack
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from .constructs.api import Api
+from .constructs.data import Data
+from .constructs.firewall import Firewall
+from .constructs.identity import Identity
+from .constructs.layers import Layers
+from .settings import StackSettings
+
+
+class ComplaintGuardStack(Stack):
+    def __init__(
+        self, scope: Construct, construct_id: str, *, settings: StackSettings, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)
+        retention = _retention(settings.log_retention_days)
+        self.data = Data(self, "Data", retain=settings.retain_data)
+        self.identity = Identity(
+            self,
+            "Identity",
+            channel_apps=settings.channel_apps,
+            staff_callback_urls=settings.staff_callback_urls,
+            domain_prefix=settings.cognito_domain_prefix,
+            retain=settings.retain_data,
+        )
+        self.layers = Layers(self, "Layers")
+        self.api = Api(
+            self,
+            "Api",
+            data=self.data,
+            user_pool=self.identity.user_pool,
+            layers=[self.layers.deps, self.layers.shared],
+            environment={
+                "TABLE_NAME": self.data.table.table_name,
+                "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
+                "SLA_POLICY": settings.sla_policy,
+            },
+            log_retention=retention,
+            throttle_rate=settings.api_throttle_rate,
+            throttle_burst=settings.api_throttle_burst,
+            retain_logs=settings.retain_data,
+        )
+        self.firewall = Firewall(
+            self,
+            "Firewall",
+            stage_arn=self.api.rest_api.deployment_stage.stage_arn,
+            requests_per_5_minutes=settings.waf_requests_per_5_minutes,
+        )
+        CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
+        CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
+        CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
+
+
+_RETENTION = {
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    731: logs.RetentionDays.TWO_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+
+
+def _retention(days: int) -> logs.RetentionDays:
+    if days not in _RETENTION:
+        raise ValueError(f"log_retention_days must be one of {sorted(_RETENTION)}, not {days}")
+    return _RETENTION[days]

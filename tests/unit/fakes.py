@@ -1,0 +1,120 @@
+"""In-memory test doubles for the domain's ports.
+
+`InMemoryComplaintRepository` implements the `ComplaintRepository` protocol with the same conditional
+semantics as the DynamoDB adapter: a create refuses a taken reference (ReferenceTaken) or an existing
+id, an update refuses a stale version (VersionConflict), and a refused write stores nothing.
+Everything is stored as deep copies so a test can never mutate what "the database" holds by accident.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from complaints.errors import InvalidInput, NotFound, ReferenceTaken, VersionConflict
+from complaints.models import AuditEvent, Complaint
+from complaints.repository import ComplaintQuery, Page
+
+
+class InMemoryComplaintRepository:
+    def __init__(self) -> None:
+        self.complaints: dict[str, Complaint] = {}
+        self.events_by_complaint: dict[str, list[AuditEvent]] = {}
+        self.references: dict[str, str] = {}
+        self.writes = 0
+
+    # --- writes -----------------------------------------------------------------------------------
+
+    def create(self, complaint: Complaint, event: AuditEvent) -> None:
+        if complaint.reference in self.references:
+            raise ReferenceTaken(f"reference {complaint.reference} is taken")
+        if complaint.id in self.complaints:
+            raise VersionConflict(f"complaint {complaint.id} already exists")
+        self.complaints[complaint.id] = complaint.model_copy(deep=True)
+        self.events_by_complaint[complaint.id] = [event.model_copy(deep=True)]
+        self.references[complaint.reference] = complaint.id
+        self.writes += 1
+
+    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        stored = self.complaints.get(complaint.id)
+        if stored is None or stored.version != expected_version:
+            raise VersionConflict(
+                f"complaint {complaint.id} is no longer at version {expected_version}",
+                [{"field": "version", "message": "is stale"}],
+            )
+        trail = self.events_by_complaint[complaint.id]
+        if any(existing.version == event.version for existing in trail):
+            raise VersionConflict(f"an event for version {event.version} already exists")
+        self.complaints[complaint.id] = complaint.model_copy(deep=True)
+        trail.append(event.model_copy(deep=True))
+        self.writes += 1
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def get(self, complaint_id: str) -> Complaint:
+        try:
+            return self.complaints[complaint_id].model_copy(deep=True)
+        except KeyError:
+            raise NotFound(f"no complaint with id {complaint_id}") from None
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        def matches(complaint: Complaint) -> bool:
+            return (
+                (query.status is None or complaint.status == query.status)
+                and (query.assignee is None or complaint.assignee == query.assignee)
+                and (query.category is None or complaint.category == query.category)
+                and (query.channel is None or complaint.channel == query.channel)
+                and (query.customer_id is None or complaint.customer.customer_id == query.customer_id)
+            )
+
+        found = sorted(
+            (c for c in self.complaints.values() if matches(c)),
+            key=lambda c: (c.received_at, c.id),
+            reverse=True,
+        )
+        start = 0
+        if query.next_token:
+            if not query.next_token.isdigit():
+                raise InvalidInput.for_field("nextToken", "is not a token this API issued")
+            start = int(query.next_token)
+        page = found[start : start + query.limit]
+        end = start + len(page)
+        return Page(
+            items=[c.model_copy(deep=True) for c in page],
+            next_token=str(end) if end < len(found) else None,
+        )
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        trail = sorted(self.events_by_complaint.get(complaint_id, []), key=lambda e: e.version)
+        start = int(next_token) if next_token else 0
+        page = trail[start : start + limit]
+        end = start + len(page)
+        return Page(
+            items=[e.model_copy(deep=True) for e in page],
+            next_token=str(end) if end < len(trail) else None,
+        )
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class SequentialIds:
+    """Predictable ids: id-0001, id-0002 …"""
+
+    def __init__(self, prefix: str = "id") -> None:
+        self.prefix = prefix
+        self.count = 0
+
+    def __call__(self) -> str:
+        self.count += 1
+        return f"{self.prefix}-{self.count:04d}"

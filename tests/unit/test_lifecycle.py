@@ -1,0 +1,124 @@
+"""The lifecycle table of DESIGN section 2, checked cell by cell for every action × status."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from complaints.errors import Conflict, IllegalTransition
+from complaints.lifecycle import Action, next_status
+from complaints.models import Status
+
+R = Status.RECEIVED
+A = Status.ACKNOWLEDGED
+IP = Status.IN_PROGRESS
+AC = Status.AWAITING_CUSTOMER
+RES = Status.RESOLVED
+CL = Status.CLOSED
+W = Status.WITHDRAWN
+
+# Written out by hand from the lifecycle diagram (DESIGN section 2), not derived from the code:
+# (action, from) -> to. Every pair not listed here must be refused.
+ALLOWED: dict[tuple[Action, Status], Status] = {
+    # triage keeps the status in every open state
+    (Action.UPDATE, R): R,
+    (Action.UPDATE, A): A,
+    (Action.UPDATE, IP): IP,
+    (Action.UPDATE, AC): AC,
+    # the first public response acknowledges; later ones keep the status
+    (Action.RESPOND, R): A,
+    (Action.RESPOND, A): A,
+    (Action.RESPOND, IP): IP,
+    (Action.RESPOND, AC): AC,
+    # internal notes: any open state and a resolved one, nothing final
+    (Action.NOTE, R): R,
+    (Action.NOTE, A): A,
+    (Action.NOTE, IP): IP,
+    (Action.NOTE, AC): AC,
+    (Action.NOTE, RES): RES,
+    # the clock stops only once the complaint was acknowledged
+    (Action.PAUSE, A): AC,
+    (Action.PAUSE, IP): AC,
+    (Action.RESUME, AC): IP,
+    # clock control and escalation in every open state, status unchanged
+    (Action.ESCALATE, R): R,
+    (Action.ESCALATE, A): A,
+    (Action.ESCALATE, IP): IP,
+    (Action.ESCALATE, AC): AC,
+    (Action.EXTEND, R): R,
+    (Action.EXTEND, A): A,
+    (Action.EXTEND, IP): IP,
+    (Action.EXTEND, AC): AC,
+    # resolve from any open state
+    (Action.RESOLVE, R): RES,
+    (Action.RESOLVE, A): RES,
+    (Action.RESOLVE, IP): RES,
+    (Action.RESOLVE, AC): RES,
+    # accept → closed; dissatisfied → back in progress
+    (Action.CLOSE, RES): CL,
+    (Action.REOPEN, RES): IP,
+    # withdraw from any open state
+    (Action.WITHDRAW, R): W,
+    (Action.WITHDRAW, A): W,
+    (Action.WITHDRAW, IP): W,
+    (Action.WITHDRAW, AC): W,
+}
+
+# RECEIVE creates a complaint; it is never a transition of an existing one (tested separately below).
+CHANGE_ACTIONS = [action for action in Action if action is not Action.RECEIVE]
+REFUSED = [
+    (action, status)
+    for action, status in itertools.product(CHANGE_ACTIONS, Status)
+    if (action, status) not in ALLOWED
+]
+
+
+def test_the_hand_written_table_covers_every_action_and_status() -> None:
+    assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
+    assert len(ALLOWED) == 34
+
+
+@pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
+def test_allowed_transition_leads_to_the_expected_status(
+    action: Action, current: Status, expected: Status
+) -> None:
+    assert next_status(action, current) is expected
+
+
+@pytest.mark.parametrize(("action", "current"), REFUSED)
+def test_every_other_combination_is_refused_naming_the_current_status(
+    action: Action, current: Status
+) -> None:
+    with pytest.raises(IllegalTransition) as caught:
+        next_status(action, current)
+    error = caught.value
+    assert f"is {current.value}" in error.message
+    assert action.value in error.message
+    assert error.status == 409
+    assert error.code == "illegal_transition"
+    assert error.details and error.details[0]["field"] == "status"
+
+
+def test_closed_and_withdrawn_are_final() -> None:
+    for action in CHANGE_ACTIONS:
+        for final in (CL, W):
+            with pytest.raises(IllegalTransition):
+                next_status(action, final)
+
+
+def test_a_refused_transition_lists_where_the_action_may_start() -> None:
+    with pytest.raises(IllegalTransition) as caught:
+        next_status(Action.CLOSE, IP)
+    assert "resolved" in caught.value.message
+    assert caught.value.details[0]["allowedFrom"] == ["resolved"]
+
+
+def test_receive_is_not_a_transition_of_an_existing_complaint() -> None:
+    # The module promises "anything not in the table is refused with IllegalTransition"; a RECEIVE on
+    # an existing complaint is such a thing and must be a clean 409, not a crash.
+    for status in Status:
+        with pytest.raises(Conflict) as caught:
+            next_status(Action.RECEIVE, status)
+        assert isinstance(caught.value, IllegalTransition)
+        assert status.value in caught.value.message
