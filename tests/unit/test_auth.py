@@ -143,7 +143,11 @@ def caller_for(role: str) -> Caller:
 
 @pytest.mark.parametrize(
     ("role", "permission", "allowed"),
-    [(role, permission, allowed) for role, table in EXPECTED.items() for permission, allowed in table.items()],
+    [
+        (role, permission, allowed)
+        for role, table in EXPECTED.items()
+        for permission, allowed in table.items()
+    ],
 )
 def test_permission_matrix(role: str, permission: Permission, allowed: bool) -> None:
     caller = caller_for(role)

@@ -108,7 +108,9 @@ def test_invalid_emails_are_refused(email: str) -> None:
 
 
 def test_valid_email_is_accepted() -> None:
-    assert Customer.model_validate(customer(email="li.wei@bank-customer.cn")).email == "li.wei@bank-customer.cn"
+    assert (
+        Customer.model_validate(customer(email="li.wei@bank-customer.cn")).email == "li.wei@bank-customer.cn"
+    )
 
 
 # --- reachability -----------------------------------------------------------------------------------
@@ -159,7 +161,9 @@ def test_description_empty_blank_or_over_5000_is_refused(description: str) -> No
 
 
 def test_description_is_trimmed() -> None:
-    assert IntakeRequest.model_validate(intake(description="  card retained \n")).description == "card retained"
+    assert (
+        IntakeRequest.model_validate(intake(description="  card retained \n")).description == "card retained"
+    )
 
 
 # --- enums ------------------------------------------------------------------------------------------
@@ -182,14 +186,24 @@ def test_unknown_enum_values_are_refused(field: str, value: str) -> None:
     assert (field,) in error_locations(caught.value)
 
 
-@pytest.mark.parametrize(("field", "value"), [("language", "fr"), ("segment", "vip"), ("preferredContact", ["fax"])])
+@pytest.mark.parametrize(
+    ("field", "value"), [("language", "fr"), ("segment", "vip"), ("preferredContact", ["fax"])]
+)
 def test_unknown_customer_enum_values_are_refused(field: str, value: Any) -> None:
     with pytest.raises(ValidationError):
         Customer.model_validate(customer(**{field: value}))
 
 
 def test_every_documented_channel_is_accepted() -> None:
-    documented = ["counter", "phone_banking", "online_banking", "mobile_app", "hotline", "email", "self_service"]
+    documented = [
+        "counter",
+        "phone_banking",
+        "online_banking",
+        "mobile_app",
+        "hotline",
+        "email",
+        "self_service",
+    ]
     for channel in documented:
         assert IntakeRequest.model_validate(intake(channel=channel)).channel.value == channel
     assert sorted(c.value for c in Channel) == sorted(documented)
@@ -269,7 +283,9 @@ def test_snake_case_typo_of_a_field_is_not_silently_ignored() -> None:
 @pytest.mark.parametrize("model", [UpdateRequest, ResolveRequest])
 def test_command_bodies_refuse_unknown_fields(model: type) -> None:
     with pytest.raises(ValidationError):
-        model.model_validate({"version": 1, "outcome": "upheld", "summary": "s", "rootCause": "r", "bogus": 1})
+        model.model_validate(
+            {"version": 1, "outcome": "upheld", "summary": "s", "rootCause": "r", "bogus": 1}
+        )
 
 
 def test_versions_start_at_one() -> None:

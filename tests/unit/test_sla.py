@@ -197,7 +197,9 @@ def test_a_calendar_without_a_country_knows_only_weekends() -> None:
 # --- extensions -------------------------------------------------------------------------------------
 
 
-def extension(policy: SlaPolicyName, received: str, taken: int, product: Product = Product.OTHER) -> datetime | None:
+def extension(
+    policy: SlaPolicyName, received: str, taken: int, product: Product = Product.OTHER
+) -> datetime | None:
     return extended_resolution_due(policy, utc(received), NORMAL, SIMPLE, product, taken, timedelta(0))
 
 
@@ -271,7 +273,9 @@ def test_business_day_deadlines_never_fall_on_a_non_working_day(received: dateti
 
 @settings(max_examples=100, deadline=None)
 @given(received=instants, days=st.integers(min_value=1, max_value=40))
-def test_chinese_business_day_deadlines_never_fall_on_a_non_working_day(received: datetime, days: int) -> None:
+def test_chinese_business_day_deadlines_never_fall_on_a_non_working_day(
+    received: datetime, days: int
+) -> None:
     due = sla._due(received, Period(days, Unit.BUSINESS_DAYS), SHANGHAI).astimezone(ZoneInfo("Asia/Shanghai"))
     assert is_working_day(due.date(), SHANGHAI)
 

@@ -99,7 +99,7 @@ class Api(Construct):
             cloud_watch_role=True,
             cloud_watch_role_removal_policy=removal,
             deploy_options=apigw.StageOptions(
-                stage_name="v1",
+                stage_name="prod",
                 tracing_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
                 data_trace_enabled=False,  # request bodies carry customer PII
@@ -153,7 +153,11 @@ class Api(Construct):
         self.authorizer = apigw.CognitoUserPoolsAuthorizer(
             self, "Authorizer", cognito_user_pools=[user_pool], results_cache_ttl=Duration.minutes(5)
         )
-        integration = apigw.LambdaIntegration(self.function.function)
+        # One invoke permission for the whole API instead of two per method (the function's resource
+        # policy has a size limit).
+        integration = apigw.LambdaIntegration(
+            self.function.function, allow_test_invoke=False, scope_permission_to_method=False
+        )
         for route in ROUTES:
             self._add(route, integration, authorized=True)
         for route in PUBLIC_ROUTES:

@@ -1,0 +1,60 @@
+"""The whole system on this machine: emulator up, stack deployed, functions loaded, API served."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .deployer import DeployedStack, Deployer
+from .emulator import Emulator
+from .functions import LocalFunction, load_functions
+from .gateway import Gateway, methods_from
+from .server import LocalRoute, LocalServer, json_response
+from .tokens import TokenIssuer
+
+log = logging.getLogger("local-runtime")
+
+
+@dataclass
+class LocalRuntime:
+    assembly: Path
+    stack_name: str = "complaint-guard"
+    host: str = "127.0.0.1"
+    port: int = 3000
+    emulator: Emulator = field(default_factory=Emulator)
+    tokens: TokenIssuer = field(default_factory=TokenIssuer)
+    stack: DeployedStack | None = None
+    functions: dict[str, LocalFunction] = field(default_factory=dict)
+    _server: LocalServer | None = None
+    _thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        self.emulator.start()
+        self.stack = Deployer(self.assembly, self.stack_name, self.emulator.region).deploy()
+        self.functions = load_functions(self.stack, self.assembly, self.emulator.region)
+        gateway = Gateway(methods_from(self.stack, self.functions), self.tokens)
+        self._server = LocalServer((self.host, self.port), gateway, self._extras())
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="http", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        self.emulator.stop()
+
+    def _extras(self) -> dict[tuple[str, str], LocalRoute]:
+        return {
+            ("GET", "/_local/tokens"): lambda path, body: json_response(200, self.tokens.role_tokens()),
+            ("GET", "/_local/health"): lambda path, body: json_response(
+                200, {"status": "ok", "stack": self.stack_name, "emulator": self.emulator.endpoint}
+            ),
+        }

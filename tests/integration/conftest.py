@@ -1,0 +1,130 @@
+"""moto-backed fixtures: the complaint table (with the adapter's GSIs) and the idempotency table.
+
+Each test gets a fresh in-process `mock_aws` context and fresh cached clients/settings, so nothing
+leaks from one test to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from complaints import config
+from complaints.adapters import runtime
+from complaints.adapters.dynamodb import DynamoDbComplaintRepository
+
+TABLE_NAME = "complaints-test"
+IDEMPOTENCY_TABLE_NAME = "idempotency-test"
+REGION = "eu-west-2"
+GSIS = (
+    ("byStatus", "statusKey"),
+    ("byAssignee", "assigneeKey"),
+    ("byCustomer", "customerKey"),
+    ("byCategory", "categoryKey"),
+    ("byChannel", "channelKey"),
+    ("byMonth", "monthKey"),
+)
+
+ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "TABLE_NAME": TABLE_NAME,
+    "IDEMPOTENCY_TABLE_NAME": IDEMPOTENCY_TABLE_NAME,
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_SERVICE_NAME": "complaint-guard-test",
+    "POWERTOOLS_METRICS_NAMESPACE": "ComplaintGuardTest",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+def _clear_caches() -> None:
+    config.settings.cache_clear()
+    runtime.dynamodb_client.cache_clear()
+    runtime.complaint_service.cache_clear()
+    runtime.idempotent_intake.cache_clear()
+
+
+def create_tables(client: Any) -> None:
+    string = "S"
+    client.create_table(
+        TableName=TABLE_NAME,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": string},
+            {"AttributeName": "sk", "AttributeType": string},
+            {"AttributeName": "receivedKey", "AttributeType": string},
+            *({"AttributeName": key, "AttributeType": string} for _, key in GSIS),
+        ],
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        GlobalSecondaryIndexes=[
+            {
+                "IndexName": name,
+                "KeySchema": [
+                    {"AttributeName": key, "KeyType": "HASH"},
+                    {"AttributeName": "receivedKey", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+            for name, key in GSIS
+        ],
+    )
+    client.create_table(
+        TableName=IDEMPOTENCY_TABLE_NAME,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": string}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+    )
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("SLA_POLICY", raising=False)
+    _clear_caches()
+    # Keeping boto3's default session between contexts keeps its parsed service models (a new session
+    # per test would re-read them); each test still gets new clients and a fresh moto backend.
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client)
+        yield client
+    _clear_caches()
+
+
+@pytest.fixture
+def dynamodb(aws: Any) -> Any:
+    """A client on the moto backend of this test, for set-up and for looking behind the adapter."""
+    return aws
+
+
+@pytest.fixture
+def repository(dynamodb: Any) -> DynamoDbComplaintRepository:
+    return DynamoDbComplaintRepository(TABLE_NAME, dynamodb)
+
+
+@pytest.fixture
+def table_keys(dynamodb: Any) -> Callable[[], set[tuple[str, str]]]:
+    """(pk, sk) of every item in the complaint table (tests only: the adapter never scans)."""
+
+    def keys() -> set[tuple[str, str]]:
+        found: set[tuple[str, str]] = set()
+        kwargs: dict[str, Any] = {"TableName": TABLE_NAME}
+        while True:
+            page = dynamodb.scan(**kwargs)
+            found |= {(item["pk"]["S"], item["sk"]["S"]) for item in page["Items"]}
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    return keys

@@ -1,0 +1,584 @@
+"""The use cases over an in-memory repository and a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+
+from complaints.auth import caller_from_claims
+from complaints.commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+    SlaPreviewRequest,
+    UpdateRequest,
+)
+from complaints.errors import IllegalTransition, InvalidInput, NotFound, ReferenceTaken, VersionConflict
+from complaints.models import AuditEvent, Complaint, Outcome, Priority, SlaPolicyName, Status
+from complaints.repository import ComplaintQuery
+from complaints.service import ComplaintService
+
+# Monday 2 March 2026, 09:00 in Shanghai.
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+CROCKFORD_REFERENCE = re.compile(r"^CG-(\d{6})-[0-9A-HJKMNP-TV-Z]{6}$")
+
+CHANNEL_APP = caller_from_claims(
+    {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
+)
+AGENT = caller_from_claims(
+    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+)
+SUPERVISOR = caller_from_claims(
+    {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": "complaint-guard/staff"}
+)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(T0)
+    # The intake command checks receivedAt against "now"; make that the same fake now.
+    monkeypatch.setattr("complaints.commands.utc_now", fake)
+    return fake
+
+
+@pytest.fixture
+def repo() -> InMemoryComplaintRepository:
+    return InMemoryComplaintRepository()
+
+
+@pytest.fixture
+def service(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
+    return ComplaintService(repo, clock=clock, ids=SequentialIds())
+
+
+def intake_request(**overrides: Any) -> IntakeRequest:
+    body: dict[str, Any] = {
+        "channel": "counter",
+        "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
+        "description": "Charged twice for one transfer.",
+    }
+    return IntakeRequest.model_validate(body | overrides)
+
+
+def submit(service: ComplaintService, **overrides: Any) -> Complaint:
+    return service.intake(intake_request(**overrides), CHANNEL_APP)
+
+
+def trail(repo: InMemoryComplaintRepository, complaint_id: str) -> list[AuditEvent]:
+    return repo.events(complaint_id, 100, None).items
+
+
+def reason(text: str = "because", version: int | None = None) -> ReasonRequest:
+    return ReasonRequest(reason=text, version=version)
+
+
+def resolve_request(version: int | None = None) -> ResolveRequest:
+    return ResolveRequest(
+        outcome=Outcome.UPHELD,
+        summary="Refunded the duplicate charge.",
+        root_cause="batch replay",
+        version=version,
+    )
+
+
+def acknowledged(service: ComplaintService, clock: FakeClock, **overrides: Any) -> Complaint:
+    complaint = submit(service, **overrides)
+    clock.advance(hours=1)
+    return service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
+
+
+# --- intake -----------------------------------------------------------------------------------------
+
+
+def test_intake_stores_a_received_complaint_with_seed_deadlines_from_now(
+    service: ComplaintService, repo: InMemoryComplaintRepository
+) -> None:
+    complaint = submit(service)
+    assert complaint.status is Status.RECEIVED
+    assert complaint.version == 1
+    assert complaint.received_at == T0
+    assert complaint.created_at == T0
+    assert complaint.submitted_by == "counter-app"
+    assert complaint.sla_policy is SlaPolicyName.SEED
+    # seed: 24 h and 48 h after receipt
+    assert complaint.deadlines.first_response_due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    assert complaint.deadlines.resolution_due_at == datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
+    assert complaint.escalation_level == 0
+    assert complaint.first_responded_at is None
+    assert repo.get(complaint.id) == complaint
+
+    (event,) = trail(repo, complaint.id)
+    assert event.action == "receive"
+    assert event.version == 1
+    assert event.actor.id == "counter-app"
+    assert event.actor.roles == ["channel_app"]
+    assert event.at == T0
+    assert event.changes["status"].before is None
+    assert event.changes["status"].after == "received"
+
+
+def test_intake_deadlines_start_at_the_supplied_received_at(service: ComplaintService) -> None:
+    # A paper form received two days ago at 10:30Z: seed deadlines are 24 h / 48 h after that,
+    # not after the moment it was typed in.
+    received = T0 - timedelta(days=2, hours=-9, minutes=-30)  # 2026-02-28T10:30Z
+    assert received == datetime(2026, 2, 28, 10, 30, tzinfo=UTC)
+    complaint = submit(service, receivedAt=received.isoformat())
+    assert complaint.received_at == received
+    assert complaint.created_at == T0
+    assert complaint.deadlines.first_response_due_at == datetime(2026, 3, 1, 10, 30, tzinfo=UTC)
+    assert complaint.deadlines.resolution_due_at == datetime(2026, 3, 2, 10, 30, tzinfo=UTC)
+
+
+def test_intake_with_a_policy_override_and_a_backdated_receipt(service: ComplaintService) -> None:
+    # cbirc-2020, received 2026-02-28T18:30Z = 1 March 02:30 in Shanghai: day 15 counted from
+    # 2 March is 16 March; 23:59:59 CST = 15:59:59Z. First response: 24 h.
+    complaint = submit(service, receivedAt="2026-02-28T18:30:00Z", slaPolicy="cbirc-2020")
+    assert complaint.sla_policy is SlaPolicyName.CBIRC_2020
+    assert complaint.deadlines.first_response_due_at == datetime(2026, 3, 1, 18, 30, tzinfo=UTC)
+    assert complaint.deadlines.resolution_due_at == datetime(2026, 3, 16, 15, 59, 59, tzinfo=UTC)
+
+
+def test_the_deployment_policy_is_the_default(repo: InMemoryComplaintRepository, clock: FakeClock) -> None:
+    service = ComplaintService(repo, default_policy=SlaPolicyName.CFPB, clock=clock, ids=SequentialIds())
+    complaint = submit(service)
+    # cfpb: receipt day 1 March in New York (01:00Z = 20:00 EST on 1 March); 15 days → 16 March,
+    # after the switch to EDT (8 March): 23:59:59 EDT = 2026-03-17T03:59:59Z.
+    assert complaint.sla_policy is SlaPolicyName.CFPB
+    assert complaint.deadlines.first_response_due_at == datetime(2026, 3, 17, 3, 59, 59, tzinfo=UTC)
+
+
+def test_reference_is_cg_date_and_six_unambiguous_characters(service: ComplaintService) -> None:
+    references = {submit(service).reference for _ in range(30)}
+    assert len(references) == 30
+    for reference in references:
+        match = CROCKFORD_REFERENCE.match(reference)
+        assert match, reference
+        assert match.group(1) == "260302"
+
+
+def test_intake_draws_another_reference_when_one_is_taken(
+    repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    drawn = iter(["CG-260302-AAAAAA", "CG-260302-AAAAAA", "CG-260302-AAAAAA", "CG-260302-BBBBBB"])
+    service = ComplaintService(repo, clock=clock, ids=SequentialIds(), references=lambda _: next(drawn))
+    first = submit(service)
+    second = submit(service)
+    assert first.reference == "CG-260302-AAAAAA"
+    assert second.reference == "CG-260302-BBBBBB"
+    assert repo.get(second.id).reference == "CG-260302-BBBBBB"
+    assert len(repo.complaints) == 2
+    assert len(trail(repo, second.id)) == 1
+
+
+def test_intake_gives_up_after_repeated_collisions_and_stores_nothing(
+    repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    service = ComplaintService(
+        repo, clock=clock, ids=SequentialIds(), references=lambda _: "CG-260302-AAAAAA"
+    )
+    submit(service)
+    with pytest.raises(ReferenceTaken):
+        submit(service)
+    assert len(repo.complaints) == 1
+
+
+def test_preview_uses_the_default_policy_unless_one_is_named(service: ComplaintService) -> None:
+    seed = service.preview(SlaPreviewRequest(received_at=datetime(2030, 1, 1, 0, 0, tzinfo=UTC)))
+    assert seed.first_response_due_at == datetime(2030, 1, 2, 0, 0, tzinfo=UTC)
+    cbirc = service.preview(
+        SlaPreviewRequest(
+            sla_policy=SlaPolicyName.CBIRC_2020, received_at=datetime(2030, 1, 1, 0, 0, tzinfo=UTC)
+        )
+    )
+    # receipt day 1 Jan (08:00 Shanghai), day 15 = 16 Jan, 23:59:59 CST = 15:59:59Z
+    assert cbirc.resolution_due_at == datetime(2030, 1, 16, 15, 59, 59, tzinfo=UTC)
+
+
+# --- the audit trail and versions -------------------------------------------------------------------
+
+
+def test_every_change_bumps_the_version_by_one_and_appends_one_event(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    steps = [
+        ("respond", lambda v: service.respond(complaint.id, ResponseRequest(message="hi", version=v), AGENT)),
+        ("update", lambda v: service.update(complaint.id, UpdateRequest(team="cards", version=v), AGENT)),
+        ("escalate", lambda v: service.escalate(complaint.id, reason(version=v), AGENT)),
+        ("pause", lambda v: service.pause(complaint.id, reason(version=v), AGENT)),
+        ("resume", lambda v: service.resume(complaint.id, OptionalReasonRequest(version=v), AGENT)),
+        ("resolve", lambda v: service.resolve(complaint.id, resolve_request(v), AGENT)),
+        ("close", lambda v: service.close(complaint.id, OptionalReasonRequest(version=v), AGENT)),
+    ]
+    version = 1
+    for action, step in steps:
+        clock.advance(minutes=10)
+        updated = step(version)
+        assert updated.version == version + 1, action
+        version += 1
+        events = trail(repo, complaint.id)
+        assert len(events) == version, action
+        assert events[-1].action == action
+        assert events[-1].version == version
+        assert events[-1].at == clock.now
+        assert events[-1].actor.id == "agent-7"
+        assert updated.updated_at == clock.now
+    assert [e.version for e in trail(repo, complaint.id)] == list(range(1, 9))
+
+
+def test_an_event_records_the_changed_fields_before_and_after(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = acknowledged(service, clock)
+    clock.advance(minutes=5)
+    service.update(complaint.id, UpdateRequest(assignee="agent-7", team="cards", version=2), SUPERVISOR)
+    event = trail(repo, complaint.id)[-1]
+    assert event.action == "update"
+    assert event.actor.id == "sup-1"
+    assert event.actor.roles == ["supervisor"]
+    assert event.at == T0 + timedelta(hours=1, minutes=5)
+    # exactly the fields that changed; version and updatedAt are bookkeeping, not news
+    assert set(event.changes) == {"assignee", "team", "status"}
+    assert (event.changes["assignee"].before, event.changes["assignee"].after) == (None, "agent-7")
+    assert (event.changes["team"].before, event.changes["team"].after) == (None, "cards")
+    assert (event.changes["status"].before, event.changes["status"].after) == ("acknowledged", "in_progress")
+
+
+def test_a_stale_version_is_refused_and_nothing_stored_changes(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    service.update(complaint.id, UpdateRequest(team="cards", version=1), AGENT)
+    stored, events, writes = repo.get(complaint.id), trail(repo, complaint.id), repo.writes
+    clock.advance(minutes=1)
+    with pytest.raises(VersionConflict) as caught:
+        service.update(complaint.id, UpdateRequest(team="loans", version=1), AGENT)
+    assert caught.value.status == 409
+    assert "2" in caught.value.message
+    assert repo.get(complaint.id) == stored
+    assert repo.get(complaint.id).team == "cards"
+    assert trail(repo, complaint.id) == events
+    assert repo.writes == writes
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s, cid: s.respond(cid, ResponseRequest(message="hi", version=7), AGENT),
+        lambda s, cid: s.escalate(cid, reason(version=7), AGENT),
+        lambda s, cid: s.resolve(cid, resolve_request(7), AGENT),
+        lambda s, cid: s.withdraw(cid, OptionalReasonRequest(version=7), AGENT),
+    ],
+)
+def test_every_command_checks_the_version_it_is_given(
+    service: ComplaintService, repo: InMemoryComplaintRepository, change: Any
+) -> None:
+    complaint = submit(service)
+    with pytest.raises(VersionConflict):
+        change(service, complaint.id)
+    assert repo.get(complaint.id) == complaint
+    assert len(trail(repo, complaint.id)) == 1
+
+
+class RacingRepository(InMemoryComplaintRepository):
+    """Runs `race` once, right after the first read: someone else writes between our read and write."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.race: Any = None
+
+    def get(self, complaint_id: str) -> Complaint:
+        seen = super().get(complaint_id)
+        race, self.race = self.race, None
+        if race is not None:
+            race(complaint_id)
+        return seen
+
+
+def test_a_concurrent_write_between_read_and_write_is_a_version_conflict(clock: FakeClock) -> None:
+    repo = RacingRepository()
+    fast = ComplaintService(repo, clock=clock, ids=SequentialIds("fast"))
+    slow = ComplaintService(repo, clock=clock, ids=SequentialIds("slow"))
+    complaint = submit(fast)
+    repo.race = lambda cid: fast.update(cid, UpdateRequest(team="other-team", version=1), SUPERVISOR)
+    with pytest.raises(VersionConflict):
+        slow.update(complaint.id, UpdateRequest(team="cards", version=1), AGENT)
+    stored = repo.get(complaint.id)
+    assert stored.version == 2
+    assert stored.team == "other-team"
+    assert [e.actor.id for e in trail(repo, complaint.id)] == ["counter-app", "sup-1"]
+
+
+def test_an_illegal_transition_changes_nothing(
+    service: ComplaintService, repo: InMemoryComplaintRepository
+) -> None:
+    complaint = submit(service)
+    with pytest.raises(IllegalTransition, match="received"):
+        service.close(complaint.id, OptionalReasonRequest(), AGENT)
+    with pytest.raises(IllegalTransition, match="received"):
+        service.pause(complaint.id, reason(), AGENT)
+    assert repo.get(complaint.id) == complaint
+    assert len(trail(repo, complaint.id)) == 1
+
+
+def test_update_without_any_field_is_invalid(service: ComplaintService) -> None:
+    complaint = submit(service)
+    with pytest.raises(InvalidInput):
+        service.update(complaint.id, UpdateRequest(version=1), AGENT)
+
+
+def test_unknown_complaint_is_not_found(service: ComplaintService) -> None:
+    with pytest.raises(NotFound):
+        service.get("nope")
+    with pytest.raises(NotFound):
+        service.events("nope", 10, None)
+    with pytest.raises(NotFound):
+        service.escalate("nope", reason(), AGENT)
+
+
+# --- responses --------------------------------------------------------------------------------------
+
+
+def test_first_response_acknowledges_and_is_recorded_once(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    first_at = clock.advance(hours=2)
+    answered = service.respond(complaint.id, ResponseRequest(message="We received it."), AGENT)
+    assert answered.status is Status.ACKNOWLEDGED
+    assert answered.first_responded_at == first_at
+    event = trail(repo, complaint.id)[-1]
+    assert event.action == "respond"
+    assert event.data == {"message": "We received it.", "public": True}
+    assert event.changes["firstRespondedAt"].before is None
+
+    clock.advance(hours=3)
+    again = service.respond(complaint.id, ResponseRequest(message="Still on it."), AGENT)
+    assert again.status is Status.ACKNOWLEDGED
+    assert again.first_responded_at == first_at
+    assert "firstRespondedAt" not in trail(repo, complaint.id)[-1].changes
+
+
+def test_an_internal_note_is_not_a_first_response(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    clock.advance(minutes=30)
+    noted = service.respond(complaint.id, ResponseRequest(message="called branch", internal=True), AGENT)
+    assert noted.status is Status.RECEIVED
+    assert noted.first_responded_at is None
+    assert noted.version == 2
+    event = trail(repo, complaint.id)[-1]
+    assert event.action == "note"
+    assert event.data["public"] is False
+
+
+# --- assignment and triage --------------------------------------------------------------------------
+
+
+def test_assigning_an_acknowledged_complaint_starts_the_work(
+    service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = acknowledged(service, clock)
+    assigned = service.update(complaint.id, UpdateRequest(assignee="agent-7", version=2), SUPERVISOR)
+    assert assigned.status is Status.IN_PROGRESS
+    assert assigned.assignee == "agent-7"
+
+
+def test_assigning_a_received_complaint_keeps_it_received(service: ComplaintService) -> None:
+    complaint = submit(service)
+    assigned = service.update(complaint.id, UpdateRequest(assignee="agent-7", version=1), SUPERVISOR)
+    assert assigned.status is Status.RECEIVED
+    assert assigned.assignee == "agent-7"
+
+
+def test_triage_that_changes_the_priority_rederives_deadlines_from_receipt(
+    service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    clock.advance(hours=1)
+    critical = service.update(complaint.id, UpdateRequest(priority=Priority.CRITICAL, version=1), SUPERVISOR)
+    # seed critical: 4 h / 24 h after receipt (T0), not after the triage
+    assert critical.deadlines.first_response_due_at == T0 + timedelta(hours=4)
+    assert critical.deadlines.resolution_due_at == T0 + timedelta(hours=24)
+
+
+# --- the paused clock -------------------------------------------------------------------------------
+
+
+def test_pause_and_resume_shift_the_deadlines_by_the_paused_time(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = acknowledged(service, clock)  # T0 + 1 h
+    paused_at = clock.advance(hours=1)  # T0 + 2 h
+    paused = service.pause(complaint.id, reason("need statement"), AGENT)
+    assert paused.status is Status.AWAITING_CUSTOMER
+    assert paused.paused_at == paused_at
+    assert paused.deadlines == complaint.deadlines  # nothing moves until the clock restarts
+
+    clock.advance(hours=3, minutes=15)  # T0 + 5 h 15 min
+    resumed = service.resume(complaint.id, OptionalReasonRequest(reason="statement received"), AGENT)
+    assert resumed.status is Status.IN_PROGRESS
+    assert resumed.paused_at is None
+    assert resumed.paused_seconds == 3 * 3600 + 15 * 60
+    # seed: T0 + 24 h and T0 + 48 h, each moved by 3 h 15 min
+    assert resumed.deadlines.first_response_due_at == T0 + timedelta(hours=27, minutes=15)
+    assert resumed.deadlines.resolution_due_at == T0 + timedelta(hours=51, minutes=15)
+    assert trail(repo, complaint.id)[-1].data == {"reason": "statement received"}
+
+    # a second pause adds up
+    service.pause(complaint.id, reason(), AGENT)
+    clock.advance(minutes=45)
+    again = service.resume(complaint.id, OptionalReasonRequest(), AGENT)
+    assert again.paused_seconds == 4 * 3600
+    assert again.deadlines.resolution_due_at == T0 + timedelta(hours=52)
+
+
+def test_resolving_while_paused_stops_the_pause(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = acknowledged(service, clock)
+    service.pause(complaint.id, reason(), AGENT)
+    clock.advance(hours=2)
+    resolved = service.resolve(complaint.id, resolve_request(), AGENT)
+    assert resolved.status is Status.RESOLVED
+    assert resolved.paused_at is None
+    assert resolved.paused_seconds == 7200
+    assert resolved.deadlines.resolution_due_at == T0 + timedelta(hours=50)
+
+
+def test_withdrawing_while_paused_stops_the_pause(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = acknowledged(service, clock)
+    service.pause(complaint.id, reason(), AGENT)
+    withdrawn_at = clock.advance(minutes=30)
+    withdrawn = service.withdraw(complaint.id, OptionalReasonRequest(reason="sorted at branch"), AGENT)
+    assert withdrawn.status is Status.WITHDRAWN
+    assert withdrawn.withdrawn_at == withdrawn_at
+    assert withdrawn.paused_at is None
+    assert withdrawn.paused_seconds == 1800
+
+
+# --- resolution, closing, reopening -----------------------------------------------------------------
+
+
+def test_resolve_sets_first_responded_at_when_missing(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = submit(service)
+    resolved_at = clock.advance(hours=5)
+    resolved = service.resolve(complaint.id, resolve_request(1), AGENT)
+    assert resolved.status is Status.RESOLVED
+    assert resolved.resolved_at == resolved_at
+    assert resolved.first_responded_at == resolved_at
+    assert resolved.resolution is not None
+    assert resolved.resolution.outcome is Outcome.UPHELD
+    assert resolved.resolution.root_cause == "batch replay"
+
+
+def test_resolve_keeps_an_earlier_first_response(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = acknowledged(service, clock)
+    clock.advance(hours=5)
+    resolved = service.resolve(complaint.id, resolve_request(), AGENT)
+    assert resolved.first_responded_at == T0 + timedelta(hours=1)
+
+
+def test_close_then_nothing_more(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = submit(service)
+    service.resolve(complaint.id, resolve_request(), AGENT)
+    closed_at = clock.advance(days=3)
+    closed = service.close(complaint.id, OptionalReasonRequest(), AGENT)
+    assert closed.status is Status.CLOSED
+    assert closed.closed_at == closed_at
+    with pytest.raises(IllegalTransition, match="closed"):
+        service.reopen(complaint.id, reason(), AGENT)
+
+
+def test_reopen_a_disputed_resolution(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = submit(service)
+    service.resolve(complaint.id, resolve_request(), AGENT)
+    clock.advance(days=1)
+    reopened = service.reopen(complaint.id, reason("customer disagrees"), AGENT)
+    assert reopened.status is Status.IN_PROGRESS
+    assert reopened.resolved_at is None
+    assert reopened.reopen_count == 1
+
+
+# --- escalation -------------------------------------------------------------------------------------
+
+
+def test_escalation_stops_at_level_3(service: ComplaintService, repo: InMemoryComplaintRepository) -> None:
+    complaint = submit(service)
+    levels = [service.escalate(complaint.id, reason(), SUPERVISOR).escalation_level for _ in range(3)]
+    assert levels == [1, 2, 3]
+    with pytest.raises(IllegalTransition, match="3"):
+        service.escalate(complaint.id, reason(), SUPERVISOR)
+    stored = repo.get(complaint.id)
+    assert stored.escalation_level == 3
+    assert stored.version == 4
+    assert len(trail(repo, complaint.id)) == 4
+
+
+# --- extensions -------------------------------------------------------------------------------------
+
+
+def test_extend_is_refused_when_the_policy_allows_none(
+    service: ComplaintService, repo: InMemoryComplaintRepository
+) -> None:
+    complaint = submit(service)  # seed: no extensions
+    with pytest.raises(IllegalTransition, match="seed"):
+        service.extend(complaint.id, reason("complex case"), SUPERVISOR)
+    assert repo.get(complaint.id) == complaint
+
+
+def test_cbirc_extensions_climb_the_ladder_then_stop(
+    service: ComplaintService, repo: InMemoryComplaintRepository
+) -> None:
+    complaint = submit(service, slaPolicy="cbirc-2020")
+    # T0 = 2 March 09:00 in Shanghai. 15 days → 17 March; 30 → 1 April; 60 → 1 May.
+    # 23:59:59 CST = 15:59:59Z.
+    assert complaint.deadlines.resolution_due_at == datetime(2026, 3, 17, 15, 59, 59, tzinfo=UTC)
+    once = service.extend(complaint.id, reason("needs branch records"), SUPERVISOR)
+    assert once.deadlines.resolution_due_at == datetime(2026, 4, 1, 15, 59, 59, tzinfo=UTC)
+    assert once.deadlines.first_response_due_at == complaint.deadlines.first_response_due_at
+    assert once.extensions == 1
+    twice = service.extend(complaint.id, reason("approved by head office"), SUPERVISOR)
+    assert twice.deadlines.resolution_due_at == datetime(2026, 5, 1, 15, 59, 59, tzinfo=UTC)
+    assert twice.extensions == 2
+    with pytest.raises(IllegalTransition, match="no further extension"):
+        service.extend(complaint.id, reason("again"), SUPERVISOR)
+    assert repo.get(complaint.id) == twice
+    assert trail(repo, complaint.id)[-1].data == {"reason": "approved by head office"}
+
+
+def test_extend_is_refused_once_the_deadline_has_passed(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service, slaPolicy="cbirc-2020")
+    clock.now = datetime(2026, 3, 17, 16, 0, 0, tzinfo=UTC)  # one second past 2026-03-17T15:59:59Z
+    with pytest.raises(IllegalTransition, match="passed"):
+        service.extend(complaint.id, reason("late"), SUPERVISOR)
+    assert repo.get(complaint.id) == complaint
+
+
+def test_extension_keeps_the_time_spent_paused(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = acknowledged(service, clock, slaPolicy="cbirc-2020")
+    service.pause(complaint.id, reason(), AGENT)
+    clock.advance(hours=6)
+    service.resume(complaint.id, OptionalReasonRequest(), AGENT)
+    extended = service.extend(complaint.id, reason("complex"), SUPERVISOR)
+    # 30 days from receipt (2026-04-01T15:59:59Z) + 6 h paused
+    assert extended.deadlines.resolution_due_at == datetime(2026, 4, 1, 21, 59, 59, tzinfo=UTC)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+
+
+def test_list_passes_the_query_to_the_repository(service: ComplaintService, clock: FakeClock) -> None:
+    first = submit(service)
+    clock.advance(minutes=1)
+    second = submit(service, channel="hotline")
+    page = service.list(ComplaintQuery())
+    assert [c.id for c in page.items] == [second.id, first.id]
+    assert [c.id for c in service.list(ComplaintQuery(channel="hotline")).items] == [second.id]
