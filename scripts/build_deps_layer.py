@@ -17,7 +17,16 @@ ROOT = Path(__file__).resolve().parents[1]
 REQUIREMENTS = ROOT / "layers" / "deps" / "requirements.txt"
 OUTPUT = ROOT / ".build" / "layers" / "deps"
 STAMP = OUTPUT / ".requirements.sha256"
-PROVIDED_BY_RUNTIME = ("boto3", "botocore", "s3transfer", "jmespath", "urllib3", "python_dateutil", "dateutil", "six")
+PROVIDED_BY_RUNTIME = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "urllib3",
+    "python_dateutil",
+    "dateutil",
+    "six",
+)
 
 
 def main() -> int:
@@ -29,9 +38,23 @@ def main() -> int:
     target = OUTPUT / "python"
     subprocess.run(
         [
-            sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-            "--platform", "manylinux2014_aarch64", "--implementation", "cp", "--python-version", "3.13",
-            "--only-binary=:all:", "--target", str(target), "-r", str(REQUIREMENTS),
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--platform",
+            "manylinux2014_aarch64",
+            "--implementation",
+            "cp",
+            "--python-version",
+            "3.13",
+            "--only-binary=:all:",
+            "--target",
+            str(target),
+            "-r",
+            str(REQUIREMENTS),
         ],
         check=True,
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
-import warnings
 import threading
+import warnings
 from pathlib import Path
 
 from .runtime import LocalRuntime
@@ -18,10 +18,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="Run complaint-guard locally on an AWS emulator.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000, help="0 picks a free port")
-    parser.add_argument("--assembly", type=Path, default=ROOT / "cdk.out", help="the synthesized cloud assembly")
+    parser.add_argument(
+        "--assembly", type=Path, default=ROOT / "cdk.out", help="the synthesized cloud assembly"
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s")
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO, format="%(asctime)s %(message)s"
+    )
     for noisy in ("werkzeug", "botocore", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # moto names every resource type it skips (Cognito, WAF, the authorizer …); the runtime covers them.

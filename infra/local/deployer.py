@@ -37,8 +37,10 @@ def _zip_directory(directory: Path) -> bytes:
 
 
 def _substitute(value: str, region: str) -> str:
-    return value.replace("${AWS::AccountId}", ACCOUNT_ID).replace("${AWS::Region}", region).replace(
-        "${AWS::Partition}", "aws"
+    return (
+        value.replace("${AWS::AccountId}", ACCOUNT_ID)
+        .replace("${AWS::Region}", region)
+        .replace("${AWS::Partition}", "aws")
     )
 
 
@@ -83,7 +85,9 @@ class Deployer:
     def _wait(self, cloudformation: Any) -> str:
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            status = str(cloudformation.describe_stacks(StackName=self._stack_name)["Stacks"][0]["StackStatus"])
+            status = str(
+                cloudformation.describe_stacks(StackName=self._stack_name)["Stacks"][0]["StackStatus"]
+            )
             if not status.endswith("IN_PROGRESS"):
                 return status
             time.sleep(0.2)
@@ -103,4 +107,6 @@ class Deployer:
                 if bucket not in created:
                     self._s3.create_bucket(Bucket=bucket)
                     created.add(bucket)
-                self._s3.put_object(Bucket=bucket, Key=_substitute(destination["objectKey"], self._region), Body=body)
+                self._s3.put_object(
+                    Bucket=bucket, Key=_substitute(destination["objectKey"], self._region), Body=body
+                )

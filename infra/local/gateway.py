@@ -98,7 +98,8 @@ def _gateway_error(status: int, code: str, message: str) -> HttpResponse:
 def _as_claim_strings(claims: dict[str, Any]) -> dict[str, str]:
     """API Gateway hands claims to the function as strings."""
     return {
-        key: ",".join(map(str, value)) if isinstance(value, list) else str(value) for key, value in claims.items()
+        key: ",".join(map(str, value)) if isinstance(value, list) else str(value)
+        for key, value in claims.items()
     }
 
 
@@ -108,7 +109,9 @@ class Gateway:
         self._tokens = tokens
         self._stage = stage
 
-    def handle(self, http_method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str) -> HttpResponse:
+    def handle(
+        self, http_method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
+    ) -> HttpResponse:
         split = urlsplit(raw_path)
         path = split.path.rstrip("/") or "/"
         candidates = [(m, match) for m in self._methods if (match := m.pattern.match(path))]

@@ -24,6 +24,7 @@ def json_response(status: int, payload: Any) -> HttpResponse:
 
 class LocalServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # channel apps burst; the default backlog of 5 resets connections
 
     def __init__(self, address: tuple[str, int], gateway: Gateway, extras: dict[tuple[str, str], LocalRoute]):
         self.gateway = gateway
@@ -45,10 +46,14 @@ class _Handler(BaseHTTPRequestHandler):
                 response = extra(self.path, body)
             else:
                 headers = {key: value for key, value in self.headers.items()}
-                response = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
+                response = self.server.gateway.handle(
+                    self.command, self.path, headers, body, self.client_address[0]
+                )
         except Exception:  # the runtime must keep serving; the trace goes to the console
             log.error("request %s %s failed:\n%s", self.command, self.path, traceback.format_exc())
-            response = json_response(502, {"error": "internal_error", "message": "Internal server error", "details": []})
+            response = json_response(
+                502, {"error": "internal_error", "message": "Internal server error", "details": []}
+            )
         self.send_response(response.status)
         for key, value in response.headers.items():
             if key.lower() not in {"content-length", "connection"}:
@@ -60,11 +65,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _extra(self, path: str) -> LocalRoute | None:
         for (method, prefix), route in self.server.extras.items():
-            if method == self.command and (path == prefix or (prefix.endswith("/") and path.startswith(prefix))):
+            if method == self.command and (
+                path == prefix or (prefix.endswith("/") and path.startswith(prefix))
+            ):
                 return route
         return None
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = _serve  # noqa: N815
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         log.info("%s %s", self.address_string(), format % args)

@@ -58,13 +58,20 @@ class TokenIssuer:
         """One token per role: a channel app (client credentials) and a staff user per group."""
         tokens = {
             Role.CHANNEL_APP.value: self.issue(
-                {"sub": "local-counter-app", "client_id": "local-counter-app",
-                 "scope": f"{Scope.SUBMIT.value} {Scope.READ.value}"}
+                {
+                    "sub": "local-counter-app",
+                    "client_id": "local-counter-app",
+                    "scope": f"{Scope.SUBMIT.value} {Scope.READ.value}",
+                }
             )
         }
         for role in STAFF_ROLES:
             tokens[role.value] = self.issue(
-                {"sub": f"local-{role.value}", "username": f"local-{role.value}",
-                 "cognito:groups": [role.value], "scope": f"openid {Scope.STAFF.value}"}
+                {
+                    "sub": f"local-{role.value}",
+                    "username": f"local-{role.value}",
+                    "cognito:groups": [role.value],
+                    "scope": f"openid {Scope.STAFF.value}",
+                }
             )
         return tokens

@@ -205,7 +205,9 @@ def test_update_with_a_stale_version_writes_neither_complaint_nor_event(
     assert stored.team == "cards"
 
 
-def test_an_update_moves_the_complaint_between_index_partitions(repository: DynamoDbComplaintRepository) -> None:
+def test_an_update_moves_the_complaint_between_index_partitions(
+    repository: DynamoDbComplaintRepository,
+) -> None:
     new = complaint("c-000001")
     repository.create(new, event(new))
     moved = changed(new, status=Status.IN_PROGRESS, assignee="agent-9")
@@ -229,7 +231,12 @@ def stocked(repository: DynamoDbComplaintRepository) -> dict[str, Complaint]:
             "category": Category.PRODUCT,
             "assignee": "agent-7",
         },
-        "c3": {"status": Status.RECEIVED, "channel": Channel.HOTLINE, "category": Category.CONDUCT, "customer_id": "C-2"},
+        "c3": {
+            "status": Status.RECEIVED,
+            "channel": Channel.HOTLINE,
+            "category": Category.CONDUCT,
+            "customer_id": "C-2",
+        },
         "c4": {
             "status": Status.IN_PROGRESS,
             "channel": Channel.MOBILE_APP,
@@ -237,7 +244,12 @@ def stocked(repository: DynamoDbComplaintRepository) -> dict[str, Complaint]:
             "assignee": "agent-7",
             "customer_id": "C-2",
         },
-        "c5": {"status": Status.RESOLVED, "channel": Channel.COUNTER, "category": Category.TECHNICAL, "assignee": "agent-8"},
+        "c5": {
+            "status": Status.RESOLVED,
+            "channel": Channel.COUNTER,
+            "category": Category.TECHNICAL,
+            "assignee": "agent-8",
+        },
         "c6": {"status": Status.RECEIVED, "channel": Channel.HOTLINE, "category": Category.PRODUCT},
     }
     made = {}
@@ -279,7 +291,9 @@ def test_each_filter_is_served_by_its_index_newest_first(
     assert {kwargs["IndexName"] for _, kwargs in client.calls} == {index}
 
 
-def test_listed_complaints_are_whole(repository: DynamoDbComplaintRepository, stocked: dict[str, Complaint]) -> None:
+def test_listed_complaints_are_whole(
+    repository: DynamoDbComplaintRepository, stocked: dict[str, Complaint]
+) -> None:
     (listed,) = repository.list(ComplaintQuery(assignee="agent-8")).items
     assert listed == stocked["c5"]
 
@@ -288,7 +302,10 @@ def test_listed_complaints_are_whole(repository: DynamoDbComplaintRepository, st
     ("query", "expected"),
     [
         (ComplaintQuery(status=Status.RECEIVED, channel=Channel.HOTLINE), ["c6", "c3"]),
-        (ComplaintQuery(status=Status.IN_PROGRESS, category=Category.PRODUCT, channel=Channel.MOBILE_APP), ["c4"]),
+        (
+            ComplaintQuery(status=Status.IN_PROGRESS, category=Category.PRODUCT, channel=Channel.MOBILE_APP),
+            ["c4"],
+        ),
         (ComplaintQuery(customer_id="C-2", status=Status.RECEIVED), ["c3"]),
         (ComplaintQuery(assignee="agent-7", channel=Channel.HOTLINE), ["c2"]),
         (ComplaintQuery(category=Category.PRODUCT, channel=Channel.COUNTER), []),
@@ -317,7 +334,9 @@ def collect(repository: DynamoDbComplaintRepository, query: ComplaintQuery) -> l
     raise AssertionError("paging never ended")
 
 
-def test_pagination_returns_every_item_exactly_once_newest_first(repository: DynamoDbComplaintRepository) -> None:
+def test_pagination_returns_every_item_exactly_once_newest_first(
+    repository: DynamoDbComplaintRepository,
+) -> None:
     # Seven complaints five days apart: the unfiltered view has to walk back across a month boundary.
     made = []
     for n in range(7):

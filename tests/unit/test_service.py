@@ -126,8 +126,7 @@ def test_intake_stores_a_received_complaint_with_seed_deadlines_from_now(
 def test_intake_deadlines_start_at_the_supplied_received_at(service: ComplaintService) -> None:
     # A paper form received two days ago at 10:30Z: seed deadlines are 24 h / 48 h after that,
     # not after the moment it was typed in.
-    received = T0 - timedelta(days=2, hours=-9, minutes=-30)  # 2026-02-28T10:30Z
-    assert received == datetime(2026, 2, 28, 10, 30, tzinfo=UTC)
+    received = datetime(2026, 2, 28, 10, 30, tzinfo=UTC)
     complaint = submit(service, receivedAt=received.isoformat())
     assert complaint.received_at == received
     assert complaint.created_at == T0
@@ -160,6 +159,12 @@ def test_reference_is_cg_date_and_six_unambiguous_characters(service: ComplaintS
         match = CROCKFORD_REFERENCE.match(reference)
         assert match, reference
         assert match.group(1) == "260302"
+
+
+def test_reference_carries_the_receipt_date_where_the_policy_clock_runs(service: ComplaintService) -> None:
+    # 2026-03-01T18:30Z is already 2 March 02:30 in Shanghai, the seed policy's zone.
+    reference = submit(service, receivedAt="2026-03-01T18:30:00Z").reference
+    assert reference.startswith("CG-260302-")
 
 
 def test_intake_draws_another_reference_when_one_is_taken(
@@ -407,6 +412,31 @@ def test_triage_that_changes_the_priority_rederives_deadlines_from_receipt(
     # seed critical: 4 h / 24 h after receipt (T0), not after the triage
     assert critical.deadlines.first_response_due_at == T0 + timedelta(hours=4)
     assert critical.deadlines.resolution_due_at == T0 + timedelta(hours=24)
+
+
+def test_triage_after_a_pause_keeps_the_paused_time(service: ComplaintService, clock: FakeClock) -> None:
+    complaint = acknowledged(service, clock)  # T0 + 1 h
+    clock.advance(hours=1)
+    service.pause(complaint.id, reason("need statement"), AGENT)  # T0 + 2 h
+    clock.advance(hours=3)
+    service.resume(complaint.id, OptionalReasonRequest(), AGENT)  # T0 + 5 h: 3 h paused
+    critical = service.update(complaint.id, UpdateRequest(priority=Priority.CRITICAL), SUPERVISOR)
+    # seed critical: 4 h / 24 h after receipt, and the 3 h the clock stood still still count:
+    # T0 + 7 h and T0 + 27 h.
+    assert critical.paused_seconds == 3 * 3600
+    assert critical.deadlines.first_response_due_at == T0 + timedelta(hours=7)
+    assert critical.deadlines.resolution_due_at == T0 + timedelta(hours=27)
+
+
+def test_triage_after_an_extension_keeps_the_extension(service: ComplaintService) -> None:
+    complaint = submit(service, slaPolicy="cbirc-2020")
+    extended = service.extend(complaint.id, reason("needs branch records"), SUPERVISOR)
+    # receipt day 2 March (Shanghai); the extension moved resolution to 30 days: 1 April 23:59:59 CST
+    assert extended.deadlines.resolution_due_at == datetime(2026, 4, 1, 15, 59, 59, tzinfo=UTC)
+    # cbirc-2020 does not depend on priority, so re-triage must not take the granted extension back
+    triaged = service.update(complaint.id, UpdateRequest(priority=Priority.HIGH), SUPERVISOR)
+    assert triaged.extensions == 1
+    assert triaged.deadlines.resolution_due_at == datetime(2026, 4, 1, 15, 59, 59, tzinfo=UTC)
 
 
 # --- the paused clock -------------------------------------------------------------------------------

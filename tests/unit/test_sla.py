@@ -26,7 +26,7 @@ from complaints.sla import (
     Unit,
     calendar_for,
     compute_deadlines,
-    extended_resolution_due,
+    extensions_allowed,
     is_working_day,
     shift,
 )
@@ -200,7 +200,12 @@ def test_a_calendar_without_a_country_knows_only_weekends() -> None:
 def extension(
     policy: SlaPolicyName, received: str, taken: int, product: Product = Product.OTHER
 ) -> datetime | None:
-    return extended_resolution_due(policy, utc(received), NORMAL, SIMPLE, product, taken, timedelta(0))
+    """The resolution deadline after one more extension, None when the policy allows no more."""
+    if taken >= extensions_allowed(policy, NORMAL, SIMPLE, product):
+        return None
+    return compute_deadlines(
+        policy, utc(received), NORMAL, SIMPLE, product, extensions=taken + 1
+    ).resolution_due_at
 
 
 def test_cbirc_extension_ladder_15_then_30_then_60_days() -> None:
@@ -230,10 +235,16 @@ def test_policies_without_an_extension_ladder_allow_none(policy: SlaPolicyName, 
 
 def test_an_extension_keeps_the_time_already_spent_paused() -> None:
     # 30 days from receipt (2026-04-10T15:59:59Z) plus 5 h 30 min waiting on the customer.
-    due = extended_resolution_due(
-        CBIRC, utc("2026-03-10T18:30:00Z"), NORMAL, SIMPLE, Product.OTHER, 0, timedelta(hours=5, minutes=30)
+    due = compute_deadlines(
+        CBIRC,
+        utc("2026-03-10T18:30:00Z"),
+        NORMAL,
+        SIMPLE,
+        Product.OTHER,
+        extensions=1,
+        paused_for=timedelta(hours=5, minutes=30),
     )
-    assert due == utc("2026-04-10T21:29:59Z")
+    assert due.resolution_due_at == utc("2026-04-10T21:29:59Z")
 
 
 def test_shift_moves_both_deadlines_by_the_paused_time() -> None:
@@ -266,8 +277,7 @@ def test_business_day_deadlines_never_fall_on_a_non_working_day(received: dateti
     if product is Product.PAYMENT:
         resolution = due.resolution_due_at.astimezone(ZoneInfo(london.time_zone))
         assert is_working_day(resolution.date(), london)
-        extended = extended_resolution_due(FCA, received, NORMAL, SIMPLE, product, 0, timedelta(0))
-        assert extended is not None
+        extended = compute_deadlines(FCA, received, NORMAL, SIMPLE, product, extensions=1).resolution_due_at
         assert is_working_day(extended.astimezone(ZoneInfo(london.time_zone)).date(), london)
 
 

@@ -11,7 +11,6 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ..nag import accept
-
 from ..routes import PUBLIC_ROUTES, ROUTES, Route
 from .data import Data
 from .function import ApiFunction

@@ -10,7 +10,6 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ..nag import accept
-
 from ..settings import ROOT
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13

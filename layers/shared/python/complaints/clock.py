@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 Clock = Callable[[], datetime]
 IdGenerator = Callable[[], str]
@@ -23,8 +23,8 @@ def new_id() -> str:
 _REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
-def new_reference(received_at: datetime) -> str:
-    """`CG-YYMMDD-XXXXXX`: the receipt date a customer recognises and 30 random bits (about a billion
-    per day). Uniqueness is still enforced by the repository, which refuses a duplicate."""
+def new_reference(received_on: date) -> str:
+    """`CG-YYMMDD-XXXXXX`: the local receipt date a customer recognises and 30 random bits (about a
+    billion per day). Uniqueness is still enforced by the repository, which refuses a duplicate."""
     suffix = "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(6))
-    return f"CG-{received_at:%y%m%d}-{suffix}"
+    return f"CG-{received_on:%y%m%d}-{suffix}"

@@ -78,6 +78,15 @@ class UpdateRequest(VersionedRequest):
     priority: Priority | None = None
     complexity: Complexity | None = None
 
+    @field_validator("category", "product", "priority", "complexity", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Omit a field to leave it as it is; these four always have a value (null unassigns only
+        # assignee, team and subcategory).
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
 
 class ResponseRequest(VersionedRequest):
     message: Description

@@ -8,7 +8,7 @@ conditional transaction. A stale version or an illegal transition changes nothin
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .auth import Caller
@@ -35,7 +35,7 @@ from .models import (
     Status,
 )
 from .repository import ComplaintQuery, ComplaintRepository, Page
-from .sla import compute_deadlines, extended_resolution_due, shift
+from .sla import compute_deadlines, extensions_allowed, local_date, shift
 
 _REFERENCE_ATTEMPTS = 5
 MAX_ESCALATION_LEVEL = 3
@@ -64,7 +64,7 @@ class ComplaintService:
         default_policy: SlaPolicyName = SlaPolicyName.SEED,
         clock: Clock = utc_now,
         ids: IdGenerator = new_id,
-        references: Callable[[datetime], str] = new_reference,
+        references: Callable[[date], str] = new_reference,
     ) -> None:
         self._repository = repository
         self._default_policy = default_policy
@@ -82,7 +82,7 @@ class ComplaintService:
         for _ in range(_REFERENCE_ATTEMPTS):
             complaint = Complaint(
                 id=complaint_id,
-                reference=self._references(received_at),
+                reference=self._references(local_date(policy, received_at)),
                 status=Status.RECEIVED,
                 channel=request.channel,
                 category=request.category,
@@ -139,14 +139,9 @@ class ComplaintService:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             changes: dict[str, Any] = dict(given)
             if "priority" in given or "complexity" in given or "product" in given:
-                # Triage that changes the class of a complaint re-derives its deadlines from receipt.
-                changes["deadlines"] = compute_deadlines(
-                    current.sla_policy,
-                    current.received_at,
-                    given.get("priority", current.priority),
-                    given.get("complexity", current.complexity),
-                    given.get("product", current.product),
-                )
+                # Triage that changes the class of a complaint re-derives its deadlines from receipt,
+                # keeping the extensions granted and the time spent waiting on the customer.
+                changes["deadlines"] = _deadlines(current.model_copy(update=given), current.extensions)
             if given.get("assignee") and current.status is Status.ACKNOWLEDGED:
                 changes["status"] = Status.IN_PROGRESS
             return changes
@@ -192,21 +187,16 @@ class ComplaintService:
                     "the resolution deadline has already passed; an extension cannot undo a breach",
                     [{"field": "deadlines.resolutionDueAt", "message": "is in the past"}],
                 )
-            due = extended_resolution_due(
-                current.sla_policy,
-                current.received_at,
-                current.priority,
-                current.complexity,
-                current.product,
-                current.extensions,
-                timedelta(seconds=current.paused_seconds),
+            allowed = extensions_allowed(
+                current.sla_policy, current.priority, current.complexity, current.product
             )
-            if due is None:
+            if current.extensions >= allowed:
                 raise IllegalTransition(
                     f"the {current.sla_policy.value} policy allows no further extension of this complaint",
                     [{"field": "extensions", "message": f"{current.extensions} taken, none left"}],
                 )
-            deadlines = current.deadlines.model_copy(update={"resolution_due_at": due})
+            extended = _deadlines(current, extensions=current.extensions + 1)
+            deadlines = current.deadlines.model_copy(update={"resolution_due_at": extended.resolution_due_at})
             return {"deadlines": deadlines, "extensions": current.extensions + 1}
 
         return self._change(
@@ -333,6 +323,18 @@ class ComplaintService:
             changes=changes,
             data=data or {},
         )
+
+
+def _deadlines(complaint: Complaint, extensions: int) -> Deadlines:
+    return compute_deadlines(
+        complaint.sla_policy,
+        complaint.received_at,
+        complaint.priority,
+        complaint.complexity,
+        complaint.product,
+        extensions=extensions,
+        paused_for=timedelta(seconds=complaint.paused_seconds),
+    )
 
 
 def _reason(request: OptionalReasonRequest) -> dict[str, Any]:

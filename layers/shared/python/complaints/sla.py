@@ -91,6 +91,11 @@ def calendar_for(policy: SlaPolicyName) -> Calendar:
     }[policy]
 
 
+def local_date(policy: SlaPolicyName, moment: datetime) -> date:
+    """The calendar date of `moment` where the policy's clock runs (the date a customer knows)."""
+    return moment.astimezone(ZoneInfo(calendar_for(policy).time_zone)).date()
+
+
 @cache
 def _holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
     return holidays.country_holidays(country, subdiv=subdivision)
@@ -124,29 +129,25 @@ def compute_deadlines(
     priority: Priority,
     complexity: Complexity,
     product: Product,
+    extensions: int = 0,
+    paused_for: timedelta = timedelta(0),
 ) -> Deadlines:
+    """The deadlines of a complaint of this class, after `extensions` extensions of its resolution
+    deadline (as far as the policy allows) and with the clock stopped for `paused_for`."""
     limits = _limits(policy, priority, complexity, product)
     calendar = calendar_for(policy)
+    ladder = (limits.resolution, *limits.extensions)
+    resolution = ladder[min(extensions, len(ladder) - 1)]
     return Deadlines(
-        first_response_due_at=_due(received_at, limits.first_response, calendar),
-        resolution_due_at=_due(received_at, limits.resolution, calendar),
+        first_response_due_at=_due(received_at, limits.first_response, calendar) + paused_for,
+        resolution_due_at=_due(received_at, resolution, calendar) + paused_for,
     )
 
 
-def extended_resolution_due(
-    policy: SlaPolicyName,
-    received_at: datetime,
-    priority: Priority,
-    complexity: Complexity,
-    product: Product,
-    extensions_taken: int,
-    paused_for: timedelta,
-) -> datetime | None:
-    """The resolution deadline after one more extension, or None when the policy allows no more."""
-    ladder = _limits(policy, priority, complexity, product).extensions
-    if extensions_taken >= len(ladder):
-        return None
-    return _due(received_at, ladder[extensions_taken], calendar_for(policy)) + paused_for
+def extensions_allowed(
+    policy: SlaPolicyName, priority: Priority, complexity: Complexity, product: Product
+) -> int:
+    return len(_limits(policy, priority, complexity, product).extensions)
 
 
 def shift(deadlines: Deadlines, paused_for: timedelta) -> Deadlines:

@@ -94,13 +94,19 @@ def _previous_month(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
+def received_key(complaint: Complaint) -> str:
+    """Fixed-width UTC time, so the index sorts receipts in time order (`…00Z` would sort after
+    `…00.5Z` as text), then the id to keep keys unique."""
+    return f"{complaint.received_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{complaint.id}"
+
+
 def complaint_item(complaint: Complaint) -> dict[str, Any]:
     body = complaint.model_dump(mode="json", by_alias=True, exclude_none=True)
     keys = {
         "pk": complaint_pk(complaint.id),
         "sk": COMPLAINT_SK,
         "entity": "complaint",
-        SORT_KEY: f"{body['receivedAt']}#{complaint.id}",
+        SORT_KEY: received_key(complaint),
         "statusKey": complaint.status.value,
         "assigneeKey": complaint.assignee,
         "customerKey": complaint.customer.customer_id,

@@ -1,0 +1,59 @@
+# complaint-guard — every command a developer needs. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export PYTHONPATH := infra:layers/shared/python
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
+CDK_CLI := npx --yes aws-cdk@2.1148.1
+PORT ?= 3000
+
+.PHONY: help install layer synth run test test-fast lint openapi deploy diff destroy clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed ## create .venv and install everything the project needs
+
+layer: install ## build the arm64 / Python 3.13 dependency layer (skipped when up to date)
+	$(BIN)/python scripts/build_deps_layer.py
+
+synth: layer ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
+	$(BIN)/python infra/app.py
+
+run: synth ## start the whole system locally on http://127.0.0.1:$(PORT)
+	$(BIN)/python -m local --port $(PORT)
+
+lint: install ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: synth lint ## unit, integration, infra and end-to-end tests
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+test-fast: install ## unit and integration tests only
+	$(BIN)/python -m pytest tests/unit tests/integration
+
+openapi: install ## regenerate docs/openapi.json from the code
+	$(BIN)/python scripts/export_openapi.py
+
+deploy: synth ## deploy to the AWS account of your credentials (bootstrap it once first, see README)
+	$(CDK_CLI) deploy --app cdk.out --require-approval broadening
+
+diff: synth ## what deploy would change
+	$(CDK_CLI) diff --app cdk.out
+
+destroy: ## delete the stack (tables, key, pool and logs are retained)
+	$(CDK_CLI) destroy --app cdk.out
+
+clean: ## remove generated output (not the venv)
+	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache

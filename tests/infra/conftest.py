@@ -1,0 +1,34 @@
+"""The real stack, synthesized once per test session with cdk-nag's AwsSolutions checks on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App
+from aws_cdk.assertions import Template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.xdist_group("infra")
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
+    from complaint_guard.application import build
+
+    app = App(
+        context=json.loads((ROOT / "cdk.json").read_text())["context"],
+        outdir=str(tmp_path_factory.mktemp("cdk.out")),
+    )
+    stack = build(app)
+    app.synth()  # raises if cdk-nag reports an unacknowledged finding
+    return Template.from_stack(stack)
+
+
+@pytest.fixture(scope="session")
+def resources(template: Template) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = template.to_json()["Resources"]
+    return found
