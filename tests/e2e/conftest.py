@@ -1,0 +1,66 @@
+"""Start the local runtime (`python -m local`, what `make run` runs) once for the e2e tests and talk
+HTTP to it. It needs the synthesized stack in cdk.out (`make test` synthesizes first)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from e2e_support import Api
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 180
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+@pytest.fixture(scope="session")
+def local_runtime() -> Iterator[str]:
+    if not (ROOT / "cdk.out" / "complaint-guard.template.json").exists():
+        pytest.fail("cdk.out is missing: run `make synth` (make test does) before the e2e tests")
+    env = {**os.environ, "PYTHONPATH": f"{ROOT / 'infra'}:{ROOT / 'layers' / 'shared' / 'python'}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--port", "0", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert process.stdout is not None
+    deadline = time.monotonic() + STARTUP_SECONDS
+    url, seen = None, []
+    while time.monotonic() < deadline and url is None:
+        line = process.stdout.readline()
+        if not line and process.poll() is not None:
+            break
+        seen.append(line)
+        if match := re.search(r"is running on (http://\S+)", line):
+            url = match.group(1)
+    if url is None:
+        process.kill()
+        pytest.fail("the local runtime did not start:\n" + "".join(seen[-40:]))
+    try:
+        yield url
+    finally:
+        process.terminate()  # what Ctrl-C does: the runtime stops cleanly
+        try:
+            output, _ = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+        assert process.returncode == 0, output[-2000:]
+        assert "stopped." in output
+
+
+@pytest.fixture(scope="session")
+def api(local_runtime: str) -> Api:
+    tokens = requests.get(f"{local_runtime}/_local/tokens", timeout=10).json()
+    return Api(local_runtime, tokens)
