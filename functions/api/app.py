@@ -19,6 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.models import (
     Server,
 )
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
@@ -59,7 +60,7 @@ class ErrorBody(ApiModel):
     details: list[dict[str, Any]] = Field(default_factory=list, description="per-field problems")
 
 
-def _errors(*statuses: int) -> dict[int | str, Any]:
+def _errors(*statuses: int) -> dict[int, OpenAPIResponse]:
     described = {
         400: "invalid input",
         401: "no or invalid token",
@@ -345,7 +346,8 @@ def openapi_json() -> str:
 # --- one error model for the whole API ------------------------------------------------------------
 
 
-@app.exception_handler(RequestValidationError)
+# Powertools' exception_handler is unannotated (an untyped decorator), hence the ignores below.
+@app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
 def invalid_request(error: RequestValidationError) -> Response[Any]:
     details = []
     for problem in error.errors():
@@ -357,7 +359,7 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
     return _error(HTTPStatus.BAD_REQUEST, "validation_error", summary or "invalid request", details)
 
 
-@app.exception_handler(DomainError)
+@app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
 def domain_error(error: DomainError) -> Response[Any]:
     return _error(error.status, error.code, error.message, error.details)
 
@@ -368,7 +370,7 @@ def no_route(_: Exception) -> Response[Any]:
     return _error(HTTPStatus.NOT_FOUND, "not_found", f"no route {event.http_method} {event.path}")
 
 
-@app.exception_handler(Exception)
+@app.exception_handler(Exception)  # type: ignore[untyped-decorator]
 def unexpected(error: Exception) -> Response[Any]:
     logger.exception("unhandled error")
     return _error(

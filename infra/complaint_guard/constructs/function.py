@@ -13,6 +13,7 @@ from ..nag import accept
 from ..settings import ROOT
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
+DEFAULT_TIMEOUT = Duration.seconds(15)
 
 
 class ApiFunction(Construct):
@@ -28,7 +29,7 @@ class ApiFunction(Construct):
         log_retention: logs.RetentionDays,
         removal: RemovalPolicy,
         memory_mb: int = 512,
-        timeout: Duration = Duration.seconds(15),
+        timeout: Duration = DEFAULT_TIMEOUT,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal)

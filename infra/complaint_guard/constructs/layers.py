@@ -16,21 +16,21 @@ class Layers(Construct):
         super().__init__(scope, construct_id)
         if not (DEPS_LAYER_DIR / "python").is_dir():
             raise FileNotFoundError(f"{DEPS_LAYER_DIR} is missing: run `make layer` (make synth does)")
-        compatible = {
-            "compatible_runtimes": [RUNTIME],
-            "compatible_architectures": [lambda_.Architecture.ARM_64],
-        }
+        runtimes = [RUNTIME]
+        architectures = [lambda_.Architecture.ARM_64]
         self.deps = lambda_.LayerVersion(
             self,
             "Deps",
             code=lambda_.Code.from_asset(str(DEPS_LAYER_DIR)),
             description="complaint-guard runtime dependencies (Powertools, pydantic, holidays)",
-            **compatible,
+            compatible_runtimes=runtimes,
+            compatible_architectures=architectures,
         )
         self.shared = lambda_.LayerVersion(
             self,
             "Shared",
             code=lambda_.Code.from_asset(str(ROOT / "layers" / "shared"), exclude=["**/__pycache__"]),
             description="complaint-guard domain package `complaints`",
-            **compatible,
+            compatible_runtimes=runtimes,
+            compatible_architectures=architectures,
         )

@@ -6,6 +6,7 @@ a typo in a channel app is an error, not silently ignored data.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -112,7 +113,21 @@ UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
 """A timestamp that must name its zone; it is kept and returned in UTC."""
 
 # E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
-E164Phone = Annotated[str, StringConstraints(pattern=r"^\+[1-9]\d{6,14}$")]
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def _e164(value: str) -> str:
+    if not _E164.match(value):
+        raise ValueError("must be an E.164 number such as +8613912345678 (plus, country code, number)")
+    return value
+
+
+E164Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_e164),
+    Field(json_schema_extra={"pattern": _E164.pattern, "examples": ["+8613912345678"]}),
+]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.@:-]+$")

@@ -47,7 +47,8 @@ class IdempotentIntake:
         if context is not None:
             self._config.register_lambda_context(context)
 
-        @idempotent_function(
+        # Powertools types idempotent_function as returning Any (an untyped decorator).
+        @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="request", persistence_store=self._store, config=self._config
         )
         def once(request: dict[str, Any]) -> dict[str, Any]:
