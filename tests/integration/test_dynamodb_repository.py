@@ -117,7 +117,7 @@ def test_create_writes_the_complaint_its_first_event_and_its_reference(
     repository.create(new, event(new))
     assert table_keys() == {
         ("COMPLAINT#c-000001", "COMPLAINT"),
-        ("COMPLAINT#c-000001", "EVENT#00000001"),
+        ("COMPLAINT#c-000001", "EVENT#100000001"),
         ("REFERENCE#CG-260302-ABC123", "REFERENCE"),
     }
     assert repository.get("c-000001") == new
@@ -199,7 +199,7 @@ def test_update_with_a_stale_version_writes_neither_complaint_nor_event(
     with pytest.raises(VersionConflict) as caught:
         repository.update(stale, event(stale, "update"), expected_version=1)
     assert caught.value.details[0]["field"] == "version"
-    assert table_keys() == before  # no EVENT#00000003
+    assert table_keys() == before  # no EVENT#100000003
     stored = repository.get("c-000001")
     assert stored.version == 2
     assert stored.team == "cards"

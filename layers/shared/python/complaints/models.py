@@ -218,6 +218,14 @@ class Complaint(ApiModel):
     team: Identifier | None = None
     escalation_level: Annotated[int, Field(ge=0, le=3)] = 0
     breaches: list[Breach] = Field(default_factory=list)
+    sla_steps: dict[str, UtcDatetime] = Field(
+        default_factory=dict,
+        description="when the SLA tracker took each escalation step (firstResponse, resolution, stillOpen)",
+    )
+    at_risk_warned: dict[str, UtcDatetime] = Field(
+        default_factory=dict, description="when the 80 % warning of each deadline was sent"
+    )
+    tracker_generation: Annotated[int, Field(ge=1, description="restarts of the SLA tracker + 1")] = 1
     resolution: Resolution | None = None
     reopen_count: Annotated[int, Field(ge=0)] = 0
     submitted_by: str

@@ -4,8 +4,13 @@ Item layout (single table):
 | item       | pk                     | sk                 | notes                                   |
 |------------|------------------------|--------------------|-----------------------------------------|
 | complaint  | COMPLAINT#<id>         | COMPLAINT          | the complaint's fields + index keys     |
-| audit      | COMPLAINT#<id>         | EVENT#<version:08> | one per version, append-only            |
+| audit      | COMPLAINT#<id>         | EVENT#<1e8+version>| one per version, append-only            |
 | reference  | REFERENCE#<reference>  | REFERENCE          | makes the human reference unique        |
+| account-   | ACCOUNTABILITY#<id>    | ACCOUNTABILITY     | opened by the SLA tracker at a          |
+| ability    |                        |                    | resolution breach, reviewed by staff    |
+
+The audit sort key is 100000000 + version: fixed width, so text order is version order, and the SLA
+tracker's state machine can compute it with States.MathAdd (it cannot pad numbers).
 
 Listing is served by sparse GSIs that share the sort key `receivedKey` (`<receivedAt>#<id>`, newest
 first): byStatus, byAssignee, byCustomer, byCategory, byChannel and byMonth (for the unfiltered view).
@@ -19,18 +24,20 @@ import binascii
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from ..escalation import Step, step_due_at, step_level, watch_at, watch_shard
 from ..errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from ..models import AuditEvent, Complaint
 from ..repository import ComplaintQuery, Page
 
 COMPLAINT_SK = "COMPLAINT"
 EVENT_PREFIX = "EVENT#"
+EVENT_KEY_BASE = 100_000_000
 SORT_KEY = "receivedKey"
 
 # (query field, index name, partition key attribute), most selective first: a query uses the first
@@ -43,6 +50,19 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
     ("channel", "byChannel", "channelKey"),
 )
 MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
+# The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
+WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
+STORAGE_ONLY = (
+    "pk",
+    "sk",
+    "entity",
+    SORT_KEY,
+    MONTH_KEY,
+    "slaPlan",
+    WATCH_SHARD_KEY,
+    WATCH_AT_KEY,
+    *(attr for _, _, attr in INDEXES),
+)
 # The unfiltered view walks back month by month through this many months of receipts.
 LIST_HORIZON_MONTHS = 36
 # Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
@@ -113,20 +133,50 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
         "categoryKey": complaint.category.value,
         "channelKey": complaint.channel.value,
         MONTH_KEY: month_of(complaint.received_at),
+        "slaPlan": sla_plan(complaint),
     }
+    watch = watch_at(complaint)
+    if watch is not None:
+        keys |= {WATCH_SHARD_KEY: f"{watch_shard(complaint.id)}", WATCH_AT_KEY: iso_seconds(watch)}
     return body | keys
+
+
+def iso_seconds(moment: datetime) -> str:
+    """UTC to the second, rounded up: the timestamp form Step Functions compares and waits on."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return f"{moment:%Y-%m-%dT%H:%M:%SZ}"
+
+
+def sla_plan(complaint: Complaint) -> dict[str, Any]:
+    """What the SLA tracker state machine reads: each step's due time and escalation level, and who
+    an accountability record would name. Recomputed on every write, so it follows the deadlines."""
+    plan: dict[str, Any] = {
+        step.value: {
+            "dueAt": iso_seconds(step_due_at(complaint, step)),
+            "level": step_level(step, complaint.priority),
+        }
+        for step in Step
+    }
+    plan["owner"] = {"assignee": complaint.assignee or "unassigned", "team": complaint.team or "unassigned"}
+    return plan
 
 
 def _complaint_from(item: Mapping[str, Any]) -> Complaint:
     body = _unmarshal(item)
-    for key in ("pk", "sk", "entity", SORT_KEY, MONTH_KEY, *(attr for _, _, attr in INDEXES)):
+    for key in STORAGE_ONLY:
         body.pop(key, None)
     return Complaint.model_validate(_plain(body))
 
 
 def _event_item(event: AuditEvent) -> dict[str, Any]:
     body = event.model_dump(mode="json", by_alias=True)
-    return body | {"pk": complaint_pk(event.complaint_id), "sk": f"{EVENT_PREFIX}{event.version:08d}"}
+    return body | {"pk": complaint_pk(event.complaint_id), "sk": event_sk(event.version)}
+
+
+def event_sk(version: int) -> str:
+    return f"{EVENT_PREFIX}{EVENT_KEY_BASE + version}"
 
 
 def _event_from(item: Mapping[str, Any]) -> AuditEvent:
