@@ -15,19 +15,11 @@ from moto import mock_aws
 
 from complaints import config
 from complaints.adapters import runtime
-from complaints.adapters.dynamodb import DynamoDbComplaintRepository
+from complaints.adapters.dynamodb import TABLE_INDEXES, DynamoDbComplaintRepository
 
 TABLE_NAME = "complaints-test"
 IDEMPOTENCY_TABLE_NAME = "idempotency-test"
 REGION = "eu-west-2"
-GSIS = (
-    ("byStatus", "statusKey"),
-    ("byAssignee", "assigneeKey"),
-    ("byCustomer", "customerKey"),
-    ("byCategory", "categoryKey"),
-    ("byChannel", "channelKey"),
-    ("byMonth", "monthKey"),
-)
 
 ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -57,10 +49,8 @@ def create_tables(client: Any) -> None:
         TableName=TABLE_NAME,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[
-            {"AttributeName": "pk", "AttributeType": string},
-            {"AttributeName": "sk", "AttributeType": string},
-            {"AttributeName": "receivedKey", "AttributeType": string},
-            *({"AttributeName": key, "AttributeType": string} for _, key in GSIS),
+            {"AttributeName": name, "AttributeType": string}
+            for name in sorted({"pk", "sk"} | {key for _, pk, sk in TABLE_INDEXES for key in (pk, sk)})
         ],
         KeySchema=[
             {"AttributeName": "pk", "KeyType": "HASH"},
@@ -70,12 +60,12 @@ def create_tables(client: Any) -> None:
             {
                 "IndexName": name,
                 "KeySchema": [
-                    {"AttributeName": key, "KeyType": "HASH"},
-                    {"AttributeName": "receivedKey", "KeyType": "RANGE"},
+                    {"AttributeName": partition, "KeyType": "HASH"},
+                    {"AttributeName": sort, "KeyType": "RANGE"},
                 ],
                 "Projection": {"ProjectionType": "ALL"},
             }
-            for name, key in GSIS
+            for name, partition, sort in TABLE_INDEXES
         ],
     )
     client.create_table(

@@ -7,16 +7,8 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-# (index name, partition key) of the complaint list views; all sort by `receivedKey`.
-LIST_INDEXES = (
-    ("byStatus", "statusKey"),
-    ("byAssignee", "assigneeKey"),
-    ("byCustomer", "customerKey"),
-    ("byCategory", "categoryKey"),
-    ("byChannel", "channelKey"),
-    ("byMonth", "monthKey"),
-)
-SORT_KEY = "receivedKey"
+from complaints.adapters.dynamodb import TABLE_INDEXES
+
 TTL_ATTRIBUTE = "expiresAt"
 
 
@@ -47,11 +39,11 @@ class Data(Construct):
             time_to_live_attribute=TTL_ATTRIBUTE,
             removal_policy=removal,
         )
-        for index_name, partition_key in LIST_INDEXES:
+        for index_name, partition_key, sort_key in TABLE_INDEXES:
             self.table.add_global_secondary_index(
                 index_name=index_name,
                 partition_key=dynamodb.Attribute(name=partition_key, type=dynamodb.AttributeType.STRING),
-                sort_key=dynamodb.Attribute(name=SORT_KEY, type=dynamodb.AttributeType.STRING),
+                sort_key=dynamodb.Attribute(name=sort_key, type=dynamodb.AttributeType.STRING),
                 projection_type=dynamodb.ProjectionType.ALL,
             )
         self.idempotency_table = dynamodb.Table(
@@ -71,4 +63,7 @@ class Data(Construct):
         )
 
     def index_arns(self) -> list[str]:
-        return [f"{self.table.table_arn}/index/{name}" for name, _ in LIST_INDEXES]
+        return [f"{self.table.table_arn}/index/{name}" for name, _, _ in TABLE_INDEXES]
+
+    def index_arn(self, name: str) -> str:
+        return f"{self.table.table_arn}/index/{name}"

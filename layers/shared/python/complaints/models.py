@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -185,7 +185,9 @@ class Resolution(ApiModel):
 
 
 class Breach(ApiModel):
-    deadline: Annotated[str, StringConstraints(pattern=r"^(firstResponse|resolution)$")]
+    deadline: Literal["firstResponse", "resolution", "stillOpen"] = Field(
+        description="the escalation step whose deadline passed unmet"
+    )
     due_at: UtcDatetime
     detected_at: UtcDatetime
 

@@ -52,6 +52,15 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
 MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
 # The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
 WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
+ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "accountabilityKey", "openedKey"
+# Every GSI of the table as (name, partition key, sort key): the stack and the tests build the table
+# from this one list.
+TABLE_INDEXES: tuple[tuple[str, str, str], ...] = (
+    *((index, attr, SORT_KEY) for _, index, attr in INDEXES),
+    (MONTH_INDEX, MONTH_KEY, SORT_KEY),
+    (WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
+    (ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY),
+)
 STORAGE_ONLY = (
     "pk",
     "sk",
@@ -147,6 +156,10 @@ def iso_seconds(moment: datetime) -> str:
     if moment.microsecond:
         moment = moment.replace(microsecond=0) + timedelta(seconds=1)
     return f"{moment:%Y-%m-%dT%H:%M:%SZ}"
+
+
+# The tracker wakes one second after a deadline: never before it, whatever rounding a Wait applies.
+TRACKER_MARGIN = timedelta(seconds=1)
 
 
 def sla_plan(complaint: Complaint) -> dict[str, Any]:
