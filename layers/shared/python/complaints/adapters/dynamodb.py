@@ -151,7 +151,7 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
 
 
 def iso_seconds(moment: datetime) -> str:
-    """UTC to the second, rounded up: the timestamp form Step Functions compares and waits on."""
+    """UTC to the second, rounded up: the timestamp form Step Functions waits on."""
     moment = moment.astimezone(UTC)
     if moment.microsecond:
         moment = moment.replace(microsecond=0) + timedelta(seconds=1)
@@ -167,7 +167,7 @@ def sla_plan(complaint: Complaint) -> dict[str, Any]:
     an accountability record would name. Recomputed on every write, so it follows the deadlines."""
     plan: dict[str, Any] = {
         step.value: {
-            "dueAt": iso_seconds(step_due_at(complaint, step)),
+            "dueAt": iso_seconds(step_due_at(complaint, step) + TRACKER_MARGIN),
             "level": step_level(step, complaint.priority),
         }
         for step in Step
