@@ -32,12 +32,23 @@ from complaints.commands import (
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
+    ReviewRequest,
     SlaPreviewRequest,
     UpdateRequest,
     VersionedRequest,
 )
 from complaints.errors import DomainError, InvalidInput
-from complaints.models import ApiModel, AuditEvent, Category, Channel, Complaint, Deadlines, Status
+from complaints.models import (
+    AccountabilityRecord,
+    AccountabilityStatus,
+    ApiModel,
+    AuditEvent,
+    Category,
+    Channel,
+    Complaint,
+    Deadlines,
+    Status,
+)
 from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
 
 logger = Logger()
@@ -302,6 +313,37 @@ def audit_trail(
 ) -> Page[AuditEvent]:
     caller(Permission.READ_AUDIT)
     return complaint_service().events(complaint_id, limit, next_token)
+
+
+# --- accountability -------------------------------------------------------------------------------
+
+
+@app.get(
+    "/v1/accountability",
+    summary="Breaches awaiting (or after) review",
+    tags=["accountability"],
+    responses=_errors(),
+)
+def list_accountability(
+    status: Annotated[AccountabilityStatus, Query()] = AccountabilityStatus.OPEN,
+    team: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> Page[AccountabilityRecord]:
+    caller(Permission.REVIEW)
+    return complaint_service().list_accountability(status, team, limit, next_token)
+
+
+@app.post(
+    "/v1/accountability/<record_id>/review",
+    summary="Record the finding and the action",
+    tags=["accountability"],
+    responses=_errors(404, 409),
+)
+def review_accountability(
+    record_id: Annotated[str, Path(min_length=1, max_length=64)], body: Annotated[ReviewRequest, Body()]
+) -> AccountabilityRecord:
+    return complaint_service().review_accountability(record_id, body, caller(Permission.REVIEW))
 
 
 # --- deadlines and the contract itself ------------------------------------------------------------

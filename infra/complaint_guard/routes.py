@@ -43,6 +43,8 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/v1/complaints/{complaint_id}/events", ANY_TOKEN),
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
+    Route("GET", "/v1/accountability", ANY_TOKEN),
+    Route("POST", "/v1/accountability/{record_id}/review", ANY_TOKEN),
 )
 # Served without a token: the contract itself.
 PUBLIC_ROUTES: tuple[Route, ...] = (Route("GET", "/v1/openapi.json", ()),)

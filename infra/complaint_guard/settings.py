@@ -18,6 +18,8 @@ class StackSettings(BaseModel):
     # The deployment's SLA policy (seed, cbirc-2020, fca-disp, cfpb); channels may override it.
     sla_policy: str = "seed"
     log_retention_days: int = 365
+    # How long the event bus archive keeps every domain event for replay.
+    event_archive_days: int = Field(default=365, ge=1)
     # One Cognito app client (client-credentials grant) per channel app.
     channel_apps: tuple[str, ...] = (
         "counter",

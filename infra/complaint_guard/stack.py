@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .constructs.api import Api
 from .constructs.data import Data
+from .constructs.events import Events
 from .constructs.firewall import Firewall
 from .constructs.identity import Identity
 from .constructs.layers import Layers
+from .constructs.schedules import Schedules
+from .constructs.sla_sweep import SlaSweep
+from .constructs.sla_workflow import SlaWorkflow
 from .settings import StackSettings
 
 
@@ -22,6 +27,7 @@ class ComplaintGuardStack(Stack):
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)
         retention = _retention(settings.log_retention_days)
+        removal = RemovalPolicy.RETAIN if settings.retain_data else RemovalPolicy.DESTROY
         self.data = Data(self, "Data", retain=settings.retain_data)
         self.identity = Identity(
             self,
@@ -32,22 +38,52 @@ class ComplaintGuardStack(Stack):
             retain=settings.retain_data,
         )
         self.layers = Layers(self, "Layers")
+        layers: list[lambda_.ILayerVersion] = [self.layers.deps, self.layers.shared]
+        self.events = Events(self, "Events", archive_days=settings.event_archive_days)
+        self.sla_workflow = SlaWorkflow(
+            self,
+            "SlaWorkflow",
+            data=self.data,
+            bus=self.events.bus,
+            log_retention=retention,
+            removal=removal,
+        )
+        # What every function is told about the resources it uses (complaints/config.py reads it).
+        environment = {
+            "TABLE_NAME": self.data.table.table_name,
+            "SLA_POLICY": settings.sla_policy,
+            "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
+            "EVENT_BUS_NAME": self.events.bus.event_bus_name,
+        }
         self.api = Api(
             self,
             "Api",
             data=self.data,
+            events=self.events,
+            workflow=self.sla_workflow,
             user_pool=self.identity.user_pool,
-            layers=[self.layers.deps, self.layers.shared],
+            layers=layers,
             environment={
-                "TABLE_NAME": self.data.table.table_name,
+                **environment,
                 "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
-                "SLA_POLICY": settings.sla_policy,
             },
             log_retention=retention,
             throttle_rate=settings.api_throttle_rate,
             throttle_burst=settings.api_throttle_burst,
             retain_logs=settings.retain_data,
         )
+        self.sla_sweep = SlaSweep(
+            self,
+            "SlaSweep",
+            data=self.data,
+            events=self.events,
+            workflow=self.sla_workflow,
+            layers=layers,
+            environment=environment,
+            log_retention=retention,
+            removal=removal,
+        )
+        self.schedules = Schedules(self, "Schedules", sla_sweep=self.sla_sweep.function.function)
         self.firewall = Firewall(
             self,
             "Firewall",
@@ -58,6 +94,8 @@ class ComplaintGuardStack(Stack):
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
+        CfnOutput(self, "SlaTrackerArn", value=self.sla_workflow.state_machine.state_machine_arn)
+        CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
 
 
 _RETENTION = {

@@ -44,6 +44,21 @@ def _substitute(value: str, region: str) -> str:
     )
 
 
+def _for_emulator(template: dict[str, Any]) -> dict[str, Any]:
+    """The emulator's CloudFormation ignores a state machine's DefinitionSubstitutions; Fn::Sub with
+    the same map is what they mean, so hand it that."""
+    for resource in template.get("Resources", {}).values():
+        properties = resource.get("Properties", {})
+        if (
+            resource.get("Type") == "AWS::StepFunctions::StateMachine"
+            and "DefinitionSubstitutions" in properties
+        ):
+            properties["DefinitionString"] = {
+                "Fn::Sub": [properties["DefinitionString"], properties.pop("DefinitionSubstitutions")]
+            }
+    return template
+
+
 class Deployer:
     def __init__(self, assembly: Path, stack_name: str, region: str) -> None:
         self._assembly = assembly
@@ -55,7 +70,7 @@ class Deployer:
         template_path = self._assembly / f"{self._stack_name}.template.json"
         if not template_path.exists():
             raise FileNotFoundError(f"{template_path} is missing: run `make synth` first")
-        template = json.loads(template_path.read_text())
+        template = _for_emulator(json.loads(template_path.read_text()))
         boto3.client("ssm", region_name=self._region).put_parameter(
             Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from dataclasses import dataclass, field
 
 import requests
@@ -29,6 +30,9 @@ class Emulator:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
+        # moto's Step Functions Wait compares a UTC deadline with the local clock: run this process in UTC.
+        os.environ["TZ"] = "UTC"
+        time.tzset()
         # Everything in this process — deployer, handlers, Step Functions executions moto runs —
         # reaches AWS through the emulator, never a real account.
         os.environ.update(

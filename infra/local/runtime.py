@@ -10,7 +10,8 @@ from pathlib import Path
 from .deployer import DeployedStack, Deployer
 from .emulator import Emulator
 from .functions import LocalFunction, load_functions
-from .gateway import Gateway, methods_from
+from .gateway import Gateway, HttpResponse, methods_from
+from .schedules import Scheduler, schedules_from
 from .server import LocalRoute, LocalServer, json_response
 from .tokens import TokenIssuer
 
@@ -27,6 +28,7 @@ class LocalRuntime:
     tokens: TokenIssuer = field(default_factory=TokenIssuer)
     stack: DeployedStack | None = None
     functions: dict[str, LocalFunction] = field(default_factory=dict)
+    scheduler: Scheduler | None = None
     _server: LocalServer | None = None
     _thread: threading.Thread | None = None
 
@@ -39,12 +41,16 @@ class LocalRuntime:
         self.stack = Deployer(self.assembly, self.stack_name, self.emulator.region).deploy()
         self.functions = load_functions(self.stack, self.assembly, self.emulator.region)
         gateway = Gateway(methods_from(self.stack, self.functions), self.tokens)
+        self.scheduler = Scheduler(schedules_from(self.stack, self.functions))
+        self.scheduler.start()
         self._server = LocalServer((self.host, self.port), gateway, self._extras())
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, name="http", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -57,4 +63,28 @@ class LocalRuntime:
             ("GET", "/_local/health"): lambda path, body: json_response(
                 200, {"status": "ok", "stack": self.stack_name, "emulator": self.emulator.endpoint}
             ),
+            ("GET", "/_local/schedules"): lambda path, body: json_response(
+                200,
+                [
+                    {"name": s.name, "expression": s.expression, "function": s.function.name}
+                    for s in (self.scheduler.schedules.values() if self.scheduler else [])
+                ],
+            ),
+            ("POST", "/_local/schedules/"): self._run_schedule,
         }
+
+    def _run_schedule(self, path: str, body: bytes) -> HttpResponse:
+        """`POST /_local/schedules/{name}/run`: fire a schedule now and answer with what it returned."""
+        parts = path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) != 4 or parts[3] != "run":
+            return json_response(
+                404, {"error": "not_found", "message": "use /_local/schedules/{name}/run", "details": []}
+            )
+        schedule = self.scheduler.find(parts[2]) if self.scheduler else None
+        if schedule is None:
+            known = sorted(self.scheduler.schedules) if self.scheduler else []
+            return json_response(
+                404,
+                {"error": "not_found", "message": f"no schedule {parts[2]}; known: {known}", "details": []},
+            )
+        return json_response(200, {"schedule": schedule.name, "result": schedule.fire()})

@@ -63,9 +63,13 @@ def test_complaint_list_views_are_indexes_not_scans(resources: dict[str, Any]) -
         if "GlobalSecondaryIndexes" in t["Properties"]
     )
     indexes = {i["IndexName"]: i["KeySchema"] for i in complaints["Properties"]["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"byStatus", "byAssignee", "byCustomer", "byCategory", "byChannel", "byMonth"}
-    for schema in indexes.values():
-        assert schema[1] == {"AttributeName": "receivedKey", "KeyType": "RANGE"}
+    list_views = {"byStatus", "byAssignee", "byCustomer", "byCategory", "byChannel", "byMonth"}
+    # the list views, the sweep's watch index and the open accountability records
+    assert set(indexes) == list_views | {"byWatch", "byAccountability"}
+    for name in list_views:
+        assert indexes[name][1] == {"AttributeName": "receivedKey", "KeyType": "RANGE"}
+    assert [k["AttributeName"] for k in indexes["byWatch"]] == ["watchShard", "watchAt"]
+    assert [k["AttributeName"] for k in indexes["byAccountability"]] == ["accountabilityKey", "openedKey"]
     # and no function may scan
     actions = {a for s in _statements(resources) for a in _as_list(s["Action"])}
     assert "dynamodb:Scan" not in actions

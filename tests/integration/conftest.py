@@ -41,6 +41,10 @@ def _clear_caches() -> None:
     runtime.dynamodb_client.cache_clear()
     runtime.complaint_service.cache_clear()
     runtime.idempotent_intake.cache_clear()
+    runtime.store.cache_clear()
+    runtime.tracker.cache_clear()
+    runtime.publisher.cache_clear()
+    runtime.sla_sweep.cache_clear()
 
 
 def create_tables(client: Any) -> None:

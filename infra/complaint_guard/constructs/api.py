@@ -13,7 +13,9 @@ from constructs import Construct
 from ..nag import accept
 from ..routes import PUBLIC_ROUTES, ROUTES, Route
 from .data import Data
-from .function import ApiFunction
+from .events import Events
+from .function import ServiceFunction
+from .sla_workflow import SlaWorkflow
 
 # API Gateway's own errors (bad token, missing scope, throttling …) in the contract's error shape.
 _GATEWAY_ERRORS = {
@@ -36,6 +38,8 @@ class Api(Construct):
         construct_id: str,
         *,
         data: Data,
+        events: Events,
+        workflow: SlaWorkflow,
         user_pool: cognito.IUserPool,
         layers: list[lambda_.ILayerVersion],
         environment: dict[str, str],
@@ -46,7 +50,7 @@ class Api(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY
-        self.function = ApiFunction(
+        self.function = ServiceFunction(
             self,
             "Handler",
             entry="functions/api",
@@ -56,22 +60,28 @@ class Api(Construct):
             log_retention=log_retention,
             removal=removal,
         )
-        # Explicit actions on explicit resources: the table, its list indexes, the idempotency table.
-        self.function.role.add_to_principal_policy(
+        role = self.function.role
+        # Explicit actions on explicit resources: the table, its list indexes and the accountability
+        # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
+        role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=[
                     "dynamodb:GetItem",
                     "dynamodb:Query",
                     "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
                     "dynamodb:ConditionCheckItem",
                 ],
                 resources=[data.table.table_arn],
             )
         )
-        self.function.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["dynamodb:Query"], resources=data.index_arns())
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[*data.list_index_arns(), data.accountability_index_arn()],
+            )
         )
-        self.function.role.add_to_principal_policy(
+        role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=[
                     "dynamodb:GetItem",
@@ -82,11 +92,10 @@ class Api(Construct):
                 resources=[data.idempotency_table.table_arn],
             )
         )
-        self.function.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources=[data.key.key_arn]
-            )
-        )
+        role.add_to_principal_policy(data.key_use())
+        # Domain events, and the complaint's SLA tracker (started at intake, restarted on resume).
+        role.add_to_principal_policy(events.publish())
+        workflow.allow_tracking(role)
 
         access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal)
         self.rest_api = apigw.RestApi(

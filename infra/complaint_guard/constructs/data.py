@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from complaints.adapters.dynamodb import TABLE_INDEXES
+from complaints.adapters.dynamodb import (
+    ACCOUNTABILITY_INDEX,
+    INDEXES,
+    MONTH_INDEX,
+    TABLE_INDEXES,
+    WATCH_INDEX,
+)
 
 TTL_ATTRIBUTE = "expiresAt"
 
@@ -62,8 +69,25 @@ class Data(Construct):
             removal_policy=removal,
         )
 
-    def index_arns(self) -> list[str]:
-        return [f"{self.table.table_arn}/index/{name}" for name, _, _ in TABLE_INDEXES]
+    def key_use(self) -> iam.PolicyStatement:
+        """What a reader or writer of the tables needs of their key, and nothing more."""
+        return iam.PolicyStatement(
+            actions=["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources=[self.key.key_arn]
+        )
 
     def index_arn(self, name: str) -> str:
+        if name not in {index for index, _, _ in TABLE_INDEXES}:
+            raise ValueError(f"the complaints table has no index {name}")
         return f"{self.table.table_arn}/index/{name}"
+
+    def list_index_arns(self) -> list[str]:
+        """The indexes behind the list endpoint (not the sweep's or the accountability view's)."""
+        return [self.index_arn(name) for _, name, _ in INDEXES] + [self.index_arn(MONTH_INDEX)]
+
+    def watch_index_arn(self) -> str:
+        """The sweep's sparse index of open complaints, by when to look at them next."""
+        return self.index_arn(WATCH_INDEX)
+
+    def accountability_index_arn(self) -> str:
+        """Open accountability records, oldest first, for supervisors to review."""
+        return self.index_arn(ACCOUNTABILITY_INDEX)

@@ -16,7 +16,7 @@ RUNTIME = lambda_.Runtime.PYTHON_3_13
 DEFAULT_TIMEOUT = Duration.seconds(15)
 
 
-class ApiFunction(Construct):
+class ServiceFunction(Construct):
     def __init__(
         self,
         scope: Construct,

@@ -33,6 +33,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     COMPLIANCE = "compliance"
+    SYSTEM = "system"  # the SLA machinery acting on its own
 
 
 STAFF_ROLES = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER, Role.COMPLIANCE)
@@ -57,6 +58,7 @@ SCOPE_PERMISSIONS: Mapping[Scope, frozenset[Permission]] = {
 }
 
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.SYSTEM: frozenset(),
     Role.CHANNEL_APP: frozenset(),  # a channel app's rights come from the scopes it was granted
     Role.AGENT: frozenset(
         {Permission.READ, Permission.LIST, Permission.WORK, Permission.READ_AUDIT, Permission.PREVIEW_SLA}
@@ -131,3 +133,6 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
     if not caller_id:
         raise Unauthenticated("the token names no user or client")
     return Caller(id=caller_id, roles=frozenset(roles), permissions=frozenset(permissions))
+
+
+SLA_SWEEP = Caller(id="sla-sweep", roles=frozenset({Role.SYSTEM}), permissions=frozenset())

@@ -15,6 +15,7 @@ from .models import (
     Complexity,
     Customer,
     Description,
+    Finding,
     Identifier,
     Outcome,
     Priority,
@@ -116,3 +117,8 @@ class SlaPreviewRequest(ApiModel):
     priority: Priority = Priority.NORMAL
     complexity: Complexity = Complexity.SIMPLE
     product: Product = Product.OTHER
+
+
+class ReviewRequest(VersionedRequest):
+    finding: Finding = Field(description="justified: the breach was the handler's or team's doing")
+    action: Reason = Field(description="what follows, e.g. coaching, process change, none")

@@ -18,7 +18,10 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True)
 
     table_name: str = Field(alias="TABLE_NAME")
-    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME")
+    idempotency_table_name: str | None = Field(default=None, alias="IDEMPOTENCY_TABLE_NAME")
+    # The SLA tracker state machine and the event bus; unset only in tests of the API alone.
+    sla_tracker_arn: str | None = Field(default=None, alias="SLA_TRACKER_ARN")
+    event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
     # Seconds a retried intake with the same Idempotency-Key returns the first answer.
     idempotency_ttl_seconds: int = Field(default=24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS")

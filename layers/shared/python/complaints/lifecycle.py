@@ -26,6 +26,10 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     WITHDRAW = "withdraw"
+    WARN = "warn_at_risk"
+    RESTART_TRACKER = "restart_tracker"
+    # Taken by the SLA tracker state machine itself; named here for the audit trail only.
+    SLA_ESCALATE = "sla_escalate"
 
 
 OPEN_STATUSES: frozenset[Status] = frozenset(
@@ -50,6 +54,11 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     Action.RESUME: {Status.AWAITING_CUSTOMER: Status.IN_PROGRESS},
     Action.ESCALATE: _STAY_OPEN,
     Action.EXTEND: _STAY_OPEN,
+    # The sweep's work: only where the clock runs (a complaint awaiting the customer is not watched).
+    Action.WARN: {status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER},
+    Action.RESTART_TRACKER: {
+        status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER
+    },
     Action.RESOLVE: {status: Status.RESOLVED for status in OPEN_STATUSES},
     Action.CLOSE: {Status.RESOLVED: Status.CLOSED},
     # A customer who disputes the resolution reopens it; a closed complaint stays closed.

@@ -255,3 +255,33 @@ class AuditEvent(ApiModel):
     at: UtcDatetime
     changes: dict[str, FieldChange] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Finding(StrEnum):
+    JUSTIFIED = "justified"
+    UNJUSTIFIED = "unjustified"
+
+
+class AccountabilityStatus(StrEnum):
+    OPEN = "open"
+    REVIEWED = "reviewed"
+
+
+class AccountabilityRecord(ApiModel):
+    """Opened by the SLA tracker when a resolution deadline passes unmet; a supervisor or manager
+    reviews it (was the breach the handler's doing, and what follows)."""
+
+    id: str
+    complaint_id: str
+    reference: str
+    deadline: str
+    due_at: UtcDatetime
+    assignee: str
+    team: str
+    status: AccountabilityStatus
+    opened_at: UtcDatetime
+    finding: Finding | None = None
+    action: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: UtcDatetime | None = None
+    version: int = 1

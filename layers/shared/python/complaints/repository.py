@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar, runtime_checkable
 
 from pydantic import Field
 
-from .models import ApiModel, AuditEvent, Category, Channel, Complaint, Status
+from .models import (
+    AccountabilityRecord,
+    AccountabilityStatus,
+    ApiModel,
+    AuditEvent,
+    Category,
+    Channel,
+    Complaint,
+    Status,
+)
 
 T = TypeVar("T")
 
@@ -45,3 +56,25 @@ class ComplaintRepository(Protocol):
 
     def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
         """Oldest first."""
+
+
+@runtime_checkable
+class AccountabilityStore(Protocol):
+    def get_accountability(self, record_id: str) -> AccountabilityRecord:
+        """Raises NotFound."""
+
+    def list_accountability(
+        self, status: AccountabilityStatus, team: str | None, limit: int, next_token: str | None
+    ) -> Page[AccountabilityRecord]:
+        """Newest opened first."""
+
+    def save_review(self, record: AccountabilityRecord, expected_version: int) -> None:
+        """Raises VersionConflict when the stored record is not at `expected_version`."""
+
+
+class WatchStore(Protocol):
+    def due_for_watch(self, shard: int, until: datetime) -> Iterator[Complaint]:
+        """Open complaints of one shard whose watch time is at or before `until`."""
+
+    def rewatch(self, complaint: Complaint) -> None:
+        """Store the complaint's recomputed watch time without changing it."""

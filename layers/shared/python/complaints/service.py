@@ -7,6 +7,7 @@ conditional transaction. A stale version or an illegal transition changes nothin
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -19,23 +20,39 @@ from .commands import (
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
+    ReviewRequest,
     SlaPreviewRequest,
     UpdateRequest,
 )
-from .errors import IllegalTransition, InvalidInput, ReferenceTaken, VersionConflict
+from .errors import IllegalTransition, InvalidInput, ReferenceTaken, ServiceUnavailable, VersionConflict
+from .escalation import (
+    Step,
+    at_risk_pending,
+    intake_level,
+    is_tracked,
+    needs_new_tracker,
+    step_due_at,
+)
+from .events import DomainEvent, EventName
 from .lifecycle import Action, next_status
 from .models import (
+    AccountabilityRecord,
+    AccountabilityStatus,
     Actor,
     AuditEvent,
     Complaint,
     Deadlines,
     FieldChange,
+    Priority,
     Resolution,
     SlaPolicyName,
     Status,
 )
-from .repository import ComplaintQuery, ComplaintRepository, Page
+from .ports import EventPublisher, NullTracker, RecordingPublisher, SlaTracker
+from .repository import AccountabilityStore, ComplaintQuery, ComplaintRepository, Page
 from .sla import compute_deadlines, extensions_allowed, local_date, shift
+
+log = logging.getLogger(__name__)
 
 _REFERENCE_ATTEMPTS = 5
 MAX_ESCALATION_LEVEL = 3
@@ -65,8 +82,12 @@ class ComplaintService:
         clock: Clock = utc_now,
         ids: IdGenerator = new_id,
         references: Callable[[date], str] = new_reference,
+        tracker: SlaTracker | None = None,
+        events: EventPublisher | None = None,
     ) -> None:
         self._repository = repository
+        self._tracker: SlaTracker = tracker or NullTracker()
+        self._events: EventPublisher = events or RecordingPublisher()
         self._default_policy = default_policy
         self._clock = clock
         self._ids = ids
@@ -100,6 +121,7 @@ class ComplaintService:
                     policy, received_at, request.priority, request.complexity, request.product
                 ),
                 submitted_by=caller.id,
+                escalation_level=intake_level(request.priority),
                 version=1,
             )
             event = self._event(complaint, Action.RECEIVE, caller, now, _diff({}, complaint.to_json()))
@@ -107,6 +129,7 @@ class ComplaintService:
                 self._repository.create(complaint, event)
             except ReferenceTaken:
                 continue
+            self._start_tracker(complaint)
             return complaint
         raise ReferenceTaken("could not draw a unique reference; retry the request")
 
@@ -144,6 +167,9 @@ class ComplaintService:
                 changes["deadlines"] = _deadlines(current.model_copy(update=given), current.extensions)
             if given.get("assignee") and current.status is Status.ACKNOWLEDGED:
                 changes["status"] = Status.IN_PROGRESS
+            if given.get("priority") is Priority.CRITICAL:
+                # A complaint found to be sensitive is escalated as if it had arrived critical.
+                changes["escalation_level"] = max(current.escalation_level, intake_level(Priority.CRITICAL))
             return changes
 
         return self._change(complaint_id, Action.UPDATE, caller, request.version, mutate)
@@ -262,6 +288,85 @@ class ComplaintService:
             complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
         )
 
+    # --- what the SLA sweep does -----------------------------------------------------------------
+
+    def warn_at_risk(self, complaint_id: str, step: Step, caller: Caller) -> Complaint:
+        """Record and announce the 80 % warning of one deadline, once."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if step not in at_risk_pending(current):
+                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
+            return {"at_risk_warned": {**current.at_risk_warned, step.value: now}}
+
+        updated = self._change(complaint_id, Action.WARN, caller, None, mutate, data={"deadline": step.value})
+        self._events.publish(
+            [
+                DomainEvent(
+                    name=EventName.SLA_AT_RISK,
+                    complaint_id=updated.id,
+                    version=updated.version,
+                    data={
+                        "deadline": step.value,
+                        "dueAt": step_due_at(updated, step).isoformat(),
+                        "reference": updated.reference,
+                        "assignee": updated.assignee,
+                        "team": updated.team,
+                    },
+                )
+            ]
+        )
+        return updated
+
+    def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
+        """A new tracker generation for a complaint whose tracker is missing or failed."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            return {"tracker_generation": current.tracker_generation + 1}
+
+        updated = self._change(complaint_id, Action.RESTART_TRACKER, caller, None, mutate)
+        self._start_tracker(updated)
+        return updated
+
+    # --- accountability ---------------------------------------------------------------------------
+
+    def list_accountability(
+        self, status: AccountabilityStatus, team: str | None, limit: int, next_token: str | None
+    ) -> Page[AccountabilityRecord]:
+        return self._accountability().list_accountability(status, team, limit, next_token)
+
+    def review_accountability(
+        self, record_id: str, request: ReviewRequest, caller: Caller
+    ) -> AccountabilityRecord:
+        store = self._accountability()
+        record = store.get_accountability(record_id)
+        if request.version is not None and request.version != record.version:
+            raise VersionConflict(
+                f"the record is at version {record.version}, not {request.version}",
+                [{"field": "version", "message": f"current version is {record.version}"}],
+            )
+        if record.status is AccountabilityStatus.REVIEWED:
+            raise IllegalTransition(
+                f"accountability record {record_id} was already reviewed by {record.reviewed_by}",
+                [{"field": "status", "message": "is reviewed"}],
+            )
+        reviewed = record.model_copy(
+            update={
+                "status": AccountabilityStatus.REVIEWED,
+                "finding": request.finding,
+                "action": request.action,
+                "reviewed_by": caller.id,
+                "reviewed_at": self._clock(),
+                "version": record.version + 1,
+            }
+        )
+        store.save_review(reviewed, expected_version=record.version)
+        return reviewed
+
+    def _accountability(self) -> AccountabilityStore:
+        if not isinstance(self._repository, AccountabilityStore):
+            raise TypeError("this repository keeps no accountability records")
+        return self._repository
+
     # --- the one path every change takes ----------------------------------------------------------
 
     @staticmethod
@@ -300,9 +405,33 @@ class ComplaintService:
             "version": current.version + 1,
         }
         updated = Complaint.model_validate(current.model_dump() | changes)
+        restart = needs_new_tracker(current, updated)
+        if restart:
+            updated = updated.model_copy(update={"tracker_generation": current.tracker_generation + 1})
         event = self._event(updated, action, caller, now, _diff(current.to_json(), updated.to_json()), data)
         self._repository.update(updated, event, expected_version=current.version)
+        if restart or (is_tracked(current) and not is_tracked(updated)):
+            self._stop_tracker(current)
+        if restart:
+            self._start_tracker(updated)
         return updated
+
+    # --- the SLA tracker is started and stopped on a best-effort basis: a complaint is never refused
+    # --- or lost because Step Functions is unavailable; the SLA sweep repairs a missing tracker.
+
+    def _start_tracker(self, complaint: Complaint) -> None:
+        try:
+            self._tracker.start(complaint)
+        except ServiceUnavailable:
+            log.warning(
+                "SLA tracker not started; the sweep will start it", extra={"complaintId": complaint.id}
+            )
+
+    def _stop_tracker(self, complaint: Complaint) -> None:
+        try:
+            self._tracker.stop(complaint)
+        except ServiceUnavailable:
+            log.warning("SLA tracker not stopped; it ends by itself", extra={"complaintId": complaint.id})
 
     def _event(
         self,

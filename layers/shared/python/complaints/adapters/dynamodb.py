@@ -23,16 +23,16 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from ..escalation import Step, step_due_at, step_level, watch_at, watch_shard
 from ..errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
-from ..models import AuditEvent, Complaint
+from ..escalation import Step, step_due_at, step_level, watch_at, watch_shard
+from ..models import AccountabilityRecord, AccountabilityStatus, AuditEvent, Complaint
 from ..repository import ComplaintQuery, Page
 
 COMPLAINT_SK = "COMPLAINT"
@@ -409,3 +409,139 @@ class DynamoDbComplaintRepository:
                 raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
             raise
         return response
+
+
+# --- what the SLA machinery needs ------------------------------------------------------------------
+
+
+def _accountability_from(item: Mapping[str, Any]) -> AccountabilityRecord:
+    body = _plain(_unmarshal(item))
+    for key in ("pk", "sk", "entity", ACCOUNTABILITY_KEY, OPENED_KEY):
+        body.pop(key, None)
+    return AccountabilityRecord.model_validate(body)
+
+
+def accountability_pk(record_id: str) -> str:
+    return f"ACCOUNTABILITY#{record_id}"
+
+
+class DynamoDbSlaStore(DynamoDbComplaintRepository):
+    """The complaint repository plus the sweep's index and the accountability records."""
+
+    def due_for_watch(self, shard: int, until: datetime) -> Iterator[Complaint]:
+        """Complaints of one shard whose watch time has come: reads grow with what is due, not with
+        the table."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": WATCH_INDEX,
+            "KeyConditionExpression": "#shard = :shard AND #at <= :until",
+            "ExpressionAttributeNames": {"#shard": WATCH_SHARD_KEY, "#at": WATCH_AT_KEY},
+            "ExpressionAttributeValues": _marshal({":shard": str(shard), ":until": iso_seconds(until)}),
+        }
+        while True:
+            response = self._call("query", **request)
+            for item in response.get("Items", []):
+                yield _complaint_from(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def rewatch(self, complaint: Complaint) -> None:
+        """Move the sweep's watch time of an unchanged complaint (bookkeeping, not a change: no new
+        version). Skipped quietly when the complaint changed meanwhile: that write set it anew."""
+        watch = watch_at(complaint)
+        names = {"#version": "version", "#shard": WATCH_SHARD_KEY, "#at": WATCH_AT_KEY}
+        if watch is None:
+            expression, values = "REMOVE #shard, #at", {":version": complaint.version}
+        else:
+            expression = "SET #shard = :shard, #at = :at"
+            values = {
+                ":version": complaint.version,
+                ":shard": f"{watch_shard(complaint.id)}",
+                ":at": iso_seconds(watch),
+            }
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=_marshal({"pk": complaint_pk(complaint.id), "sk": COMPLAINT_SK}),
+                UpdateExpression=expression,
+                ConditionExpression="#version = :version",
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=_marshal(values),
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                return
+            if code in _THROTTLING:
+                raise ServiceUnavailable("the database is busy; retry") from error
+            raise
+
+    def get_accountability(self, record_id: str) -> AccountabilityRecord:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=_marshal({"pk": accountability_pk(record_id), "sk": "ACCOUNTABILITY"}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFound(f"no accountability record with id {record_id}")
+        return _accountability_from(response["Item"])
+
+    def list_accountability(
+        self, status: AccountabilityStatus, team: str | None, limit: int, next_token: str | None
+    ) -> Page[AccountabilityRecord]:
+        fingerprint = f"accountability:{status.value}:{team or ''}"
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": ACCOUNTABILITY_INDEX,
+            "KeyConditionExpression": "#status = :status",
+            "ExpressionAttributeNames": {"#status": ACCOUNTABILITY_KEY},
+            "ExpressionAttributeValues": _marshal({":status": status.value}),
+            "ScanIndexForward": False,
+        }
+        if team:
+            request["FilterExpression"] = "#team = :team"
+            request["ExpressionAttributeNames"]["#team"] = "team"
+            request["ExpressionAttributeValues"][":team"] = {"S": team}
+        start = _Tokens.decode(next_token, fingerprint)["k"] if next_token else None
+        items: list[AccountabilityRecord] = []
+        for _ in range(MAX_QUERIES_PER_PAGE):
+            request["Limit"] = limit - len(items)
+            if start:
+                request["ExclusiveStartKey"] = start
+            response = self._call("query", **request)
+            items.extend(_accountability_from(item) for item in response.get("Items", []))
+            start = response.get("LastEvaluatedKey")
+            if start is None or len(items) >= limit:
+                break
+        token = _Tokens.encode({"f": fingerprint, "k": start}) if start else None
+        return Page(items=items, next_token=token)
+
+    def save_review(self, record: AccountabilityRecord, expected_version: int) -> None:
+        body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+        item = body | {
+            "pk": accountability_pk(record.id),
+            "sk": "ACCOUNTABILITY",
+            "entity": "accountability",
+            ACCOUNTABILITY_KEY: record.status.value,
+            OPENED_KEY: f"{body['openedAt']}#{record.complaint_id}",
+        }
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_marshal(item),
+                ConditionExpression="#version = :expected",
+                ExpressionAttributeNames={"#version": "version"},
+                ExpressionAttributeValues=_marshal({":expected": expected_version}),
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raise VersionConflict(
+                    f"accountability record {record.id} was changed by someone else: read it again",
+                    [{"field": "version", "message": "is stale"}],
+                ) from error
+            if code in _THROTTLING:
+                raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
+            raise

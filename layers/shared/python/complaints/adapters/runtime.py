@@ -10,9 +10,13 @@ import boto3
 from botocore.config import Config
 
 from ..config import settings
+from ..ports import EventPublisher, NullTracker, RecordingPublisher, SlaTracker
 from ..service import ComplaintService
-from .dynamodb import DynamoDbComplaintRepository
+from ..sweep import SlaSweep
+from .dynamodb import DynamoDbSlaStore
+from .eventbridge import EventBridgePublisher
 from .idempotency import IdempotentIntake
+from .stepfunctions import StepFunctionsTracker
 
 # Fail fast and let the caller retry: API Gateway gives a request 29 s, a Lambda instance is shared.
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
@@ -24,13 +28,41 @@ def dynamodb_client() -> Any:
 
 
 @cache
+def store() -> DynamoDbSlaStore:
+    return DynamoDbSlaStore(settings().table_name, dynamodb_client())
+
+
+@cache
+def tracker() -> SlaTracker:
+    arn = settings().sla_tracker_arn
+    if not arn:
+        return NullTracker()
+    return StepFunctionsTracker(arn, boto3.client("stepfunctions", config=_BOTO_CONFIG))
+
+
+@cache
+def publisher() -> EventPublisher:
+    bus = settings().event_bus_name
+    if not bus:
+        return RecordingPublisher()
+    return EventBridgePublisher(bus, boto3.client("events", config=_BOTO_CONFIG))
+
+
+@cache
 def complaint_service() -> ComplaintService:
-    config = settings()
-    repository = DynamoDbComplaintRepository(config.table_name, dynamodb_client())
-    return ComplaintService(repository, default_policy=config.sla_policy)
+    return ComplaintService(
+        store(), default_policy=settings().sla_policy, tracker=tracker(), events=publisher()
+    )
+
+
+@cache
+def sla_sweep() -> SlaSweep:
+    return SlaSweep(complaint_service(), store(), tracker())
 
 
 @cache
 def idempotent_intake() -> IdempotentIntake:
     config = settings()
+    if not config.idempotency_table_name:
+        raise RuntimeError("IDEMPOTENCY_TABLE_NAME is not set for this function")
     return IdempotentIntake(config.idempotency_table_name, config.idempotency_ttl_seconds, dynamodb_client())

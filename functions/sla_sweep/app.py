@@ -1,0 +1,26 @@
+"""The SLA sweep, run by EventBridge Scheduler every 15 minutes: sends each 80 % warning once and
+restarts any SLA tracker that is missing or failed. It reads only the complaints due soon."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+
+
+@logger.inject_lambda_context(log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from complaints.adapters.runtime import sla_sweep
+
+    report = sla_sweep().run()
+    for name, value in report.counts().items():
+        metrics.add_metric(name=f"Sweep{name}", unit="Count", value=value)
+    logger.info("sla sweep done", extra=report.counts())
+    return report.counts()

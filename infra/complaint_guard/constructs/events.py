@@ -1,0 +1,33 @@
+"""Events: the stack's own EventBridge bus for domain events, archived so they can be replayed."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+ARCHIVE_NAME_MAX = 48
+
+
+class Events(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, archive_days: int) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.bus = events.EventBus(self, "Bus", event_bus_name=stack.stack_name)
+        # Every event sent to the bus, kept for replay (a new subscriber, a notifier that was down).
+        # Named: a generated name (stack, path, suffix) can exceed the 48 characters archives allow.
+        archive_name = f"{stack.stack_name}-events"
+        if len(archive_name) > ARCHIVE_NAME_MAX:
+            raise ValueError(f"archive name {archive_name} is longer than {ARCHIVE_NAME_MAX} characters")
+        self.archive = self.bus.archive(
+            "Archive",
+            archive_name=archive_name,
+            description=f"{stack.stack_name}: every domain event, for replay",
+            event_pattern=events.EventPattern(account=[stack.account]),
+            retention=Duration.days(archive_days),
+        )
+
+    def publish(self) -> iam.PolicyStatement:
+        """What a publisher needs: PutEvents on this bus only."""
+        return iam.PolicyStatement(actions=["events:PutEvents"], resources=[self.bus.event_bus_arn])

@@ -1,0 +1,64 @@
+"""SlaSweep: the function EventBridge Scheduler runs every 15 minutes (functions/sla_sweep). It reads
+the complaints due soon through the sparse byWatch index, sends each 80 % warning once and restarts any
+SLA tracker that is missing or failed."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from .data import Data
+from .events import Events
+from .function import ServiceFunction
+from .sla_workflow import SlaWorkflow
+
+
+class SlaSweep(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: Data,
+        events: Events,
+        workflow: SlaWorkflow,
+        layers: list[lambda_.ILayerVersion],
+        environment: dict[str, str],
+        log_retention: logs.RetentionDays,
+        removal: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.function = ServiceFunction(
+            self,
+            "Handler",
+            entry="functions/sla_sweep",
+            handler="app.handler",
+            layers=layers,
+            environment=environment,
+            log_retention=log_retention,
+            removal=removal,
+            memory_mb=512,
+            timeout=Duration.minutes(5),
+        )
+        role = self.function.role
+        # Explicit actions on explicit resources: the table, the byWatch index (never a Scan), the key.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "dynamodb:GetItem",
+                    "dynamodb:PutItem",
+                    "dynamodb:UpdateItem",
+                    "dynamodb:ConditionCheckItem",
+                ],
+                resources=[data.table.table_arn],
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[data.watch_index_arn()])
+        )
+        role.add_to_principal_policy(data.key_use())
+        role.add_to_principal_policy(events.publish())
+        workflow.allow_tracking(role)

@@ -1,0 +1,346 @@
+"""Accountability records through the v1 API on moto (DESIGN section 3 and the contract rows
+`GET /v1/accountability?status=&team=` and `POST /v1/accountability/{recordId}/review`).
+
+The records are put into the table exactly as the SLA tracker's state machine writes them (the third
+Put of EscalateAndOpenAccountability in infra/statemachines/sla-tracker.asl.json).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+import pytest
+from conftest import TABLE_NAME
+
+STAFF_SCOPE = "complaint-guard/staff"
+AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
+SUPERVISOR = {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": STAFF_SCOPE}
+MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
+COMPLIANCE = {"cognito:groups": "[compliance]", "username": "legal-1", "scope": STAFF_SCOPE}
+CHANNEL_APP = {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-guard-api"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    log_group_name: str = "/aws/lambda/complaint-guard-api"
+    log_stream_name: str = "2026/11/28/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+
+
+Call = Callable[..., Reply]
+
+
+def api_event(
+    method: str, path: str, body: Any, claims: dict[str, Any], query: dict[str, str] | None
+) -> dict[str, Any]:
+    headers = {"Content-Type": "application/json"}
+    request_context: dict[str, Any] = {
+        "accountId": "123456789012",
+        "apiId": "abc123",
+        "httpMethod": method,
+        "path": f"/prod{path}",
+        "protocol": "HTTP/1.1",
+        "requestId": "req-" + path.replace("/", "-"),
+        "resourcePath": "/{proxy+}",
+        "stage": "prod",
+        "identity": {"sourceIp": "203.0.113.9", "userAgent": "pytest"},
+    }
+    if claims:
+        request_context["authorizer"] = {"claims": claims}
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {name: [value] for name, value in headers.items()},
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
+        "pathParameters": {"proxy": path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": request_context,
+        "body": None if body is None else json.dumps(body),
+        "isBase64Encoded": False,
+    }
+
+
+@pytest.fixture
+def app_module(aws: Any) -> ModuleType:
+    module = importlib.import_module("api.app")
+    if module.metrics.namespace is None:  # imported earlier, before the environment was set
+        module.metrics.namespace = "ComplaintGuardTest"
+    return module
+
+
+@pytest.fixture
+def call(app_module: ModuleType) -> Call:
+    def invoke(
+        method: str,
+        path: str,
+        body: Any = None,
+        claims: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+    ) -> Reply:
+        event = api_event(method, path, body, SUPERVISOR if claims is None else claims, query)
+        response = app_module.handler(event, LambdaContext())
+        raw = response.get("body")
+        return Reply(status=response["statusCode"], body=json.loads(raw) if raw else None)
+
+    return invoke
+
+
+def put_record(
+    dynamodb: Any,
+    complaint_id: str,
+    opened_at: str,
+    team: str = "cards",
+    assignee: str = "agent-7",
+    due_at: str = "2026-03-04T01:00:01Z",
+) -> None:
+    """The accountability record as the tracker's third Put writes it (openedAt is the state's
+    EnteredTime, millisecond precision with a Z)."""
+    dynamodb.put_item(
+        TableName=TABLE_NAME,
+        ConditionExpression="attribute_not_exists(pk)",
+        Item={
+            "pk": {"S": f"ACCOUNTABILITY#{complaint_id}"},
+            "sk": {"S": "ACCOUNTABILITY"},
+            "entity": {"S": "accountability"},
+            "id": {"S": complaint_id},
+            "complaintId": {"S": complaint_id},
+            "reference": {"S": f"CG-260302-{complaint_id[-6:].upper()}"},
+            "deadline": {"S": "resolution"},
+            "dueAt": {"S": due_at},
+            "assignee": {"S": assignee},
+            "team": {"S": team},
+            "status": {"S": "open"},
+            "openedAt": {"S": opened_at},
+            "accountabilityKey": {"S": "open"},
+            "openedKey": {"S": f"{opened_at}#{complaint_id}"},
+            "version": {"N": "1"},
+        },
+    )
+
+
+@pytest.fixture
+def records(dynamodb: Any) -> list[str]:
+    """Three open records, oldest first: two of team cards, one of team loans."""
+    put_record(dynamodb, "c-aaaaaa", "2026-03-04T01:00:02.101Z")
+    put_record(dynamodb, "c-bbbbbb", "2026-03-05T09:30:00.250Z", team="loans", assignee="agent-9")
+    put_record(dynamodb, "c-cccccc", "2026-03-06T12:00:00.000Z")
+    return ["c-aaaaaa", "c-bbbbbb", "c-cccccc"]
+
+
+def parse(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+def ids(reply: Reply) -> list[str]:
+    assert reply.status == 200, reply.body
+    return [item["id"] for item in reply.body["items"]]
+
+
+def review_body(**overrides: Any) -> dict[str, Any]:
+    return {"finding": "justified", "action": "coaching on first-response times"} | overrides
+
+
+def assert_error(reply: Reply, status: int, code: str) -> dict[str, Any]:
+    assert reply.status == status, reply.body
+    assert set(reply.body) == {"error", "message", "details"}
+    assert reply.body["error"] == code
+    assert reply.body["message"]
+    return dict(reply.body)
+
+
+# --- listing ------------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_lists_the_open_records_newest_first(call: Call, records: list[str]) -> None:
+    reply = call("GET", "/v1/accountability")
+    # opened 6 March, 5 March, 4 March
+    assert ids(reply) == ["c-cccccc", "c-bbbbbb", "c-aaaaaa"]
+    assert reply.body["nextToken"] is None
+    newest = reply.body["items"][0]
+    assert newest["complaintId"] == "c-cccccc"
+    assert newest["reference"] == "CG-260302-CCCCCC"
+    assert newest["deadline"] == "resolution"
+    assert parse(newest["dueAt"]) == datetime(2026, 3, 4, 1, 0, 1, tzinfo=UTC)
+    assert parse(newest["openedAt"]) == datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
+    assert newest["assignee"] == "agent-7"
+    assert newest["team"] == "cards"
+    assert newest["status"] == "open"
+    assert newest["finding"] is None
+    assert newest["reviewedBy"] is None
+    assert newest["version"] == 1
+    # storage keys stay behind the API
+    assert not {"pk", "sk", "entity", "accountabilityKey", "openedKey"} & set(newest)
+
+
+def test_the_open_list_filters_by_team(call: Call, records: list[str]) -> None:
+    assert ids(call("GET", "/v1/accountability", query={"status": "open", "team": "cards"})) == [
+        "c-cccccc",
+        "c-aaaaaa",
+    ]
+    assert ids(call("GET", "/v1/accountability", query={"team": "loans"})) == ["c-bbbbbb"]
+    assert ids(call("GET", "/v1/accountability", query={"team": "mortgages"})) == []
+
+
+def test_the_list_pages(call: Call, records: list[str]) -> None:
+    first = call("GET", "/v1/accountability", query={"limit": "2"})
+    assert ids(first) == ["c-cccccc", "c-bbbbbb"]
+    assert first.body["nextToken"]
+    second = call("GET", "/v1/accountability", query={"limit": "2", "nextToken": first.body["nextToken"]})
+    assert ids(second) == ["c-aaaaaa"]
+
+
+def test_a_manager_may_list_too(call: Call, records: list[str]) -> None:
+    assert len(ids(call("GET", "/v1/accountability", claims=MANAGER))) == 3
+
+
+def test_nothing_is_reviewed_at_first(call: Call, records: list[str]) -> None:
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
+
+
+# --- reviewing -----------------------------------------------------------------------------------------
+
+
+def test_a_supervisor_reviews_a_record(call: Call, records: list[str]) -> None:
+    before = datetime.now(UTC) - timedelta(seconds=1)
+    reply = call("POST", "/v1/accountability/c-aaaaaa/review", review_body())
+    assert reply.status == 200, reply.body
+    body = reply.body
+    assert body["id"] == "c-aaaaaa"
+    assert body["status"] == "reviewed"
+    assert body["finding"] == "justified"
+    assert body["action"] == "coaching on first-response times"
+    assert body["reviewedBy"] == "sup-1"
+    assert before <= parse(body["reviewedAt"]) <= datetime.now(UTC) + timedelta(seconds=1)
+    assert body["version"] == 2
+    # what the tracker recorded is kept
+    assert body["complaintId"] == "c-aaaaaa"
+    assert body["team"] == "cards"
+    assert parse(body["openedAt"]) == datetime(2026, 3, 4, 1, 0, 2, 101000, tzinfo=UTC)
+
+    # it moved from the open list to the reviewed list
+    assert ids(call("GET", "/v1/accountability")) == ["c-cccccc", "c-bbbbbb"]
+    assert ids(call("GET", "/v1/accountability", query={"status": "open", "team": "cards"})) == ["c-cccccc"]
+    reviewed = call("GET", "/v1/accountability", query={"status": "reviewed"})
+    assert ids(reviewed) == ["c-aaaaaa"]
+    assert reviewed.body["items"][0]["reviewedBy"] == "sup-1"
+    assert reviewed.body["items"][0]["finding"] == "justified"
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed", "team": "cards"})) == [
+        "c-aaaaaa"
+    ]
+
+
+def test_an_unjustified_finding_by_a_manager(call: Call, records: list[str]) -> None:
+    reply = call(
+        "POST",
+        "/v1/accountability/c-bbbbbb/review",
+        review_body(finding="unjustified", action="none: the customer sent documents late"),
+        claims=MANAGER,
+    )
+    assert reply.status == 200, reply.body
+    assert reply.body["finding"] == "unjustified"
+    assert reply.body["reviewedBy"] == "mgr-1"
+
+
+def test_a_second_review_is_a_conflict(call: Call, records: list[str]) -> None:
+    assert call("POST", "/v1/accountability/c-aaaaaa/review", review_body()).status == 200
+    second = call(
+        "POST", "/v1/accountability/c-aaaaaa/review", review_body(finding="unjustified"), claims=MANAGER
+    )
+    assert_error(second, 409, "illegal_transition")
+    # the first review stands
+    (stored,) = call("GET", "/v1/accountability", query={"status": "reviewed"}).body["items"]
+    assert stored["finding"] == "justified"
+    assert stored["reviewedBy"] == "sup-1"
+    assert stored["version"] == 2
+
+
+def test_a_stale_version_is_a_conflict(call: Call, records: list[str]) -> None:
+    reply = call("POST", "/v1/accountability/c-aaaaaa/review", review_body(version=3))
+    assert_error(reply, 409, "version_conflict")
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
+
+
+def test_the_current_version_is_accepted(call: Call, records: list[str]) -> None:
+    assert call("POST", "/v1/accountability/c-aaaaaa/review", review_body(version=1)).status == 200
+
+
+# --- who may, and bad requests --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("claims", [AGENT, COMPLIANCE, CHANNEL_APP], ids=["agent", "compliance", "channel"])
+def test_only_supervisors_and_managers_see_or_review_records(
+    call: Call, records: list[str], claims: dict[str, Any]
+) -> None:
+    assert_error(call("GET", "/v1/accountability", claims=claims), 403, "forbidden")
+    assert_error(
+        call("POST", "/v1/accountability/c-aaaaaa/review", review_body(), claims=claims), 403, "forbidden"
+    )
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
+
+
+def test_without_a_token_it_is_401(call: Call, records: list[str]) -> None:
+    assert_error(call("GET", "/v1/accountability", claims={}), 401, "unauthorized")
+
+
+def test_an_unknown_record_is_404(call: Call, records: list[str]) -> None:
+    assert_error(call("POST", "/v1/accountability/c-nothere/review", review_body()), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        (review_body(finding="maybe"), "finding"),
+        ({"action": "coaching"}, "finding"),
+        (review_body(action=""), "action"),
+        (review_body(extra=1), "extra"),
+    ],
+)
+def test_a_bad_review_is_400_naming_the_field(
+    call: Call, records: list[str], body: dict[str, Any], field: str
+) -> None:
+    error = assert_error(call("POST", "/v1/accountability/c-aaaaaa/review", body), 400, "validation_error")
+    assert field in {detail["field"] for detail in error["details"]}
+    assert field in error["message"]
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
+
+
+def test_an_unknown_status_filter_is_400(call: Call, records: list[str]) -> None:
+    error = assert_error(
+        call("GET", "/v1/accountability", query={"status": "closed"}), 400, "validation_error"
+    )
+    assert "status" in {detail["field"] for detail in error["details"]}
+
+
+def test_reviewed_records_list_newest_opened_first_within_one_second(call: Call, dynamodb: Any) -> None:
+    # Two breaches opened in the same second, 250 ms apart (EnteredTime has millisecond precision):
+    # newest first means c-later (…00.250Z) before c-sooner (…00.000Z), before and after review.
+    put_record(dynamodb, "c-sooner", "2026-03-06T12:00:00.000Z")
+    put_record(dynamodb, "c-later", "2026-03-06T12:00:00.250Z")
+    assert ids(call("GET", "/v1/accountability")) == ["c-later", "c-sooner"]
+    for record_id in ("c-sooner", "c-later"):
+        assert call("POST", f"/v1/accountability/{record_id}/review", review_body()).status == 200
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == ["c-later", "c-sooner"]

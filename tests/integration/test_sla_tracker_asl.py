@@ -1,0 +1,267 @@
+"""The SLA tracker's ASL file itself, executed by moto against DynamoDB and EventBridge → SQS.
+
+Complaints are stored through the real service and repository with `receivedAt` set so that their
+deadlines pass within seconds; the state machine is created from infra/statemachines/sla-tracker.asl.json
+with its substitutions applied, as Step Functions applies them.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from conftest import ENVIRONMENT, REGION, TABLE_NAME, create_tables
+from moto import mock_aws
+
+from complaints.adapters.dynamodb import DynamoDbSlaStore
+from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input
+from complaints.auth import Caller, Role
+from complaints.commands import IntakeRequest, ResolveRequest, UpdateRequest
+from complaints.models import Complaint
+from complaints.service import ComplaintService
+
+ASL = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "sla-tracker.asl.json"
+BUS = "complaints-test"
+APP = Caller("counter-app", frozenset({Role.CHANNEL_APP}), frozenset())
+AGENT = Caller("li.na", frozenset({Role.AGENT}), frozenset())
+
+
+class Harness:
+    def __init__(self) -> None:
+        self.dynamodb = boto3.client("dynamodb", region_name=REGION)
+        create_tables(self.dynamodb)
+        events = boto3.client("events", region_name=REGION)
+        self.sqs = boto3.client("sqs", region_name=REGION)
+        events.create_event_bus(Name=BUS)
+        self.queue = self.sqs.create_queue(QueueName="escalations")["QueueUrl"]
+        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])
+        events.put_rule(
+            Name="all", EventBusName=BUS, EventPattern=json.dumps({"source": ["complaint-guard"]})
+        )
+        events.put_targets(
+            Rule="all", EventBusName=BUS, Targets=[{"Id": "q", "Arn": queue_arn["Attributes"]["QueueArn"]}]
+        )
+        self.sfn = boto3.client("stepfunctions", region_name=REGION)
+        definition = ASL.read_text().replace("${TableName}", TABLE_NAME).replace("${EventBusName}", BUS)
+        self.state_machine = self.sfn.create_state_machine(
+            name="sla-tracker", definition=definition, roleArn="arn:aws:iam::123456789012:role/sla-tracker"
+        )["stateMachineArn"]
+        self.store = DynamoDbSlaStore(TABLE_NAME, self.dynamodb)
+        self.tracker = StepFunctionsTracker(self.state_machine, self.sfn)
+        self.service = ComplaintService(self.store, tracker=self.tracker)
+
+    def submit(self, received_at: datetime, **fields: Any) -> Complaint:
+        body = {
+            "channel": "hotline",
+            "customer": {"customerId": "C-ASL", "name": "Chen Jie", "phone": "+8613700137000"},
+            "description": "Transfer debited twice.",
+            "receivedAt": received_at.isoformat(),
+            **fields,
+        }
+        return self.service.intake(IntakeRequest.model_validate(body), APP)
+
+    def execution(self, complaint: Complaint) -> str:
+        return self.tracker.execution_arn(complaint)
+
+    def wait_until_finished(self, execution_arn: str, seconds: float = 30) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            described: dict[str, Any] = self.sfn.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING":
+                return described
+            time.sleep(0.25)
+        raise AssertionError(f"{execution_arn} still running after {seconds} s")
+
+    def wait_for(self, condition: Callable[[], bool], seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            assert time.monotonic() < deadline, "the tracker did not act in time"
+            time.sleep(0.25)
+
+    def collect_messages(self, count: int, seconds: float = 10) -> list[dict[str, Any]]:
+        collected: list[dict[str, Any]] = []
+        deadline = time.monotonic() + seconds
+        while len(collected) < count and time.monotonic() < deadline:
+            collected.extend(self.messages())
+            time.sleep(0.1)
+        return collected
+
+    def messages(self) -> list[dict[str, Any]]:
+        received: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10).get("Messages", [])
+            if not batch:
+                return received
+            for message in batch:
+                received.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
+
+    def transitions(self, execution_arn: str) -> int:
+        events = self.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+        return sum(1 for event in events if event["type"].endswith("StateEntered"))
+
+
+@pytest.fixture
+def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws(
+        config={"stepfunctions": {"execute_state_machine": True}, "core": {"reset_boto3_session": False}}
+    ):
+        yield Harness()
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def test_every_missed_step_escalates_once_in_order_with_breaches_events_and_accountability(
+    harness: Harness,
+) -> None:
+    # seed policy, normal: first response due 24 h after receipt, resolution 48 h, still open 72 h.
+    # Received 72 h ago less 3 s: the first two steps are past, the third falls due in 3 s.
+    complaint = harness.submit(now() - timedelta(hours=72) + timedelta(seconds=3))
+    finished = harness.wait_until_finished(harness.execution(complaint))
+    assert finished["status"] == "SUCCEEDED"  # nothing left to watch after level 3
+
+    stored = harness.store.get(complaint.id)
+    assert stored.escalation_level == 3
+    assert [b.deadline for b in stored.breaches] == ["firstResponse", "resolution", "stillOpen"]
+    assert set(stored.sla_steps) == {"firstResponse", "resolution", "stillOpen"}
+    # the third step waited for its deadline (plus the tracker's one-second margin), not before
+    still_open_due = complaint.deadlines.resolution_due_at + timedelta(hours=24)
+    assert stored.sla_steps["stillOpen"] >= still_open_due
+    assert stored.version == 4
+
+    trail = harness.store.events(complaint.id, 100, None).items
+    assert [(e.action, e.version) for e in trail] == [
+        ("receive", 1),
+        ("sla_escalate", 2),
+        ("sla_escalate", 3),
+        ("sla_escalate", 4),
+    ]
+    assert [(e.changes["escalationLevel"].before, e.changes["escalationLevel"].after) for e in trail[1:]] == [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+    ]
+    assert trail[1].actor.id == "sla-tracker"
+
+    messages = harness.messages()
+    breached = [m["detail"]["data"]["deadline"] for m in messages if m["detail-type"] == "SlaBreached"]
+    escalated = [m["detail"]["data"]["level"] for m in messages if m["detail-type"] == "ComplaintEscalated"]
+    assert breached == ["firstResponse", "resolution", "stillOpen"]
+    assert escalated == [1, 2, 3]
+    envelope = messages[0]["detail"]
+    assert set(envelope) == {"id", "occurredAt", "complaintId", "version", "data", "correlationId"}
+    assert envelope["complaintId"] == complaint.id
+
+    record = harness.store.get_accountability(complaint.id)
+    assert (record.status.value, record.deadline, record.assignee, record.team) == (
+        "open",
+        "resolution",
+        "unassigned",
+        "unassigned",
+    )
+    assert record.reference == complaint.reference
+
+
+def test_a_second_tracker_for_the_same_complaint_escalates_nothing_again(harness: Harness) -> None:
+    """Idempotent per step: a restarted or duplicate tracker finds each step taken and does not take
+    it again. (Run one after the other: moto's DynamoDB transactions are not isolated between threads
+    the way DynamoDB's are, so a race between two executions would test moto, not this file.)"""
+    complaint = harness.submit(now() - timedelta(hours=49))  # first response and resolution both missed
+    harness.wait_for(lambda: len(harness.store.get(complaint.id).breaches) == 2)
+    first_run = harness.collect_messages(4)
+    harness.sfn.stop_execution(executionArn=harness.execution(complaint))
+
+    second = complaint.model_copy(update={"tracker_generation": 2})
+    harness.tracker.start(second)
+    time.sleep(2)
+    stored = harness.store.get(complaint.id)
+    assert [b.deadline for b in stored.breaches] == ["firstResponse", "resolution"]
+    assert stored.escalation_level == 2
+    assert stored.version == 3
+    assert sorted(
+        m["detail"]["data"].get("level", 0) for m in first_run if m["detail-type"] == "ComplaintEscalated"
+    ) == [1, 2]
+    assert harness.messages() == []
+    history = harness.sfn.get_execution_history(executionArn=harness.execution(second), maxResults=1000)
+    entered = [
+        e["stateEnteredEventDetails"]["name"] for e in history["events"] if e["type"].endswith("StateEntered")
+    ]
+    assert "Escalate" not in entered and "EscalateAndOpenAccountability" not in entered
+    assert entered[-1] == "WaitUntilDue"  # waiting for the still-open step, 23 h away
+    harness.sfn.stop_execution(executionArn=harness.execution(second))
+
+
+def test_a_resolved_complaint_ends_its_tracker_without_escalating(harness: Harness) -> None:
+    complaint = harness.submit(now() - timedelta(hours=24) + timedelta(seconds=2))
+    time.sleep(0.5)  # moto cannot stop an execution in the instant before its worker thread starts
+    harness.service.resolve(
+        complaint.id,
+        ResolveRequest(
+            outcome="upheld", summary="Refunded the second debit.", root_cause="duplicate posting"
+        ),
+        AGENT,
+    )
+    # resolving stops the running execution; a tracker that reads the complaint afterwards ends too
+    late = complaint.model_copy(update={"tracker_generation": 7})
+    harness.tracker.start(late)
+    assert harness.wait_until_finished(harness.execution(late))["status"] == "SUCCEEDED"
+    stored = harness.store.get(complaint.id)
+    assert stored.breaches == [] and stored.escalation_level == 0
+    assert harness.messages() == []
+
+
+def test_a_deadline_moved_later_is_waited_for_again(harness: Harness) -> None:
+    # critical: first response due 4 h after receipt, 3 s from now; triage to normal makes it 24 h.
+    complaint = harness.submit(now() - timedelta(hours=4) + timedelta(seconds=3), priority="critical")
+    harness.service.update(complaint.id, UpdateRequest(version=1, priority="normal"), AGENT)
+    time.sleep(6)
+    stored = harness.store.get(complaint.id)
+    assert stored.breaches == []
+    assert stored.escalation_level == 1  # critical at intake; nothing since
+    running = harness.sfn.describe_execution(executionArn=harness.execution(complaint))
+    assert running["status"] == "RUNNING"
+    harness.sfn.stop_execution(executionArn=running["executionArn"])
+
+
+def test_a_critical_complaint_goes_straight_to_level_three_when_breached(harness: Harness) -> None:
+    complaint = harness.submit(now() - timedelta(hours=4) + timedelta(seconds=2), priority="critical")
+    assert complaint.escalation_level == 1
+    harness.wait_for(lambda: bool(harness.store.get(complaint.id).breaches))
+    messages = harness.collect_messages(2)  # SlaBreached and ComplaintEscalated follow the write
+    stored = harness.store.get(complaint.id)
+    assert stored.escalation_level == 3
+    assert [b.deadline for b in stored.breaches] == ["firstResponse"]
+    assert stored.sla_steps["firstResponse"] >= complaint.deadlines.first_response_due_at
+    escalated = [m["detail"]["data"] for m in messages if m["detail-type"] == "ComplaintEscalated"]
+    assert [(e["previousLevel"], e["level"]) for e in escalated] == [(1, 3)]
+    harness.sfn.stop_execution(executionArn=harness.execution(complaint))
+
+
+def test_transitions_per_complaint_stay_low(harness: Harness) -> None:
+    """What Standard workflows cost: a complaint answered and resolved in time costs one round
+    (read, choose, wait); each escalation step about twenty. The numbers are in docs/decisions.md."""
+    complaint = harness.submit(now() - timedelta(hours=72) + timedelta(seconds=1))
+    execution = harness.execution(complaint)
+    harness.wait_until_finished(execution)
+    three_steps = harness.transitions(execution)
+    assert three_steps <= 70, three_steps
+
+    quiet = harness.submit(now())
+    first_round = harness.execution(quiet)
+    time.sleep(1)
+    assert harness.transitions(first_round) <= 7  # read, choose, pick, step, due?, remember, wait
+    harness.service.resolve(
+        quiet.id, ResolveRequest(outcome="not_upheld", summary="Explained the fee.", root_cause="fee"), AGENT
+    )
+    assert harness.wait_until_finished(first_round, seconds=10)["status"] == "ABORTED"
+    assert tracker_input(quiet.id)["complaintId"] == quiet.id

@@ -1,0 +1,390 @@
+"""The SLA sweep end to end on moto: ComplaintService + DynamoDbSlaStore + SlaSweep, with a clock the
+test moves and a fake tracker.
+
+Times are worked out by hand for the seed policy (normal: first response 24 h, resolution 48 h) and a
+complaint received at T0 = 2 March 2026 01:00 UTC:
+- first-response warning at 80 % of 24 h = 19 h 12 min -> 2 March 20:12;
+- first response due 3 March 01:00, the sweep looks 5 min later -> 3 March 01:05;
+- resolution warning at 80 % of 48 h = 38 h 24 min -> 3 March 15:24;
+- resolution due 4 March 01:00.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from conftest import TABLE_NAME
+
+from complaints.adapters.dynamodb import DynamoDbSlaStore
+from complaints.auth import caller_from_claims
+from complaints.commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+)
+from complaints.escalation import tracker_execution_name
+from complaints.events import EventName
+from complaints.models import Complaint, Outcome
+from complaints.ports import RecordingPublisher
+from complaints.service import ComplaintService
+from complaints.sweep import SlaSweep
+
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+FIRST_WARNING = datetime(2026, 3, 2, 20, 12, tzinfo=UTC)
+FIRST_LOOK_AFTER_DUE = datetime(2026, 3, 3, 1, 5, tzinfo=UTC)
+RESOLUTION_WARNING = datetime(2026, 3, 3, 15, 24, tzinfo=UTC)
+
+CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
+AGENT = caller_from_claims(
+    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+)
+
+
+class Clock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class FakeTracker:
+    """Starts and stops nothing real: keeps the running execution names and every start."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+        self.running: set[str] = set()
+
+    def start(self, complaint: Complaint) -> None:
+        name = tracker_execution_name(complaint)
+        self.started.append(name)
+        self.running.add(name)
+
+    def stop(self, complaint: Complaint) -> None:
+        self.running.discard(tracker_execution_name(complaint))
+
+    def is_running(self, complaint: Complaint) -> bool:
+        return tracker_execution_name(complaint) in self.running
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(T0)
+
+
+@pytest.fixture
+def store(dynamodb: Any) -> DynamoDbSlaStore:
+    return DynamoDbSlaStore(TABLE_NAME, dynamodb)
+
+
+@pytest.fixture
+def tracker() -> FakeTracker:
+    return FakeTracker()
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture
+def service(
+    store: DynamoDbSlaStore, clock: Clock, tracker: FakeTracker, publisher: RecordingPublisher
+) -> ComplaintService:
+    return ComplaintService(store, clock=clock, tracker=tracker, events=publisher)
+
+
+@pytest.fixture
+def sweep(service: ComplaintService, store: DynamoDbSlaStore, tracker: FakeTracker, clock: Clock) -> SlaSweep:
+    return SlaSweep(service, store, tracker, clock)
+
+
+@pytest.fixture
+def query_counts(dynamodb: Any) -> dict[str, int]:
+    """What DynamoDB answered to every Query on the client: calls, items returned, items read."""
+    counts = {"queries": 0, "returned": 0, "scanned": 0}
+
+    def after_query(parsed: dict[str, Any], **_: Any) -> None:
+        counts["queries"] += 1
+        counts["returned"] += int(parsed.get("Count", 0))
+        counts["scanned"] += int(parsed.get("ScannedCount", 0))
+
+    dynamodb.meta.events.register("after-call.dynamodb.Query", after_query)
+    return counts
+
+
+def submit(service: ComplaintService) -> Complaint:
+    body = {
+        "channel": "counter",
+        "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
+        "description": "Charged twice for one transfer.",
+    }
+    return service.intake(IntakeRequest.model_validate(body), CHANNEL_APP)
+
+
+def raw_item(dynamodb: Any, complaint_id: str) -> dict[str, Any]:
+    key = {"pk": {"S": f"COMPLAINT#{complaint_id}"}, "sk": {"S": "COMPLAINT"}}
+    return dict(dynamodb.get_item(TableName=TABLE_NAME, Key=key, ConsistentRead=True)["Item"])
+
+
+def due_ids(store: DynamoDbSlaStore, until: datetime) -> list[str]:
+    return [complaint.id for shard in range(8) for complaint in store.due_for_watch(shard, until)]
+
+
+def audit_versions(store: DynamoDbSlaStore, complaint_id: str) -> list[int]:
+    return [event.version for event in store.events(complaint_id, 100, None).items]
+
+
+def tracker_takes_step(dynamodb: Any, complaint: Complaint, step: str, at: datetime, level: int) -> None:
+    """What the tracker state machine writes when it takes a step (EscalateAndOpenAccountability's
+    first Update): slaSteps, escalationLevel, version + 1, updatedAt, a breach. It leaves watchAt as it
+    was, which is why the sweep rewatches."""
+    now = at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    due = complaint.deadlines.first_response_due_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+    dynamodb.update_item(
+        TableName=TABLE_NAME,
+        Key={"pk": {"S": f"COMPLAINT#{complaint.id}"}, "sk": {"S": "COMPLAINT"}},
+        ConditionExpression="#version = :version AND attribute_not_exists(slaSteps.#step)",
+        UpdateExpression="SET slaSteps.#step = :now, escalationLevel = :level, #version = :next, "
+        "updatedAt = :now, breaches = list_append(breaches, :breach)",
+        ExpressionAttributeNames={"#version": "version", "#step": step},
+        ExpressionAttributeValues={
+            ":version": {"N": str(complaint.version)},
+            ":next": {"N": str(complaint.version + 1)},
+            ":now": {"S": now},
+            ":level": {"N": str(level)},
+            ":breach": {
+                "L": [{"M": {"deadline": {"S": step}, "dueAt": {"S": due}, "detectedAt": {"S": now}}}]
+            },
+        },
+    )
+
+
+# --- the index --------------------------------------------------------------------------------------
+
+
+def test_due_for_watch_reads_only_the_complaints_whose_time_has_come(
+    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, query_counts: dict[str, int]
+) -> None:
+    early = [submit(service).id for _ in range(3)]  # first warning at 2 March 20:12
+    clock.now = T0 + timedelta(hours=6)
+    later = [submit(service).id for _ in range(27)]  # first warning at 3 March 02:12
+    assert len(set(early + later)) == 30
+
+    query_counts.update(queries=0, returned=0, scanned=0)
+    found = due_ids(store, datetime(2026, 3, 2, 21, 0, tzinfo=UTC))
+
+    assert sorted(found) == sorted(early)
+    # one query per shard, and DynamoDB read and returned only the three due items
+    assert query_counts == {"queries": 8, "returned": 3, "scanned": 3}
+
+
+def test_the_watch_time_is_inclusive_to_the_second(
+    service: ComplaintService, store: DynamoDbSlaStore
+) -> None:
+    complaint = submit(service)
+    assert due_ids(store, FIRST_WARNING - timedelta(seconds=1)) == []
+    assert due_ids(store, FIRST_WARNING) == [complaint.id]
+
+
+def test_the_stored_watch_time_and_shard(service: ComplaintService, dynamodb: Any) -> None:
+    complaint = submit(service)
+    item = raw_item(dynamodb, complaint.id)
+    assert item["watchAt"] == {"S": "2026-03-02T20:12:00Z"}
+    assert 0 <= int(item["watchShard"]["S"]) <= 7
+
+
+def test_the_sweep_reads_only_the_due_complaints(
+    service: ComplaintService, sweep: SlaSweep, clock: Clock, query_counts: dict[str, int]
+) -> None:
+    for _ in range(3):
+        submit(service)
+    clock.now = T0 + timedelta(hours=6)
+    for _ in range(27):
+        submit(service)
+
+    clock.now = datetime(2026, 3, 2, 21, 0, tzinfo=UTC)
+    query_counts.update(queries=0, returned=0, scanned=0)
+    report = sweep.run()
+    assert report.read == 3
+    assert report.warned == 3
+    # the sweep's only queries are the 8 shard queries of the index
+    assert query_counts == {"queries": 8, "returned": 3, "scanned": 3}
+
+
+# --- the 80 % warnings ---------------------------------------------------------------------------------
+
+
+def test_a_warning_is_sent_once_per_deadline(
+    service: ComplaintService,
+    store: DynamoDbSlaStore,
+    sweep: SlaSweep,
+    clock: Clock,
+    publisher: RecordingPublisher,
+) -> None:
+    complaint = submit(service)
+
+    clock.now = FIRST_WARNING - timedelta(minutes=1)
+    assert sweep.run().counts() == {"Read": 0, "Warned": 0, "Restarted": 0, "Rewatched": 0, "Failed": 0}
+
+    clock.now = datetime(2026, 3, 2, 20, 15, tzinfo=UTC)
+    first = sweep.run()
+    assert (first.read, first.warned, first.restarted) == (1, 1, 0)
+    stored = store.get(complaint.id)
+    assert stored.at_risk_warned == {"firstResponse": datetime(2026, 3, 2, 20, 15, tzinfo=UTC)}
+    assert stored.version == 2
+
+    assert sweep.run().warned == 0  # same moment again
+    clock.now = datetime(2026, 3, 2, 20, 30, tzinfo=UTC)
+    again = sweep.run()
+    assert (again.read, again.warned) == (0, 0)  # next look: 3 March 01:05
+
+    clock.now = datetime(2026, 3, 3, 15, 30, tzinfo=UTC)  # past the resolution warning at 15:24
+    assert sweep.run().warned == 1
+    clock.now = datetime(2026, 3, 3, 15, 45, tzinfo=UTC)
+    assert sweep.run().warned == 0
+
+    warnings = [(e.name, e.complaint_id, e.data["deadline"], e.data["dueAt"]) for e in publisher.published]
+    assert [(name, cid, deadline) for name, cid, deadline, _ in warnings] == [
+        (EventName.SLA_AT_RISK, complaint.id, "firstResponse"),
+        (EventName.SLA_AT_RISK, complaint.id, "resolution"),
+    ]
+    assert [datetime.fromisoformat(due) for *_, due in warnings] == [
+        datetime(2026, 3, 3, 1, 0, tzinfo=UTC),
+        datetime(2026, 3, 4, 1, 0, tzinfo=UTC),
+    ]
+
+
+def test_no_warning_after_the_deadline_passed(
+    service: ComplaintService, sweep: SlaSweep, clock: Clock, publisher: RecordingPublisher
+) -> None:
+    submit(service)
+    clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # the sweep was down; first response now overdue
+    report = sweep.run()
+    assert (report.read, report.warned) == (1, 0)
+    assert publisher.published == []
+
+
+# --- repairing the tracker ------------------------------------------------------------------------------
+
+
+def test_a_tracker_that_is_not_running_is_restarted_once(
+    service: ComplaintService,
+    store: DynamoDbSlaStore,
+    sweep: SlaSweep,
+    clock: Clock,
+    tracker: FakeTracker,
+) -> None:
+    complaint = submit(service)
+    clock.now = datetime(2026, 3, 2, 20, 15, tzinfo=UTC)
+    assert sweep.run().restarted == 0  # warned; its tracker runs
+    tracker.running.clear()  # the execution failed
+
+    clock.now = FIRST_LOOK_AFTER_DUE + timedelta(minutes=5)
+    first = sweep.run()
+    assert (first.read, first.restarted) == (1, 1)
+    assert store.get(complaint.id).tracker_generation == 2
+    assert tracker.started == [complaint.id, f"{complaint.id}--2"]
+
+    clock.now += timedelta(minutes=15)
+    second = sweep.run()
+    assert second.restarted == 0
+    assert tracker.started == [complaint.id, f"{complaint.id}--2"]
+    assert store.get(complaint.id).tracker_generation == 2
+
+
+def test_a_complaint_with_nothing_to_do_is_rewatched_without_a_new_version(
+    service: ComplaintService,
+    store: DynamoDbSlaStore,
+    sweep: SlaSweep,
+    clock: Clock,
+    dynamodb: Any,
+) -> None:
+    complaint = submit(service)
+    clock.now = datetime(2026, 3, 2, 20, 15, tzinfo=UTC)
+    sweep.run()  # first-response warning: version 2
+    warned = store.get(complaint.id)
+    tracker_takes_step(dynamodb, warned, "firstResponse", datetime(2026, 3, 3, 1, 0, 1, tzinfo=UTC), 1)
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-03T01:05:00Z"}
+
+    clock.now = datetime(2026, 3, 3, 1, 10, tzinfo=UTC)
+    report = sweep.run()
+    assert report.counts() == {"Read": 1, "Warned": 0, "Restarted": 0, "Rewatched": 1, "Failed": 0}
+    item = raw_item(dynamodb, complaint.id)
+    # next: the resolution warning at 3 March 15:24
+    assert item["watchAt"] == {"S": "2026-03-03T15:24:00Z"}
+    assert item["version"] == {"N": "3"}  # the tracker's write; the rewatch made none
+    assert audit_versions(store, complaint.id) == [1, 2]  # and recorded nothing
+
+    clock.now += timedelta(minutes=15)
+    assert sweep.run().read == 0
+
+
+def test_closed_complaints_leave_the_index(
+    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, dynamodb: Any
+) -> None:
+    resolved = submit(service)
+    withdrawn = submit(service)
+    watched = submit(service)
+    clock.now = T0 + timedelta(hours=1)
+    service.respond(resolved.id, ResponseRequest(message="On it."), AGENT)
+    service.resolve(
+        resolved.id,
+        ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded.", root_cause="replay"),
+        AGENT,
+    )
+    service.withdraw(withdrawn.id, OptionalReasonRequest(), AGENT)
+
+    for gone in (resolved.id, withdrawn.id):
+        item = raw_item(dynamodb, gone)
+        assert "watchAt" not in item
+        assert "watchShard" not in item
+    assert due_ids(store, T0 + timedelta(days=60)) == [watched.id]
+
+
+def test_a_paused_complaint_leaves_the_index_and_returns_on_resume(
+    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, dynamodb: Any
+) -> None:
+    complaint = submit(service)
+    clock.now = T0 + timedelta(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="Please send the statement."), AGENT)
+    service.pause(complaint.id, ReasonRequest(reason="need the statement"), AGENT)
+    assert "watchAt" not in raw_item(dynamodb, complaint.id)
+    assert due_ids(store, T0 + timedelta(days=60)) == []
+
+    clock.now = T0 + timedelta(hours=11)  # paused 10 h: resolution due moves to T0 + 58 h
+    service.resume(complaint.id, OptionalReasonRequest(), AGENT)
+    # resolution warning at 80 % of 58 h = 46 h 24 min after T0 -> 3 March 23:24
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-03T23:24:00Z"}
+
+
+def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
+    service: ComplaintService,
+    store: DynamoDbSlaStore,
+    sweep: SlaSweep,
+    clock: Clock,
+    dynamodb: Any,
+) -> None:
+    complaint = submit(service)
+    # the tracker takes all three steps (levels 1, 2, 3) at 3, 4 and 5 March 01:00:01
+    for day, (step, level) in enumerate((("firstResponse", 1), ("resolution", 2), ("stillOpen", 3))):
+        tracker_takes_step(
+            dynamodb, store.get(complaint.id), step, datetime(2026, 3, 3 + day, 1, 0, 1, tzinfo=UTC), level
+        )
+    taken = store.get(complaint.id)
+    assert set(taken.sla_steps) == {"firstResponse", "resolution", "stillOpen"}
+    assert taken.escalation_level == 3
+
+    clock.now = datetime(2026, 3, 5, 1, 10, tzinfo=UTC)  # the index still says 2 March 20:12
+    report = sweep.run()
+    # no warning is due (every deadline was taken as a step), nothing left to track
+    assert report.counts() == {"Read": 1, "Warned": 0, "Restarted": 0, "Rewatched": 1, "Failed": 0}
+    item = raw_item(dynamodb, complaint.id)
+    assert "watchAt" not in item
+    assert "watchShard" not in item
+    assert item["version"] == {"N": "4"}
+    assert due_ids(store, T0 + timedelta(days=60)) == []

@@ -1,0 +1,385 @@
+"""The service's side of the SLA machinery: starting and stopping the tracker, the intake escalation
+level, the 80 % warning and the tracker restart, over the in-memory repository and a fake tracker.
+
+Ids come from SequentialIds: the complaint takes id-0001 (drawn before its first audit event), so its
+tracker executions are named id-0001, id-0001--2, …
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+
+from complaints.auth import SLA_SWEEP, caller_from_claims
+from complaints.commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+    UpdateRequest,
+)
+from complaints.errors import IllegalTransition, ServiceUnavailable
+from complaints.escalation import Step, tracker_execution_name
+from complaints.events import EventName
+from complaints.models import Complaint, Outcome, Priority, Status
+from complaints.ports import RecordingPublisher
+from complaints.service import ComplaintService
+
+# Monday 2 March 2026, 01:00 UTC.
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+ID = "id-0001"
+
+CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
+AGENT = caller_from_claims(
+    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+)
+
+
+class FakeTracker:
+    """Records every call as (operation, execution name) and keeps the set of running executions."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.running: set[str] = set()
+
+    def start(self, complaint: Complaint) -> None:
+        name = tracker_execution_name(complaint)
+        self.calls.append(("start", name))
+        self.running.add(name)
+
+    def stop(self, complaint: Complaint) -> None:
+        name = tracker_execution_name(complaint)
+        self.calls.append(("stop", name))
+        self.running.discard(name)
+
+    def is_running(self, complaint: Complaint) -> bool:
+        return tracker_execution_name(complaint) in self.running
+
+    def starts(self) -> list[str]:
+        return [name for operation, name in self.calls if operation == "start"]
+
+
+class UnavailableTracker(FakeTracker):
+    """Step Functions is throttling: every call fails."""
+
+    def start(self, complaint: Complaint) -> None:
+        self.calls.append(("start", tracker_execution_name(complaint)))
+        raise ServiceUnavailable("Step Functions is throttling")
+
+    def stop(self, complaint: Complaint) -> None:
+        self.calls.append(("stop", tracker_execution_name(complaint)))
+        raise ServiceUnavailable("Step Functions is throttling")
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(T0)
+    monkeypatch.setattr("complaints.commands.utc_now", fake)
+    return fake
+
+
+@pytest.fixture
+def repo() -> InMemoryComplaintRepository:
+    return InMemoryComplaintRepository()
+
+
+@pytest.fixture
+def tracker() -> FakeTracker:
+    return FakeTracker()
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()
+
+
+@pytest.fixture
+def service(
+    repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
+) -> ComplaintService:
+    return ComplaintService(repo, clock=clock, ids=SequentialIds(), tracker=tracker, events=publisher)
+
+
+def submit(service: ComplaintService, **overrides: Any) -> Complaint:
+    body: dict[str, Any] = {
+        "channel": "counter",
+        "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
+        "description": "Charged twice for one transfer.",
+    }
+    return service.intake(IntakeRequest.model_validate(body | overrides), CHANNEL_APP)
+
+
+def answered(service: ComplaintService, clock: FakeClock) -> Complaint:
+    """Received at T0, answered an hour later (acknowledged)."""
+    complaint = submit(service)
+    clock.advance(hours=1)
+    return service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
+
+
+def resolve_request() -> ResolveRequest:
+    return ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded the duplicate.", root_cause="replay")
+
+
+# --- intake ---------------------------------------------------------------------------------------
+
+
+def test_intake_starts_a_tracker_named_after_the_complaint(
+    service: ComplaintService, tracker: FakeTracker
+) -> None:
+    complaint = submit(service)
+    assert complaint.id == ID
+    assert complaint.tracker_generation == 1
+    assert tracker.calls == [("start", ID)]
+    assert tracker.running == {ID}
+
+
+def test_a_critical_complaint_starts_at_escalation_level_1(service: ComplaintService) -> None:
+    assert submit(service, priority="critical").escalation_level == 1
+
+
+def test_a_normal_complaint_starts_at_escalation_level_0(service: ComplaintService) -> None:
+    assert submit(service).escalation_level == 0
+
+
+def test_a_complaint_is_stored_even_when_the_tracker_cannot_start(
+    repo: InMemoryComplaintRepository, clock: FakeClock, publisher: RecordingPublisher
+) -> None:
+    tracker = UnavailableTracker()
+    service = ComplaintService(repo, clock=clock, ids=SequentialIds(), tracker=tracker, events=publisher)
+    complaint = submit(service)
+    assert tracker.calls == [("start", ID)]  # it was tried
+    assert repo.get(ID) == complaint
+    assert complaint.status is Status.RECEIVED
+
+    # and later changes that stop or restart it go through too
+    clock.advance(hours=1)
+    service.respond(ID, ResponseRequest(message="On it."), AGENT)
+    paused = service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    assert paused.status is Status.AWAITING_CUSTOMER
+    resumed = service.resume(ID, OptionalReasonRequest(), AGENT)
+    assert resumed.status is Status.IN_PROGRESS
+    assert repo.get(ID).version == 4  # intake, respond, pause, resume
+
+
+# --- triage ---------------------------------------------------------------------------------------
+
+
+def test_triage_to_critical_raises_the_level_to_1_and_restarts_the_tracker(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    submit(service)
+    clock.advance(hours=1)
+    updated = service.update(ID, UpdateRequest(priority=Priority.CRITICAL, version=1), AGENT)
+    assert updated.escalation_level == 1
+    # critical: the first response falls due at T0 + 4 h instead of T0 + 24 h, earlier than the
+    # running tracker waits for -> generation 2 replaces generation 1
+    assert updated.deadlines.first_response_due_at == datetime(2026, 3, 2, 5, 0, tzinfo=UTC)
+    assert updated.tracker_generation == 2
+    assert tracker.calls == [("start", ID), ("stop", ID), ("start", f"{ID}--2")]
+    assert tracker.running == {f"{ID}--2"}
+
+
+def test_triage_to_critical_never_lowers_a_higher_level(service: ComplaintService, clock: FakeClock) -> None:
+    submit(service)
+    service.escalate(ID, ReasonRequest(reason="customer called again"), AGENT)
+    service.escalate(ID, ReasonRequest(reason="press enquiry"), AGENT)
+    updated = service.update(ID, UpdateRequest(priority=Priority.CRITICAL), AGENT)
+    assert updated.escalation_level == 2
+
+
+def test_a_priority_change_that_moves_the_deadline_later_keeps_the_tracker(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    submit(service, priority="critical")
+    clock.advance(hours=1)
+    updated = service.update(ID, UpdateRequest(priority=Priority.NORMAL), AGENT)
+    # first response now due at T0 + 24 h, later than T0 + 4 h: the tracker re-reads when it wakes
+    assert updated.deadlines.first_response_due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    assert updated.tracker_generation == 1
+    assert tracker.calls == [("start", ID)]
+    assert updated.escalation_level == 1  # the level never goes down
+
+
+def test_an_assignment_keeps_the_tracker(service: ComplaintService, tracker: FakeTracker) -> None:
+    submit(service)
+    service.update(ID, UpdateRequest(assignee="agent-7", team="cards"), AGENT)
+    assert tracker.calls == [("start", ID)]
+
+
+# --- the clock stops and starts ---------------------------------------------------------------------
+
+
+def test_pause_stops_the_tracker_and_resume_starts_the_next_generation(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    answered(service, clock)
+    assert tracker.calls == [("start", ID)]  # answering only moves the next step later
+
+    paused = service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    assert tracker.calls[-1] == ("stop", ID)
+    assert tracker.running == set()
+    assert paused.tracker_generation == 1
+
+    clock.advance(hours=3)
+    resumed = service.resume(ID, OptionalReasonRequest(), AGENT)
+    assert resumed.tracker_generation == 2
+    assert tracker.calls[-1] == ("start", f"{ID}--2")
+    assert tracker.starts() == [ID, f"{ID}--2"]
+    assert tracker.running == {f"{ID}--2"}
+
+
+def test_reopening_starts_the_next_generation(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    answered(service, clock)
+    service.resolve(ID, resolve_request(), AGENT)
+    assert tracker.running == set()
+    reopened = service.reopen(ID, ReasonRequest(reason="the refund never arrived"), AGENT)
+    assert reopened.tracker_generation == 2
+    assert tracker.running == {f"{ID}--2"}
+
+
+def test_resolve_stops_the_tracker_and_close_starts_none(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    answered(service, clock)
+    service.resolve(ID, resolve_request(), AGENT)
+    assert tracker.calls == [("start", ID), ("stop", ID)]
+    assert tracker.running == set()
+    service.close(ID, OptionalReasonRequest(), AGENT)
+    assert tracker.starts() == [ID]
+    assert tracker.running == set()
+
+
+def test_withdraw_stops_the_tracker(service: ComplaintService, tracker: FakeTracker) -> None:
+    submit(service)
+    service.withdraw(ID, OptionalReasonRequest(reason="settled at the branch"), AGENT)
+    assert tracker.calls == [("start", ID), ("stop", ID)]
+    assert tracker.running == set()
+
+
+def test_resolving_a_paused_complaint_starts_no_tracker(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    answered(service, clock)
+    service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    service.resolve(ID, resolve_request(), AGENT)
+    assert tracker.starts() == [ID]
+    assert tracker.running == set()
+
+
+# --- the 80 % warning -----------------------------------------------------------------------------
+
+
+def test_warn_at_risk_records_and_publishes_one_warning(
+    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+) -> None:
+    submit(service)
+    warned_at = clock.advance(hours=20)  # past 80 % of 24 h (19 h 12 min)
+    warned = service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+
+    assert warned.at_risk_warned == {"firstResponse": warned_at}
+    assert warned.version == 2
+    (event,) = publisher.published
+    assert event.name is EventName.SLA_AT_RISK
+    assert event.complaint_id == ID
+    assert event.version == 2
+    assert event.data["deadline"] == "firstResponse"
+    # the first-response deadline: T0 + 24 h
+    assert datetime.fromisoformat(event.data["dueAt"]) == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    assert event.data["reference"] == warned.reference
+
+
+def test_a_second_warning_for_the_same_deadline_is_refused_and_publishes_nothing(
+    service: ComplaintService,
+    clock: FakeClock,
+    publisher: RecordingPublisher,
+    repo: InMemoryComplaintRepository,
+) -> None:
+    submit(service)
+    clock.advance(hours=20)
+    service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+    clock.advance(minutes=15)
+    with pytest.raises(IllegalTransition):
+        service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+    assert len(publisher.published) == 1
+    assert repo.get(ID).version == 2  # nothing written by the refused warning
+
+
+def test_each_deadline_is_warned_once(
+    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+) -> None:
+    submit(service)
+    clock.advance(hours=20)
+    service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+    clock.advance(hours=19)  # T0 + 39 h, past 80 % of 48 h (38 h 24 min)
+    service.warn_at_risk(ID, Step.RESOLUTION, SLA_SWEEP)
+    assert [(e.name, e.data["deadline"]) for e in publisher.published] == [
+        (EventName.SLA_AT_RISK, "firstResponse"),
+        (EventName.SLA_AT_RISK, "resolution"),
+    ]
+    # the resolution deadline: T0 + 48 h
+    assert datetime.fromisoformat(publisher.published[1].data["dueAt"]) == datetime(
+        2026, 3, 4, 1, 0, tzinfo=UTC
+    )
+
+
+def test_no_first_response_warning_once_the_customer_was_answered(
+    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+) -> None:
+    answered(service, clock)
+    clock.advance(hours=19)
+    with pytest.raises(IllegalTransition):
+        service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+    assert publisher.published == []
+
+
+def test_warn_at_risk_is_recorded_in_the_audit_trail_as_the_sweep(
+    service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
+) -> None:
+    submit(service)
+    clock.advance(hours=20)
+    service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
+    last = repo.events(ID, 10, None).items[-1]
+    assert last.action == "warn_at_risk"
+    assert last.actor.id == "sla-sweep"
+    assert last.actor.roles == ["system"]
+    assert last.data == {"deadline": "firstResponse"}
+
+
+# --- restarting a missing tracker ---------------------------------------------------------------------
+
+
+def test_restart_tracker_bumps_the_generation_and_starts_it(
+    service: ComplaintService,
+    clock: FakeClock,
+    tracker: FakeTracker,
+    repo: InMemoryComplaintRepository,
+) -> None:
+    submit(service)
+    tracker.running.clear()  # the execution failed
+    clock.advance(hours=24, minutes=5)
+    restarted = service.restart_tracker(ID, SLA_SWEEP)
+    assert restarted.tracker_generation == 2
+    assert restarted.version == 2
+    assert repo.get(ID).tracker_generation == 2
+    assert tracker.starts() == [ID, f"{ID}--2"]
+    assert tracker.running == {f"{ID}--2"}
+    last = repo.events(ID, 10, None).items[-1]
+    assert last.action == "restart_tracker"
+    assert last.changes["trackerGeneration"].before == 1
+    assert last.changes["trackerGeneration"].after == 2
+
+
+def test_restart_tracker_is_refused_for_a_resolved_complaint(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
+    answered(service, clock)
+    service.resolve(ID, resolve_request(), AGENT)
+    with pytest.raises(IllegalTransition):
+        service.restart_tracker(ID, SLA_SWEEP)
+    assert tracker.starts() == [ID]
