@@ -44,7 +44,7 @@ class ComplaintGuardStack(Stack):
             self,
             "SlaWorkflow",
             data=self.data,
-            bus=self.events.bus,
+            events=self.events,
             log_retention=retention,
             removal=removal,
         )
@@ -53,7 +53,7 @@ class ComplaintGuardStack(Stack):
             "TABLE_NAME": self.data.table.table_name,
             "SLA_POLICY": settings.sla_policy,
             "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
-            "EVENT_BUS_NAME": self.events.bus.event_bus_name,
+            "EVENT_BUS_NAME": self.events.bus_name,
         }
         self.api = Api(
             self,
@@ -95,7 +95,7 @@ class ComplaintGuardStack(Stack):
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
         CfnOutput(self, "SlaTrackerArn", value=self.sla_workflow.state_machine.state_machine_arn)
-        CfnOutput(self, "EventBusName", value=self.events.bus.event_bus_name)
+        CfnOutput(self, "EventBusName", value=self.events.bus_name)
 
 
 _RETENTION = {

@@ -30,6 +30,8 @@ def main() -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # moto names every resource type it skips (Cognito, WAF, the authorizer …); the runtime covers them.
     logging.getLogger("moto").setLevel(logging.ERROR)
+    # Its ASL interpreter logs every absent optional path an IsPresent test looks at as an error.
+    logging.getLogger("moto.stepfunctions.parser").setLevel(logging.CRITICAL)
     warnings.filterwarnings("ignore", module="moto")
 
     runtime = LocalRuntime(assembly=args.assembly, host=args.host, port=args.port)

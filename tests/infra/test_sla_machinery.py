@@ -164,7 +164,7 @@ def test_tracker_is_a_standard_state_machine_running_the_asl_file(
     assert json.loads(props["DefinitionString"]) == json.loads(ASL.read_text())
     assert props["DefinitionSubstitutions"] == {
         "TableName": {"Ref": table_id},
-        "EventBusName": {"Ref": bus_id},
+        "EventBusName": {"Fn::GetAtt": [bus_id, "Name"]},
     }
     # every placeholder of the file is substituted
     placeholders = set(re.findall(r"\$\{(\w+)\}", ASL.read_text()))
@@ -232,8 +232,8 @@ def test_bus_is_named_after_the_stack_and_archived_for_replay(resources: Resourc
     _, archive = the_one(resources, "AWS::Events::Archive")
     assert archive["Properties"]["SourceArn"] == {"Fn::GetAtt": [bus_id, "Arn"]}
     assert archive["Properties"]["RetentionDays"] == 365
-    # everything sent to the bus: the pattern is the account, not a selection of events
-    assert archive["Properties"]["EventPattern"] == {"account": [{"Ref": "AWS::AccountId"}]}
+    # everything sent to the bus: no pattern selects a part of it
+    assert "EventPattern" not in archive["Properties"]
 
 
 def test_outputs_name_the_tracker_and_the_bus(
@@ -241,7 +241,7 @@ def test_outputs_name_the_tracker_and_the_bus(
 ) -> None:
     outputs = template.to_json()["Outputs"]
     assert outputs["SlaTrackerArn"]["Value"] == {"Ref": tracker[0]}
-    assert outputs["EventBusName"]["Value"] == {"Ref": bus_id}
+    assert outputs["EventBusName"]["Value"] == {"Fn::GetAtt": [bus_id, "Name"]}
 
 
 # --- the sweep and its schedule ---------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def test_both_functions_know_the_tracker_and_the_bus(
     for function_id in (api_id, sweep_id):
         variables = resources[function_id]["Properties"]["Environment"]["Variables"]
         assert variables["SLA_TRACKER_ARN"] == {"Ref": tracker[0]}, function_id
-        assert variables["EVENT_BUS_NAME"] == {"Ref": bus_id}, function_id
+        assert variables["EVENT_BUS_NAME"] == {"Fn::GetAtt": [bus_id, "Name"]}, function_id
         assert variables["TABLE_NAME"] == {"Ref": table_id}, function_id
         assert variables["SLA_POLICY"] == "seed", function_id
     assert "IDEMPOTENCY_TABLE_NAME" in resources[api_id]["Properties"]["Environment"]["Variables"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -15,7 +17,11 @@ class Events(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.bus = events.EventBus(self, "Bus", event_bus_name=stack.stack_name)
-        # Every event sent to the bus, kept for replay (a new subscriber, a notifier that was down).
+        # The name as Fn::GetAtt Name rather than Ref: both give the name in CloudFormation, but the
+        # emulator's CloudFormation (moto) answers Ref of a bus with no name at all.
+        self.bus_name: str = cast(events.CfnEventBus, self.bus.node.default_child).attr_name
+        # Every event sent to the bus, kept for replay (a new subscriber, a notifier that was down):
+        # an empty pattern leaves EventPattern out of the template, which archives everything.
         # Named: a generated name (stack, path, suffix) can exceed the 48 characters archives allow.
         archive_name = f"{stack.stack_name}-events"
         if len(archive_name) > ARCHIVE_NAME_MAX:
@@ -24,7 +30,7 @@ class Events(Construct):
             "Archive",
             archive_name=archive_name,
             description=f"{stack.stack_name}: every domain event, for replay",
-            event_pattern=events.EventPattern(account=[stack.account]),
+            event_pattern=events.EventPattern(),
             retention=Duration.days(archive_days),
         )
 

@@ -8,7 +8,6 @@ integrations only (DynamoDB, EventBridge), so its role names exactly what the fi
 from __future__ import annotations
 
 from aws_cdk import ArnFormat, RemovalPolicy, Stack
-from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_stepfunctions as sfn
@@ -17,6 +16,7 @@ from constructs import Construct
 from ..nag import accept, accept_wildcard_resource
 from ..settings import ROOT
 from .data import Data
+from .events import Events
 
 DEFINITION = ROOT / "infra" / "statemachines" / "sla-tracker.asl.json"
 
@@ -28,7 +28,7 @@ class SlaWorkflow(Construct):
         construct_id: str,
         *,
         data: Data,
-        bus: events.IEventBus,
+        events: Events,
         log_retention: logs.RetentionDays,
         removal: RemovalPolicy,
     ) -> None:
@@ -49,9 +49,7 @@ class SlaWorkflow(Construct):
             )
         )
         self.role.add_to_principal_policy(data.key_use())
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["events:PutEvents"], resources=[bus.event_bus_arn])
-        )
+        self.role.add_to_principal_policy(events.publish())
         self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal)
         # A named machine, so the execution ARNs that functions may stop and describe can be written
         # down in their policies: arn:…:execution:<name>:<execution name>.
@@ -67,7 +65,7 @@ class SlaWorkflow(Construct):
             definition_body=sfn.DefinitionBody.from_string(DEFINITION.read_text()),
             definition_substitutions={
                 "TableName": data.table.table_name,
-                "EventBusName": bus.event_bus_name,
+                "EventBusName": events.bus_name,
             },
             role=self.role,
             logs=sfn.LogOptions(

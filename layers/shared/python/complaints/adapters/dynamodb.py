@@ -525,7 +525,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             "sk": "ACCOUNTABILITY",
             "entity": "accountability",
             ACCOUNTABILITY_KEY: record.status.value,
-            OPENED_KEY: f"{body['openedAt']}#{record.complaint_id}",
+            OPENED_KEY: f"{record.opened_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{record.complaint_id}",
         }
         try:
             self._client.put_item(

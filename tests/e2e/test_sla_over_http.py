@@ -1,0 +1,128 @@
+"""Deadlines over HTTP on the local runtime: the SLA tracker (Step Functions on the emulator) escalates
+breached complaints within seconds, the sweep warns at 80 %, accountability records are reviewed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+from e2e_support import Api, complaint_body
+
+pytestmark = pytest.mark.xdist_group("e2e")
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def submit(api: Api, **fields: Any) -> dict[str, Any]:
+    response = api.request("POST", "/v1/complaints", role="channel_app", json=complaint_body(**fields))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
+def poll(
+    read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool], seconds: float = 30
+) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+
+
+def test_a_critical_complaint_escalates_to_compliance_within_seconds_of_its_deadline(api: Api) -> None:
+    received = datetime.now(UTC) - timedelta(hours=4) + timedelta(seconds=3)
+    created = submit(api, customer_id="C-SLA-CRIT", priority="critical", receivedAt=iso(received))
+    assert created["escalationLevel"] == 1  # critical complaints start at level 1
+    due = datetime.fromisoformat(created["deadlines"]["firstResponseDueAt"])
+    assert due == received + timedelta(hours=4)
+
+    path = f"/v1/complaints/{created['id']}"
+    escalated = poll(lambda: api.request("GET", path).json(), lambda c: c["escalationLevel"] == 3)
+    assert escalated["escalationLevel"] == 3
+    assert [b["deadline"] for b in escalated["breaches"]] == ["firstResponse"]
+    taken = datetime.fromisoformat(escalated["slaSteps"]["firstResponse"])
+    assert due <= taken <= due + timedelta(seconds=10)
+    trail = api.request("GET", f"{path}/events", role="compliance").json()["items"]
+    assert [e["action"] for e in trail] == ["receive", "sla_escalate"]
+    assert trail[1]["actor"]["id"] == "sla-tracker"
+
+
+def test_a_missed_resolution_opens_an_accountability_record_that_a_supervisor_reviews(api: Api) -> None:
+    received = datetime.now(UTC) - timedelta(hours=49)  # seed: resolution was due 1 h ago
+    created = submit(api, customer_id="C-SLA-ACC", receivedAt=iso(received))
+    path = f"/v1/complaints/{created['id']}"
+    escalated = poll(lambda: api.request("GET", path).json(), lambda c: c["escalationLevel"] == 2)
+    assert [b["deadline"] for b in escalated["breaches"]] == ["firstResponse", "resolution"]
+
+    records = api.request("GET", "/v1/accountability", role="supervisor").json()["items"]
+    record = next(r for r in records if r["complaintId"] == created["id"])
+    assert (record["status"], record["deadline"], record["assignee"]) == ("open", "resolution", "unassigned")
+    assert api.request("GET", "/v1/accountability", role="agent").status_code == 403
+
+    review = api.request(
+        "POST",
+        f"/v1/accountability/{record['id']}/review",
+        role="supervisor",
+        json={"finding": "justified", "action": "coaching on first-response times"},
+    )
+    assert review.status_code == 200, review.text
+    assert review.json()["status"] == "reviewed" and review.json()["reviewedBy"] == "local-supervisor"
+    again = api.request(
+        "POST",
+        f"/v1/accountability/{record['id']}/review",
+        role="manager",
+        json={"finding": "unjustified", "action": "none"},
+    )
+    assert again.status_code == 409
+
+
+def test_the_sweep_warns_once_at_eighty_percent_of_a_deadline(api: Api) -> None:
+    # seed: first response due 24 h after receipt; 80 % of it is 19 h 12 min. Received 20 h ago.
+    created = submit(api, customer_id="C-SLA-RISK", receivedAt=iso(datetime.now(UTC) - timedelta(hours=20)))
+    schedules = requests.get(f"{api.url}/_local/schedules", timeout=10).json()
+    assert any(s["name"].endswith("sla-sweep") and s["expression"] == "rate(15 minutes)" for s in schedules)
+
+    first = requests.post(f"{api.url}/_local/schedules/sla-sweep/run", timeout=60)
+    assert first.status_code == 200, first.text
+    assert first.json()["result"]["Warned"] >= 1
+    warned = api.request("GET", f"/v1/complaints/{created['id']}").json()
+    assert set(warned["atRiskWarned"]) == {"firstResponse"}
+
+    second = requests.post(f"{api.url}/_local/schedules/sla-sweep/run", timeout=60).json()["result"]
+    again = api.request("GET", f"/v1/complaints/{created['id']}").json()
+    assert again["atRiskWarned"] == warned["atRiskWarned"] and again["version"] == warned["version"]
+    assert second["Warned"] == 0
+    trail = api.request("GET", f"/v1/complaints/{created['id']}/events").json()["items"]
+    assert [e["action"] for e in trail].count("warn_at_risk") == 1
+
+
+@pytest.mark.parametrize(
+    ("policy", "received", "first_due", "resolution_due"),
+    [
+        # cbirc-2020: 24 h; 15 days from the day after receipt (Shanghai), 23:59:59 CST = 15:59:59Z.
+        ("cbirc-2020", "2026-11-20T02:00:00Z", "2026-11-21T02:00:00Z", "2026-12-05T15:59:59Z"),
+        # cfpb: 15 and 60 calendar days in New York; 02:00Z is still 19 Nov there (EST, UTC-5).
+        ("cfpb", "2026-11-20T02:00:00Z", "2026-12-05T04:59:59Z", "2027-01-19T04:59:59Z"),
+    ],
+)
+def test_preview_gives_regulator_deadlines_and_intake_uses_the_same_rules(
+    api: Api, policy: str, received: str, first_due: str, resolution_due: str
+) -> None:
+    preview = api.request(
+        "POST", "/v1/sla/preview", json={"slaPolicy": policy, "receivedAt": received}
+    ).json()
+    assert preview == {"firstResponseDueAt": first_due, "resolutionDueAt": resolution_due}
+
+    recent = iso(datetime.now(UTC).replace(microsecond=0) - timedelta(days=2))
+    created = submit(api, customer_id=f"C-POL-{policy}", slaPolicy=policy, receivedAt=recent)
+    same = api.request("POST", "/v1/sla/preview", json={"slaPolicy": policy, "receivedAt": recent}).json()
+    assert created["slaPolicy"] == policy
+    assert created["deadlines"] == same
