@@ -44,21 +44,6 @@ def _substitute(value: str, region: str) -> str:
     )
 
 
-def _for_emulator(template: dict[str, Any]) -> dict[str, Any]:
-    """The emulator's CloudFormation ignores a state machine's DefinitionSubstitutions; Fn::Sub with
-    the same map is what they mean, so hand it that."""
-    for resource in template.get("Resources", {}).values():
-        properties = resource.get("Properties", {})
-        if (
-            resource.get("Type") == "AWS::StepFunctions::StateMachine"
-            and "DefinitionSubstitutions" in properties
-        ):
-            properties["DefinitionString"] = {
-                "Fn::Sub": [properties["DefinitionString"], properties.pop("DefinitionSubstitutions")]
-            }
-    return template
-
-
 class Deployer:
     def __init__(self, assembly: Path, stack_name: str, region: str) -> None:
         self._assembly = assembly
@@ -70,7 +55,7 @@ class Deployer:
         template_path = self._assembly / f"{self._stack_name}.template.json"
         if not template_path.exists():
             raise FileNotFoundError(f"{template_path} is missing: run `make synth` first")
-        template = _for_emulator(json.loads(template_path.read_text()))
+        template = json.loads(template_path.read_text())
         boto3.client("ssm", region_name=self._region).put_parameter(
             Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True
         )
@@ -93,9 +78,38 @@ class Deployer:
             for r in cloudformation.describe_stack_resources(StackName=self._stack_name)["StackResources"]
             if "LogicalResourceId" in r
         }
+        self._mirror_state_machines(template, resources)
         described = cloudformation.describe_stacks(StackName=self._stack_name)["Stacks"][0]
         outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
         return DeployedStack(self._stack_name, template, resources, outputs)
+
+    def _mirror_state_machines(self, template: dict[str, Any], resources: dict[str, str]) -> None:
+        """The emulator's CloudFormation ignores DefinitionSubstitutions and keeps state machines
+        where its Step Functions API, once ASL execution is on, does not look. So create each one
+        again through that API: same name (so the same ARN), the definition with its substitutions
+        resolved by the emulator's own CloudFormation, as Step Functions would."""
+        from moto.cloudformation.models import cloudformation_backends
+        from moto.cloudformation.parsing import clean_json
+
+        resource_map = (
+            cloudformation_backends[ACCOUNT_ID][self._region].get_stack(self._stack_name).resource_map
+        )
+        client = boto3.client("stepfunctions", region_name=self._region)
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] != "AWS::StepFunctions::StateMachine":
+                continue
+            properties = resource["Properties"]
+            definition = clean_json(properties["DefinitionString"], resource_map)
+            for key, value in clean_json(properties.get("DefinitionSubstitutions", {}), resource_map).items():
+                definition = definition.replace(f"${{{key}}}", str(value))
+            arn = resources[logical_id]
+            created = client.create_state_machine(
+                name=arn.rsplit(":", 1)[1],
+                definition=definition,
+                roleArn=clean_json(properties["RoleArn"], resource_map),
+            )
+            if created["stateMachineArn"] != arn:
+                raise RuntimeError(f"state machine {arn} came back as {created['stateMachineArn']}")
 
     def _wait(self, cloudformation: Any) -> str:
         deadline = time.monotonic() + 300

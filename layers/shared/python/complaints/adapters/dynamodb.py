@@ -451,15 +451,12 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
         version). Skipped quietly when the complaint changed meanwhile: that write set it anew."""
         watch = watch_at(complaint)
         names = {"#version": "version", "#shard": WATCH_SHARD_KEY, "#at": WATCH_AT_KEY}
+        values: dict[str, Any] = {":version": complaint.version}
         if watch is None:
-            expression, values = "REMOVE #shard, #at", {":version": complaint.version}
+            expression = "REMOVE #shard, #at"
         else:
             expression = "SET #shard = :shard, #at = :at"
-            values = {
-                ":version": complaint.version,
-                ":shard": f"{watch_shard(complaint.id)}",
-                ":at": iso_seconds(watch),
-            }
+            values |= {":shard": f"{watch_shard(complaint.id)}", ":at": iso_seconds(watch)}
         try:
             self._client.update_item(
                 TableName=self._table,
