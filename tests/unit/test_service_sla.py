@@ -141,6 +141,22 @@ def test_a_critical_complaint_starts_at_escalation_level_1(service: ComplaintSer
     assert submit(service, priority="critical").escalation_level == 1
 
 
+def test_a_critical_complaint_is_announced_to_supervisor_and_compliance_at_intake(
+    service: ComplaintService, publisher: RecordingPublisher
+) -> None:
+    complaint = submit(service, priority="critical")
+    assert [(e.name, e.complaint_id, e.data["level"], e.data["notify"]) for e in publisher.published] == [
+        (EventName.COMPLAINT_ESCALATED, complaint.id, 1, ["supervisor", "compliance"])
+    ]
+
+
+def test_a_normal_complaint_is_not_announced_as_escalated(
+    service: ComplaintService, publisher: RecordingPublisher
+) -> None:
+    submit(service)
+    assert publisher.published == []
+
+
 def test_a_normal_complaint_starts_at_escalation_level_0(service: ComplaintService) -> None:
     assert submit(service).escalation_level == 0
 

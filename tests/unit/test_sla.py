@@ -119,6 +119,24 @@ def test_cbirc_counts_calendar_days_through_a_public_holiday() -> None:
 # --- fca-disp: business days, England, Europe/London ------------------------------------------------
 
 
+def test_cbirc_resolution_runs_across_the_year_end() -> None:
+    # Received 2026-12-20 09:00 CST (01:00Z): 21–31 Dec are days 1–11, 1–4 Jan 2027 days 12–15.
+    # 23:59:59 CST on 4 Jan = 2027-01-04T15:59:59Z.
+    assert deadlines(CBIRC, "2026-12-20T01:00:00Z").resolution_due_at == utc("2027-01-04T15:59:59Z")
+
+
+def test_cbirc_calendar_days_count_straight_through_chinese_new_year() -> None:
+    # Received 2026-02-13 10:00 CST (02:00Z): calendar days ignore the 15–23 Feb holiday;
+    # day 15 = 28 Feb → 2026-02-28T15:59:59Z.
+    assert deadlines(CBIRC, "2026-02-13T02:00:00Z").resolution_due_at == utc("2026-02-28T15:59:59Z")
+
+
+def test_fca_receipt_late_on_a_friday_counts_from_monday() -> None:
+    # Fri 2026-06-05 23:30 BST (22:30Z) is still Friday in London: business day 1 = Mon 8 June,
+    # 2 = Tue 9, 3 = Wed 10 (no bank holiday); 23:59:59 BST = 2026-06-10T22:59:59Z.
+    assert deadlines(FCA, "2026-06-05T22:30:00Z").first_response_due_at == utc("2026-06-10T22:59:59Z")
+
+
 def test_fca_first_response_skips_a_weekend_and_a_bank_holiday() -> None:
     # Received Friday 2026-05-01 10:00 BST (09:00Z). Sat 2 and Sun 3 are the weekend, Mon 4 May is
     # the Early May bank holiday: business day 1 = Tue 5, 2 = Wed 6, 3 = Thu 7 May.

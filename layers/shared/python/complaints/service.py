@@ -130,6 +130,8 @@ class ComplaintService:
             except ReferenceTaken:
                 continue
             self._start_tracker(complaint)
+            if complaint.escalation_level:
+                self._announce_intake_escalation(complaint)
             return complaint
         raise ReferenceTaken("could not draw a unique reference; retry the request")
 
@@ -291,31 +293,36 @@ class ComplaintService:
     # --- what the SLA sweep does -----------------------------------------------------------------
 
     def warn_at_risk(self, complaint_id: str, step: Step, caller: Caller) -> Complaint:
-        """Record and announce the 80 % warning of one deadline, once."""
-
-        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
-            if step not in at_risk_pending(current):
-                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
-            return {"at_risk_warned": {**current.at_risk_warned, step.value: now}}
-
-        updated = self._change(complaint_id, Action.WARN, caller, None, mutate, data={"deadline": step.value})
+        """Announce the 80 % warning of one deadline, then record it. Announced first so that a
+        failed record means a warning sent twice at worst, never a warning lost."""
+        current = self._repository.get(complaint_id)
+        if step not in at_risk_pending(current):
+            raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
         self._events.publish(
             [
                 DomainEvent(
                     name=EventName.SLA_AT_RISK,
-                    complaint_id=updated.id,
-                    version=updated.version,
+                    complaint_id=current.id,
+                    version=current.version + 1,
                     data={
                         "deadline": step.value,
-                        "dueAt": step_due_at(updated, step).isoformat(),
-                        "reference": updated.reference,
-                        "assignee": updated.assignee,
-                        "team": updated.team,
+                        "dueAt": step_due_at(current, step).isoformat(),
+                        "reference": current.reference,
+                        "assignee": current.assignee,
+                        "team": current.team,
                     },
                 )
             ]
         )
-        return updated
+
+        def mutate(latest: Complaint, now: datetime) -> dict[str, Any]:
+            if step not in at_risk_pending(latest):
+                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
+            return {"at_risk_warned": {**latest.at_risk_warned, step.value: now}}
+
+        return self._change(
+            complaint_id, Action.WARN, caller, current.version, mutate, data={"deadline": step.value}
+        )
 
     def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
         """A new tracker generation for a complaint whose tracker is missing or failed."""
@@ -426,6 +433,26 @@ class ComplaintService:
             log.warning(
                 "SLA tracker not started; the sweep will start it", extra={"complaintId": complaint.id}
             )
+
+    def _announce_intake_escalation(self, complaint: Complaint) -> None:
+        """A critical complaint starts at level 1: its supervisor and compliance hear of it now."""
+        event = DomainEvent(
+            name=EventName.COMPLAINT_ESCALATED,
+            complaint_id=complaint.id,
+            version=complaint.version,
+            data={
+                "level": complaint.escalation_level,
+                "previousLevel": 0,
+                "reason": "critical at intake",
+                "notify": ["supervisor", "compliance"],
+                "reference": complaint.reference,
+            },
+        )
+        try:
+            self._events.publish([event])
+        except ServiceUnavailable:
+            # The complaint is stored and tracked; the tracker's own escalations still follow.
+            log.error("intake escalation not announced", extra={"complaintId": complaint.id})
 
     def _stop_tracker(self, complaint: Complaint) -> None:
         try:
