@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from api_events import api_event
 from conftest import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -51,39 +52,6 @@ class Reply:
 Call = Callable[..., Reply]
 
 
-def api_event(
-    method: str, path: str, body: Any, claims: dict[str, Any], query: dict[str, str] | None
-) -> dict[str, Any]:
-    headers = {"Content-Type": "application/json"}
-    request_context: dict[str, Any] = {
-        "accountId": "123456789012",
-        "apiId": "abc123",
-        "httpMethod": method,
-        "path": f"/prod{path}",
-        "protocol": "HTTP/1.1",
-        "requestId": "req-" + path.replace("/", "-"),
-        "resourcePath": "/{proxy+}",
-        "stage": "prod",
-        "identity": {"sourceIp": "203.0.113.9", "userAgent": "pytest"},
-    }
-    if claims:
-        request_context["authorizer"] = {"claims": claims}
-    return {
-        "resource": "/{proxy+}",
-        "path": path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {name: [value] for name, value in headers.items()},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": {"proxy": path.lstrip("/")},
-        "stageVariables": None,
-        "requestContext": request_context,
-        "body": None if body is None else json.dumps(body),
-        "isBase64Encoded": False,
-    }
-
-
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
     module = importlib.import_module("api.app")
@@ -101,7 +69,7 @@ def call(app_module: ModuleType) -> Call:
         claims: dict[str, Any] | None = None,
         query: dict[str, str] | None = None,
     ) -> Reply:
-        event = api_event(method, path, body, SUPERVISOR if claims is None else claims, query)
+        event = api_event(method, path, body, SUPERVISOR if claims is None else claims, query=query)
         response = app_module.handler(event, LambdaContext())
         raw = response.get("body")
         return Reply(status=response["statusCode"], body=json.loads(raw) if raw else None)

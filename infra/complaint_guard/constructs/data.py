@@ -31,20 +31,24 @@ class Data(Construct):
             rotation_period=Duration.days(365),
             removal_policy=removal,
         )
+        # Every table the same way: on demand, our key, point-in-time recovery, protected, with TTL.
+        protected = {
+            "billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST,
+            "encryption": dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            "encryption_key": self.key,
+            "point_in_time_recovery_specification": dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            "deletion_protection": retain,
+            "removal_policy": removal,
+        }
         self.table = dynamodb.Table(
             self,
             "Complaints",
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=self.key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=retain,
             time_to_live_attribute=TTL_ATTRIBUTE,
-            removal_policy=removal,
+            **protected,  # type: ignore[arg-type]
         )
         for index_name, partition_key, sort_key in TABLE_INDEXES:
             self.table.add_global_secondary_index(
@@ -57,16 +61,9 @@ class Data(Construct):
             self,
             "Idempotency",
             partition_key=dynamodb.Attribute(name="id", type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
-            encryption_key=self.key,
-            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=True
-            ),
-            deletion_protection=retain,
             # Powertools idempotency writes its records' expiry here.
             time_to_live_attribute="expiration",
-            removal_policy=removal,
+            **protected,  # type: ignore[arg-type]
         )
 
     def key_use(self) -> iam.PolicyStatement:
