@@ -26,6 +26,8 @@ class Action(StrEnum):
     CLOSE = "close"
     REOPEN = "reopen"
     WITHDRAW = "withdraw"
+    FEEDBACK = "give_feedback"
+    FOLLOW_UP = "complete_follow_up"
     WARN = "warn_at_risk"
     RESTART_TRACKER = "restart_tracker"
     # Taken by the SLA tracker state machine itself; named here for the audit trail only.
@@ -54,6 +56,10 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     Action.RESUME: {Status.AWAITING_CUSTOMER: Status.IN_PROGRESS},
     Action.ESCALATE: _STAY_OPEN,
     Action.EXTEND: _STAY_OPEN,
+    # The customer rates the resolution (once per resolution); a low rating opens a follow-up (回访)
+    # that a supervisor completes, whether or not the complaint was closed meanwhile.
+    Action.FEEDBACK: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},
+    Action.FOLLOW_UP: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
     # The sweep's work: only where the clock runs (a complaint awaiting the customer is not watched).
     Action.WARN: {status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER},
     Action.RESTART_TRACKER: {

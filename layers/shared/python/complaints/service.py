@@ -374,6 +374,19 @@ class ComplaintService:
             raise TypeError("this repository keeps no accountability records")
         return self._repository
 
+    def change(
+        self,
+        complaint_id: str,
+        action: Action,
+        caller: Caller,
+        expected_version: int | None,
+        mutate: Mutation,
+        data: dict[str, Any] | None = None,
+    ) -> Complaint:
+        """The one path every change takes, for use cases that live in their own module (tracking,
+        feedback): read, check the version, apply the lifecycle table, write with an audit event."""
+        return self._change(complaint_id, action, caller, expected_version, mutate, data)
+
     # --- the one path every change takes ----------------------------------------------------------
 
     @staticmethod
