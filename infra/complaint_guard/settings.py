@@ -20,6 +20,12 @@ class StackSettings(BaseModel):
     log_retention_days: int = 365
     # How long the event bus archive keeps every domain event for replay.
     event_archive_days: int = Field(default=365, ge=1)
+    # The From: of customer e-mails; its domain must be a verified SES identity in the account.
+    sender_email: str = Field(default="complaints@example.com", pattern=r"^[^@\s]+@[^@\s]+$")
+    # The bank's name in messages (SMS signature 【…】, e-mail sign-off).
+    bank_name: str = "complaint-guard bank"
+    # Where customers open their tracking links: the API's custom domain (the page is /t/{id}).
+    public_base_url: str = "https://complaints.example.com"
     # One Cognito app client (client-credentials grant) per channel app.
     channel_apps: tuple[str, ...] = (
         "counter",

@@ -15,6 +15,8 @@ from .constructs.events import Events
 from .constructs.firewall import Firewall
 from .constructs.identity import Identity
 from .constructs.layers import Layers
+from .constructs.notifications import Notifications
+from .constructs.publisher import Publisher
 from .constructs.schedules import Schedules
 from .constructs.sla_sweep import SlaSweep
 from .constructs.sla_workflow import SlaWorkflow
@@ -54,6 +56,9 @@ class ComplaintGuardStack(Stack):
             "SLA_POLICY": settings.sla_policy,
             "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
             "EVENT_BUS_NAME": self.events.bus_name,
+            "TRACKING_SECRET_ARN": self.data.tracking_secret.secret_arn,
+            "PUBLIC_BASE_URL": settings.public_base_url,
+            "BANK_NAME": settings.bank_name,
         }
         self.api = Api(
             self,
@@ -80,6 +85,27 @@ class ComplaintGuardStack(Stack):
             workflow=self.sla_workflow,
             layers=layers,
             environment=environment,
+            log_retention=retention,
+            removal=removal,
+        )
+        self.publisher = Publisher(
+            self,
+            "Publisher",
+            data=self.data,
+            events=self.events,
+            layers=layers,
+            environment=environment,
+            log_retention=retention,
+            removal=removal,
+        )
+        self.notifications = Notifications(
+            self,
+            "Notifications",
+            data=self.data,
+            events=self.events,
+            layers=layers,
+            environment=environment,
+            sender_email=settings.sender_email,
             log_retention=retention,
             removal=removal,
         )

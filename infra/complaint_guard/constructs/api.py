@@ -61,6 +61,7 @@ class Api(Construct):
             removal=removal,
         )
         role = self.function.role
+        data.allow_tracking_secret(role)
         # Explicit actions on explicit resources: the table, its list indexes and the accountability
         # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
         role.add_to_principal_policy(

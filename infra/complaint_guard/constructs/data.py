@@ -6,6 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from complaints.adapters.dynamodb import (
@@ -15,6 +16,8 @@ from complaints.adapters.dynamodb import (
     TABLE_INDEXES,
     WATCH_INDEX,
 )
+
+from ..nag import accept
 
 TTL_ATTRIBUTE = "expiresAt"
 
@@ -30,6 +33,24 @@ class Data(Construct):
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
             removal_policy=removal,
+        )
+        # Signs the tracking link in every receipt; never in code or in the environment. Not rotated
+        # automatically: a new secret would break the links customers already hold.
+        self.tracking_secret = secretsmanager.Secret(
+            self,
+            "TrackingSecret",
+            description="complaint-guard: HMAC key of customers' tracking links",
+            encryption_key=self.key,
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                password_length=64, exclude_punctuation=True, include_space=False
+            ),
+            removal_policy=removal,
+        )
+        accept(
+            self.tracking_secret,
+            "AwsSolutions-SMG4",
+            "rotating the key would invalidate the tracking links customers already hold in their "
+            "receipts; it is rotated by hand with a release that accepts the old key for a while",
         )
         # Every table the same way: on demand, our key, point-in-time recovery, protected, with TTL.
         protected = {
@@ -48,6 +69,8 @@ class Data(Construct):
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
             time_to_live_attribute=TTL_ATTRIBUTE,
+            # The outbox: every new audit event goes to the publisher through the stream.
+            stream=dynamodb.StreamViewType.NEW_IMAGE,
             **protected,  # type: ignore[arg-type]
         )
         for index_name, partition_key, sort_key in TABLE_INDEXES:
@@ -65,6 +88,10 @@ class Data(Construct):
             time_to_live_attribute="expiration",
             **protected,  # type: ignore[arg-type]
         )
+
+    def allow_tracking_secret(self, role: iam.IRole) -> None:
+        """Read the secret that signs customers' tracking links (and decrypt it)."""
+        self.tracking_secret.grant_read(role)
 
     def key_use(self) -> iam.PolicyStatement:
         """What a reader or writer of the tables needs of their key, and nothing more."""

@@ -11,7 +11,7 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .models import SlaPolicyName
+from .models import Language, SlaPolicyName
 
 
 class Settings(BaseModel):
@@ -23,8 +23,25 @@ class Settings(BaseModel):
     sla_tracker_arn: str | None = Field(default=None, alias="SLA_TRACKER_ARN")
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
+    # The key that signs customers' tracking links: a Secrets Manager secret (as the stack creates it)
+    # or an SSM SecureString parameter; never the key itself.
+    tracking_secret_arn: str | None = Field(default=None, alias="TRACKING_SECRET_ARN")
+    tracking_secret_parameter: str | None = Field(default=None, alias="TRACKING_SECRET_PARAMETER")
+    # The base of links in customer messages, e.g. https://complaints.example.com (the page is /t/{id}).
+    public_base_url: str | None = Field(default=None, alias="PUBLIC_BASE_URL")
     # Seconds a retried intake with the same Idempotency-Key returns the first answer.
     idempotency_ttl_seconds: int = Field(default=24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS")
+    # Notifications (complaints/notifications): the From: of customer e-mails (a verified SES identity),
+    # the bank's name in messages (BANK_NAME_ZH for Chinese ones, e.g. the SMS signature 【…】), the
+    # language of staff messages, and one SNS topic per staff audience.
+    sender_email: str | None = Field(default=None, alias="SENDER_EMAIL")
+    bank_name: str = Field(default="complaint-guard bank", alias="BANK_NAME")
+    bank_name_zh: str | None = Field(default=None, alias="BANK_NAME_ZH")
+    staff_language: Language = Field(default=Language.ZH_CN, alias="STAFF_LANGUAGE")
+    staff_topic_supervisor: str | None = Field(default=None, alias="STAFF_TOPIC_SUPERVISOR")
+    staff_topic_manager: str | None = Field(default=None, alias="STAFF_TOPIC_MANAGER")
+    staff_topic_compliance: str | None = Field(default=None, alias="STAFF_TOPIC_COMPLIANCE")
+    staff_topic_at_risk: str | None = Field(default=None, alias="STAFF_TOPIC_AT_RISK")
 
 
 @cache

@@ -192,6 +192,44 @@ class Breach(ApiModel):
     detected_at: UtcDatetime
 
 
+Rating = Annotated[int, Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")]
+
+
+class Feedback(ApiModel):
+    """The customer's rating of one resolution, given once through the tracking link."""
+
+    rating: Rating
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    at: UtcDatetime
+    resolution_number: Annotated[
+        int, Field(ge=1, description="the resolution it rates: 1 for the first, 2 after one reopen …")
+    ]
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class FollowUpOutcome(StrEnum):
+    SATISFIED = "satisfied"
+    STILL_DISSATISFIED = "still_dissatisfied"
+    UNREACHABLE = "unreachable"
+
+
+class FollowUp(ApiModel):
+    """回访: a supervisor calls back a customer who rated a resolution 3 or less."""
+
+    status: FollowUpStatus
+    rating: Rating = Field(description="the rating that opened it")
+    opened_at: UtcDatetime
+    due_at: UtcDatetime
+    completed_at: UtcDatetime | None = None
+    completed_by: str | None = None
+    outcome: FollowUpOutcome | None = None
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
 class Complaint(ApiModel):
     id: str
     reference: str
@@ -230,6 +268,8 @@ class Complaint(ApiModel):
     tracker_generation: Annotated[int, Field(ge=1, description="restarts of the SLA tracker + 1")] = 1
     resolution: Resolution | None = None
     reopen_count: Annotated[int, Field(ge=0)] = 0
+    feedback: list[Feedback] = Field(default_factory=list, description="the customer's ratings, oldest first")
+    follow_up: FollowUp | None = None
     submitted_by: str
     version: Annotated[int, Field(ge=1)] = 1
 

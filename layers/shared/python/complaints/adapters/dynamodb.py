@@ -193,9 +193,12 @@ def event_sk(version: int) -> str:
 
 
 def _event_from(item: Mapping[str, Any]) -> AuditEvent:
-    body = _plain(_unmarshal(item))
-    body.pop("pk", None)
-    body.pop("sk", None)
+    return audit_event_from_plain(_unmarshal(item))
+
+
+def audit_event_from_plain(item: dict[str, Any]) -> AuditEvent:
+    """An audit event from an item already unmarshalled (a query result or a stream image)."""
+    body = _plain({key: value for key, value in item.items() if key not in ("pk", "sk")})
     return AuditEvent.model_validate(body)
 
 

@@ -1,0 +1,150 @@
+"""Notifications: bus rules → a queue (with a dead-letter queue and redrive) → the notifier function
+→ SES (e-mail) and SNS (SMS to customers, one topic per audience for staff)."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_events as events_
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ..nag import accept
+from .data import Data
+from .events import Events
+from .function import ServiceFunction
+
+# The events someone is told about (complaints/notifications plans who and how).
+NOTIFIED_EVENTS = (
+    "ComplaintReceived",
+    "ComplaintAcknowledged",
+    "ComplaintUpdated",
+    "ComplaintResolved",
+    "ComplaintEscalated",
+    "SlaAtRisk",
+)
+STAFF_AUDIENCES = ("supervisor", "manager", "compliance", "at-risk")
+MAX_RECEIVES = 5
+
+
+class Notifications(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: Data,
+        events: Events,
+        layers: list[lambda_.ILayerVersion],
+        environment: dict[str, str],
+        sender_email: str,
+        log_retention: logs.RetentionDays,
+        removal: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        stack = Stack.of(self)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # Six times the function's timeout, as Lambda advises for SQS event sources.
+            visibility_timeout=Duration.minutes(3),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+        )
+        self.rule = events_.Rule(
+            self,
+            "Rule",
+            event_bus=events.bus,
+            description="domain events someone is told about",
+            event_pattern=events_.EventPattern(source=["complaint-guard"], detail_type=list(NOTIFIED_EVENTS)),
+            targets=[targets.SqsQueue(self.queue)],
+        )
+        # The bus by name (Fn::GetAtt Name), as the rest of the stack names it: the same in
+        # CloudFormation, and the emulator's CloudFormation cannot resolve a bus's Ref.
+        cast(events_.CfnRule, self.rule.node.default_child).add_property_override(
+            "EventBusName", events.bus_name
+        )
+        self.topics = {
+            audience: sns.Topic(
+                self,
+                f"Staff{audience.title().replace('-', '')}",
+                display_name=f"complaint-guard {audience}",
+                master_key=data.key,
+                enforce_ssl=True,
+            )
+            for audience in STAFF_AUDIENCES
+        }
+        self.function = ServiceFunction(
+            self,
+            "Handler",
+            entry="functions/notifier",
+            handler="app.handler",
+            layers=layers,
+            environment={
+                **environment,
+                "SENDER_EMAIL": sender_email,
+                "STAFF_TOPIC_SUPERVISOR": self.topics["supervisor"].topic_arn,
+                "STAFF_TOPIC_MANAGER": self.topics["manager"].topic_arn,
+                "STAFF_TOPIC_COMPLIANCE": self.topics["compliance"].topic_arn,
+                "STAFF_TOPIC_AT_RISK": self.topics["at-risk"].topic_arn,
+            },
+            log_retention=log_retention,
+            removal=removal,
+            memory_mb=256,
+            timeout=Duration.seconds(30),
+        )
+        role = self.function.role
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
+                resources=[data.table.table_arn],
+            )
+        )
+        role.add_to_principal_policy(data.key_use())
+        data.allow_tracking_secret(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["sns:Publish"], resources=[t.topic_arn for t in self.topics.values()]
+            )
+        )
+        # SMS to a customer's phone number is a publish without a topic: no ARN to name.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["sns:Publish"],
+                not_resources=["arn:aws:sns:*:*:*"],
+            )
+        )
+        sender_domain = sender_email.split("@", 1)[1]
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendEmail"],
+                resources=[
+                    f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/{sender_domain}"
+                ],
+                conditions={"StringEquals": {"ses:FromAddress": sender_email}},
+            )
+        )
+        self.function.function.add_event_source(
+            sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
+        )
+        accept(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "SMS to a phone number is sns:Publish with no topic, which has no resource ARN; topics are "
+            "excluded (NotResource) and named in their own statement; X-Ray needs Resource * too",
+        )

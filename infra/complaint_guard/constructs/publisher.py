@@ -1,0 +1,81 @@
+"""Publisher: the outbox. The complaints table's stream hands every new audit event to one function,
+which puts its domain event on the bus; a record that keeps failing ends in a dead-letter queue."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ..nag import accept
+from .data import Data
+from .events import Events
+from .function import ServiceFunction
+
+
+class Publisher(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: Data,
+        events: Events,
+        layers: list[lambda_.ILayerVersion],
+        environment: dict[str, str],
+        log_retention: logs.RetentionDays,
+        removal: RemovalPolicy,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        accept(
+            self.dead_letters,
+            "AwsSolutions-SQS3",
+            "this queue is itself the dead-letter destination: the stream event source sends the records "
+            "it gave up on here",
+        )
+        self.function = ServiceFunction(
+            self,
+            "Handler",
+            entry="functions/publisher",
+            handler="app.handler",
+            layers=layers,
+            environment=environment,
+            log_retention=log_retention,
+            removal=removal,
+            memory_mb=256,
+            timeout=Duration.seconds(30),
+        )
+        role = self.function.role
+        role.add_to_principal_policy(events.publish())
+        # The stream's records are encrypted with the table's key.
+        role.add_to_principal_policy(data.key_use())
+        self.function.function.add_event_source(
+            sources.DynamoEventSource(
+                data.table,
+                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+                batch_size=10,
+                bisect_batch_on_error=True,
+                retry_attempts=8,
+                report_batch_item_failures=True,
+                on_failure=sources.SqsDlq(self.dead_letters),
+                # Only new audit events: complaint items, references and the rest never wake it.
+                filters=[
+                    lambda_.FilterCriteria.filter(
+                        {
+                            "eventName": lambda_.FilterRule.is_equal("INSERT"),
+                            "dynamodb": {"NewImage": {"sk": {"S": lambda_.FilterRule.begins_with("EVENT#")}}},
+                        }
+                    )
+                ],
+            )
+        )
