@@ -24,7 +24,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from complaints.adapters.runtime import complaint_service, idempotent_intake
+from complaints import tracking_page
+from complaints.adapters.runtime import complaint_service, idempotent_intake, store
+from complaints.adapters.secrets import secret_provider
 from complaints.auth import Caller, Permission, caller_from_claims
 from complaints.commands import (
     IntakeRequest,
@@ -50,6 +52,13 @@ from complaints.models import (
     Status,
 )
 from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
+from complaints.tracking import (
+    CustomerReopenRequest,
+    FeedbackRequest,
+    FollowUpRequest,
+    TrackingService,
+    TrackingView,
+)
 
 logger = Logger()
 tracer = Tracer()
@@ -59,6 +68,12 @@ app = APIGatewayRestResolver(enable_validation=True)
 API_TITLE = "complaint-guard API"
 API_VERSION = "1.0.0"
 ComplaintId = Annotated[str, Path(description="the complaint's id", min_length=1, max_length=64)]
+TrackingToken = Annotated[
+    str | None, Query(description="the token of the tracking link; a wrong or missing one is a 403")
+]
+PageLanguage = Annotated[str | None, Query(description="`en` or `zh-CN`; defaults to the customer's")]
+# The tracking routes need no Cognito token: the token of the link is the credential.
+PUBLIC: list[dict[str, list[str]]] = [{}]
 IfMatch = Annotated[
     str | None,
     Header(alias="If-Match", description="the version you read (alternative to `version` in the body)"),
@@ -94,6 +109,30 @@ def _error(
         content_type=content_types.APPLICATION_JSON,
         body=ErrorBody(error=code, message=message, details=details or []).to_json(),
     )
+
+
+def _public_errors(*statuses: int) -> dict[int, OpenAPIResponse]:
+    """The tracking routes: no Cognito token, so no 401; a wrong tracking token is the 403."""
+    responses = {status: response for status, response in _errors(*statuses).items() if status != 401}
+    responses[403] = {
+        "description": "the tracking token is wrong or missing (the same answer for every id)",
+        "content": {"application/json": {"model": ErrorBody}},
+    }
+    return responses
+
+
+_HTML_PAGE: dict[int, OpenAPIResponse] = {
+    200: {"description": "the tracking page", "content": {"text/html": {"schema": {"type": "string"}}}},
+    **{
+        status: {"description": described, "content": {"text/html": {"schema": {"type": "string"}}}}
+        for status, described in (
+            (400, "the page again, saying what to fix"),
+            (403, "a page saying the link is not valid (the same for every id)"),
+            (409, "the page again: already rated, or not resolved"),
+            (503, "busy, try again"),
+        )
+    },
+}
 
 
 def caller(permission: Permission) -> Caller:
@@ -313,6 +352,111 @@ def audit_trail(
 ) -> Page[AuditEvent]:
     caller(Permission.READ_AUDIT)
     return complaint_service().events(complaint_id, limit, next_token)
+
+
+@app.post(
+    "/v1/complaints/<complaint_id>/follow-up",
+    summary="Complete the follow-up (回访) of a low rating (supervisor, manager)",
+    tags=["satisfaction"],
+    responses=_errors(404, 409),
+)
+def complete_follow_up(
+    complaint_id: ComplaintId, body: Annotated[FollowUpRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return tracking().complete_follow_up(complaint_id, _version(body, if_match), caller(Permission.REVIEW))
+
+
+# --- the customer's tracking link -----------------------------------------------------------------
+
+
+def tracking() -> TrackingService:
+    return TrackingService(complaint_service(), store(), secret_provider())
+
+
+@app.get(
+    "/v1/track/<complaint_id>",
+    summary="The complaint as its customer sees it",
+    tags=["tracking"],
+    responses=_public_errors(404),
+    security=PUBLIC,
+)
+def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
+    return tracking().view(complaint_id, token)
+
+
+@app.post(
+    "/v1/track/<complaint_id>/feedback",
+    summary="Rate the resolution (once per resolution); 3 or less opens a follow-up",
+    tags=["tracking"],
+    responses=_public_errors(404, 409),
+    security=PUBLIC,
+)
+def give_feedback(
+    complaint_id: ComplaintId, body: Annotated[FeedbackRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().feedback(complaint_id, token, body)
+
+
+@app.post(
+    "/v1/track/<complaint_id>/reopen",
+    summary="The customer disputes the resolution and reopens the complaint",
+    tags=["tracking"],
+    responses=_public_errors(404, 409),
+    security=PUBLIC,
+)
+def customer_reopen(
+    complaint_id: ComplaintId, body: Annotated[CustomerReopenRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().reopen(complaint_id, token, body)
+
+
+@app.get(
+    "/t/<complaint_id>",
+    summary="The tracking page behind the link in every message (HTML, zh-CN or en)",
+    tags=["tracking"],
+    responses=_HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_view(
+    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _page(tracking_page.answer(tracking(), complaint_id, token, lang))
+
+
+@app.post(
+    "/t/<complaint_id>/feedback",
+    summary="The page's rating form (form post: rating, comment); answers with the page",
+    tags=["tracking"],
+    responses=_HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_feedback(
+    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    body = app.current_event.decoded_body
+    form = tracking_page.Form.FEEDBACK
+    return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
+
+
+@app.post(
+    "/t/<complaint_id>/reopen",
+    summary="The page's reopen form (form post: reason); answers with the page",
+    tags=["tracking"],
+    responses=_HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_reopen(
+    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    body = app.current_event.decoded_body
+    form = tracking_page.Form.REOPEN
+    return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
+
+
+def _page(answer: tracking_page.PageAnswer) -> Response[str]:
+    return Response(
+        answer.status, tracking_page.CONTENT_TYPE, answer.html, headers=dict(tracking_page.HEADERS)
+    )
 
 
 # --- accountability -------------------------------------------------------------------------------

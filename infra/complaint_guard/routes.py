@@ -18,6 +18,8 @@ class Route(NamedTuple):
     method: str
     path: str
     scopes: tuple[Scope, ...]
+    # Why a route is served without a Cognito token; cdk-nag's APIG4 and COG4 are acknowledged with it.
+    why_public: str = ""
 
 
 ANY_TOKEN = (Scope.SUBMIT, Scope.READ, Scope.STAFF)
@@ -42,9 +44,22 @@ ROUTES: tuple[Route, ...] = (
         )
     ),
     Route("GET", "/v1/complaints/{complaint_id}/events", ANY_TOKEN),
+    Route("POST", "/v1/complaints/{complaint_id}/follow-up", ANY_TOKEN),
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
     Route("GET", "/v1/accountability", ANY_TOKEN),
     Route("POST", "/v1/accountability/{record_id}/review", ANY_TOKEN),
 )
-# Served without a token: the contract itself.
-PUBLIC_ROUTES: tuple[Route, ...] = (Route("GET", "/v1/openapi.json", ()),)
+_TRACKING_LINK = (
+    "the customer's tracking link: its per-complaint HMAC token is the credential, checked by the "
+    "handler in constant time (a wrong one is a 403 that reveals nothing); customers have no Cognito user"
+)
+# Served without a Cognito token: the contract itself, and the customer's tracking link.
+PUBLIC_ROUTES: tuple[Route, ...] = (
+    Route("GET", "/v1/openapi.json", (), "the OpenAPI document is public: it is the contract itself"),
+    Route("GET", "/v1/track/{complaint_id}", (), _TRACKING_LINK),
+    Route("POST", "/v1/track/{complaint_id}/feedback", (), _TRACKING_LINK),
+    Route("POST", "/v1/track/{complaint_id}/reopen", (), _TRACKING_LINK),
+    Route("GET", "/t/{complaint_id}", (), _TRACKING_LINK),
+    Route("POST", "/t/{complaint_id}/feedback", (), _TRACKING_LINK),
+    Route("POST", "/t/{complaint_id}/reopen", (), _TRACKING_LINK),
+)

@@ -26,6 +26,8 @@ class StackSettings(BaseModel):
     bank_name: str = "complaint-guard bank"
     # Where customers open their tracking links: the API's custom domain (the page is /t/{id}).
     public_base_url: str = "https://complaints.example.com"
+    # The SSM SecureString (put once by operations) whose value signs customers' tracking links.
+    tracking_secret_parameter: str = Field(default="/complaint-guard/tracking-secret", pattern=r"^/[\w./-]+$")
     # One Cognito app client (client-credentials grant) per channel app.
     channel_apps: tuple[str, ...] = (
         "counter",

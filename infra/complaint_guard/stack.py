@@ -56,7 +56,7 @@ class ComplaintGuardStack(Stack):
             "SLA_POLICY": settings.sla_policy,
             "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
             "EVENT_BUS_NAME": self.events.bus_name,
-            "TRACKING_SECRET_ARN": self.data.tracking_secret.secret_arn,
+            "TRACKING_SECRET_PARAMETER": settings.tracking_secret_parameter,
             "PUBLIC_BASE_URL": settings.public_base_url,
             "BANK_NAME": settings.bank_name,
         }

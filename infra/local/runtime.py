@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import boto3
+
 from .deployer import DeployedStack, Deployer
 from .emulator import Emulator
+from .event_sources import EventSources, event_sources_from
 from .functions import LocalFunction, load_functions
 from .gateway import Gateway, HttpResponse, methods_from
+from .outbox import Outbox
 from .schedules import Scheduler, schedules_from
 from .server import LocalRoute, LocalServer, json_response
 from .tokens import TokenIssuer
@@ -29,6 +35,8 @@ class LocalRuntime:
     stack: DeployedStack | None = None
     functions: dict[str, LocalFunction] = field(default_factory=dict)
     scheduler: Scheduler | None = None
+    event_sources: EventSources | None = None
+    outbox: Outbox | None = None
     _server: LocalServer | None = None
     _thread: threading.Thread | None = None
 
@@ -41,14 +49,45 @@ class LocalRuntime:
         self.stack = Deployer(self.assembly, self.stack_name, self.emulator.region).deploy()
         self.functions = load_functions(self.stack, self.assembly, self.emulator.region)
         gateway = Gateway(methods_from(self.stack, self.functions), self.tokens)
-        self.scheduler = Scheduler(schedules_from(self.stack, self.functions))
-        self.scheduler.start()
         self._server = LocalServer((self.host, self.port), gateway, self._extras())
         self.port = self._server.server_address[1]
+        # Links in messages point at this runtime's tracking pages.
+        os.environ["PUBLIC_BASE_URL"] = self.url
+        self._verify_senders()
+        self._put_tracking_secret()
+        self.outbox = Outbox(self.emulator.region)
+        self.event_sources = event_sources_from(
+            self.stack, self.functions, self.emulator.region, self.outbox.collect
+        )
+        self.event_sources.start()
+        self.scheduler = Scheduler(schedules_from(self.stack, self.functions))
+        self.scheduler.start()
         self._thread = threading.Thread(target=self._server.serve_forever, name="http", daemon=True)
         self._thread.start()
 
+    def _verify_senders(self) -> None:
+        """In an account the sender's domain is verified in SES once (see the README); here, at start."""
+        ses = boto3.client("ses", region_name=self.emulator.region)
+        for function in self.functions.values():
+            sender = function.environment.get("SENDER_EMAIL")
+            if sender:
+                ses.verify_email_identity(EmailAddress=sender)
+                ses.verify_domain_identity(Domain=sender.split("@", 1)[1])
+
+    def _put_tracking_secret(self) -> None:
+        """What operations do once per account (see the README): a random SecureString."""
+        names = {
+            f.environment["TRACKING_SECRET_PARAMETER"]
+            for f in self.functions.values()
+            if "TRACKING_SECRET_PARAMETER" in f.environment
+        }
+        ssm = boto3.client("ssm", region_name=self.emulator.region)
+        for name in names:
+            ssm.put_parameter(Name=name, Value=secrets.token_hex(32), Type="SecureString", Overwrite=True)
+
     def stop(self) -> None:
+        if self.event_sources is not None:
+            self.event_sources.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
         if self._server is not None:
@@ -62,6 +101,9 @@ class LocalRuntime:
             ("GET", "/_local/tokens"): lambda path, body: json_response(200, self.tokens.role_tokens()),
             ("GET", "/_local/health"): lambda path, body: json_response(
                 200, {"status": "ok", "stack": self.stack_name, "emulator": self.emulator.endpoint}
+            ),
+            ("GET", "/_local/outbox"): lambda path, body: json_response(
+                200, self.outbox.entries() if self.outbox else []
             ),
             ("GET", "/_local/schedules"): lambda path, body: json_response(
                 200,

@@ -61,7 +61,7 @@ class Api(Construct):
             removal=removal,
         )
         role = self.function.role
-        data.allow_tracking_secret(role)
+        data.allow_tracking_secret(role, environment["TRACKING_SECRET_PARAMETER"])
         # Explicit actions on explicit resources: the table, its list indexes and the accountability
         # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
         role.add_to_principal_policy(
@@ -171,8 +171,8 @@ class Api(Construct):
             self._add(route, integration, authorized=True)
         for route in PUBLIC_ROUTES:
             method = self._add(route, integration, authorized=False)
-            accept(method, "AwsSolutions-APIG4", "the OpenAPI document is public: it is the contract itself")
-            accept(method, "AwsSolutions-COG4", "the OpenAPI document is public: it is the contract itself")
+            accept(method, "AwsSolutions-APIG4", route.why_public)
+            accept(method, "AwsSolutions-COG4", route.why_public)
 
     def _add(self, route: Route, integration: apigw.Integration, *, authorized: bool) -> apigw.Method:
         resource = self.rest_api.root.resource_for_path(route.path)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from complaints.adapters.dynamodb import (
@@ -17,7 +16,6 @@ from complaints.adapters.dynamodb import (
     WATCH_INDEX,
 )
 
-from ..nag import accept
 
 TTL_ATTRIBUTE = "expiresAt"
 
@@ -33,24 +31,6 @@ class Data(Construct):
             enable_key_rotation=True,
             rotation_period=Duration.days(365),
             removal_policy=removal,
-        )
-        # Signs the tracking link in every receipt; never in code or in the environment. Not rotated
-        # automatically: a new secret would break the links customers already hold.
-        self.tracking_secret = secretsmanager.Secret(
-            self,
-            "TrackingSecret",
-            description="complaint-guard: HMAC key of customers' tracking links",
-            encryption_key=self.key,
-            generate_secret_string=secretsmanager.SecretStringGenerator(
-                password_length=64, exclude_punctuation=True, include_space=False
-            ),
-            removal_policy=removal,
-        )
-        accept(
-            self.tracking_secret,
-            "AwsSolutions-SMG4",
-            "rotating the key would invalidate the tracking links customers already hold in their "
-            "receipts; it is rotated by hand with a release that accepts the old key for a while",
         )
         # Every table the same way: on demand, our key, point-in-time recovery, protected, with TTL.
         protected = {
@@ -89,9 +69,18 @@ class Data(Construct):
             **protected,  # type: ignore[arg-type]
         )
 
-    def allow_tracking_secret(self, role: iam.IRole) -> None:
-        """Read the secret that signs customers' tracking links (and decrypt it)."""
-        self.tracking_secret.grant_read(role)
+    def allow_tracking_secret(self, role: iam.IRole, parameter_name: str) -> None:
+        """Read the SecureString that signs customers' tracking links. CloudFormation cannot create a
+        SecureString, so operations put it once (see the README); the stack names it and grants it."""
+        stack = Stack.of(self)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["ssm:GetParameter"],
+                resources=[
+                    f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:parameter{parameter_name}"
+                ],
+            )
+        )
 
     def key_use(self) -> iam.PolicyStatement:
         """What a reader or writer of the tables needs of their key, and nothing more."""

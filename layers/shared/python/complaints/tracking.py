@@ -357,4 +357,3 @@ class TrackingService:
             if not next_token:
                 break
         return sorted(entries, key=lambda entry: entry.at)
-

@@ -24,9 +24,6 @@ class MessageKind(StrEnum):
     AT_RISK = "at_risk"
 
 
-CUSTOMER_KINDS = frozenset({MessageKind.RECEIPT, MessageKind.RESPONSE, MessageKind.RESOLUTION, MessageKind.SURVEY})
-
-
 class DeliveryChannel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
@@ -66,3 +63,6 @@ class OutgoingMessage:
     html: str | None = field(default=None, repr=False)
     # SNS message attributes of a staff message (what subscription filter policies match on)
     attributes: Mapping[str, str] = field(default_factory=dict)
+    # the key of a message of the same event that must have gone first (a survey follows its
+    # resolution on the same channel)
+    after: str | None = None

@@ -1,0 +1,80 @@
+"""Customer e-mail through Amazon SES (API v2 SendEmail): simple content, UTF-8 subject, plain-text and
+HTML bodies, from the deployment's verified sender address.
+
+Errors become domain errors by their code, never by message text: throttling and SES being
+unavailable → `DeliveryThrottled` (a ServiceUnavailable: retry later), anything else →
+`DeliveryFailed`. Neither carries the recipient or the content, and the AWS error is not chained (its
+text may name the address).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+
+from ..notifications.ports import DeliveryFailed, DeliveryThrottled
+
+_THROTTLING = frozenset(
+    {
+        "TooManyRequestsException",
+        "Throttling",
+        "ThrottlingException",
+        "ServiceUnavailable",
+        "InternalFailure",
+        "InternalServiceError",
+    }
+)
+CHARSET = "UTF-8"
+
+
+def delivery_error(service: str, error: ClientError, throttling: frozenset[str]) -> Exception:
+    """The domain error of an AWS error, by its code; the message names the code and the request."""
+    details = error.response.get("Error", {})
+    metadata = error.response.get("ResponseMetadata", {})
+    code = str(details.get("Code") or "Unknown")
+    status, request = metadata.get("HTTPStatusCode", "?"), metadata.get("RequestId", "?")
+    text = f"{service} refused the message: {code} (HTTP {status}, request {request})"
+    if code in throttling:
+        return DeliveryThrottled(text, code)
+    return DeliveryFailed(text, code)
+
+
+def transport_error(service: str, error: BotoCoreError) -> Exception:
+    """No answer from the service (connection, timeout): retry later. A request the client itself
+    refused (invalid parameters) is a failure: its text, which may hold the parameters, is not kept."""
+    code = type(error).__name__
+    if isinstance(error, ParamValidationError):
+        return DeliveryFailed(f"{service} request was invalid ({code})", code)
+    return DeliveryThrottled(f"{service} could not be reached ({code}); retry", code)
+
+
+class SesEmailSender:
+    def __init__(self, sender: str, client: Any, configuration_set: str | None = None) -> None:
+        self._sender = sender
+        self._client = client
+        self._configuration_set = configuration_set
+
+    def send(self, to: str, subject: str, text: str, html: str) -> str:
+        request: dict[str, Any] = {
+            "FromEmailAddress": self._sender,
+            "Destination": {"ToAddresses": [to]},
+            "Content": {
+                "Simple": {
+                    "Subject": {"Data": subject, "Charset": CHARSET},
+                    "Body": {
+                        "Text": {"Data": text, "Charset": CHARSET},
+                        "Html": {"Data": html, "Charset": CHARSET},
+                    },
+                }
+            },
+        }
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            response = self._client.send_email(**request)
+        except ClientError as error:
+            raise delivery_error("SES", error, _THROTTLING) from None
+        except BotoCoreError as error:
+            raise transport_error("SES", error) from None
+        return str(response["MessageId"])

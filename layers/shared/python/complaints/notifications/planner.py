@@ -1,0 +1,291 @@
+"""Who is told what: a domain event and the complaint (read fresh) → the messages to send.
+
+- ComplaintReceived → the receipt, to the customer;
+- ComplaintAcknowledged (the first response) → a response with data.message, to the customer;
+- ComplaintUpdated with data.kind == "response" and data.public → a response with data.message;
+- ComplaintResolved → the resolution, then the survey, to the customer (the survey on a channel waits
+  for the resolution on that channel);
+- ComplaintEscalated → the escalation, to the staff topic of data.level (1 supervisor, 2 manager,
+  3 compliance) and to every other audience data.notify names (critical at intake: compliance too);
+- SlaAtRisk → the at-risk warning, to the at-risk topic (attributes team and assignee for the team's
+  subscription filter), unless the deadline was met meanwhile;
+- SlaBreached and the rest → nothing (the escalation that follows a breach carries it).
+
+A customer message goes through each channel of `customer.preferredContact`, in order (sms → the
+customer's phone, email → their address), in the customer's language; a customer who prefers none
+is told by SMS if a phone is known, else by e-mail. Staff messages are in the deployment's staff
+language. The tracking link is made by the injected `link_for(complaint)`, only when a customer
+message needs it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..escalation import Step, next_due_at, step_due_at
+from ..events import DomainEvent, EventName
+from ..models import Complaint, ContactMethod, Language, Outcome, Redress, Resolution, Status
+from . import templates
+from .messages import LEVEL_TOPICS, DeliveryChannel, MessageKind, OutgoingMessage, StaffTopic
+from .templates import Brand, CustomerContent, EscalationFacts, StaffContent
+
+LinkFor = Callable[[Complaint], str]
+
+_AUDIENCES = {
+    topic.value: topic for topic in (StaffTopic.SUPERVISOR, StaffTopic.MANAGER, StaffTopic.COMPLIANCE)
+}
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _step(value: Any) -> Step | None:
+    try:
+        return Step(value)
+    except ValueError:
+        return None
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _assigned(value: Any) -> str | None:
+    """The SLA tracker names a missing owner `unassigned`; that is no one."""
+    text = _text(value)
+    return None if text in (None, "unassigned") else text
+
+
+class NotificationPlanner:
+    def __init__(self, brand: Brand, link_for: LinkFor, staff_language: Language = Language.ZH_CN) -> None:
+        self._brand = brand
+        self._link_for = link_for
+        self._staff_language = staff_language
+
+    @staticmethod
+    def concerns(event: DomainEvent) -> bool:
+        """Whether the event can lead to a message at all (the others need no complaint read)."""
+        if event.name is EventName.COMPLAINT_UPDATED:
+            return _is_public_response(event)
+        return event.name in _PLANNED
+
+    def plan(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        data = event.data
+        if event.name is EventName.COMPLAINT_RECEIVED:
+            return self._customer(
+                MessageKind.RECEIPT, complaint, lambda link: templates.receipt(complaint, self._brand, link)
+            )
+        if event.name is EventName.COMPLAINT_ACKNOWLEDGED or _is_public_response(event):
+            message = _text(data.get("message"))
+            if message is None or data.get("public") is False:
+                return []
+            return self._customer(
+                MessageKind.RESPONSE,
+                complaint,
+                lambda link: templates.response(complaint, self._brand, link, message),
+            )
+        if event.name is EventName.COMPLAINT_RESOLVED:
+            return self._resolution(event, complaint)
+        if event.name is EventName.COMPLAINT_ESCALATED:
+            return self._escalation(event, complaint)
+        if event.name is EventName.SLA_AT_RISK:
+            return self._at_risk(event, complaint)
+        return []
+
+    # --- to the customer --------------------------------------------------------------------------
+
+    def _customer(
+        self,
+        kind: MessageKind,
+        complaint: Complaint,
+        render: Callable[[str], CustomerContent],
+        link: str | None = None,
+        after: MessageKind | None = None,
+    ) -> list[OutgoingMessage]:
+        content = render(link if link is not None else self._link_for(complaint))
+        customer = complaint.customer
+        messages = []
+        for method in _channels(complaint):
+            if method is ContactMethod.SMS and customer.phone:
+                messages.append(
+                    OutgoingMessage(
+                        key=f"{kind.value}:sms",
+                        kind=kind,
+                        channel=DeliveryChannel.SMS,
+                        language=customer.language,
+                        recipient=customer.phone,
+                        text=content.sms,
+                        after=f"{after.value}:sms" if after else None,
+                    )
+                )
+            elif method is ContactMethod.EMAIL and customer.email:
+                messages.append(
+                    OutgoingMessage(
+                        key=f"{kind.value}:email",
+                        kind=kind,
+                        channel=DeliveryChannel.EMAIL,
+                        language=customer.language,
+                        recipient=str(customer.email),
+                        subject=content.subject,
+                        text=content.text,
+                        html=content.html,
+                        after=f"{after.value}:email" if after else None,
+                    )
+                )
+        return messages
+
+    def _resolution(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        resolution = _resolution_of(event.data.get("resolution")) or complaint.resolution
+        if resolution is None:
+            return []
+        outcome: Outcome = resolution.outcome
+        summary: str = resolution.summary
+        redress: Redress | None = resolution.redress
+        link = self._link_for(complaint)
+        return [
+            *self._customer(
+                MessageKind.RESOLUTION,
+                complaint,
+                lambda link: templates.resolution(complaint, self._brand, link, outcome, summary, redress),
+                link,
+            ),
+            *self._customer(
+                MessageKind.SURVEY,
+                complaint,
+                lambda link: templates.survey(complaint, self._brand, link),
+                link,
+                after=MessageKind.RESOLUTION,
+            ),
+        ]
+
+    # --- to staff ---------------------------------------------------------------------------------
+
+    def _escalation(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        data = event.data
+        level = data.get("level")
+        if not isinstance(level, int) or isinstance(level, bool) or level not in LEVEL_TOPICS:
+            return []
+        step = _step(data.get("step"))
+        if step is not None:
+            due_at = step_due_at(complaint, step)
+        else:
+            due_at = next_due_at(complaint) or complaint.deadlines.resolution_due_at
+        facts = EscalationFacts(
+            level=level,
+            due_at=due_at,
+            step=step,
+            manual=bool(data.get("manual")),
+            reason=_text(data.get("reason")),
+            team=_assigned(data.get("team")),
+            assignee=_assigned(data.get("assignee")),
+        )
+        content = templates.escalation(complaint, self._staff_language, facts)
+        topics = [LEVEL_TOPICS[level]]
+        notify = data.get("notify")
+        for name in notify if isinstance(notify, list) else []:
+            topic = _AUDIENCES.get(name) if isinstance(name, str) else None
+            if topic is not None and topic not in topics:
+                topics.append(topic)
+        attributes = {
+            "kind": MessageKind.ESCALATION.value,
+            "level": str(level),
+            "reference": complaint.reference,
+            "priority": complaint.priority.value,
+            "team": facts.team or complaint.team,
+            "assignee": facts.assignee or complaint.assignee,
+            "step": step.value if step else None,
+        }
+        return [self._staff(MessageKind.ESCALATION, topic, content, attributes) for topic in topics]
+
+    def _at_risk(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        step = _step(event.data.get("deadline"))
+        if step is None or not _still_at_risk(complaint, step):
+            return []
+        due_at = step_due_at(complaint, step)
+        team = _assigned(event.data.get("team")) or complaint.team
+        assignee = _assigned(event.data.get("assignee")) or complaint.assignee
+        content = templates.at_risk(complaint, self._staff_language, step, due_at, team, assignee)
+        attributes = {
+            "kind": MessageKind.AT_RISK.value,
+            "deadline": step.value,
+            "reference": complaint.reference,
+            "priority": complaint.priority.value,
+            "team": team,
+            "assignee": assignee,
+        }
+        return [self._staff(MessageKind.AT_RISK, StaffTopic.AT_RISK, content, attributes)]
+
+    def _staff(
+        self,
+        kind: MessageKind,
+        topic: StaffTopic,
+        content: StaffContent,
+        attributes: Mapping[str, str | None],
+    ) -> OutgoingMessage:
+        return OutgoingMessage(
+            key=f"{kind.value}:{topic.value}",
+            kind=kind,
+            channel=DeliveryChannel.STAFF,
+            language=self._staff_language,
+            recipient=topic.value,
+            subject=content.subject,
+            text=content.text,
+            attributes={name: value for name, value in attributes.items() if value},
+        )
+
+
+_PLANNED = frozenset(
+    {
+        EventName.COMPLAINT_RECEIVED,
+        EventName.COMPLAINT_ACKNOWLEDGED,
+        EventName.COMPLAINT_RESOLVED,
+        EventName.COMPLAINT_ESCALATED,
+        EventName.SLA_AT_RISK,
+    }
+)
+
+
+def _is_public_response(event: DomainEvent) -> bool:
+    return (
+        event.name is EventName.COMPLAINT_UPDATED
+        and event.data.get("kind") == "response"
+        and event.data.get("public") is True
+    )
+
+
+def _channels(complaint: Complaint) -> Iterable[ContactMethod]:
+    customer = complaint.customer
+    preferred = list(dict.fromkeys(customer.preferred_contact))
+    if preferred:
+        return preferred
+    return [ContactMethod.SMS] if customer.phone else [ContactMethod.EMAIL]
+
+
+def _resolution_of(value: Any) -> Resolution | None:
+    """The resolution the event announces (a later one may have replaced it on the complaint)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        return Resolution.model_validate(value)
+    except ValidationError:
+        return None
+
+
+def _still_at_risk(complaint: Complaint, step: Step) -> bool:
+    """A warning about a deadline that was met since (answered, resolved, withdrawn) is moot."""
+    if complaint.status in (Status.RESOLVED, Status.CLOSED, Status.WITHDRAWN):
+        return False
+    if step is Step.FIRST_RESPONSE and complaint.first_responded_at is not None:
+        return False
+    return step.value not in complaint.sla_steps

@@ -1,0 +1,482 @@
+"""The customer's tracking link through the API handler, on moto (DESIGN section 5, rows `/v1/track`,
+`/t/{id}` and feedback; issue 4 items 5 and 6).
+
+The tracking routes carry no authorizer claims (API Gateway lets them through without a Cognito token);
+the token in the link is the credential. The key that signs it is an SSM SecureString on moto.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import boto3
+import pytest
+from api_events import api_event
+from botocore.stub import Stubber
+from conftest import REGION
+
+from complaints import config
+from complaints.adapters import secrets
+from complaints.errors import ServiceUnavailable
+from complaints.tracking import tracking_link, tracking_token
+
+STAFF_SCOPE = "complaint-guard/staff"
+CHANNEL_APP = {
+    "client_id": "mobile-app",
+    "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read",
+}
+AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
+SUPERVISOR = {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": STAFF_SCOPE}
+MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
+PUBLIC: dict[str, Any] = {}  # no Cognito token: what API Gateway passes on a public route
+
+PARAMETER = "/complaint-guard/test/tracking-key"
+SECRET = "tracking-key-for-tests-0123456789abcdefghij"
+CUSTOMER = {
+    "customerId": "C-2001",
+    "name": "Chen Jing",
+    "phone": "+8613700137000",
+    "email": "chen.jing@bank-customer.cn",
+    "preferredContact": ["sms", "email"],
+}
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-guard-api"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    log_group_name: str = "/aws/lambda/complaint-guard-api"
+    log_stream_name: str = "2026/11/28/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+@dataclass
+class Reply:
+    status: int
+    text: str
+    headers: dict[str, str]
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+
+Call = Callable[..., Reply]
+
+
+@pytest.fixture
+def ssm(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    client = boto3.client("ssm", region_name=REGION)
+    client.put_parameter(Name=PARAMETER, Value=SECRET, Type="SecureString")
+    monkeypatch.setenv("TRACKING_SECRET_PARAMETER", PARAMETER)
+    monkeypatch.delenv("TRACKING_SECRET_ARN", raising=False)
+    config.settings.cache_clear()
+    secrets.secret_provider.cache_clear()
+    yield client
+    secrets.secret_provider.cache_clear()
+    config.settings.cache_clear()
+
+
+@pytest.fixture
+def app_module(ssm: Any) -> ModuleType:
+    module = importlib.import_module("api.app")
+    if module.metrics.namespace is None:  # imported earlier, before the environment was set
+        module.metrics.namespace = "ComplaintGuardTest"
+    return module
+
+
+@pytest.fixture
+def call(app_module: ModuleType) -> Call:
+    def invoke(
+        method: str,
+        path: str,
+        body: Any = None,
+        claims: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        event = api_event(method, path, body, claims, headers, query)
+        response = app_module.handler(event, LambdaContext())
+        found = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+        for name, values in (response.get("multiValueHeaders") or {}).items():
+            found.setdefault(name.lower(), ", ".join(values))
+        return Reply(status=response["statusCode"], text=response.get("body") or "", headers=found)
+
+    return invoke
+
+
+def submit(call: Call, **overrides: Any) -> dict[str, Any]:
+    body = {
+        "channel": "online_banking",
+        "customer": CUSTOMER,
+        "description": "My card was charged twice.",
+        "category": "product",
+        "product": "credit_card",
+    } | overrides
+    reply = call("POST", "/v1/complaints", body, claims=CHANNEL_APP)
+    assert reply.status == 201, reply.body
+    return dict(reply.body)
+
+
+def resolve(call: Call, complaint_id: str) -> dict[str, Any]:
+    reply = call(
+        "POST",
+        f"/v1/complaints/{complaint_id}/resolve",
+        {"outcome": "upheld", "summary": "The second charge was refunded.", "rootCause": "duplicate batch"},
+        claims=AGENT,
+    )
+    assert reply.status == 200, reply.body
+    return dict(reply.body)
+
+
+def token_of(complaint_id: str) -> str:
+    return tracking_token(complaint_id, SECRET)
+
+
+def track(call: Call, complaint_id: str, token: str | None = None, **kwargs: Any) -> Reply:
+    query = {"token": token_of(complaint_id) if token is None else token}
+    return call("GET", f"/v1/track/{complaint_id}", claims=PUBLIC, query=query, **kwargs)
+
+
+def _parse(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+def _changed(token: str) -> str:
+    """The token with its first character changed."""
+    return ("B" if token[0] == "A" else "A") + token[1:]
+
+
+def assert_invalid_link(reply: Reply) -> None:
+    assert reply.status == 403, reply.text
+    assert reply.body == {
+        "error": "forbidden",
+        "message": "this tracking link is not valid: open the link in the latest message we sent you",
+        "details": [],
+    }
+
+
+# --- the token ------------------------------------------------------------------------------------
+
+
+def test_a_wrong_or_missing_token_is_403_with_the_same_body_for_unknown_ids(call: Call) -> None:
+    created = submit(call)
+    other = submit(call)
+    wrong = [
+        track(call, created["id"], token="not-a-token"),
+        track(call, created["id"], token=token_of(other["id"])),
+        track(call, created["id"], token=_changed(token_of(created["id"]))),
+        call("GET", f"/v1/track/{created['id']}", claims=PUBLIC),  # no token at all
+        track(call, "00000000-0000-0000-0000-000000000000", token="not-a-token"),
+        call("GET", "/v1/track/no-such-id", claims=PUBLIC),
+    ]
+    for reply in wrong:
+        assert_invalid_link(reply)
+    assert len({reply.text for reply in wrong}) == 1
+    # the same for the changes: nothing is revealed and nothing changes
+    for path, body in (("feedback", {"rating": 1}), ("reopen", {"reason": "x"})):
+        for complaint_id in (created["id"], "no-such-id"):
+            reply = call(
+                "POST", f"/v1/track/{complaint_id}/{path}", body, claims=PUBLIC, query={"token": "nope"}
+            )
+            assert_invalid_link(reply)
+    assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["version"] == 1
+
+
+def test_the_html_page_with_a_wrong_token_is_the_same_page_for_any_id(call: Call) -> None:
+    created = submit(call)
+    pages = [
+        call("GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": "nope"}),
+        call("GET", "/t/no-such-id", claims=PUBLIC, query={"token": "nope"}),
+        call("GET", f"/t/{created['id']}", claims=PUBLIC),
+    ]
+    for page in pages:
+        assert page.status == 403
+        assert page.headers["content-type"].startswith("text/html")
+        assert created["reference"] not in page.text
+    assert len({page.text for page in pages}) == 1
+
+
+def test_a_link_from_tracking_link_opens_the_page(call: Call) -> None:
+    created = submit(call)
+    link = urlsplit(tracking_link(created["id"], SECRET, "https://complaints.example.com"))
+    query = {name: values[-1] for name, values in parse_qs(link.query).items()}
+    page = call("GET", link.path, claims=PUBLIC, query=query)
+    assert page.status == 200, page.text
+    assert created["reference"] in page.text
+
+
+# --- the view -------------------------------------------------------------------------------------
+
+
+def test_the_customer_view_over_json(call: Call) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}"
+    call("POST", f"{path}/responses", {"message": "We have asked the card team."}, claims=AGENT)
+    call("POST", f"{path}/responses", {"message": "agent-7 to chase Li Na", "internal": True}, claims=AGENT)
+    reply = track(call, created["id"])
+    assert reply.status == 200, reply.text
+    view = reply.body
+    assert view["reference"] == created["reference"]
+    assert view["status"] == "acknowledged"
+    assert view["statusLabel"] == {"zh-CN": "已答复，正在处理", "en": "Answered — being handled"}
+    assert view["deadlines"] == created["deadlines"]
+    assert view["timeZone"] == "Asia/Shanghai"
+    assert [(e["kind"], e["message"]) for e in view["timeline"]] == [
+        ("received", None),
+        ("response", "We have asked the card team."),
+    ]
+    assert view["canGiveFeedback"] is False and view["canReopen"] is False
+    for hidden in ("agent-7", "Li Na", CUSTOMER["name"], CUSTOMER["phone"], CUSTOMER["email"], "mobile-app"):
+        assert hidden not in reply.text, hidden
+
+
+def test_the_html_page_shows_the_status_and_the_form_and_escapes_text(call: Call) -> None:
+    created = submit(call, description='Charged twice <script>alert("pwned")</script>')
+    path = f"/v1/complaints/{created['id']}"
+    call("POST", f"{path}/responses", {"message": "<script>document.cookie</script> refunded"}, claims=AGENT)
+    resolve(call, created["id"])
+    page = call("GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": token_of(created["id"])})
+    assert page.status == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "script-src" not in page.headers["content-security-policy"]  # default-src 'none': no script
+    html = page.text
+    assert 'id="status" data-status="resolved">已办结<' in html
+    assert 'id="feedback-form"' in html and 'name="rating" value="5"' in html
+    assert 'id="reopen-form"' in html
+    assert "<script" not in html
+    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;document.cookie&lt;/script&gt; refunded" in html
+    english = call(
+        "GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": token_of(created["id"]), "lang": "en"}
+    )
+    assert '<html lang="en">' in english.text and ">Resolved<" in english.text
+
+
+# --- satisfaction ---------------------------------------------------------------------------------
+
+
+def test_feedback_is_accepted_once_per_resolution(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    query = {"token": token_of(created["id"])}
+    first = call(
+        "POST", f"/v1/track/{created['id']}/feedback", {"rating": 5, "comment": "Quick"}, PUBLIC, query
+    )
+    assert first.status == 200, first.text
+    assert first.body["feedback"]["rating"] == 5 and first.body["canGiveFeedback"] is False
+    second = call("POST", f"/v1/track/{created['id']}/feedback", {"rating": 1}, PUBLIC, query)
+    assert second.status == 409
+    assert second.body["error"] == "feedback_already_given"
+    staff_view = call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body
+    assert [(f["rating"], f["comment"], f["resolutionNumber"]) for f in staff_view["feedback"]] == [
+        (5, "Quick", 1)
+    ]
+    assert staff_view["followUp"] is None
+
+
+@pytest.mark.parametrize("body", [{"rating": 0}, {"rating": 6}, {"rating": "good"}, {"comment": "no rating"}])
+def test_an_invalid_rating_is_400_on_its_field(call: Call, body: dict[str, Any]) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    reply = call(
+        "POST", f"/v1/track/{created['id']}/feedback", body, PUBLIC, {"token": token_of(created["id"])}
+    )
+    assert reply.status == 400
+    assert "rating" in {detail["field"] for detail in reply.body["details"]}
+
+
+def test_feedback_before_resolution_is_409(call: Call) -> None:
+    created = submit(call)
+    reply = call(
+        "POST",
+        f"/v1/track/{created['id']}/feedback",
+        {"rating": 4},
+        PUBLIC,
+        {"token": token_of(created["id"])},
+    )
+    assert reply.status == 409 and reply.body["error"] == "illegal_transition"
+
+
+def test_a_low_rating_opens_a_follow_up_the_staff_see(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    reply = call(
+        "POST",
+        f"/v1/track/{created['id']}/feedback",
+        {"rating": 2, "comment": "Took too long"},
+        PUBLIC,
+        {"token": token_of(created["id"])},
+    )
+    assert reply.status == 200, reply.text
+    staff_view = call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body
+    follow_up = staff_view["followUp"]
+    assert follow_up["status"] == "open" and follow_up["rating"] == 2
+    opened = staff_view["feedback"][0]["at"]
+    assert follow_up["openedAt"] == opened
+    assert _parse(follow_up["dueAt"]) - _parse(opened) == timedelta(hours=48)
+    assert reply.body["followUpDueAt"] == follow_up["dueAt"]
+    trail = call("GET", f"/v1/complaints/{created['id']}/events", claims=AGENT).body["items"]
+    assert trail[-1]["action"] == "give_feedback" and trail[-1]["actor"]["id"] == "customer"
+
+
+def test_a_supervisor_completes_the_follow_up_an_agent_may_not(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    call(
+        "POST",
+        f"/v1/track/{created['id']}/feedback",
+        {"rating": 1},
+        PUBLIC,
+        {"token": token_of(created["id"])},
+    )
+    path = f"/v1/complaints/{created['id']}/follow-up"
+    body = {"outcome": "still_dissatisfied", "notes": "Called back; customer wants compensation."}
+    refused = call("POST", path, body, claims=AGENT)
+    assert refused.status == 403 and refused.body["error"] == "forbidden"
+    assert call("POST", path, body, claims=CHANNEL_APP).status == 403
+    assert call("POST", path, body, claims=PUBLIC).status == 401
+    done = call("POST", path, body, claims=SUPERVISOR)
+    assert done.status == 200, done.text
+    follow_up = done.body["followUp"]
+    assert follow_up["status"] == "completed" and follow_up["completedBy"] == "sup-1"
+    assert follow_up["outcome"] == "still_dissatisfied"
+    assert follow_up["notes"] == "Called back; customer wants compensation."
+    again = call("POST", path, body | {"outcome": "satisfied"}, claims=MANAGER)
+    assert again.status == 409 and again.body["error"] == "illegal_transition"
+    stale = call("POST", path, body | {"version": 1}, claims=MANAGER)
+    assert stale.status == 409 and stale.body["error"] == "version_conflict"
+    invalid = call("POST", path, {"outcome": "happy", "notes": ""}, claims=SUPERVISOR)
+    assert invalid.status == 400
+    assert {"outcome", "notes"} <= {detail["field"] for detail in invalid.body["details"]}
+
+
+# --- reopen ---------------------------------------------------------------------------------------
+
+
+def test_the_customer_reopens_a_resolved_complaint(call: Call) -> None:
+    created = submit(call)
+    query = {"token": token_of(created["id"])}
+    early = call("POST", f"/v1/track/{created['id']}/reopen", {"reason": "too soon"}, PUBLIC, query)
+    assert early.status == 409 and early.body["error"] == "illegal_transition"
+    resolve(call, created["id"])
+    missing_reason = call("POST", f"/v1/track/{created['id']}/reopen", {}, PUBLIC, query)
+    assert missing_reason.status == 400
+    reply = call(
+        "POST", f"/v1/track/{created['id']}/reopen", {"reason": "Still charged twice"}, PUBLIC, query
+    )
+    assert reply.status == 200, reply.text
+    assert reply.body["status"] == "in_progress" and reply.body["canReopen"] is False
+    staff_view = call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body
+    assert staff_view["status"] == "in_progress" and staff_view["resolvedAt"] is None
+    trail = call("GET", f"/v1/complaints/{created['id']}/events", claims=AGENT).body["items"]
+    assert (trail[-1]["action"], trail[-1]["actor"]["id"], trail[-1]["data"]) == (
+        "reopen",
+        "customer",
+        {"reason": "Still charged twice"},
+    )
+
+
+# --- the page's forms, as a browser posts them ------------------------------------------------------
+
+
+def _form(
+    call: Call, complaint_id: str, action: str, fields: dict[str, str], lang: str | None = None
+) -> Reply:
+    query = {"token": token_of(complaint_id)} | ({"lang": lang} if lang else {})
+    return call(
+        "POST",
+        f"/t/{complaint_id}/{action}",
+        urlencode(fields),
+        claims=PUBLIC,
+        query=query,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+
+def test_the_rating_form_posts_and_answers_with_the_page(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    page = _form(call, created["id"], "feedback", {"rating": "3", "comment": "一般 <b>ok</b>"})
+    assert page.status == 200, page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'id="feedback-thanks"' in page.text and 'id="feedback-form"' not in page.text
+    staff_view = call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body
+    assert staff_view["feedback"][0]["comment"] == "一般 <b>ok</b>"
+    assert staff_view["followUp"]["status"] == "open"
+    again = _form(call, created["id"], "feedback", {"rating": "5"})
+    assert again.status == 409 and 'id="notice"' in again.text
+
+
+def test_the_reopen_form_posts_and_answers_with_the_page(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    page = _form(call, created["id"], "reopen", {"reason": "Not refunded"}, lang="en")
+    assert page.status == 200, page.text
+    assert 'data-status="in_progress"' in page.text and "has been reopened" in page.text
+    assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["status"] == "in_progress"
+
+
+def test_a_form_post_with_a_wrong_token_changes_nothing(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    page = call(
+        "POST",
+        f"/t/{created['id']}/feedback",
+        "rating=1",
+        claims=PUBLIC,
+        query={"token": "nope"},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status == 403
+    assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["feedback"] == []
+
+
+# --- where the key comes from ---------------------------------------------------------------------
+
+
+def test_the_key_is_read_once_per_instance(call: Call, ssm: Any) -> None:
+    created = submit(call)
+    assert track(call, created["id"]).status == 200
+    ssm.delete_parameter(Name=PARAMETER)  # a second read would now fail
+    assert track(call, created["id"]).status == 200
+
+
+def test_the_key_may_live_in_secrets_manager(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = boto3.client("secretsmanager", region_name=REGION)
+    arn = client.create_secret(Name="tracking-key", SecretString=SECRET)["ARN"]
+    monkeypatch.setenv("TRACKING_SECRET_ARN", arn)
+    config.settings.cache_clear()
+    secrets.secret_provider.cache_clear()
+    try:
+        assert secrets.secret_provider().secret() == SECRET
+    finally:
+        secrets.secret_provider.cache_clear()
+        config.settings.cache_clear()
+
+
+def test_a_missing_parameter_is_a_deployment_fault_and_throttling_is_503(aws: Any) -> None:
+    missing = secrets.SsmSecretProvider("/nope", boto3.client("ssm", region_name=REGION))
+    with pytest.raises(secrets.TrackingKeyUnavailable, match="ParameterNotFound"):
+        missing.secret()
+    client = boto3.client("ssm", region_name=REGION)
+    with Stubber(client) as stub:
+        stub.add_client_error("get_parameter", service_error_code="ThrottlingException", http_status_code=400)
+        with pytest.raises(ServiceUnavailable):
+            secrets.SsmSecretProvider(PARAMETER, client).secret()

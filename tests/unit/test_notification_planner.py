@@ -1,0 +1,315 @@
+"""Who hears of which event, through which channel, in which language (complaints.notifications.planner)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from notification_samples import EMAIL, LINK, PHONE, T0, complaint, customer
+
+from complaints.events import DomainEvent, EventName
+from complaints.models import Complaint, Language, Outcome, Priority, Resolution, Status
+from complaints.notifications.messages import DeliveryChannel, MessageKind, OutgoingMessage
+from complaints.notifications.planner import NotificationPlanner
+from complaints.notifications.templates import Brand
+
+
+def event(name: EventName, **data: Any) -> DomainEvent:
+    return DomainEvent(name=name, id="e-1", complaint_id="c-1", version=2, data=data)
+
+
+class Links:
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    def __call__(self, c: Complaint) -> str:
+        self.asked.append(c.id)
+        return LINK
+
+
+@pytest.fixture
+def links() -> Links:
+    return Links()
+
+
+@pytest.fixture
+def planner(links: Links) -> NotificationPlanner:
+    return NotificationPlanner(Brand("Example Bank", "示例银行"), links, staff_language=Language.ZH_CN)
+
+
+def routes(messages: list[OutgoingMessage]) -> list[tuple[str, str, str]]:
+    return [(m.kind.value, m.channel.value, m.recipient) for m in messages]
+
+
+# --- to the customer ------------------------------------------------------------------------------
+
+
+def test_a_received_complaint_gets_a_receipt_through_each_preferred_channel(
+    planner: NotificationPlanner, links: Links
+) -> None:
+    messages = planner.plan(event(EventName.COMPLAINT_RECEIVED, reference="CG-260302-7K3Q9X"), complaint())
+    assert routes(messages) == [("receipt", "sms", PHONE), ("receipt", "email", EMAIL)]
+    sms, email = messages
+    assert sms.key == "receipt:sms" and email.key == "receipt:email"
+    assert sms.subject is None and sms.html is None
+    assert sms.text.startswith("【示例银行】您的投诉已受理") and LINK in sms.text
+    assert email.subject == "您的投诉已受理（编号 CG-260302-7K3Q9X）"
+    assert email.html is not None and LINK in email.html and LINK in email.text
+    assert {m.language for m in messages} == {Language.ZH_CN}
+    assert links.asked == ["c-1"]  # one link for every channel
+
+
+@pytest.mark.parametrize(
+    ("preferred", "expected"),
+    [
+        (["sms"], [("receipt", "sms", PHONE)]),
+        (["email"], [("receipt", "email", EMAIL)]),
+        (["email", "sms"], [("receipt", "email", EMAIL), ("receipt", "sms", PHONE)]),
+        (["sms", "sms"], [("receipt", "sms", PHONE)]),
+    ],
+)
+def test_preferred_channels_are_respected_in_their_order(
+    planner: NotificationPlanner, preferred: list[str], expected: list[tuple[str, str, str]]
+) -> None:
+    c = complaint(customer=customer(preferred_contact=preferred))
+    assert routes(planner.plan(event(EventName.COMPLAINT_RECEIVED), c)) == expected
+
+
+def test_a_customer_who_prefers_no_channel_is_told_by_sms_or_else_by_email(
+    planner: NotificationPlanner,
+) -> None:
+    by_phone = complaint(customer=customer(preferred_contact=[]))
+    assert routes(planner.plan(event(EventName.COMPLAINT_RECEIVED), by_phone)) == [("receipt", "sms", PHONE)]
+    by_email = complaint(customer=customer(preferred_contact=[], phone=None))
+    assert routes(planner.plan(event(EventName.COMPLAINT_RECEIVED), by_email)) == [
+        ("receipt", "email", EMAIL)
+    ]
+
+
+def test_messages_are_in_the_customers_language(planner: NotificationPlanner) -> None:
+    c = complaint(customer=customer(language=Language.EN))
+    sms, email = planner.plan(event(EventName.COMPLAINT_RECEIVED), c)
+    assert sms.language is Language.EN and sms.text.startswith("Example Bank: we have your complaint")
+    assert email.subject == "We have received your complaint (reference CG-260302-7K3Q9X)"
+
+
+def test_the_first_response_goes_to_the_customer(planner: NotificationPlanner) -> None:
+    acknowledged = event(
+        EventName.COMPLAINT_ACKNOWLEDGED,
+        action="respond",
+        kind="response",
+        public=True,
+        message="您好，已收到。",
+    )
+    messages = planner.plan(acknowledged, complaint(status=Status.ACKNOWLEDGED))
+    assert routes(messages) == [("response", "sms", PHONE), ("response", "email", EMAIL)]
+    assert "有新回复：您好，已收到。详见" in messages[0].text
+    assert "您好，已收到。" in messages[1].text
+
+
+def test_each_later_public_response_goes_to_the_customer(planner: NotificationPlanner) -> None:
+    update = event(
+        EventName.COMPLAINT_UPDATED, action="respond", kind="response", public=True, message="卡已找到"
+    )
+    assert NotificationPlanner.concerns(update)
+    messages = planner.plan(update, complaint(status=Status.IN_PROGRESS))
+    assert [m.key for m in messages] == ["response:sms", "response:email"]
+    assert all("卡已找到" in m.text for m in messages)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "note", "kind": "note", "public": False},  # an internal note
+        {"action": "respond", "kind": "response", "public": False, "message": "内部"},
+        {"action": "update", "fields": ["assignee", "team"]},  # triage
+        {"action": "respond", "kind": "response", "public": True, "message": "  "},  # nothing to say
+    ],
+)
+def test_notes_triage_and_empty_messages_tell_no_one(
+    planner: NotificationPlanner, data: dict[str, Any]
+) -> None:
+    assert planner.plan(event(EventName.COMPLAINT_UPDATED, **data), complaint()) == []
+
+
+def test_updates_other_than_public_responses_need_no_complaint_read() -> None:
+    assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_UPDATED, action="update"))
+    assert not NotificationPlanner.concerns(event(EventName.SLA_BREACHED, deadline="firstResponse"))
+    assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_CLOSED))
+    assert NotificationPlanner.concerns(event(EventName.COMPLAINT_RECEIVED))
+
+
+def test_a_resolution_then_a_survey_each_through_each_channel(
+    planner: NotificationPlanner, links: Links
+) -> None:
+    resolution = Resolution(outcome=Outcome.UPHELD, summary="卡片已归还并退还手续费", root_cause="ATM 故障")
+    resolved = event(EventName.COMPLAINT_RESOLVED, action="resolve", resolution=resolution.to_json())
+    messages = planner.plan(resolved, complaint(status=Status.RESOLVED, resolution=resolution))
+    assert routes(messages) == [
+        ("resolution", "sms", PHONE),
+        ("resolution", "email", EMAIL),
+        ("survey", "sms", PHONE),
+        ("survey", "email", EMAIL),
+    ]
+    assert [m.after for m in messages] == [None, None, "resolution:sms", "resolution:email"]
+    assert "处理结论：投诉成立" in messages[1].text and "12378" in messages[1].text
+    assert "打分" in messages[2].text
+    assert links.asked == ["c-1"]
+
+
+def test_the_resolution_told_is_the_one_the_event_announces(planner: NotificationPlanner) -> None:
+    announced = Resolution(outcome=Outcome.NOT_UPHELD, summary="第一次的结论", root_cause="x")
+    later = Resolution(outcome=Outcome.UPHELD, summary="重新处理后的结论", root_cause="y")
+    resolved = event(EventName.COMPLAINT_RESOLVED, resolution=announced.to_json())
+    email = planner.plan(resolved, complaint(status=Status.RESOLVED, resolution=later))[1]
+    assert "第一次的结论" in email.text and "投诉不成立" in email.text
+    # An event without the resolution falls back to the complaint's.
+    fallback = planner.plan(
+        event(EventName.COMPLAINT_RESOLVED), complaint(status=Status.RESOLVED, resolution=later)
+    )
+    assert "重新处理后的结论" in fallback[1].text
+    assert planner.plan(event(EventName.COMPLAINT_RESOLVED), complaint(status=Status.RESOLVED)) == []
+
+
+# --- to staff -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("level", "topic"), [(1, "supervisor"), (2, "manager"), (3, "compliance")])
+def test_an_escalation_goes_to_the_topic_of_its_level(
+    planner: NotificationPlanner, links: Links, level: int, topic: str
+) -> None:
+    step = {1: "firstResponse", 2: "resolution", 3: "stillOpen"}[level]
+    escalated = event(
+        EventName.COMPLAINT_ESCALATED,
+        level=level,
+        previousLevel=level - 1,
+        step=step,
+        reference="CG-260302-7K3Q9X",
+        team="branch-ops",
+        assignee="li.na",
+    )
+    messages = planner.plan(escalated, complaint())
+    assert routes(messages) == [("escalation", "staff", topic)]
+    message = messages[0]
+    assert message.key == f"escalation:{topic}"
+    assert message.language is Language.ZH_CN
+    assert message.subject is not None and message.subject.isascii()
+    assert message.attributes == {
+        "kind": "escalation",
+        "level": str(level),
+        "reference": "CG-260302-7K3Q9X",
+        "priority": "normal",
+        "team": "branch-ops",
+        "assignee": "li.na",
+        "step": step,
+    }
+    assert "branch-ops" in message.text and "li.na" in message.text
+    assert links.asked == []  # staff need no customer link
+
+
+def test_the_due_time_of_an_escalation_is_its_steps_deadline(planner: NotificationPlanner) -> None:
+    first = planner.plan(event(EventName.COMPLAINT_ESCALATED, level=1, step="firstResponse"), complaint())[0]
+    assert "时限：2026年3月3日 09:00（北京时间）" in first.text  # T0 + 24 h
+    still_open = planner.plan(event(EventName.COMPLAINT_ESCALATED, level=3, step="stillOpen"), complaint())[0]
+    assert "时限：2026年3月5日 09:00（北京时间）" in still_open.text  # resolution (T0 + 48 h) + 24 h
+
+
+def test_a_critical_complaint_at_intake_tells_the_supervisor_and_compliance(
+    planner: NotificationPlanner,
+) -> None:
+    critical = complaint(priority=Priority.CRITICAL, escalation_level=1)
+    at_intake = event(
+        EventName.COMPLAINT_ESCALATED,
+        level=1,
+        previousLevel=0,
+        reason="critical at intake",
+        notify=["supervisor", "compliance"],
+        reference="CG-260302-7K3Q9X",
+    )
+    messages = planner.plan(at_intake, critical)
+    assert routes(messages) == [("escalation", "staff", "supervisor"), ("escalation", "staff", "compliance")]
+    assert [m.key for m in messages] == ["escalation:supervisor", "escalation:compliance"]
+    assert "时限：2026年3月2日 13:00（北京时间）" in messages[0].text  # critical: first response in 4 h
+    assert "team" not in messages[0].attributes  # unassigned: no attribute to filter on
+
+
+def test_a_manual_escalation_says_why(planner: NotificationPlanner) -> None:
+    by_hand = event(EventName.COMPLAINT_ESCALATED, level=2, previousLevel=1, manual=True, reason="媒体关注")
+    (message,) = planner.plan(by_hand, complaint(assignee="li.na", team="branch-ops"))
+    assert message.recipient == "manager"
+    assert "原因：人工升级：媒体关注" in message.text
+    assert message.attributes["team"] == "branch-ops"
+
+
+@pytest.mark.parametrize("level", [None, 0, 4, "2", True])
+def test_an_escalation_without_a_level_to_announce_tells_no_one(
+    planner: NotificationPlanner, level: Any
+) -> None:
+    assert planner.plan(event(EventName.COMPLAINT_ESCALATED, level=level), complaint()) == []
+
+
+def test_an_at_risk_warning_goes_to_the_at_risk_topic_for_the_assignees_team(
+    planner: NotificationPlanner,
+) -> None:
+    c = complaint(assignee="li.na", team="branch-ops")
+    warning = event(
+        EventName.SLA_AT_RISK,
+        deadline="firstResponse",
+        dueAt=c.deadlines.first_response_due_at.isoformat(),
+        reference=c.reference,
+        assignee="li.na",
+        team="branch-ops",
+    )
+    (message,) = planner.plan(warning, c)
+    assert (message.kind, message.channel, message.recipient) == (
+        MessageKind.AT_RISK,
+        DeliveryChannel.STAFF,
+        "at_risk",
+    )
+    assert message.key == "at_risk:at_risk"
+    assert message.attributes == {
+        "kind": "at_risk",
+        "deadline": "firstResponse",
+        "reference": "CG-260302-7K3Q9X",
+        "priority": "normal",
+        "team": "branch-ops",
+        "assignee": "li.na",
+    }
+    assert "首次答复时限将于2026年3月3日 09:00（北京时间）到期" in message.text
+
+
+def test_an_at_risk_warning_for_a_deadline_met_meanwhile_is_moot(planner: NotificationPlanner) -> None:
+    answered = complaint(status=Status.ACKNOWLEDGED, first_responded_at=T0 + timedelta(hours=20))
+    assert planner.plan(event(EventName.SLA_AT_RISK, deadline="firstResponse"), answered) == []
+    assert len(planner.plan(event(EventName.SLA_AT_RISK, deadline="resolution"), answered)) == 1
+    resolved = complaint(status=Status.RESOLVED)
+    assert planner.plan(event(EventName.SLA_AT_RISK, deadline="resolution"), resolved) == []
+    assert planner.plan(event(EventName.SLA_AT_RISK, deadline="nonsense"), complaint()) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        EventName.SLA_BREACHED,
+        EventName.COMPLAINT_CLOSED,
+        EventName.COMPLAINT_REOPENED,
+        EventName.FEEDBACK_RECEIVED,
+        EventName.REPORT_PUBLISHED,
+    ],
+)
+def test_other_events_tell_no_one(planner: NotificationPlanner, name: EventName) -> None:
+    assert planner.plan(event(name, deadline="resolution", level=2), complaint()) == []
+
+
+def test_staff_messages_follow_the_staff_language(links: Links) -> None:
+    english = NotificationPlanner(Brand("Example Bank"), links, staff_language=Language.EN)
+    (message,) = english.plan(event(EventName.COMPLAINT_ESCALATED, level=2, step="resolution"), complaint())
+    assert message.language is Language.EN
+    assert message.text.startswith("Complaint CG-260302-7K3Q9X is escalated to level 2 (complaints manager).")
+
+
+def test_a_message_never_shows_its_recipient_or_content_in_repr(planner: NotificationPlanner) -> None:
+    for message in planner.plan(event(EventName.COMPLAINT_RECEIVED), complaint()):
+        shown = repr(message)
+        assert PHONE not in shown and EMAIL not in shown and "张伟" not in shown and LINK not in shown

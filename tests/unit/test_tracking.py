@@ -1,0 +1,563 @@
+"""The customer's side: the tracking token, the customer view, satisfaction, 回访 and the page.
+
+Over the in-memory repository and a clock the test moves by hand; every deadline is worked out here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+from pydantic import ValidationError
+
+from complaints import tracking_page
+from complaints.auth import caller_from_claims
+from complaints.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.errors import Forbidden, IllegalTransition, NotFound
+from complaints.lifecycle import Action
+from complaints.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, Status
+from complaints.service import ComplaintService
+from complaints.tracking import (
+    FOLLOW_UP_WINDOW,
+    INVALID_LINK,
+    CustomerReopenRequest,
+    FeedbackAlreadyGiven,
+    FeedbackRequest,
+    FixedSecretProvider,
+    FollowUpRequest,
+    TimelineKind,
+    TrackingService,
+    tracking_link,
+    tracking_token,
+    verify_tracking_token,
+)
+
+SECRET = "k" * 40
+OTHER_SECRET = "q" * 40
+# Monday 2 March 2026, 09:00 in Shanghai.
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+CHANNEL_APP = caller_from_claims(
+    {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
+)
+AGENT = caller_from_claims(
+    {"cognito:groups": "[agent]", "username": "agent-7", "scope": "complaint-guard/staff"}
+)
+SUPERVISOR = caller_from_claims(
+    {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": "complaint-guard/staff"}
+)
+CUSTOMER_NAME = "Zhang Min"
+CUSTOMER_PHONE = "+8613912345678"
+CUSTOMER_EMAIL = "zhang.min@example.cn"
+
+
+# --- the token ------------------------------------------------------------------------------------
+
+
+def test_the_token_is_hmac_sha256_of_the_id_in_base64url_without_padding() -> None:
+    token = tracking_token("complaint-1", SECRET)
+    digest = hmac.new(SECRET.encode(), b"complaint-1", hashlib.sha256).digest()
+    assert token == base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    assert "=" not in token and len(token) == 43  # 32 bytes, unpadded
+    assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
+
+
+def test_the_right_token_passes() -> None:
+    assert verify_tracking_token("complaint-1", tracking_token("complaint-1", SECRET), SECRET)
+
+
+def test_any_changed_character_fails() -> None:
+    token = tracking_token("complaint-1", SECRET)
+    for index, char in enumerate(token):
+        for replacement in {"A", "z", "0", "-", "_"} - {char}:
+            changed = token[:index] + replacement + token[index + 1 :]
+            assert not verify_tracking_token("complaint-1", changed, SECRET), (index, replacement)
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        None,
+        "",
+        "x",
+        "padded=",
+        "非ASCII的令牌",
+        "\udcff",
+    ],
+)
+def test_missing_or_malformed_tokens_fail(token: str | None) -> None:
+    assert not verify_tracking_token("complaint-1", token, SECRET)
+
+
+def test_a_truncated_extended_or_padded_token_fails() -> None:
+    token = tracking_token("complaint-1", SECRET)
+    for wrong in (token[:-1], token + "A", token + "=", " " + token):
+        assert not verify_tracking_token("complaint-1", wrong, SECRET)
+
+
+def test_another_complaints_token_or_another_key_fails() -> None:
+    assert not verify_tracking_token("complaint-1", tracking_token("complaint-2", SECRET), SECRET)
+    assert not verify_tracking_token("complaint-1", tracking_token("complaint-1", OTHER_SECRET), SECRET)
+
+
+def test_a_short_key_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least 32"):
+        FixedSecretProvider("short")
+    with pytest.raises(ValueError):
+        tracking_token("complaint-1", "short")
+
+
+def test_the_link_is_base_t_id_token() -> None:
+    token = tracking_token("c-1", SECRET)
+    assert tracking_link("c-1", SECRET, "https://complaints.example.com") == (
+        f"https://complaints.example.com/t/c-1?token={token}"
+    )
+    assert tracking_link("c-1", SECRET, "https://complaints.example.com/") == (
+        f"https://complaints.example.com/t/c-1?token={token}"
+    )
+
+
+# --- the service ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    fake = FakeClock(T0)
+    monkeypatch.setattr("complaints.commands.utc_now", fake)
+    return fake
+
+
+@pytest.fixture
+def repo() -> InMemoryComplaintRepository:
+    return InMemoryComplaintRepository()
+
+
+@pytest.fixture
+def service(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
+    return ComplaintService(repo, clock=clock, ids=SequentialIds())
+
+
+@pytest.fixture
+def tracking(service: ComplaintService, repo: InMemoryComplaintRepository) -> TrackingService:
+    return TrackingService(service, repo, FixedSecretProvider(SECRET))
+
+
+def submit(service: ComplaintService, **overrides: Any) -> Complaint:
+    body: dict[str, Any] = {
+        "channel": "counter",
+        "customer": {
+            "customerId": "C-1",
+            "name": CUSTOMER_NAME,
+            "phone": CUSTOMER_PHONE,
+            "email": CUSTOMER_EMAIL,
+            "preferredContact": ["sms"],
+        },
+        "description": "Charged twice for one transfer.",
+    }
+    return service.intake(IntakeRequest.model_validate(body | overrides), CHANNEL_APP)
+
+
+def resolved(service: ComplaintService, clock: FakeClock, **overrides: Any) -> Complaint:
+    complaint = submit(service, **overrides)
+    clock.advance(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
+    clock.advance(hours=1)
+    service.respond(
+        complaint.id, ResponseRequest(message="Note: agent Wang Lei to call the branch", internal=True), AGENT
+    )
+    clock.advance(hours=1)
+    return service.resolve(
+        complaint.id,
+        ResolveRequest(outcome="upheld", summary="Refunded the duplicate debit.", root_cause="batch rerun"),
+        AGENT,
+    )
+
+
+def token(complaint: Complaint) -> str:
+    return tracking_token(complaint.id, SECRET)
+
+
+def test_a_wrong_token_is_forbidden_and_says_the_same_for_unknown_ids(
+    tracking: TrackingService, service: ComplaintService
+) -> None:
+    complaint = submit(service)
+    with pytest.raises(Forbidden) as known:
+        tracking.view(complaint.id, tracking_token("someone-else", SECRET))
+    with pytest.raises(Forbidden) as unknown:
+        tracking.view("no-such-complaint", "whatever")
+    with pytest.raises(Forbidden) as missing:
+        tracking.view(complaint.id, None)
+    assert known.value.message == unknown.value.message == missing.value.message == INVALID_LINK
+    assert known.value.details == unknown.value.details == missing.value.details == []
+
+
+def test_a_valid_token_for_a_complaint_that_does_not_exist_is_404(tracking: TrackingService) -> None:
+    # Only the bank can sign a token; a signed id that is not stored is simply not found.
+    with pytest.raises(NotFound):
+        tracking.view("gone", tracking_token("gone", SECRET))
+
+
+def test_the_view_shows_status_deadlines_and_public_replies_only(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    view = tracking.view(complaint.id, token(complaint))
+    assert view.reference == complaint.reference
+    assert view.status is Status.RESOLVED
+    assert view.status_label == {Language.ZH_CN: "已办结", Language.EN: "Resolved"}
+    assert view.deadlines == complaint.deadlines
+    assert view.time_zone == "Asia/Shanghai"  # the seed policy's clock
+    assert [(e.kind, e.at) for e in view.timeline] == [
+        (TimelineKind.RECEIVED, T0),
+        (TimelineKind.RESPONSE, datetime(2026, 3, 2, 2, 0, tzinfo=UTC)),
+        (TimelineKind.RESOLVED, datetime(2026, 3, 2, 4, 0, tzinfo=UTC)),
+    ]
+    assert view.timeline[1].message == "We are looking into it."
+    shown = view.model_dump_json()
+    # no internal note, no staff id, no contact details, no root cause
+    for hidden in (
+        "Wang Lei",
+        "Note:",
+        "agent-7",
+        "counter-app",
+        CUSTOMER_NAME,
+        CUSTOMER_PHONE,
+        CUSTOMER_EMAIL,
+    ):
+        assert hidden not in shown, hidden
+    assert "batch rerun" not in shown
+    assert view.can_give_feedback and view.can_reopen
+    assert view.feedback is None and view.follow_up_due_at is None
+
+
+def test_nothing_to_rate_or_reopen_before_resolution(
+    tracking: TrackingService, service: ComplaintService
+) -> None:
+    complaint = submit(service)
+    view = tracking.view(complaint.id, token(complaint))
+    assert view.status is Status.RECEIVED
+    assert not view.can_give_feedback and not view.can_reopen
+    with pytest.raises(IllegalTransition):
+        tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=5))
+    with pytest.raises(IllegalTransition):
+        tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="no answer"))
+
+
+def test_feedback_is_accepted_once_per_resolution(
+    tracking: TrackingService,
+    service: ComplaintService,
+    repo: InMemoryComplaintRepository,
+    clock: FakeClock,
+) -> None:
+    complaint = resolved(service, clock)
+    view = tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=5, comment="  quick  "))
+    assert view.feedback is not None and view.feedback.rating == 5 and view.feedback.comment == "quick"
+    assert not view.can_give_feedback
+    stored = repo.get(complaint.id)
+    assert [(f.rating, f.resolution_number, f.at) for f in stored.feedback] == [(5, 1, clock.now)]
+    event = repo.events(complaint.id, 100, None).items[-1]
+    assert event.action == Action.FEEDBACK.value
+    assert event.actor.id == "customer"
+    assert event.data == {"rating": 5, "lowRating": False}
+    with pytest.raises(FeedbackAlreadyGiven):
+        tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=1))
+    assert len(repo.get(complaint.id).feedback) == 1
+
+
+def test_a_complaint_reopened_and_resolved_again_may_be_rated_again(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=2))
+    clock.advance(hours=1)
+    reopened = tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="Still charged"))
+    assert reopened.status is Status.IN_PROGRESS
+    assert not reopened.can_give_feedback and reopened.feedback is None
+    clock.advance(hours=1)
+    service.resolve(
+        complaint.id,
+        ResolveRequest(outcome="upheld", summary="Refunded again.", root_cause="second rerun"),
+        AGENT,
+    )
+    assert tracking.view(complaint.id, token(complaint)).can_give_feedback
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=4))
+    assert [(f.rating, f.resolution_number) for f in repo.get(complaint.id).feedback] == [(2, 1), (4, 2)]
+
+
+def test_a_closed_complaint_may_still_be_rated_but_not_reopened(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    from complaints.commands import OptionalReasonRequest
+
+    complaint = resolved(service, clock)
+    service.close(complaint.id, OptionalReasonRequest(), AGENT)
+    view = tracking.view(complaint.id, token(complaint))
+    assert view.can_give_feedback and not view.can_reopen
+    assert [e.kind for e in view.timeline][-1] is TimelineKind.CLOSED
+    with pytest.raises(IllegalTransition):
+        tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="changed my mind"))
+    assert tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=4)).feedback is not None
+
+
+@pytest.mark.parametrize("rating", [1, 2, 3])
+def test_a_rating_of_3_or_less_opens_a_follow_up_due_48_hours_later(
+    tracking: TrackingService,
+    service: ComplaintService,
+    repo: InMemoryComplaintRepository,
+    clock: FakeClock,
+    rating: int,
+) -> None:
+    complaint = resolved(service, clock)  # resolved at 04:00 UTC on 2 March
+    clock.now = datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+    view = tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=rating))
+    follow_up = repo.get(complaint.id).follow_up
+    assert follow_up is not None
+    assert follow_up.status is FollowUpStatus.OPEN
+    assert follow_up.rating == rating
+    assert follow_up.opened_at == datetime(2026, 3, 3, 9, 30, tzinfo=UTC)
+    # 48 calendar hours: 09:30 UTC on Thursday 5 March (17:30 in Shanghai)
+    assert follow_up.due_at == datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
+    assert FOLLOW_UP_WINDOW.total_seconds() == 48 * 3600
+    assert view.follow_up_due_at == datetime(2026, 3, 5, 9, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("rating", [4, 5])
+def test_a_rating_of_4_or_5_opens_no_follow_up(
+    tracking: TrackingService,
+    service: ComplaintService,
+    repo: InMemoryComplaintRepository,
+    clock: FakeClock,
+    rating: int,
+) -> None:
+    complaint = resolved(service, clock)
+    view = tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=rating))
+    assert repo.get(complaint.id).follow_up is None
+    assert view.follow_up_due_at is None
+
+
+@pytest.mark.parametrize("rating", [0, 6, -1, "five", None])
+def test_a_rating_outside_1_to_5_is_invalid(rating: Any) -> None:
+    with pytest.raises(ValidationError):
+        FeedbackRequest.model_validate({"rating": rating})
+
+
+def test_a_supervisor_completes_the_follow_up(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=1, comment="Rude on the phone"))
+    clock.advance(hours=20)
+    request = FollowUpRequest(outcome=FollowUpOutcome.SATISFIED, notes="Apologised; refund confirmed")
+    updated = tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
+    assert updated.follow_up is not None
+    assert updated.follow_up.status is FollowUpStatus.COMPLETED
+    assert updated.follow_up.completed_at == clock.now
+    assert updated.follow_up.completed_by == "sup-1"
+    assert updated.follow_up.outcome is FollowUpOutcome.SATISFIED
+    assert updated.follow_up.notes == "Apologised; refund confirmed"
+    event = repo.events(complaint.id, 100, None).items[-1]
+    assert (event.action, event.actor.id, event.data) == (
+        Action.FOLLOW_UP.value,
+        "sup-1",
+        {"outcome": "satisfied"},
+    )
+    # the customer's view no longer promises a call; notes stay with the staff
+    view = tracking.view(complaint.id, token(complaint))
+    assert view.follow_up_due_at is None
+    assert "Apologised" not in view.model_dump_json()
+    with pytest.raises(IllegalTransition, match="no open follow-up"):
+        tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
+
+
+def test_no_follow_up_to_complete_without_a_low_rating(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    request = FollowUpRequest(outcome=FollowUpOutcome.UNREACHABLE, notes="nobody answered")
+    with pytest.raises(IllegalTransition):
+        tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
+
+
+def test_a_second_low_rating_while_a_follow_up_is_open_keeps_its_deadline(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=2))
+    first_due = repo.get(complaint.id).follow_up.due_at  # type: ignore[union-attr]
+    tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="not fixed"))
+    clock.advance(hours=5)
+    service.resolve(
+        complaint.id, ResolveRequest(outcome="upheld", summary="Fixed.", root_cause="rerun"), AGENT
+    )
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=1))
+    follow_up = repo.get(complaint.id).follow_up
+    assert follow_up is not None and follow_up.due_at == first_due and follow_up.rating == 2
+
+
+def test_the_customer_reopens_a_resolved_complaint(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    view = tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="Money not back yet"))
+    assert view.status is Status.IN_PROGRESS and not view.can_reopen
+    assert [e.kind for e in view.timeline][-1] is TimelineKind.REOPENED
+    stored = repo.get(complaint.id)
+    assert stored.reopen_count == 1 and stored.resolved_at is None
+    event = repo.events(complaint.id, 100, None).items[-1]
+    assert (event.action, event.actor.id, event.data) == (
+        "reopen",
+        "customer",
+        {"reason": "Money not back yet"},
+    )
+    # the reason is for the staff; the customer's page shows the milestone only
+    assert "Money not back yet" not in view.model_dump_json()
+    with pytest.raises(IllegalTransition):
+        tracking.reopen(complaint.id, token(complaint), CustomerReopenRequest(reason="again"))
+
+
+def test_a_reopen_needs_a_reason() -> None:
+    with pytest.raises(ValidationError):
+        CustomerReopenRequest.model_validate({"reason": "   "})
+
+
+def test_customer_changes_retry_over_a_concurrent_staff_change(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    real_update = repo.update
+    calls = {"n": 0}
+
+    def racing_update(updated: Complaint, event: Any, expected_version: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:  # a staff note lands between the customer's read and write
+            service.respond(complaint.id, ResponseRequest(message="note", internal=True), AGENT)
+        real_update(updated, event, expected_version)
+
+    repo.update = racing_update  # type: ignore[method-assign]
+    view = tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=5))
+    assert view.feedback is not None and len(repo.get(complaint.id).feedback) == 1
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+
+def _page(
+    tracking: TrackingService,
+    complaint: Complaint,
+    lang: str | None = None,
+    form: tracking_page.Form | None = None,
+    body: str | None = None,
+    token_: str | None = None,
+) -> tracking_page.PageAnswer:
+    return tracking_page.answer(
+        tracking, complaint.id, token(complaint) if token_ is None else token_, lang, form, body
+    )
+
+
+def test_the_page_is_small_mobile_friendly_and_self_contained(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    status, html = _page(tracking, complaint)
+    assert status == 200
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert '<html lang="zh-CN">' in html
+    assert "<script" not in html and "http://" not in html and "https://" not in html
+    assert 'id="status" data-status="resolved">已办结<' in html
+    assert f'id="reference">{complaint.reference}<' in html
+    # deadlines in the policy's zone, the zone named: received 09:00 Shanghai, due 24 h / 48 h later
+    assert "2026-03-03 09:00 (UTC+08:00)" in html and "2026-03-04 09:00 (UTC+08:00)" in html
+    assert "Asia/Shanghai" in html
+    assert 'id="feedback-form"' in html and html.count('name="rating"') == 5
+    assert 'id="reopen-form"' in html and 'name="reason"' in html
+    # relative links: work at /t/{id} behind any stage prefix
+    assert f'action="{complaint.id}/feedback?token={token(complaint)}"' in html
+    assert len(html) < 20_000
+
+
+def test_the_page_is_english_for_an_english_customer_or_when_asked(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    assert ">Resolved<" in _page(tracking, complaint, lang="en").html
+    english = submit(
+        service,
+        customer={"customerId": "C-2", "name": "Jane Doe", "email": "jane@example.co.uk", "language": "en",
+                  "preferredContact": ["email"]},
+    )  # fmt: skip
+    html = _page(tracking, english).html
+    assert '<html lang="en">' in html and "Received — waiting to be handled" in html
+    assert '<html lang="zh-CN">' in _page(tracking, english, lang="zh-CN").html
+
+
+def test_the_page_escapes_customer_and_staff_text(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = submit(service, description='<script>alert("x")</script> & <b>bold</b>')
+    service.respond(complaint.id, ResponseRequest(message="<img src=x onerror=alert(1)>"), AGENT)
+    html = _page(tracking, complaint).html
+    assert "<script>" not in html and "<img" not in html and "<b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_a_wrong_token_gets_the_same_page_whatever_the_id(
+    tracking: TrackingService, service: ComplaintService
+) -> None:
+    complaint = submit(service)
+    known = tracking_page.answer(tracking, complaint.id, "wrong", None)
+    unknown = tracking_page.answer(tracking, "no-such-id", "wrong", None)
+    missing = tracking_page.answer(tracking, complaint.id, None, None)
+    assert known == unknown == missing
+    assert known.status == 403 and complaint.reference not in known.html
+
+
+def test_the_feedback_form_post_answers_with_the_page_and_thanks(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    answer = _page(
+        tracking, complaint, form=tracking_page.Form.FEEDBACK, body="rating=2&comment=%E5%A4%AA%E6%85%A2"
+    )
+    assert answer.status == 200
+    assert 'id="feedback-thanks"' in answer.html and 'id="feedback-form"' not in answer.html
+    assert "回访" in answer.html
+    assert repo.get(complaint.id).feedback[0].comment == "太慢"
+    # relative to /t/{id}/feedback the next form posts to its sibling
+    assert f'action="reopen?token={token(complaint)}"' in answer.html
+    again = _page(tracking, complaint, form=tracking_page.Form.FEEDBACK, body="rating=5")
+    assert again.status == 409 and 'id="notice"' in again.html
+
+
+def test_a_form_post_without_a_rating_says_what_to_fix(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    answer = _page(tracking, complaint, form=tracking_page.Form.FEEDBACK, body="comment=hi")
+    assert answer.status == 400 and "请选择 1 至 5 分的评分" in answer.html
+    assert repo.get(complaint.id).feedback == []
+
+
+def test_the_reopen_form_post_reopens(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    answer = _page(tracking, complaint, lang="en", form=tracking_page.Form.REOPEN, body="reason=Not+refunded")
+    assert answer.status == 200
+    assert 'data-status="in_progress"' in answer.html and "has been reopened" in answer.html
+    empty = _page(tracking, complaint, form=tracking_page.Form.REOPEN, body="reason=")
+    assert empty.status == 400
+
+
+def test_a_form_post_with_a_wrong_token_changes_nothing(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    answer = _page(tracking, complaint, form=tracking_page.Form.FEEDBACK, body="rating=1", token_="nope")
+    assert answer.status == 403
+    assert repo.get(complaint.id).feedback == []
