@@ -10,7 +10,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install layer synth run test test-fast lint openapi deploy diff destroy clean
+.PHONY: help install browser layer synth run test test-fast lint openapi deploy diff destroy clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,10 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 install: $(VENV)/.installed ## create .venv and install everything the project needs
+
+browser: ## Debian's Chromium and ChromeDriver for the tracking-page test (apt, needs root)
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
 layer: install ## build the arm64 / Python 3.13 dependency layer (skipped when up to date)
 	$(BIN)/python scripts/build_deps_layer.py
@@ -37,7 +41,7 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: synth lint ## unit, integration, infra and end-to-end tests
+test: synth lint browser ## unit, integration, infra and end-to-end tests
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: install ## unit and integration tests only

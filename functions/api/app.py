@@ -25,8 +25,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
 from complaints import tracking_page
-from complaints.adapters.runtime import complaint_service, idempotent_intake, store
-from complaints.adapters.secrets import secret_provider
+from complaints.adapters.runtime import complaint_service, idempotent_intake, notification_log, tracking
+from complaints.audit import AuditTrail
 from complaints.auth import Caller, Permission, caller_from_claims
 from complaints.commands import (
     IntakeRequest,
@@ -44,7 +44,6 @@ from complaints.models import (
     AccountabilityRecord,
     AccountabilityStatus,
     ApiModel,
-    AuditEvent,
     Category,
     Channel,
     Complaint,
@@ -56,7 +55,6 @@ from complaints.tracking import (
     CustomerReopenRequest,
     FeedbackRequest,
     FollowUpRequest,
-    TrackingService,
     TrackingView,
 )
 
@@ -349,9 +347,11 @@ def audit_trail(
     complaint_id: ComplaintId,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
-) -> Page[AuditEvent]:
+) -> AuditTrail:
     caller(Permission.READ_AUDIT)
-    return complaint_service().events(complaint_id, limit, next_token)
+    page = complaint_service().events(complaint_id, limit, next_token)
+    notifications = [] if next_token else notification_log().for_complaint(complaint_id)
+    return AuditTrail(items=page.items, next_token=page.next_token, notifications=notifications)
 
 
 @app.post(
@@ -367,10 +367,6 @@ def complete_follow_up(
 
 
 # --- the customer's tracking link -----------------------------------------------------------------
-
-
-def tracking() -> TrackingService:
-    return TrackingService(complaint_service(), store(), secret_provider())
 
 
 @app.get(

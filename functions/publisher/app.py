@@ -36,4 +36,6 @@ def publish_record(record: DynamoDBRecord) -> None:
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return process_partial_response(event=event, record_handler=publish_record, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=publish_record, processor=processor, context=context
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -14,6 +15,7 @@ import boto3
 from .deployer import DeployedStack, Deployer
 from .emulator import Emulator
 from .event_sources import EventSources, event_sources_from
+from .faults import DeadLetters, Faults
 from .functions import LocalFunction, load_functions
 from .gateway import Gateway, HttpResponse, methods_from
 from .outbox import Outbox
@@ -37,6 +39,8 @@ class LocalRuntime:
     scheduler: Scheduler | None = None
     event_sources: EventSources | None = None
     outbox: Outbox | None = None
+    faults: Faults | None = None
+    dead_letters: DeadLetters | None = None
     _server: LocalServer | None = None
     _thread: threading.Thread | None = None
 
@@ -56,6 +60,8 @@ class LocalRuntime:
         self._verify_senders()
         self._put_tracking_secret()
         self.outbox = Outbox(self.emulator.region)
+        self.faults = Faults(self.emulator.region)
+        self.dead_letters = DeadLetters(self.emulator.region)
         self.event_sources = event_sources_from(
             self.stack, self.functions, self.emulator.region, self.outbox.collect
         )
@@ -105,6 +111,11 @@ class LocalRuntime:
             ("GET", "/_local/outbox"): lambda path, body: json_response(
                 200, self.outbox.entries() if self.outbox else []
             ),
+            ("POST", "/_local/faults/"): self._arm_fault,
+            ("GET", "/_local/dead-letters"): lambda path, body: json_response(
+                200, self.dead_letters.summary() if self.dead_letters else []
+            ),
+            ("POST", "/_local/dead-letters/"): self._redrive,
             ("GET", "/_local/schedules"): lambda path, body: json_response(
                 200,
                 [
@@ -114,6 +125,34 @@ class LocalRuntime:
             ),
             ("POST", "/_local/schedules/"): self._run_schedule,
         }
+
+    def _arm_fault(self, path: str, body: bytes) -> HttpResponse:
+        """`POST /_local/faults/{ses|sns}` {"failures": N}: the next N sends of that service fail."""
+        service = path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[1]
+        failures = int((json.loads(body or b"{}") or {}).get("failures", 1))
+        try:
+            armed = self.faults.arm(service, failures) if self.faults else {}
+        except KeyError:
+            return json_response(
+                404, {"error": "not_found", "message": "faults exist for ses and sns", "details": []}
+            )
+        return json_response(200, {"armed": armed})
+
+    def _redrive(self, path: str, body: bytes) -> HttpResponse:
+        """`POST /_local/dead-letters/{queue}/redrive`: move a dead-letter queue's messages back."""
+        parts = path.split("?", 1)[0].strip("/").split("/")
+        if len(parts) != 4 or parts[3] != "redrive" or self.dead_letters is None:
+            return json_response(
+                404,
+                {"error": "not_found", "message": "use /_local/dead-letters/{queue}/redrive", "details": []},
+            )
+        try:
+            moved = self.dead_letters.redrive(parts[2])
+        except KeyError:
+            return json_response(
+                404, {"error": "not_found", "message": f"no dead-letter queue {parts[2]}", "details": []}
+            )
+        return json_response(200, {"queue": parts[2], "moved": moved})
 
     def _run_schedule(self, path: str, body: bytes) -> HttpResponse:
         """`POST /_local/schedules/{name}/run`: fire a schedule now and answer with what it returned."""

@@ -19,7 +19,11 @@ LocalRoute = Callable[[str, bytes], HttpResponse]
 
 
 def json_response(status: int, payload: Any) -> HttpResponse:
-    return HttpResponse(status, {"Content-Type": "application/json"}, json.dumps(payload, indent=2, ensure_ascii=False).encode())
+    return HttpResponse(
+        status,
+        {"Content-Type": "application/json"},
+        json.dumps(payload, indent=2, ensure_ascii=False).encode(),
+    )
 
 
 class LocalServer(ThreadingHTTPServer):

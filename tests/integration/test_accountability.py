@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from api_events import api_event
-from conftest import TABLE_NAME
+from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
 AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}

@@ -10,7 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from conftest import REGION
+from moto_tables import REGION
 
 from complaints.adapters.eventbridge import EventBridgePublisher, EventPublishFailed
 from complaints.adapters.stepfunctions import StepFunctionsTracker

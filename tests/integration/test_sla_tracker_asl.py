@@ -16,8 +16,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import ENVIRONMENT, REGION, TABLE_NAME, create_tables
 from moto import mock_aws
+from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, create_tables
 
 from complaints.adapters.dynamodb import DynamoDbSlaStore
 from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import TABLE_NAME
+from moto_tables import TABLE_NAME
 
 from complaints.adapters.dynamodb import DynamoDbSlaStore
 from complaints.auth import caller_from_claims

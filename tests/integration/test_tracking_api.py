@@ -20,7 +20,7 @@ import boto3
 import pytest
 from api_events import api_event
 from botocore.stub import Stubber
-from conftest import REGION
+from moto_tables import REGION
 
 from complaints import config
 from complaints.adapters import secrets

@@ -242,7 +242,15 @@ def test_a_manual_escalation_says_why(planner: NotificationPlanner) -> None:
     assert message.attributes["team"] == "branch-ops"
 
 
-@pytest.mark.parametrize("level", [None, 0, 4, "2", True])
+@pytest.mark.parametrize("level", ["2", 2.0])
+def test_a_level_that_went_through_json_as_text_still_counts(
+    planner: NotificationPlanner, level: Any
+) -> None:
+    (message,) = planner.plan(event(EventName.COMPLAINT_ESCALATED, level=level), complaint())
+    assert message.recipient == "manager" and message.attributes["level"] == "2"
+
+
+@pytest.mark.parametrize("level", [None, 0, 4, "two", 2.5, True])
 def test_an_escalation_without_a_level_to_announce_tells_no_one(
     planner: NotificationPlanner, level: Any
 ) -> None:

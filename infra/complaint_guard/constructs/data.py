@@ -16,7 +16,6 @@ from complaints.adapters.dynamodb import (
     WATCH_INDEX,
 )
 
-
 TTL_ATTRIBUTE = "expiresAt"
 
 

@@ -23,8 +23,8 @@ class Settings(BaseModel):
     sla_tracker_arn: str | None = Field(default=None, alias="SLA_TRACKER_ARN")
     event_bus_name: str | None = Field(default=None, alias="EVENT_BUS_NAME")
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
-    # The key that signs customers' tracking links: a Secrets Manager secret (as the stack creates it)
-    # or an SSM SecureString parameter; never the key itself.
+    # The key that signs customers' tracking links: the name of an SSM SecureString parameter (as the
+    # stack sets it) or of a Secrets Manager secret; never the key itself.
     tracking_secret_arn: str | None = Field(default=None, alias="TRACKING_SECRET_ARN")
     tracking_secret_parameter: str | None = Field(default=None, alias="TRACKING_SECRET_PARAMETER")
     # The base of links in customer messages, e.g. https://complaints.example.com (the page is /t/{id}).

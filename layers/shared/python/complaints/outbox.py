@@ -59,7 +59,10 @@ def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
         # The receipt carries what routing needs, not the customer's details (read them fresh).
         data = {
             "action": audit.action,
-            **{key: _after(audit, key) for key in ("reference", "channel", "category", "priority", "slaPolicy")},
+            **{
+                key: _after(audit, key)
+                for key in ("reference", "channel", "category", "priority", "slaPolicy")
+            },
         }
     return DomainEvent(
         name=name,

@@ -12,6 +12,8 @@ from .dynamodb import EVENT_PREFIX, audit_event_from_plain
 
 def domain_event_from_stream_image(image: Mapping[str, Any]) -> DomainEvent | None:
     """The domain event of a new audit-event item; None for every other item of the table."""
-    if not str(image.get("sk", "")).startswith(EVENT_PREFIX) or not str(image.get("pk", "")).startswith("COMPLAINT#"):
+    if not str(image.get("sk", "")).startswith(EVENT_PREFIX) or not str(image.get("pk", "")).startswith(
+        "COMPLAINT#"
+    ):
         return None
     return domain_event_for(audit_event_from_plain(dict(image)))

@@ -13,9 +13,12 @@ from ..config import settings
 from ..ports import EventPublisher, NullTracker, RecordingPublisher, SlaTracker
 from ..service import ComplaintService
 from ..sweep import SlaSweep
+from ..tracking import TrackingService
 from .dynamodb import DynamoDbSlaStore
 from .eventbridge import EventBridgePublisher
 from .idempotency import IdempotentIntake
+from .notification_log import DynamoDbNotificationLog
+from .secrets import secret_provider
 from .stepfunctions import StepFunctionsTracker
 
 # Fail fast and let the caller retry: API Gateway gives a request 29 s, a Lambda instance is shared.
@@ -66,3 +69,13 @@ def idempotent_intake() -> IdempotentIntake:
     if not config.idempotency_table_name:
         raise RuntimeError("IDEMPOTENCY_TABLE_NAME is not set for this function")
     return IdempotentIntake(config.idempotency_table_name, config.idempotency_ttl_seconds, dynamodb_client())
+
+
+@cache
+def notification_log() -> DynamoDbNotificationLog:
+    return DynamoDbNotificationLog(settings().table_name, dynamodb_client())
+
+
+@cache
+def tracking() -> TrackingService:
+    return TrackingService(complaint_service(), store(), secret_provider())

@@ -1,8 +1,8 @@
 """The key of customers' tracking links, read once per Lambda instance.
 
-Two homes are supported: a Secrets Manager secret (`TRACKING_SECRET_ARN`, what the stack creates) and an
-SSM SecureString parameter (`TRACKING_SECRET_PARAMETER`, read with decryption). The key never sits in
-code or in the environment; only its name does.
+Two homes are supported: an SSM SecureString parameter (`TRACKING_SECRET_PARAMETER`, read with
+decryption; what the stack names) and a Secrets Manager secret (`TRACKING_SECRET_ARN`; it wins when both
+are set). The key never sits in code or in the environment; only its name does.
 """
 
 from __future__ import annotations

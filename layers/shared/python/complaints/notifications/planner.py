@@ -21,7 +21,6 @@ message needs it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -51,14 +50,17 @@ def _step(value: Any) -> Step | None:
         return None
 
 
-def _moment(value: Any) -> datetime | None:
-    if not isinstance(value, str):
+def _level(value: Any) -> int | None:
+    """An escalation level as the tracker (a number) or a JSON round trip (maybe "2", 2.0) gives it."""
+    if isinstance(value, bool):
         return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 def _assigned(value: Any) -> str | None:
@@ -173,8 +175,8 @@ class NotificationPlanner:
 
     def _escalation(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
         data = event.data
-        level = data.get("level")
-        if not isinstance(level, int) or isinstance(level, bool) or level not in LEVEL_TOPICS:
+        level = _level(data.get("level"))
+        if level is None or level not in LEVEL_TOPICS:
             return []
         step = _step(data.get("step"))
         if step is not None:

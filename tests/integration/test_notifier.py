@@ -1,0 +1,537 @@
+"""The notifier Lambda on moto: SQS batches of EventBridge events in, SES e-mails and SNS messages out,
+every send in the complaint's notification log (issue 4, items 2, 3, 4 and 7).
+
+The e-mails and SMS are read back from moto's own backends (`ses_backends[…].sent_messages`,
+`sns_backends[…].sms_messages` and each topic's `sent_notifications`). A send failure is injected on
+the SNS client for one phone number: SNS answers with an error whose text names that number and the
+customer's address, as a real provider error might, and no log line may repeat them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+from moto.sns.models import sns_backends
+from moto_tables import REGION, TABLE_NAME
+
+from complaints import config
+from complaints.adapters import secrets
+from complaints.adapters.dynamodb import DynamoDbComplaintRepository
+from complaints.adapters.notification_log import DynamoDbNotificationLog
+from complaints.auth import caller_from_claims
+from complaints.commands import IntakeRequest
+from complaints.events import DomainEvent, EventName
+from complaints.models import Complaint, Customer, Priority
+from complaints.notifications import runtime as notifications
+from complaints.notifications.ports import DeliveryStatus
+from complaints.service import ComplaintService
+from complaints.tracking import verify_tracking_token
+
+SENDER = "complaints@bank.example"
+BASE_URL = "https://complaints.bank.example"
+SECRET = "tracking-key-for-tests-0123456789abcdefghij"
+TOPICS = ("supervisor", "manager", "compliance", "at-risk")
+CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
+
+# The test customers: nothing the notifier logs may contain their phone, address or name.
+ZHANG = {
+    "customer_id": "C-10086",
+    "name": "张伟",
+    "phone": "+8613912345678",
+    "email": "zhang.wei@example.com",
+    "preferred_contact": ["sms", "email"],
+}
+LI = {
+    "customer_id": "C-20001",
+    "name": "Li Lei",
+    "phone": "+8613800138000",
+    "email": "li.lei@example.org",
+    "preferred_contact": ["sms", "email"],
+    "language": "en",
+}
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-guard-notifier"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-notifier"
+    aws_request_id: str = "5a3f9ac6-7b61-11e6-9a41-93e812345678"
+    log_group_name: str = "/aws/lambda/complaint-guard-notifier"
+    log_stream_name: str = "2026/11/28/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+def _clear() -> None:
+    config.settings.cache_clear()
+    secrets.secret_provider.cache_clear()
+    notifications.notifier.cache_clear()
+    notifications.ses_client.cache_clear()
+    notifications.sns_client.cache_clear()
+
+
+@pytest.fixture
+def topics(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """The deployment around the notifier: a verified sender, the staff topics, the tracking key."""
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+    sns = boto3.client("sns", region_name=REGION)
+    arns = {name: sns.create_topic(Name=f"complaint-guard-{name}")["TopicArn"] for name in TOPICS}
+    secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
+        Name="complaint-guard/tracking-key", SecretString=SECRET
+    )
+    environment = {
+        "SENDER_EMAIL": SENDER,
+        "BANK_NAME": "Example Bank",
+        "BANK_NAME_ZH": "示例银行",
+        "PUBLIC_BASE_URL": BASE_URL,
+        "TRACKING_SECRET_ARN": secret["ARN"],
+        "STAFF_TOPIC_SUPERVISOR": arns["supervisor"],
+        "STAFF_TOPIC_MANAGER": arns["manager"],
+        "STAFF_TOPIC_COMPLIANCE": arns["compliance"],
+        "STAFF_TOPIC_AT_RISK": arns["at-risk"],
+    }
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    _clear()
+    yield arns
+    _clear()
+
+
+@pytest.fixture
+def app(topics: dict[str, str]) -> ModuleType:
+    module = importlib.import_module("notifier.app")
+    if module.metrics.namespace is None:  # imported earlier, before the environment was set
+        module.metrics.namespace = "ComplaintGuardTest"
+    return module
+
+
+@pytest.fixture
+def service(dynamodb: Any) -> ComplaintService:
+    return ComplaintService(DynamoDbComplaintRepository(TABLE_NAME, dynamodb))
+
+
+@pytest.fixture
+def submit(service: ComplaintService) -> Callable[..., Complaint]:
+    def intake(customer: dict[str, Any], **fields: Any) -> Complaint:
+        request = IntakeRequest(
+            channel="counter", customer=Customer(**customer), description="ATM 吞卡", **fields
+        )
+        return service.intake(request, CHANNEL_APP)
+
+    return intake
+
+
+@pytest.fixture
+def log(dynamodb: Any) -> DynamoDbNotificationLog:
+    return DynamoDbNotificationLog(TABLE_NAME, dynamodb)
+
+
+# --- what goes in and what comes out -----------------------------------------------------------------
+
+
+def bus_event(name: EventName, complaint: Complaint, event_id: str, **data: Any) -> dict[str, Any]:
+    """An EventBridge event as the bus rule puts it on the queue."""
+    event = DomainEvent(
+        name=name,
+        id=event_id,
+        complaint_id=complaint.id,
+        version=complaint.version,
+        data=data,
+        correlation_id="req-1",
+    )
+    return {
+        "version": "0",
+        "id": f"bus-{event_id}",
+        "detail-type": name.value,
+        "source": "complaint-guard",
+        "account": DEFAULT_ACCOUNT_ID,
+        "time": "2026-11-28T09:00:00Z",
+        "region": REGION,
+        "resources": [],
+        "detail": event.detail(),
+    }
+
+
+def sqs_batch(*bodies: tuple[str, Any]) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": message_id,
+                "receiptHandle": f"handle-{message_id}",
+                "body": body if isinstance(body, str) else json.dumps(body, ensure_ascii=False),
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1795856400000",
+                    "SenderId": "AIDAEXAMPLE",
+                    "ApproximateFirstReceiveTimestamp": "1795856400001",
+                },
+                "messageAttributes": {},
+                "md5OfBody": "0" * 32,
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{DEFAULT_ACCOUNT_ID}:complaint-guard-notifications",
+                "awsRegion": REGION,
+            }
+            for message_id, body in bodies
+        ]
+    }
+
+
+def emails() -> list[Any]:
+    return list(ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages)
+
+
+def emails_to(address: str) -> list[Any]:
+    return [m for m in emails() if address in m.destinations.get("ToAddresses", [])]
+
+
+def sms() -> list[tuple[str, str]]:
+    return list(sns_backends[DEFAULT_ACCOUNT_ID][REGION].sms_messages.values())
+
+
+def sms_to(phone: str) -> list[str]:
+    return [text for number, text in sms() if number == phone]
+
+
+def staff(arn: str) -> list[tuple[str, str | None, dict[str, Any] | None]]:
+    """(message, subject, attributes) of each publish to a staff topic."""
+    topic = sns_backends[DEFAULT_ACCOUNT_ID][REGION].topics[arn]
+    return [(message, subject, attributes) for _, message, subject, attributes, _ in topic.sent_notifications]
+
+
+def fail_sms_to(phone: str, code: str = "Throttled") -> Callable[[], None]:
+    """Make SNS refuse every SMS to `phone` (the error text names the recipients, as a provider's
+    might); returns the undo."""
+
+    def refuse(params: dict[str, Any], **_: Any) -> Any:
+        body = params.get("body")
+        if isinstance(body, dict) and body.get("PhoneNumber") == phone:
+            response = {
+                "Error": {
+                    "Code": code,
+                    "Message": f"Rate exceeded for {phone} ({ZHANG['email']}, {ZHANG['name']})",
+                },
+                "ResponseMetadata": {"HTTPStatusCode": 400, "RequestId": "req-refused"},
+            }
+            return _Http(400), response
+        return None
+
+    client = notifications.sns_client()
+    client.meta.events.register("before-call.sns.Publish", refuse, unique_id="fail-sms")
+    return lambda: client.meta.events.unregister("before-call.sns.Publish", unique_id="fail-sms")
+
+
+@dataclass
+class _Http:
+    """As much of an HTTP response as botocore reads from a short-circuited call."""
+
+    status_code: int
+
+
+def link_of(text: str) -> str:
+    return next(word for word in text.replace("：", " ").split() if word.startswith(BASE_URL))
+
+
+# --- the happy path ----------------------------------------------------------------------------------
+
+
+def test_a_receipt_goes_by_email_and_sms_with_a_working_tracking_link(
+    app: ModuleType, submit: Callable[..., Complaint], log: DynamoDbNotificationLog, dynamodb: Any
+) -> None:
+    complaint = submit(ZHANG)
+    response = app.handler(
+        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), LambdaContext()
+    )
+    assert response == {"batchItemFailures": []}
+
+    (email,) = emails_to(ZHANG["email"])
+    assert email.source == SENDER
+    assert email.subject == f"您的投诉已受理（编号 {complaint.reference}）"
+    assert email.body.startswith("<!DOCTYPE html>")  # moto keeps the HTML part when there is one
+    assert "尊敬的张伟：" in email.body
+    (text,) = sms_to(ZHANG["phone"])
+    assert text.startswith(f"【示例银行】您的投诉已受理，编号{complaint.reference}")
+
+    link = link_of(text)
+    parts = urlsplit(link)
+    assert f"{parts.scheme}://{parts.netloc}" == BASE_URL and parts.path == f"/t/{complaint.id}"
+    assert verify_tracking_token(complaint.id, parse_qs(parts.query)["token"][0], SECRET)
+    assert link in email.body
+
+    entries = log.for_complaint(complaint.id)
+    assert [(e.message_key, e.channel.value, e.recipient, e.status) for e in entries] == [
+        ("receipt:sms", "sms", "+86139****5678", DeliveryStatus.SENT),
+        ("receipt:email", "email", "z***@example.com", DeliveryStatus.SENT),
+    ]
+    assert all(e.provider_message_id and e.event_id == "e-1" for e in entries)
+    # The items sit next to the complaint, keyed by time, event and message, and hold no contact data.
+    items = dynamodb.query(
+        TableName=TABLE_NAME,
+        KeyConditionExpression="pk = :pk AND begins_with(sk, :n)",
+        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint.id}"}, ":n": {"S": "NOTIFICATION#"}},
+    )["Items"]
+    assert len(items) == 2
+    for item in items:
+        assert item["entity"]["S"] == "notification"
+        assert item["sk"]["S"].endswith(f"#e-1#{item['messageKey']['S']}")
+        flat = json.dumps(item, ensure_ascii=False)
+        assert ZHANG["phone"] not in flat and ZHANG["email"] not in flat and ZHANG["name"] not in flat
+
+
+def test_responses_resolution_survey_and_staff_messages(
+    app: ModuleType,
+    submit: Callable[..., Complaint],
+    topics: dict[str, str],
+    service: ComplaintService,
+    log: DynamoDbNotificationLog,
+) -> None:
+    complaint = submit(LI, priority=Priority.CRITICAL)
+    resolution = {
+        "outcome": "partially_upheld",
+        "summary": "The ATM kept your card.",
+        "rootCause": "ATM fault",
+    }
+
+    def on(name: EventName, event_id: str, **data: Any) -> dict[str, Any]:
+        return bus_event(name, complaint, event_id, **data)
+
+    batch = sqs_batch(
+        ("m-1", on(EventName.COMPLAINT_ACKNOWLEDGED, "e-2", kind="response", public=True, message="On it.")),
+        ("m-2", on(EventName.COMPLAINT_UPDATED, "e-3", kind="note", public=False)),
+        ("m-3", on(EventName.COMPLAINT_RESOLVED, "e-4", resolution=resolution)),
+        ("m-4", on(EventName.COMPLAINT_ESCALATED, "e-5", level=1, reason="critical at intake",
+                   notify=["supervisor", "compliance"])),
+        ("m-5", on(EventName.SLA_AT_RISK, "e-6", deadline="firstResponse", team="cards", assignee="li.na")),
+        ("m-6", on(EventName.SLA_BREACHED, "e-7", deadline="firstResponse")),
+    )  # fmt: skip
+    assert app.handler(batch, LambdaContext()) == {"batchItemFailures": []}
+
+    subjects = [m.subject for m in emails_to(LI["email"])]
+    assert subjects == [
+        f"An update on your complaint (reference {complaint.reference})",
+        f"Our decision on your complaint (reference {complaint.reference})",
+        f"How did we do? (complaint reference {complaint.reference})",
+    ]
+    decision = emails_to(LI["email"])[1].body
+    assert "partially upheld" in decision and "The ATM kept your card." in decision
+    assert "National Financial Regulatory Administration" in decision  # the seed policy's regime
+    texts = sms_to(LI["phone"])
+    assert len(texts) == 3 and "On it." in texts[0] and "Rate us 1-5" in texts[2]
+
+    supervisor, compliance = staff(topics["supervisor"]), staff(topics["compliance"])
+    assert len(supervisor) == len(compliance) == 1
+    message, subject, attributes = supervisor[0]
+    assert (
+        subject == f"[{complaint.reference}] Escalation to level 1: critical complaint, escalated at intake"
+    )
+    assert "一级（团队主管）" in message
+    assert attributes is not None and attributes["level"] == {
+        "Type": "String",
+        "Value": "1",
+    }  # as moto keeps it
+    assert staff(topics["manager"]) == []
+    ((warning, warning_subject, warning_attributes),) = staff(topics["at-risk"])
+    assert warning_subject is not None and warning_subject.startswith(f"[{complaint.reference}] At risk:")
+    assert warning_attributes is not None and warning_attributes["team"]["Value"] == "cards"
+    assert "li.na" in warning
+
+    kinds = sorted(e.message_key for e in log.for_complaint(complaint.id))
+    assert kinds == sorted(
+        [
+            "response:sms",
+            "response:email",
+            "resolution:sms",
+            "resolution:email",
+            "survey:sms",
+            "survey:email",
+            "escalation:supervisor",
+            "escalation:compliance",
+            "at_risk:at_risk",
+        ]
+    )
+
+
+# --- failures and retries ----------------------------------------------------------------------------
+
+
+def test_one_failed_send_fails_only_its_own_record_and_is_recorded(
+    app: ModuleType,
+    submit: Callable[..., Complaint],
+    log: DynamoDbNotificationLog,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    ok, failing = submit(LI), submit(ZHANG)
+    undo = fail_sms_to(ZHANG["phone"])
+    batch = sqs_batch(
+        ("m-ok", bus_event(EventName.COMPLAINT_RECEIVED, ok, "e-ok")),
+        ("m-bad", bus_event(EventName.COMPLAINT_RECEIVED, failing, "e-bad")),
+        ("m-garbled", "this is not an event"),
+        ("m-other", {"detail-type": "SomethingElse", "detail": {}}),  # not ours: nothing to tell
+    )
+    response = app.handler(batch, LambdaContext())
+    undo()
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m-bad"}, {"itemIdentifier": "m-garbled"}]}
+
+    assert [(e.message_key, e.status) for e in log.for_complaint(ok.id)] == [
+        ("receipt:sms", DeliveryStatus.SENT),
+        ("receipt:email", DeliveryStatus.SENT),
+    ]
+    failed = log.for_complaint(failing.id)
+    assert [(e.message_key, e.status, e.error_code) for e in failed] == [
+        ("receipt:sms", DeliveryStatus.FAILED, "Throttled"),
+        ("receipt:email", DeliveryStatus.SENT, None),  # the other channel still went
+    ]
+    assert sms_to(ZHANG["phone"]) == [] and len(emails_to(ZHANG["email"])) == 1
+
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    dimensioned = [m for m in metrics if "channel" in m]
+    assert {(m["channel"], m["kind"], "NotificationsFailed" in m) for m in dimensioned} == {
+        ("sms", "receipt", False),
+        ("email", "receipt", False),
+        ("sms", "receipt", True),
+    }
+    totals = next(m for m in metrics if "channel" not in m and "NotificationsSent" in m)
+    assert totals["NotificationsSent"] == [1.0, 1.0, 1.0] and totals["NotificationsFailed"] == [1.0]
+
+
+def test_a_retry_sends_what_failed_and_never_repeats_what_went(
+    app: ModuleType, submit: Callable[..., Complaint], log: DynamoDbNotificationLog
+) -> None:
+    complaint = submit(ZHANG)
+    record = ("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))
+    undo = fail_sms_to(ZHANG["phone"])
+    assert app.handler(sqs_batch(record), LambdaContext()) == {
+        "batchItemFailures": [{"itemIdentifier": "m-1"}]
+    }
+    undo()
+
+    # The queue delivers the message again (and, at least once, maybe a third time).
+    assert app.handler(sqs_batch(record), LambdaContext()) == {"batchItemFailures": []}
+    assert app.handler(sqs_batch(record), LambdaContext()) == {"batchItemFailures": []}
+
+    assert len(emails_to(ZHANG["email"])) == 1
+    assert len(sms_to(ZHANG["phone"])) == 1
+    assert [(e.message_key, e.status) for e in log.for_complaint(complaint.id)] == [
+        ("receipt:sms", DeliveryStatus.FAILED),
+        ("receipt:email", DeliveryStatus.SENT),
+        ("receipt:sms", DeliveryStatus.SENT),
+    ]
+
+
+def test_a_batch_that_fails_entirely_reports_every_message(
+    app: ModuleType, submit: Callable[..., Complaint]
+) -> None:
+    complaint = submit(ZHANG)
+    undo = fail_sms_to(ZHANG["phone"], code="InvalidParameter")
+    response = app.handler(
+        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), LambdaContext()
+    )
+    undo()
+    assert response == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+
+
+def test_an_unconfigured_staff_topic_is_a_recorded_failure(
+    app: ModuleType,
+    submit: Callable[..., Complaint],
+    log: DynamoDbNotificationLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("STAFF_TOPIC_MANAGER")
+    _clear()
+    complaint = submit(ZHANG)
+    escalated = bus_event(EventName.COMPLAINT_ESCALATED, complaint, "e-1", level=2, step="resolution")
+    assert app.handler(sqs_batch(("m-1", escalated)), LambdaContext()) == {
+        "batchItemFailures": [{"itemIdentifier": "m-1"}]
+    }
+    ((key, status, code),) = [
+        (e.message_key, e.status, e.error_code) for e in log.for_complaint(complaint.id)
+    ]
+    assert (key, status, code) == ("escalation:manager", DeliveryStatus.FAILED, "TopicNotConfigured")
+
+
+# --- no personal data in the logs ---------------------------------------------------------------------
+
+
+def test_the_notifiers_logs_never_hold_the_customers_phone_email_or_name(
+    app: ModuleType,
+    submit: Callable[..., Complaint],
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Everything the function's Powertools logger writes, at DEBUG, plus the domain's and Powertools'
+    own loggers and stdout (the metrics), while it sends, fails and retries for a test customer."""
+    captured = io.StringIO()
+    handler = logging.StreamHandler(captured)
+    handler.setFormatter(app.logger.registered_formatter)
+    service_logger = logging.getLogger(app.logger.name)
+    service_logger.addHandler(handler)
+    previous_level = service_logger.level
+    service_logger.setLevel(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="complaints")
+    caplog.set_level(logging.DEBUG, logger="aws_lambda_powertools")
+    try:
+        complaint = submit(ZHANG, priority=Priority.CRITICAL)
+        events = [
+            bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"),
+            bus_event(
+                EventName.COMPLAINT_ACKNOWLEDGED,
+                complaint,
+                "e-2",
+                kind="response",
+                public=True,
+                message="您好张伟",
+            ),
+            bus_event(
+                EventName.COMPLAINT_ESCALATED, complaint, "e-3", level=1, notify=["supervisor", "compliance"]
+            ),
+        ]
+        batch = sqs_batch(*((f"m-{n}", body) for n, body in enumerate(events)))
+        undo = fail_sms_to(ZHANG["phone"])
+        first = app.handler(batch, LambdaContext())
+        undo()
+        second = app.handler(batch, LambdaContext())
+    finally:
+        service_logger.removeHandler(handler)
+        service_logger.setLevel(previous_level)
+
+    assert len(first["batchItemFailures"]) == 2 and second == {"batchItemFailures": []}
+    logs = captured.getvalue()
+    assert "notification sent" in logs and "notification failed" in logs  # the scan saw real lines
+    assert "+86139****5678" in logs and "z***@example.com" in logs
+    everything = "\n".join([logs, caplog.text, capsys.readouterr().out])
+    for secret in (ZHANG["phone"], ZHANG["phone"].lstrip("+"), ZHANG["email"], ZHANG["name"], "zhang.wei"):
+        assert secret not in everything, secret
+    assert SECRET not in everything
+
+
+def test_a_malformed_event_names_the_fields_not_their_values(
+    app: ModuleType, submit: Callable[..., Complaint]
+) -> None:
+    from complaints.errors import InvalidInput
+    from complaints.notifications.inbound import domain_event_from_bus
+
+    body = {
+        "detail-type": "ComplaintUpdated",
+        "detail": {"id": "e-1", "complaintId": ZHANG["email"], "version": "x", "data": {}},
+    }
+    with pytest.raises(InvalidInput) as raised:
+        domain_event_from_bus(body)
+    assert "version" in raised.value.message and ZHANG["email"] not in raised.value.message
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    assert domain_event_from_bus({"detail-type": "ReportRequested", "detail": {}}) is None
