@@ -22,6 +22,7 @@ log = logging.getLogger("local-runtime")
 # retry comes back after this many seconds, so a failure reaches the dead-letter queue in seconds.
 LOCAL_RETRY_SECONDS = 1
 STREAM_ATTEMPTS = 3
+SQS_POLLERS = 4
 
 
 def _failed_ids(result: Any) -> set[str]:
@@ -149,6 +150,10 @@ class EventSources:
 
     def start(self) -> None:
         for source in self.sources:
+            # Lambda reads a queue with several pollers at once; a stream, in order, with one per shard.
+            pollers = SQS_POLLERS if isinstance(source, SqsSource) else 1
+            for _ in range(pollers - 1):
+                threading.Thread(target=self._loop, args=(source,), daemon=True).start()
             threading.Thread(
                 target=self._loop, args=(source,), name=f"poll-{source.function.name}", daemon=True
             ).start()

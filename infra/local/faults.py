@@ -79,9 +79,8 @@ class DeadLetters:
             for url in urls
         }
         for url in urls:
-            policy = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])[
-                "Attributes"
-            ].get("RedrivePolicy")
+            attributes = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["RedrivePolicy"])
+            policy = attributes.get("Attributes", {}).get("RedrivePolicy")
             if policy:
                 target = json.loads(policy)["deadLetterTargetArn"]
                 if target in arns:

@@ -31,7 +31,7 @@ def outbox(api: Api, to: str) -> list[dict[str, Any]]:
     return [e for e in entries if to in (e["to"] if isinstance(e["to"], list) else [e["to"]])]
 
 
-def wait_for_messages(api: Api, to: str, count: int, seconds: float = 30) -> list[dict[str, Any]]:
+def wait_for_messages(api: Api, to: str, count: int, seconds: float = 90) -> list[dict[str, Any]]:
     deadline = time.monotonic() + seconds
     while True:
         found = outbox(api, to)
