@@ -23,6 +23,7 @@ log = logging.getLogger("local-runtime")
 LOCAL_RETRY_SECONDS = 1
 STREAM_ATTEMPTS = 3
 SQS_POLLERS = 4
+TRIM_BATCH = 100
 
 
 def _failed_ids(result: Any) -> set[str]:
@@ -92,29 +93,32 @@ class StreamSource:
     region: str
     after_invoke: Callable[[], None]
     dead_letter_queue_arn: str | None
-    _iterators: dict[str, str | None] | None = None
+    _delivered: dict[str, str | None] | None = None
 
     def poll_once(self, client: Any) -> int:
-        if self._iterators is None:
+        if self._delivered is None:
             shards = client.describe_stream(StreamArn=self.stream_arn)["StreamDescription"]["Shards"]
-            self._iterators = {
-                shard["ShardId"]: client.get_shard_iterator(
-                    StreamArn=self.stream_arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
-                )["ShardIterator"]
-                for shard in shards
-            }
+            self._delivered = {shard["ShardId"]: None for shard in shards}
         handled = 0
-        for shard, iterator in list(self._iterators.items()):
-            if iterator is None:
-                continue
-            response = client.get_records(ShardIterator=iterator, Limit=self.batch_size)
+        for shard, last in list(self._delivered.items()):
+            # A fresh iterator after the last record delivered, every time: the emulator replaces its
+            # tables (and their streams) when it rolls back a failed transaction, which would leave
+            # an old iterator reading a stream nobody writes to any more.
+            position: dict[str, str] = (
+                {"ShardIteratorType": "AFTER_SEQUENCE_NUMBER", "SequenceNumber": last}
+                if last
+                else {"ShardIteratorType": "TRIM_HORIZON"}
+            )
+            iterator = client.get_shard_iterator(StreamArn=self.stream_arn, ShardId=shard, **position)
+            response = client.get_records(ShardIterator=iterator["ShardIterator"], Limit=self.batch_size)
             records = response.get("Records", [])
-            self._iterators[shard] = response.get("NextShardIterator")
             if records:
                 self._deliver(
                     [{**r, "eventSourceARN": self.stream_arn, "awsRegion": self.region} for r in records]
                 )
                 handled += len(records)
+                self._delivered[shard] = records[-1]["dynamodb"]["SequenceNumber"]
+                _trim_stream(self.stream_arn, records[-1]["dynamodb"]["SequenceNumber"])
         return handled
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:
@@ -172,6 +176,29 @@ class EventSources:
             except Exception:
                 log.exception("polling for %s failed", source.function.name)
                 self._stop.wait(1)
+
+
+def _trim_stream(stream_arn: str, delivered_up_to: str) -> None:
+    """DynamoDB drops stream records after 24 hours; the emulator keeps them all and deep-copies them
+    on every transaction, which grows slower with each write. Drop what has been delivered."""
+    from moto.dynamodb.models import dynamodb_backends
+
+    from .emulator import ACCOUNT_ID
+
+    region = stream_arn.split(":")[3]
+    for table in dynamodb_backends[ACCOUNT_ID][region].tables.values():
+        shard = getattr(table, "stream_shard", None)
+        if (
+            shard is None
+            or table.latest_stream_label is None
+            or not stream_arn.endswith(table.latest_stream_label)
+        ):
+            continue
+        done = int(delivered_up_to) - shard.starting_sequence_number + 1
+        # In batches, so the moment when sequence numbers are being rebased is rare.
+        if done >= TRIM_BATCH:
+            del shard.items[:done]
+            shard.starting_sequence_number += done
 
 
 def _detach_emulator_mappings(region: str) -> None:

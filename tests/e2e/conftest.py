@@ -7,7 +7,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,10 @@ pytestmark = pytest.mark.xdist_group("e2e")
 
 @pytest.fixture(scope="session")
 def local_runtime() -> Iterator[str]:
+    """The runtime under test; E2E_URL points the tests at one already running (`make run`)."""
+    if os.environ.get("E2E_URL"):
+        yield os.environ["E2E_URL"].rstrip("/")
+        return
     if not (ROOT / "cdk.out" / "complaint-guard.template.json").exists():
         pytest.fail("cdk.out is missing: run `make synth` (make test does) before the e2e tests")
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'infra'}:{ROOT / 'layers' / 'shared' / 'python'}"}
@@ -47,16 +53,22 @@ def local_runtime() -> Iterator[str]:
     if url is None:
         process.kill()
         pytest.fail("the local runtime did not start:\n" + "".join(seen[-40:]))
+    # Keep reading what the runtime prints: a full pipe would block it mid-request.
+    tail: deque[str] = deque(seen, maxlen=400)
+    reader = threading.Thread(target=lambda: tail.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         yield url
     finally:
         process.terminate()  # what Ctrl-C does: the runtime stops cleanly
         try:
-            output, _ = process.communicate(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
             raise
-        assert process.returncode == 0, output[-2000:]
+        reader.join(timeout=10)
+        output = "".join(tail)
+        assert process.returncode == 0, output[-4000:]
         assert "stopped." in output
 
 
