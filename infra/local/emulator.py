@@ -4,13 +4,37 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 from moto.server import ThreadedMotoServer
 
 ACCOUNT_ID = "123456789012"  # moto's account
+
+
+_WRITES = threading.RLock()
+
+
+def _serialize_dynamodb_writes() -> None:
+    """DynamoDB applies each conditional write and transaction atomically; the emulator checks the
+    condition and writes in separate steps and serves requests on many threads, so two writers could
+    both pass one version check. One lock around its write operations restores DynamoDB's guarantee."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item"):
+        original = getattr(DynamoDBBackend, name)
+        if getattr(original, "_serialized", False):
+            continue
+
+        def locked(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            with _WRITES:
+                return _original(*args, **kwargs)
+
+        locked._serialized = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, locked)
 
 
 def free_port() -> int:
@@ -46,6 +70,7 @@ class Emulator:
                 "MOTO_PORT": str(self.port),
             }
         )
+        _serialize_dynamodb_writes()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         # moto runs state machines' ASL for real only when asked to.

@@ -18,6 +18,10 @@ BATCH = 10
 class EventPublishFailed(ServiceUnavailable):
     code = "event_publish_failed"
 
+    def __init__(self, message: str, failed_ids: frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.failed_ids = failed_ids
+
 
 class EventBridgePublisher:
     def __init__(self, bus_name: str, client: Any) -> None:
@@ -25,6 +29,8 @@ class EventBridgePublisher:
         self._client = client
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
+        """Every batch is tried; then, if any entry was refused, one error names them all."""
+        failed: dict[str, str] = {}
         for start in range(0, len(events), BATCH):
             batch = events[start : start + BATCH]
             entries = [
@@ -40,11 +46,16 @@ class EventBridgePublisher:
             try:
                 response = self._client.put_events(Entries=entries)
             except ClientError as error:
-                raise EventPublishFailed("the event bus refused the events; retry") from error
+                code = str(error.response.get("Error", {}).get("Code", "error"))
+                failed |= {event.id: f"{event.name.value} {event.id}: {code}" for event in batch}
+                continue
             if response.get("FailedEntryCount", 0):
-                failed = [
-                    f"{event.name.value} {event.id}: {result.get('ErrorCode')}"
+                failed |= {
+                    event.id: f"{event.name.value} {event.id}: {result.get('ErrorCode')}"
                     for event, result in zip(batch, response["Entries"], strict=True)
                     if "ErrorCode" in result
-                ]
-                raise EventPublishFailed(f"{len(failed)} event(s) were not published: {'; '.join(failed)}")
+                }
+        if failed:
+            raise EventPublishFailed(
+                f"{len(failed)} event(s) were not published: {'; '.join(failed.values())}", frozenset(failed)
+            )

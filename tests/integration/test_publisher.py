@@ -1,0 +1,380 @@
+"""The outbox publisher end to end on moto: ComplaintService writes to the complaints table, its
+DynamoDB stream is read as Lambda would hand it over, functions/publisher/app.py puts the domain
+events on the custom bus, and an SQS queue behind a rule shows what a consumer of the bus receives.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from types import ModuleType
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto_tables import REGION, TABLE_NAME
+
+from complaints import config
+from complaints.adapters import runtime
+from complaints.adapters.dynamodb import DynamoDbSlaStore
+from complaints.adapters.eventbridge import EventBridgePublisher
+from complaints.auth import caller_from_claims
+from complaints.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.models import AuditEvent, Complaint, Outcome
+from complaints.service import ComplaintService
+
+BUS = "complaint-guard-bus-test"
+ENVELOPE = {"id", "occurredAt", "complaintId", "version", "data", "correlationId"}
+CHANNEL_APP = caller_from_claims(
+    {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
+)
+AGENT = caller_from_claims(
+    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+)
+RESOLUTION = {
+    "outcome": "upheld",
+    "summary": "The duplicate debit of 500 CNY was refunded on 3 March.",
+    "rootCause": "payment switch retry",
+    "redress": None,
+}
+
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-guard-publisher"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-publisher"
+    aws_request_id: str = "0f3c1d2e-7b61-11e6-9a41-93e812345678"
+    log_group_name: str = "/aws/lambda/complaint-guard-publisher"
+    log_stream_name: str = "2026/03/02/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000
+
+
+class Stream:
+    """The table's stream, read from the start; `take` hands over what arrived since the last take, in
+    the record format Lambda's DynamoDB event source passes to the function."""
+
+    def __init__(self, arn: str) -> None:
+        self.arn = arn
+        # botocore would route by the account id in the ARN, which moto does not serve.
+        self._client = boto3.client(
+            "dynamodbstreams",
+            region_name=REGION,
+            endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com",
+        )
+        shard = self._client.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]
+        self._iterator = self._client.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+
+    def take(self) -> list[dict[str, Any]]:
+        records: list[dict[str, Any]] = []
+        while True:
+            page = self._client.get_records(ShardIterator=self._iterator)
+            self._iterator = page.get("NextShardIterator", self._iterator)
+            if not page["Records"]:
+                return [self._as_lambda_record(record) for record in records]
+            records += page["Records"]
+
+    def _as_lambda_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        body = dict(record["dynamodb"])
+        created = body.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):
+            body["ApproximateCreationDateTime"] = int(created.timestamp())
+        return {
+            "eventID": record["eventID"],
+            "eventName": record["eventName"],
+            "eventVersion": record["eventVersion"],
+            "eventSource": "aws:dynamodb",
+            "awsRegion": REGION,
+            "dynamodb": body,
+            "eventSourceARN": self.arn,
+        }
+
+
+def sort_key(record: dict[str, Any]) -> str:
+    return str(record["dynamodb"]["Keys"]["sk"]["S"])
+
+
+def is_audit(record: dict[str, Any]) -> bool:
+    return sort_key(record).startswith("EVENT#")
+
+
+@pytest.fixture
+def stream(dynamodb: Any) -> Stream:
+    described = dynamodb.update_table(
+        TableName=TABLE_NAME, StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}
+    )
+    return Stream(described["TableDescription"]["LatestStreamArn"])
+
+
+@pytest.fixture
+def queue(aws: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
+    """The custom bus with a rule sending everything from complaint-guard to an SQS queue; the
+    function's environment names the bus."""
+    events = boto3.client("events", region_name=REGION)
+    sqs = boto3.client("sqs", region_name=REGION)
+    events.create_event_bus(Name=BUS)
+    url = sqs.create_queue(QueueName="publisher-tap")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    events.put_rule(Name="tap", EventBusName=BUS, EventPattern=json.dumps({"source": ["complaint-guard"]}))
+    events.put_targets(Rule="tap", EventBusName=BUS, Targets=[{"Id": "tap", "Arn": arn}])
+    monkeypatch.setenv("EVENT_BUS_NAME", BUS)
+    config.settings.cache_clear()
+    runtime.publisher.cache_clear()
+    runtime.dynamodb_client.cache_clear()
+    runtime.store.cache_clear()
+    return sqs, url
+
+
+def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return messages
+        for message in batch:
+            messages.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+
+@pytest.fixture
+def app_module(aws: Any) -> ModuleType:
+    module = importlib.import_module("publisher.app")
+    if module.metrics.namespace is None:  # imported earlier, before the environment was set
+        module.metrics.namespace = "ComplaintGuardTest"
+    return module
+
+
+@pytest.fixture
+def handle(app_module: ModuleType) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
+    def invoke(records: list[dict[str, Any]]) -> dict[str, Any]:
+        return app_module.handler({"Records": records}, LambdaContext())
+
+    return invoke
+
+
+@pytest.fixture
+def service(dynamodb: Any) -> ComplaintService:
+    return ComplaintService(DynamoDbSlaStore(TABLE_NAME, dynamodb))
+
+
+@pytest.fixture
+def put_events_batches(queue: Any) -> list[int]:
+    """The number of entries of each PutEvents call the runtime's own events client makes."""
+    batches: list[int] = []
+    client = runtime.publisher()._client  # type: ignore[attr-defined]
+    client.meta.events.register(
+        "before-parameter-build.events.PutEvents",
+        lambda params, **_: batches.append(len(params["Entries"])),
+    )
+    return batches
+
+
+def submit(service: ComplaintService) -> Complaint:
+    request = IntakeRequest.model_validate(
+        {
+            "channel": "mobile_app",
+            "customer": {
+                "customerId": "C-1001",
+                "name": "Li Wei",
+                "phone": "+8613800138000",
+                "email": "li.wei@bank-customer.cn",
+                "preferredContact": ["sms", "email"],
+            },
+            "description": "A transfer of 500 CNY was debited twice on 20 November.",
+            "category": "product",
+            "product": "payment",
+            "priority": "normal",
+            "slaPolicy": "cbirc-2020",
+        }
+    )
+    return service.intake(request, CHANNEL_APP)
+
+
+def respond(service: ComplaintService, complaint_id: str, message: str) -> Complaint:
+    return service.respond(complaint_id, ResponseRequest(message=message), AGENT)
+
+
+def resolve(service: ComplaintService, complaint_id: str) -> Complaint:
+    return service.resolve(
+        complaint_id,
+        ResolveRequest(
+            outcome=Outcome.UPHELD, summary=RESOLUTION["summary"], root_cause="payment switch retry"
+        ),
+        AGENT,
+    )
+
+
+def trail(service: ComplaintService, complaint_id: str) -> list[AuditEvent]:
+    return service.events(complaint_id, 100, None).items
+
+
+def occurred_at(message: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(message["detail"]["occurredAt"].replace("Z", "+00:00"))
+
+
+def test_intake_response_and_resolution_reach_a_consumer_of_the_bus_in_order(
+    service: ComplaintService, stream: Stream, queue: tuple[Any, str], handle: Callable[..., dict[str, Any]]
+) -> None:
+    sqs, url = queue
+    complaint = submit(service)
+    respond(service, complaint.id, "We are looking into the double debit.")
+    resolve(service, complaint.id)
+    records = stream.take()
+    # intake: complaint, receive event, reference; then complaint + event for each of the two changes
+    assert len(records) == 7
+
+    assert handle(records) == {"batchItemFailures": []}
+
+    arrived = drain(sqs, url)
+    assert [message["detail-type"] for message in arrived] == [
+        "ComplaintReceived",
+        "ComplaintAcknowledged",
+        "ComplaintResolved",
+    ]
+    received, acknowledged, resolved = (message["detail"] for message in arrived)
+    for message in arrived:
+        assert message["source"] == "complaint-guard"
+        assert set(message["detail"]) == ENVELOPE
+        assert message["detail"]["complaintId"] == complaint.id
+    assert [detail["version"] for detail in (received, acknowledged, resolved)] == [1, 2, 3]
+    audit = trail(service, complaint.id)
+    assert [detail["id"] for detail in (received, acknowledged, resolved)] == [event.id for event in audit]
+    assert [occurred_at(message) for message in arrived] == [event.at for event in audit]
+    assert [detail["correlationId"] for detail in (received, acknowledged, resolved)] == [
+        "mobile-app",
+        "agent-7",
+        "agent-7",
+    ]
+    assert received["data"] == {
+        "action": "receive",
+        "reference": complaint.reference,
+        "channel": "mobile_app",
+        "category": "product",
+        "priority": "normal",
+        "slaPolicy": "cbirc-2020",
+    }
+    assert acknowledged["data"] == {
+        "action": "respond",
+        "message": "We are looking into the double debit.",
+        "public": True,
+        "kind": "response",
+    }
+    assert resolved["data"] == {"action": "resolve", "resolution": RESOLUTION}
+    on_the_bus = json.dumps(arrived, ensure_ascii=False)
+    for personal in ("Li Wei", "+8613800138000", "li.wei@bank-customer.cn"):
+        assert personal not in on_the_bus
+
+
+def test_records_that_are_not_audit_events_publish_nothing(
+    service: ComplaintService,
+    stream: Stream,
+    queue: tuple[Any, str],
+    put_events_batches: list[int],
+    handle: Callable[..., dict[str, Any]],
+) -> None:
+    sqs, url = queue
+    complaint = submit(service)
+    respond(service, complaint.id, "We are looking into it.")
+    others = [record for record in stream.take() if not is_audit(record)]
+    # the complaint item (INSERT, then MODIFY) and the reference item
+    assert sorted((record["eventName"], sort_key(record)) for record in others) == [
+        ("INSERT", "COMPLAINT"),
+        ("INSERT", "REFERENCE"),
+        ("MODIFY", "COMPLAINT"),
+    ]
+
+    assert handle(others) == {"batchItemFailures": []}
+
+    assert drain(sqs, url) == []
+    assert put_events_batches == []
+
+
+def test_23_audit_events_in_one_call_go_out_in_3_put_events_calls(
+    service: ComplaintService,
+    stream: Stream,
+    queue: tuple[Any, str],
+    put_events_batches: list[int],
+    handle: Callable[..., dict[str, Any]],
+) -> None:
+    sqs, url = queue
+    complaint = submit(service)
+    for n in range(1, 23):
+        respond(service, complaint.id, f"update {n}")
+    records = stream.take()
+    assert sum(is_audit(record) for record in records) == 23
+
+    assert handle(records) == {"batchItemFailures": []}
+
+    assert put_events_batches == [10, 10, 3]
+    arrived = drain(sqs, url)
+    assert [message["detail"]["version"] for message in arrived] == list(range(1, 24))
+    assert [message["detail-type"] for message in arrived] == [
+        "ComplaintReceived",
+        "ComplaintAcknowledged",
+        *["ComplaintUpdated"] * 21,
+    ]
+    assert arrived[22]["detail"]["data"] == {
+        "action": "respond",
+        "message": "update 22",
+        "public": True,
+        "kind": "response",
+    }
+
+
+def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
+    service: ComplaintService,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    complaint = submit(service)
+    respond(service, complaint.id, "We are looking into the double debit.")
+    resolve(service, complaint.id)
+    records = stream.take()
+    audit_records = [record for record in records if is_audit(record)]
+    assert [sort_key(record) for record in audit_records] == [
+        "EVENT#100000001",
+        "EVENT#100000002",
+        "EVENT#100000003",
+    ]
+    second = audit_records[1]["dynamodb"]["SequenceNumber"]
+    assert second not in (records[0]["dynamodb"]["SequenceNumber"], records[1]["dynamodb"]["SequenceNumber"])
+
+    client = boto3.client("events", region_name=REGION)
+    sent: list[list[str]] = []
+    client.meta.events.register(
+        "before-parameter-build.events.PutEvents",
+        lambda params, **_: sent.append([entry["DetailType"] for entry in params["Entries"]]),
+    )
+    stubber = Stubber(client)
+    stubber.add_response(
+        "put_events",
+        {
+            "FailedEntryCount": 1,
+            "Entries": [
+                {"EventId": "11111111-1111-1111-1111-111111111111"},
+                {"ErrorCode": "InternalFailure", "ErrorMessage": "try again"},
+                {"EventId": "33333333-3333-3333-3333-333333333333"},
+            ],
+        },
+    )
+    monkeypatch.setattr(runtime, "publisher", lambda: EventBridgePublisher(BUS, client))
+
+    with stubber:
+        reply = handle(records)
+
+    stubber.assert_no_pending_responses()
+    assert sent == [["ComplaintReceived", "ComplaintAcknowledged", "ComplaintResolved"]]
+    assert reply == {"batchItemFailures": [{"itemIdentifier": second}]}
