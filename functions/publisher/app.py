@@ -12,6 +12,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecordEventName
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger()
@@ -30,8 +31,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = list(DynamoDBStreamEvent(event).records)
     announced = []
     for record in records:
-        if record.event_name and record.event_name.value != "INSERT":
-            continue
+        if record.event_name is not DynamoDBRecordEventName.INSERT:
+            continue  # the stream's filter passes inserts only; this keeps the function honest alone
         image = record.dynamodb.new_image if record.dynamodb else None
         domain_event = domain_event_from_stream_image(image or {})
         if domain_event is not None:
