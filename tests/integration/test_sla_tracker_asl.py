@@ -133,6 +133,12 @@ def test_every_missed_step_escalates_once_in_order_with_breaches_events_and_acco
     stored = harness.store.get(complaint.id)
     assert stored.escalation_level == 3
     assert [b.deadline for b in stored.breaches] == ["firstResponse", "resolution", "stillOpen"]
+    # each breach names the deadline itself (not the moment the tracker chose to wake)
+    assert [b.due_at for b in stored.breaches] == [
+        complaint.deadlines.first_response_due_at,
+        complaint.deadlines.resolution_due_at,
+        complaint.deadlines.resolution_due_at + timedelta(hours=24),
+    ]
     assert set(stored.sla_steps) == {"firstResponse", "resolution", "stillOpen"}
     # the third step waited for its deadline (plus the tracker's one-second margin), not before
     still_open_due = complaint.deadlines.resolution_due_at + timedelta(hours=24)

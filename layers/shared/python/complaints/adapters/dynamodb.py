@@ -167,7 +167,9 @@ def sla_plan(complaint: Complaint) -> dict[str, Any]:
     an accountability record would name. Recomputed on every write, so it follows the deadlines."""
     plan: dict[str, Any] = {
         step.value: {
+            # when the tracker wakes, and the deadline itself (for the breach record and events)
             "dueAt": iso_seconds(step_due_at(complaint, step) + TRACKER_MARGIN),
+            "deadline": step_due_at(complaint, step).astimezone(UTC).isoformat().replace("+00:00", "Z"),
             "level": step_level(step, complaint.priority),
         }
         for step in Step
