@@ -4,6 +4,7 @@ the Cognito authorizer's claims in the request context."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -43,3 +44,17 @@ def api_event(
         "body": None if body is None else (body if isinstance(body, str) else json.dumps(body)),
         "isBase64Encoded": False,
     }
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "complaint-guard-api"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+    log_group_name: str = "/aws/lambda/complaint-guard-api"
+    log_stream_name: str = "2026/11/28/[$LATEST]abc"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 25_000

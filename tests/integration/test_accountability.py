@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import api_event
+from api_events import LambdaContext, api_event
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -27,20 +27,6 @@ COMPLIANCE = {"cognito:groups": "[compliance]", "username": "legal-1", "scope": 
 CHANNEL_APP = {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
-
-
-@dataclass
-class LambdaContext:
-    function_name: str = "complaint-guard-api"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name: str = "/aws/lambda/complaint-guard-api"
-    log_stream_name: str = "2026/11/28/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 25_000
 
 
 @dataclass

@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import api_event
+from api_events import LambdaContext, api_event
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -43,20 +43,6 @@ CONTRACT_FIELDS = {
     "customer", "description", "receivedAt", "createdAt", "slaPolicy", "deadlines", "firstRespondedAt",
     "resolvedAt", "closedAt", "assignee", "team", "escalationLevel", "breaches", "version",
 }  # fmt: skip
-
-
-@dataclass
-class LambdaContext:
-    function_name: str = "complaint-guard-api"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
-    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name: str = "/aws/lambda/complaint-guard-api"
-    log_stream_name: str = "2026/11/28/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 25_000
 
 
 @dataclass
