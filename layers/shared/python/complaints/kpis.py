@@ -1,0 +1,313 @@
+"""The service KPIs of DESIGN section 7, computed in one streaming pass (pure Python, no AWS).
+
+Population: the complaints *received* in the half-open period [from, to), i.e.
+``from <= received_at < to``; everything else in the input is skipped. ``as_of`` is the moment the
+report is taken (usually "now", never later than needed): it decides which unanswered complaints are
+already past their first-response deadline.
+
+Formulas (n = complaints received in the period; every rate is ``None`` when its denominator is 0):
+
+- ``received`` = n.
+- ``firstResponseOnTimeRate`` = on_time / (answered + unanswered_past_deadline), where
+  answered = complaints with ``first_responded_at`` set;
+  on_time = answered complaints with ``first_responded_at <= deadlines.first_response_due_at``
+  (an answer after the deadline counts as answered, not on time);
+  unanswered_past_deadline = complaints without ``first_responded_at`` whose deadline lies strictly
+  before ``as_of`` — or, for a complaint withdrawn unanswered, strictly before ``withdrawn_at`` (its
+  clock stopped when it was withdrawn). An unanswered complaint whose deadline has not passed is in
+  neither the numerator nor the denominator.
+- ``satisfactionRate`` = satisfied / rated, where each complaint contributes at most one rating, its
+  latest (greatest ``Feedback.at``), and satisfied = latest rating >= 4 (of 5).
+- ``closureRate`` = closed / n, closed = ``status == closed``.
+- ``resolutionRate`` = (resolved + closed) / n, by current ``status`` (a reopened complaint no longer
+  counts until it is resolved again).
+- ``accountabilityRate`` = reviewed / opened over the accountability records whose ``complaint_id`` is
+  a complaint of the period; reviewed = ``status == reviewed``.
+- ``medianHoursToFirstResponse`` / ``p90HoursToFirstResponse``: over answered complaints,
+  hours = (``first_responded_at`` - ``received_at``) / 3600 s.
+- ``medianHoursToResolution`` / ``p90HoursToResolution``: over complaints with ``resolved_at`` (else
+  ``closed_at``) set, hours = (that time - ``received_at``) / 3600 s, elapsed calendar time (time spent
+  awaiting the customer is not subtracted).
+- median of sorted x_1..x_k = x_((k+1)/2) for odd k, (x_(k/2) + x_(k/2+1)) / 2 for even k.
+- p90 is the nearest-rank percentile: x_r with r = ceil(0.9 * k) (1-based) on the ascending sort,
+  so it is always an observed value. Both are ``None`` when k = 0. Hours are rounded to 2 decimals.
+- ``byChannel`` / ``byCategory`` / ``byProduct`` / ``byPriority`` = count of the period's complaints
+  per value; every value of the enumeration is listed, zeros included.
+- ``breachesByTeam`` = sum of ``len(breaches)`` per ``team`` (``"unassigned"`` when no team), teams
+  with no breach left out.
+- ``topRootCauses`` = the 5 most frequent ``resolution.root_cause`` among the period's complaints
+  that carry a resolution, count descending then name ascending.
+- ``repeatComplainants`` = number of distinct ``customer.customer_id`` with >= 2 complaints in the
+  period.
+- ``targets`` = firstResponseOnTimeRate 0.90, satisfactionRate 0.85, closureRate 0.95;
+  ``met.<kpi>`` = rate >= target, or ``None`` when the rate is ``None``.
+
+Memory: the complaints are consumed one at a time and never retained. State that grows is, by choice:
+- two lists of floats (hours to first response, hours to resolution), at most one entry per complaint
+  each — exact median/p90 need all observations; 8 bytes a value (≈ 16 MB for a million complaints);
+- a counter per distinct customer id (repeat complainants cannot be counted in one pass otherwise) and
+  per distinct root cause;
+- the accountability records, read *first* and folded into per-complaint (opened, reviewed) counts, so
+  no set of the period's complaint ids is kept: memory follows the number of breaches, not of
+  complaints.
+Everything else (counts, per-enum and per-team tallies) is bounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+from pydantic import Field
+
+from .models import (
+    AccountabilityRecord,
+    AccountabilityStatus,
+    ApiModel,
+    Category,
+    Channel,
+    Complaint,
+    Priority,
+    Product,
+    Status,
+)
+
+UNASSIGNED = "unassigned"
+TOP_ROOT_CAUSES = 5
+SATISFIED_FROM = 4
+FIRST_RESPONSE_ON_TIME_TARGET = 0.90
+SATISFACTION_TARGET = 0.85
+CLOSURE_TARGET = 0.95
+
+
+class KpiTargets(ApiModel):
+    first_response_on_time_rate: float = FIRST_RESPONSE_ON_TIME_TARGET
+    satisfaction_rate: float = SATISFACTION_TARGET
+    closure_rate: float = CLOSURE_TARGET
+
+
+class KpiMet(ApiModel):
+    """rate >= target; ``None`` when the rate is ``None`` (nothing to measure)."""
+
+    first_response_on_time_rate: bool | None
+    satisfaction_rate: bool | None
+    closure_rate: bool | None
+
+
+class RootCauseCount(ApiModel):
+    root_cause: str
+    count: int
+
+
+class KpiReport(ApiModel):
+    """The KPIs of one period; see the module docstring for every formula."""
+
+    period_from: datetime = Field(alias="from")
+    period_to: datetime = Field(alias="to")
+    as_of: datetime
+    received: int
+    # numerators and denominators, so each rate can be checked
+    first_responses_on_time: int
+    first_responses_counted: int = Field(description="answered + unanswered past the deadline")
+    satisfied_ratings: int
+    ratings: int
+    closed: int
+    resolved_or_closed: int
+    accountability_reviewed: int
+    accountability_opened: int
+    # rates
+    first_response_on_time_rate: float | None
+    satisfaction_rate: float | None
+    closure_rate: float | None
+    resolution_rate: float | None
+    accountability_rate: float | None
+    # durations, hours
+    median_hours_to_first_response: float | None
+    p90_hours_to_first_response: float | None
+    median_hours_to_resolution: float | None
+    p90_hours_to_resolution: float | None
+    # breakdowns
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    by_product: dict[str, int]
+    by_priority: dict[str, int]
+    breaches_by_team: dict[str, int]
+    top_root_causes: list[RootCauseCount]
+    repeat_complainants: int
+    targets: KpiTargets
+    met: KpiMet
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    """numerator / denominator, ``None`` when the denominator is 0."""
+    return numerator / denominator if denominator else None
+
+
+def median(values: list[float]) -> float | None:
+    """The middle of the sorted values, the mean of the two middle ones for an even count."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def nearest_rank(values: list[float], percentile: float) -> float | None:
+    """Nearest-rank percentile: the r-th smallest value, r = ceil(percentile / 100 * k), 1-based."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(percentile / 100 * len(ordered)))
+    return ordered[rank - 1]
+
+
+def _hours(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / 3600
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _met(rate: float | None, target: float) -> bool | None:
+    return None if rate is None else rate >= target
+
+
+class KpiAccumulator:
+    """One streaming pass: ``add`` each complaint, then ``report``. See the module docstring."""
+
+    def __init__(
+        self,
+        period_from: datetime,
+        period_to: datetime,
+        as_of: datetime,
+        records: Iterable[AccountabilityRecord] = (),
+    ) -> None:
+        if period_from >= period_to:
+            raise ValueError("the period is empty: 'from' must be before 'to'")
+        self.period_from = period_from
+        self.period_to = period_to
+        self.as_of = as_of
+        # complaint id -> [opened, reviewed]; sized by the breaches, not by the complaints
+        self._records: dict[str, list[int]] = {}
+        for record in records:
+            tally = self._records.setdefault(record.complaint_id, [0, 0])
+            tally[0] += 1
+            tally[1] += record.status is AccountabilityStatus.REVIEWED
+        self.received = 0
+        self.on_time = 0
+        self.counted = 0
+        self.satisfied = 0
+        self.ratings = 0
+        self.closed = 0
+        self.resolved_or_closed = 0
+        self.records_opened = 0
+        self.records_reviewed = 0
+        self.first_response_hours: list[float] = []
+        self.resolution_hours: list[float] = []
+        self.by_channel: Counter[str] = Counter({value.value: 0 for value in Channel})
+        self.by_category: Counter[str] = Counter({value.value: 0 for value in Category})
+        self.by_product: Counter[str] = Counter({value.value: 0 for value in Product})
+        self.by_priority: Counter[str] = Counter({value.value: 0 for value in Priority})
+        self.breaches_by_team: Counter[str] = Counter()
+        self.root_causes: Counter[str] = Counter()
+        self.per_customer: Counter[str] = Counter()
+
+    def add(self, complaint: Complaint) -> None:
+        if not self.period_from <= complaint.received_at < self.period_to:
+            return
+        self.received += 1
+        due = complaint.deadlines.first_response_due_at
+        if complaint.first_responded_at is not None:
+            self.counted += 1
+            self.on_time += complaint.first_responded_at <= due
+            self.first_response_hours.append(_hours(complaint.received_at, complaint.first_responded_at))
+        else:
+            clock_stopped = complaint.withdrawn_at or self.as_of
+            self.counted += due < min(clock_stopped, self.as_of)
+        if complaint.feedback:
+            latest = max(complaint.feedback, key=lambda feedback: feedback.at)
+            self.ratings += 1
+            self.satisfied += latest.rating >= SATISFIED_FROM
+        self.closed += complaint.status is Status.CLOSED
+        self.resolved_or_closed += complaint.status in (Status.RESOLVED, Status.CLOSED)
+        finished = complaint.resolved_at or complaint.closed_at
+        if finished is not None:
+            self.resolution_hours.append(_hours(complaint.received_at, finished))
+        opened, reviewed = self._records.get(complaint.id, (0, 0))
+        self.records_opened += opened
+        self.records_reviewed += reviewed
+        self.by_channel[complaint.channel.value] += 1
+        self.by_category[complaint.category.value] += 1
+        self.by_product[complaint.product.value] += 1
+        self.by_priority[complaint.priority.value] += 1
+        if complaint.breaches:
+            self.breaches_by_team[complaint.team or UNASSIGNED] += len(complaint.breaches)
+        if complaint.resolution is not None:
+            self.root_causes[complaint.resolution.root_cause] += 1
+        self.per_customer[complaint.customer.customer_id] += 1
+
+    def report(self) -> KpiReport:
+        on_time_rate = _rate(self.on_time, self.counted)
+        satisfaction_rate = _rate(self.satisfied, self.ratings)
+        closure_rate = _rate(self.closed, self.received)
+        top = sorted(self.root_causes.items(), key=lambda item: (-item[1], item[0]))[:TOP_ROOT_CAUSES]
+        return KpiReport(
+            period_from=self.period_from,
+            period_to=self.period_to,
+            as_of=self.as_of,
+            received=self.received,
+            first_responses_on_time=self.on_time,
+            first_responses_counted=self.counted,
+            satisfied_ratings=self.satisfied,
+            ratings=self.ratings,
+            closed=self.closed,
+            resolved_or_closed=self.resolved_or_closed,
+            accountability_reviewed=self.records_reviewed,
+            accountability_opened=self.records_opened,
+            first_response_on_time_rate=on_time_rate,
+            satisfaction_rate=satisfaction_rate,
+            closure_rate=closure_rate,
+            resolution_rate=_rate(self.resolved_or_closed, self.received),
+            accountability_rate=_rate(self.records_reviewed, self.records_opened),
+            median_hours_to_first_response=_rounded(median(self.first_response_hours)),
+            p90_hours_to_first_response=_rounded(nearest_rank(self.first_response_hours, 90)),
+            median_hours_to_resolution=_rounded(median(self.resolution_hours)),
+            p90_hours_to_resolution=_rounded(nearest_rank(self.resolution_hours, 90)),
+            by_channel=dict(self.by_channel),
+            by_category=dict(self.by_category),
+            by_product=dict(self.by_product),
+            by_priority=dict(self.by_priority),
+            breaches_by_team=dict(sorted(self.breaches_by_team.items())),
+            top_root_causes=[RootCauseCount(root_cause=cause, count=count) for cause, count in top],
+            repeat_complainants=sum(1 for count in self.per_customer.values() if count >= 2),
+            targets=KpiTargets(),
+            met=KpiMet(
+                first_response_on_time_rate=_met(on_time_rate, FIRST_RESPONSE_ON_TIME_TARGET),
+                satisfaction_rate=_met(satisfaction_rate, SATISFACTION_TARGET),
+                closure_rate=_met(closure_rate, CLOSURE_TARGET),
+            ),
+        )
+
+
+def compute_kpis(
+    complaints: Iterable[Complaint],
+    records: Iterable[AccountabilityRecord],
+    *,
+    period_from: datetime,
+    period_to: datetime,
+    as_of: datetime,
+) -> KpiReport:
+    """The KPIs of the complaints received in [period_from, period_to), as of ``as_of``.
+
+    ``records`` is read first (it is small: one record per missed resolution deadline), then
+    ``complaints`` is streamed once; it may be a generator over a paginated query.
+    """
+    accumulator = KpiAccumulator(period_from, period_to, as_of, records)
+    for complaint in complaints:
+        accumulator.add(complaint)
+    return accumulator.report()
