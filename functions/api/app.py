@@ -25,7 +25,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
 from complaints import tracking_page
-from complaints.adapters.runtime import complaint_service, idempotent_intake, notification_log, tracking
+from complaints.adapters.runtime import (
+    complaint_service,
+    idempotent_intake,
+    notification_log,
+    reporting,
+    tracking,
+)
 from complaints.audit import AuditTrail
 from complaints.auth import Caller, Permission, caller_from_claims
 from complaints.commands import (
@@ -40,6 +46,7 @@ from complaints.commands import (
     VersionedRequest,
 )
 from complaints.errors import DomainError, InvalidInput
+from complaints.kpis import KpiReport
 from complaints.models import (
     AccountabilityRecord,
     AccountabilityStatus,
@@ -49,6 +56,7 @@ from complaints.models import (
     Complaint,
     Deadlines,
     Status,
+    UtcDatetime,
 )
 from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
 from complaints.tracking import (
@@ -484,6 +492,23 @@ def review_accountability(
     record_id: Annotated[str, Path(min_length=1, max_length=64)], body: Annotated[ReviewRequest, Body()]
 ) -> AccountabilityRecord:
     return complaint_service().review_accountability(record_id, body, caller(Permission.REVIEW))
+
+
+# --- measuring the service -------------------------------------------------------------------------
+
+
+@app.get(
+    "/v1/kpis",
+    summary="KPIs of the complaints received in [from, to) against the policy's targets",
+    tags=["reports"],
+    responses=_errors(),
+)
+def kpis(
+    period_from: Annotated[UtcDatetime, Query(alias="from", description="start, inclusive (ISO-8601)")],
+    period_to: Annotated[UtcDatetime, Query(alias="to", description="end, exclusive (ISO-8601)")],
+) -> KpiReport:
+    caller(Permission.READ_REPORTS)
+    return reporting().kpis(period_from, period_to)
 
 
 # --- deadlines and the contract itself ------------------------------------------------------------

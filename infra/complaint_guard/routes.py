@@ -47,6 +47,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/complaints/{complaint_id}/follow-up", ANY_TOKEN),
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
     Route("GET", "/v1/accountability", ANY_TOKEN),
+    Route("GET", "/v1/kpis", ANY_TOKEN),
     Route("POST", "/v1/accountability/{record_id}/review", ANY_TOKEN),
 )
 _TRACKING_LINK = (

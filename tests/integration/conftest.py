@@ -30,6 +30,7 @@ def _clear_caches() -> None:
     runtime.sla_sweep.cache_clear()
     runtime.notification_log.cache_clear()
     runtime.tracking.cache_clear()
+    runtime.reporting.cache_clear()
 
 
 @pytest.fixture

@@ -118,6 +118,15 @@ def month_of(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m")
 
 
+def _next_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + 1}-01" if number == 12 else f"{year}-{number + 1:02d}"
+
+
+def _fixed_width(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
+
+
 def _previous_month(month: str) -> str:
     year, number = (int(part) for part in month.split("-"))
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
@@ -126,7 +135,7 @@ def _previous_month(month: str) -> str:
 def received_key(complaint: Complaint) -> str:
     """Fixed-width UTC time, so the index sorts receipts in time order (`…00Z` would sort after
     `…00.5Z` as text), then the id to keep keys unique."""
-    return f"{complaint.received_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{complaint.id}"
+    return f"{_fixed_width(complaint.received_at)}#{complaint.id}"
 
 
 def complaint_item(complaint: Complaint) -> dict[str, Any]:
@@ -547,3 +556,41 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             if code in _THROTTLING:
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
+
+    # --- what the KPIs and reports read ----------------------------------------------------------
+
+    def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
+        """Complaints received in [start, end), month partition by month through byMonth: reads grow
+        with the period's complaints, never with the table."""
+        first, last = _fixed_width(start), _fixed_width(end)
+        month, final = month_of(start), month_of(end - timedelta(microseconds=1))
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": MONTH_INDEX,
+                # receivedKey is "<time>#<id>": "<end>#…" sorts after "<end>", so BETWEEN excludes `end`.
+                "KeyConditionExpression": "#month = :month AND #received BETWEEN :first AND :last",
+                "ExpressionAttributeNames": {"#month": MONTH_KEY, "#received": SORT_KEY},
+                "ExpressionAttributeValues": _marshal({":month": month, ":first": first, ":last": last}),
+            }
+            while True:
+                response = self._call("query", **request)
+                for item in response.get("Items", []):
+                    yield _complaint_from(item)
+                if "LastEvaluatedKey" not in response:
+                    break
+                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            if month == final:
+                return
+            month = _next_month(month)
+
+    def accountability_records(self) -> Iterator[AccountabilityRecord]:
+        """Every accountability record, open and reviewed (one per missed resolution deadline)."""
+        for status in AccountabilityStatus:
+            token: str | None = None
+            while True:
+                page = self.list_accountability(status, None, 100, token)
+                yield from page.items
+                token = page.next_token
+                if token is None:
+                    break

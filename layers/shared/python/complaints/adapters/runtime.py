@@ -11,6 +11,7 @@ from botocore.config import Config
 
 from ..config import settings
 from ..ports import EventPublisher, NullTracker, RecordingPublisher, SlaTracker
+from ..reporting import Reporting
 from ..service import ComplaintService
 from ..sweep import SlaSweep
 from ..tracking import TrackingService
@@ -79,3 +80,8 @@ def notification_log() -> DynamoDbNotificationLog:
 @cache
 def tracking() -> TrackingService:
     return TrackingService(complaint_service(), store(), secret_provider())
+
+
+@cache
+def reporting() -> Reporting:
+    return Reporting(store())

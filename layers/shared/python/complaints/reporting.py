@@ -1,0 +1,37 @@
+"""KPIs of a period, read from storage in one streaming pass (DESIGN section 7)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Protocol
+
+from .clock import Clock, utc_now
+from .errors import InvalidInput
+from .kpis import KpiReport, compute_kpis
+from .models import AccountabilityRecord, Complaint
+
+
+class ReportingStore(Protocol):
+    def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
+        """Complaints received in [start, end)."""
+
+    def accountability_records(self) -> Iterator[AccountabilityRecord]:
+        """Every accountability record."""
+
+
+class Reporting:
+    def __init__(self, store: ReportingStore, clock: Clock = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    def kpis(self, period_from: datetime, period_to: datetime) -> KpiReport:
+        if period_to <= period_from:
+            raise InvalidInput.for_field("to", "must be after from")
+        return compute_kpis(
+            self._store.received_between(period_from, period_to),
+            self._store.accountability_records(),
+            period_from=period_from,
+            period_to=period_to,
+            as_of=self._clock(),
+        )
