@@ -3,8 +3,10 @@ the Cognito authorizer's claims in the request context."""
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 
@@ -58,3 +60,11 @@ class LambdaContext:
 
     def get_remaining_time_in_millis(self) -> int:
         return 25_000
+
+
+def handler_module(name: str) -> ModuleType:
+    """A function's handler module (`api.app`, `publisher.app` …), imported as Lambda would."""
+    module = importlib.import_module(name)
+    if module.metrics.namespace is None:  # imported earlier, before the environment was set
+        module.metrics.namespace = "ComplaintGuardTest"
+    return module

@@ -7,7 +7,6 @@ Put of EscalateAndOpenAccountability in infra/statemachines/sla-tracker.asl.json
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event
+from api_events import LambdaContext, api_event, handler_module
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -40,10 +39,7 @@ Call = Callable[..., Reply]
 
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
-    module = importlib.import_module("api.app")
-    if module.metrics.namespace is None:  # imported earlier, before the environment was set
-        module.metrics.namespace = "ComplaintGuardTest"
-    return module
+    return handler_module("api.app")
 
 
 @pytest.fixture

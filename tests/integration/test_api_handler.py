@@ -6,7 +6,6 @@ would pass on: a staff user (groups + username + staff scope) or a channel app (
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event
+from api_events import LambdaContext, api_event, handler_module
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -57,10 +56,7 @@ Call = Callable[..., Reply]
 
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
-    module = importlib.import_module("api.app")
-    if module.metrics.namespace is None:  # imported earlier, before the environment was set
-        module.metrics.namespace = "ComplaintGuardTest"
-    return module
+    return handler_module("api.app")
 
 
 @pytest.fixture

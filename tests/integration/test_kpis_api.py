@@ -3,14 +3,13 @@ the byMonth index, figures checked against counts worked out by hand."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event
+from api_events import LambdaContext, api_event, handler_module
 from moto_tables import TABLE_NAME
 
 from complaints.adapters.dynamodb import DynamoDbSlaStore
@@ -27,10 +26,7 @@ STAFF = caller_from_claims(AGENT)
 
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
-    module = importlib.import_module("api.app")
-    if module.metrics.namespace is None:
-        module.metrics.namespace = "ComplaintGuardTest"
-    return module
+    return handler_module("api.app")
 
 
 def get(app_module: ModuleType, query: dict[str, str], claims: dict[str, Any] = MANAGER) -> tuple[int, Any]:

@@ -5,7 +5,6 @@ events on the custom bus, and an SQS queue behind a rule shows what a consumer o
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 
 import boto3
 import pytest
+from api_events import handler_module
 from botocore.stub import Stubber
 from moto_tables import REGION, TABLE_NAME
 
@@ -150,10 +150,7 @@ def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
-    module = importlib.import_module("publisher.app")
-    if module.metrics.namespace is None:  # imported earlier, before the environment was set
-        module.metrics.namespace = "ComplaintGuardTest"
-    return module
+    return handler_module("publisher.app")
 
 
 @pytest.fixture

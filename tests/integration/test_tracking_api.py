@@ -7,7 +7,6 @@ the token in the link is the credential. The key that signs it is an SSM SecureS
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
-from api_events import LambdaContext, api_event
+from api_events import LambdaContext, api_event, handler_module
 from botocore.stub import Stubber
 from moto_tables import REGION
 
@@ -79,10 +78,7 @@ def ssm(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
 @pytest.fixture
 def app_module(ssm: Any) -> ModuleType:
-    module = importlib.import_module("api.app")
-    if module.metrics.namespace is None:  # imported earlier, before the environment was set
-        module.metrics.namespace = "ComplaintGuardTest"
-    return module
+    return handler_module("api.app")
 
 
 @pytest.fixture

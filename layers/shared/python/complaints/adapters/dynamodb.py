@@ -77,7 +77,8 @@ LIST_HORIZON_MONTHS = 36
 # Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
 MAX_QUERIES_PER_PAGE = 12
 
-_THROTTLING = frozenset(
+# The error codes that mean "busy, try again" (nothing was written): they become ServiceUnavailable.
+THROTTLING_CODES = frozenset(
     {
         "ProvisionedThroughputExceededException",
         "ThrottlingException",
@@ -95,11 +96,11 @@ def complaint_pk(complaint_id: str) -> str:
     return f"COMPLAINT#{complaint_id}"
 
 
-def _marshal(item: Mapping[str, Any]) -> dict[str, Any]:
+def marshal(item: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _SERIALIZER.serialize(value) for key, value in item.items() if value is not None}
 
 
-def _unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
+def unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
     return {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
 
 
@@ -123,7 +124,8 @@ def _next_month(month: str) -> str:
     return f"{year + 1}-01" if number == 12 else f"{year}-{number + 1:02d}"
 
 
-def _fixed_width(moment: datetime) -> str:
+def fixed_width_utc(moment: datetime) -> str:
+    """UTC to the microsecond, always the same width: text order is time order in sort keys."""
     return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
@@ -135,7 +137,7 @@ def _previous_month(month: str) -> str:
 def received_key(complaint: Complaint) -> str:
     """Fixed-width UTC time, so the index sorts receipts in time order (`…00Z` would sort after
     `…00.5Z` as text), then the id to keep keys unique."""
-    return f"{_fixed_width(complaint.received_at)}#{complaint.id}"
+    return f"{fixed_width_utc(complaint.received_at)}#{complaint.id}"
 
 
 def complaint_item(complaint: Complaint) -> dict[str, Any]:
@@ -188,7 +190,7 @@ def sla_plan(complaint: Complaint) -> dict[str, Any]:
 
 
 def _complaint_from(item: Mapping[str, Any]) -> Complaint:
-    body = _unmarshal(item)
+    body = unmarshal(item)
     for key in STORAGE_ONLY:
         body.pop(key, None)
     return Complaint.model_validate(_plain(body))
@@ -204,7 +206,7 @@ def event_sk(version: int) -> str:
 
 
 def _event_from(item: Mapping[str, Any]) -> AuditEvent:
-    return audit_event_from_plain(_unmarshal(item))
+    return audit_event_from_plain(unmarshal(item))
 
 
 def audit_event_from_plain(item: dict[str, Any]) -> AuditEvent:
@@ -253,14 +255,14 @@ class DynamoDbComplaintRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _marshal(complaint_item(complaint)),
+                    "Item": marshal(complaint_item(complaint)),
                     "ConditionExpression": new_item,
                 }
             },
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _marshal(_event_item(event)),
+                    "Item": marshal(_event_item(event)),
                     "ConditionExpression": new_item,
                 }
             },
@@ -268,7 +270,7 @@ class DynamoDbComplaintRepository:
                 "Put": {
                     "TableName": self._table,
                     "ConditionExpression": new_item,
-                    "Item": _marshal(
+                    "Item": marshal(
                         {
                             "pk": f"REFERENCE#{complaint.reference}",
                             "sk": "REFERENCE",
@@ -290,16 +292,16 @@ class DynamoDbComplaintRepository:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _marshal(complaint_item(complaint)),
+                    "Item": marshal(complaint_item(complaint)),
                     "ConditionExpression": "#version = :expected",
                     "ExpressionAttributeNames": {"#version": "version"},
-                    "ExpressionAttributeValues": _marshal({":expected": expected_version}),
+                    "ExpressionAttributeValues": marshal({":expected": expected_version}),
                 }
             },
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": _marshal(_event_item(event)),
+                    "Item": marshal(_event_item(event)),
                     "ConditionExpression": "attribute_not_exists(pk)",
                 }
             },
@@ -323,7 +325,7 @@ class DynamoDbComplaintRepository:
                     if reason.get("Code") == "ConditionalCheckFailed":
                         return index
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
-            if code in _THROTTLING:
+            if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
         return None
@@ -334,7 +336,7 @@ class DynamoDbComplaintRepository:
         response = self._call(
             "get_item",
             TableName=self._table,
-            Key=_marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
+            Key=marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
             ConsistentRead=True,
         )
         if "Item" not in response:
@@ -399,7 +401,7 @@ class DynamoDbComplaintRepository:
         request: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :events)",
-            "ExpressionAttributeValues": _marshal(
+            "ExpressionAttributeValues": marshal(
                 {":pk": complaint_pk(complaint_id), ":events": EVENT_PREFIX}
             ),
             "ConsistentRead": True,
@@ -417,7 +419,7 @@ class DynamoDbComplaintRepository:
             response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
-            if code in _THROTTLING:
+            if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; retry") from error
             if code == "ValidationException" and "ExclusiveStartKey" in kwargs:
                 raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
@@ -429,7 +431,7 @@ class DynamoDbComplaintRepository:
 
 
 def _accountability_from(item: Mapping[str, Any]) -> AccountabilityRecord:
-    body = _plain(_unmarshal(item))
+    body = _plain(unmarshal(item))
     for key in ("pk", "sk", "entity", ACCOUNTABILITY_KEY, OPENED_KEY):
         body.pop(key, None)
     return AccountabilityRecord.model_validate(body)
@@ -450,7 +452,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             "IndexName": WATCH_INDEX,
             "KeyConditionExpression": "#shard = :shard AND #at <= :until",
             "ExpressionAttributeNames": {"#shard": WATCH_SHARD_KEY, "#at": WATCH_AT_KEY},
-            "ExpressionAttributeValues": _marshal({":shard": str(shard), ":until": iso_seconds(until)}),
+            "ExpressionAttributeValues": marshal({":shard": str(shard), ":until": iso_seconds(until)}),
         }
         while True:
             response = self._call("query", **request)
@@ -474,17 +476,17 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key=_marshal({"pk": complaint_pk(complaint.id), "sk": COMPLAINT_SK}),
+                Key=marshal({"pk": complaint_pk(complaint.id), "sk": COMPLAINT_SK}),
                 UpdateExpression=expression,
                 ConditionExpression="#version = :version",
                 ExpressionAttributeNames=names,
-                ExpressionAttributeValues=_marshal(values),
+                ExpressionAttributeValues=marshal(values),
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
             if code == "ConditionalCheckFailedException":
                 return
-            if code in _THROTTLING:
+            if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; retry") from error
             raise
 
@@ -492,7 +494,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
         response = self._call(
             "get_item",
             TableName=self._table,
-            Key=_marshal({"pk": accountability_pk(record_id), "sk": "ACCOUNTABILITY"}),
+            Key=marshal({"pk": accountability_pk(record_id), "sk": "ACCOUNTABILITY"}),
             ConsistentRead=True,
         )
         if "Item" not in response:
@@ -508,7 +510,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             "IndexName": ACCOUNTABILITY_INDEX,
             "KeyConditionExpression": "#status = :status",
             "ExpressionAttributeNames": {"#status": ACCOUNTABILITY_KEY},
-            "ExpressionAttributeValues": _marshal({":status": status.value}),
+            "ExpressionAttributeValues": marshal({":status": status.value}),
             "ScanIndexForward": False,
         }
         if team:
@@ -536,15 +538,15 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             "sk": "ACCOUNTABILITY",
             "entity": "accountability",
             ACCOUNTABILITY_KEY: record.status.value,
-            OPENED_KEY: f"{record.opened_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}#{record.complaint_id}",
+            OPENED_KEY: f"{fixed_width_utc(record.opened_at)}#{record.complaint_id}",
         }
         try:
             self._client.put_item(
                 TableName=self._table,
-                Item=_marshal(item),
+                Item=marshal(item),
                 ConditionExpression="#version = :expected",
                 ExpressionAttributeNames={"#version": "version"},
-                ExpressionAttributeValues=_marshal({":expected": expected_version}),
+                ExpressionAttributeValues=marshal({":expected": expected_version}),
             )
         except ClientError as error:
             code = error.response.get("Error", {}).get("Code", "")
@@ -553,7 +555,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
                     f"accountability record {record.id} was changed by someone else: read it again",
                     [{"field": "version", "message": "is stale"}],
                 ) from error
-            if code in _THROTTLING:
+            if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
 
@@ -562,7 +564,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
     def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
         """Complaints received in [start, end), month partition by month through byMonth: reads grow
         with the period's complaints, never with the table."""
-        first, last = _fixed_width(start), _fixed_width(end)
+        first, last = fixed_width_utc(start), fixed_width_utc(end)
         month, final = month_of(start), month_of(end - timedelta(microseconds=1))
         while True:
             request: dict[str, Any] = {
@@ -571,7 +573,7 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
                 # receivedKey is "<time>#<id>": "<end>#…" sorts after "<end>", so BETWEEN excludes `end`.
                 "KeyConditionExpression": "#month = :month AND #received BETWEEN :first AND :last",
                 "ExpressionAttributeNames": {"#month": MONTH_KEY, "#received": SORT_KEY},
-                "ExpressionAttributeValues": _marshal({":month": month, ":first": first, ":last": last}),
+                "ExpressionAttributeValues": marshal({":month": month, ":first": first, ":last": last}),
             }
             while True:
                 response = self._call("query", **request)

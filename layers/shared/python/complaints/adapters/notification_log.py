@@ -12,30 +12,17 @@ masked before they get here. AWS errors become domain errors by their code.
 
 from __future__ import annotations
 
-from datetime import UTC
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from ..errors import Conflict, ServiceUnavailable
 from ..notifications.ports import NotificationRecord
-from .dynamodb import complaint_pk
+from .dynamodb import THROTTLING_CODES, complaint_pk, fixed_width_utc, marshal, unmarshal
 
 NOTIFICATION_PREFIX = "NOTIFICATION#"
 ENTITY = "notification"
 _KEYS = ("pk", "sk", "entity")
-_THROTTLING = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
-_SERIALIZER = TypeSerializer()
-_DESERIALIZER = TypeDeserializer()
 
 
 class NotificationAlreadyRecorded(Conflict):
@@ -43,8 +30,7 @@ class NotificationAlreadyRecorded(Conflict):
 
 
 def notification_sk(entry: NotificationRecord) -> str:
-    at = entry.at.astimezone(UTC)
-    return f"{NOTIFICATION_PREFIX}{at:%Y-%m-%dT%H:%M:%S.%fZ}#{entry.event_id}#{entry.message_key}"
+    return f"{NOTIFICATION_PREFIX}{fixed_width_utc(entry.at)}#{entry.event_id}#{entry.message_key}"
 
 
 def notification_item(entry: NotificationRecord) -> dict[str, Any]:
@@ -58,7 +44,7 @@ class DynamoDbNotificationLog:
         self._client = client
 
     def record(self, entry: NotificationRecord) -> None:
-        item = {key: _SERIALIZER.serialize(value) for key, value in notification_item(entry).items()}
+        item = marshal(notification_item(entry))
         try:
             self._client.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
@@ -69,7 +55,7 @@ class DynamoDbNotificationLog:
                 raise NotificationAlreadyRecorded(
                     f"notification {entry.message_key} of event {entry.event_id} at {entry.at} is recorded"
                 ) from None
-            if code in _THROTTLING:
+            if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; the notification was not recorded") from None
             raise
 
@@ -88,11 +74,11 @@ class DynamoDbNotificationLog:
             try:
                 response = self._client.query(**request)
             except ClientError as error:
-                if error.response.get("Error", {}).get("Code", "") in _THROTTLING:
+                if error.response.get("Error", {}).get("Code", "") in THROTTLING_CODES:
                     raise ServiceUnavailable("the database is busy; retry") from None
                 raise
             for item in response.get("Items", []):
-                body = {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
+                body = unmarshal(item)
                 for key in _KEYS:
                     body.pop(key, None)
                 entries.append(NotificationRecord.model_validate(body))
