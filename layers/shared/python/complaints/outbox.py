@@ -16,10 +16,8 @@ from .models import AuditEvent
 # own bookkeeping: nothing more to announce.
 _NOT_ANNOUNCED = frozenset({Action.SLA_ESCALATE.value, Action.RESTART_TRACKER.value, Action.WARN.value})
 
+# Announced with the audit event's own data; every other change is a ComplaintUpdated.
 _SIMPLE = {
-    Action.RECEIVE.value: EventName.COMPLAINT_RECEIVED,
-    Action.ESCALATE.value: EventName.COMPLAINT_ESCALATED,
-    Action.RESOLVE.value: EventName.COMPLAINT_RESOLVED,
     Action.CLOSE.value: EventName.COMPLAINT_CLOSED,
     Action.REOPEN.value: EventName.COMPLAINT_REOPENED,
     Action.FEEDBACK.value: EventName.FEEDBACK_RECEIVED,
@@ -36,7 +34,13 @@ def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
     if audit.action in _NOT_ANNOUNCED:
         return None
     data: dict[str, Any] = {"action": audit.action, **audit.data}
-    if audit.action == Action.RESPOND.value:
+    if audit.action == Action.RECEIVE.value:
+        # The receipt carries what routing needs, not the customer's details (read them fresh).
+        name = EventName.COMPLAINT_RECEIVED
+        data = {"action": audit.action} | {
+            key: _after(audit, key) for key in ("reference", "channel", "category", "priority", "slaPolicy")
+        }
+    elif audit.action == Action.RESPOND.value:
         first = _after(audit, "status") == "acknowledged"
         name = EventName.COMPLAINT_ACKNOWLEDGED if first else EventName.COMPLAINT_UPDATED
         data["kind"] = "response"
@@ -55,15 +59,6 @@ def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
         name = _SIMPLE.get(audit.action, EventName.COMPLAINT_UPDATED)
         if name is EventName.COMPLAINT_UPDATED:
             data["fields"] = sorted(audit.changes)
-    if audit.action == Action.RECEIVE.value:
-        # The receipt carries what routing needs, not the customer's details (read them fresh).
-        data = {
-            "action": audit.action,
-            **{
-                key: _after(audit, key)
-                for key in ("reference", "channel", "category", "priority", "slaPolicy")
-            },
-        }
     return DomainEvent(
         name=name,
         id=audit.id,
