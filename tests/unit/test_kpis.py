@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from complaints.kpis import KpiAccumulator, compute_kpis, median, nearest_rank
+from complaints.kpis import CustomerTally, DurationHistogram, KpiAccumulator, compute_kpis
 from complaints.models import (
     AccountabilityRecord,
     AccountabilityStatus,
@@ -462,13 +462,36 @@ def test_top_root_causes_keeps_five() -> None:
     ]
 
 
+def _histogram(*minutes: float) -> DurationHistogram:
+    histogram = DurationHistogram()
+    for value in minutes:
+        histogram.add(FROM, FROM + timedelta(minutes=value))
+    return histogram
+
+
 def test_median_and_nearest_rank_definitions() -> None:
-    assert median([]) is None and nearest_rank([], 90) is None
-    assert median([5.0]) == 5.0 and nearest_rank([5.0], 90) == 5.0
-    # k = 10: p90 rank = ceil(9.0) = 9 -> the 9th smallest; median = (5 + 6) / 2.
-    values = [float(v) for v in range(10, 0, -1)]
-    assert nearest_rank(values, 90) == 9.0
-    assert median(values) == 5.5
+    empty = _histogram()
+    assert empty.median_hours() is None and empty.percentile_hours(90) is None
+    single = _histogram(300)
+    assert single.median_hours() == 5.0 and single.percentile_hours(90) == 5.0
+    # k = 10 (1 h .. 10 h, given in reverse): p90 rank = ceil(9.0) = 9 -> 9 h; median = (5 + 6) / 2 h.
+    ten = _histogram(*(60 * hours for hours in range(10, 0, -1)))
+    assert ten.percentile_hours(90) == 9.0
+    assert ten.median_hours() == 5.5
+
+
+def test_durations_are_counted_in_whole_minutes() -> None:
+    # 90 s and 119 s are both "1 minute"; 120 s is 2: median of [1, 1, 2] minutes = 1 minute.
+    histogram = _histogram(1.5, 119 / 60, 2)
+    assert histogram.median_hours() == 1 / 60
+    assert histogram.percentile_hours(90) == 2 / 60
+
+
+def test_repeat_complainants_count_each_customer_once() -> None:
+    tally = CustomerTally()
+    for customer in ["a", "b", "a", "a", "c", "b"]:
+        tally.add(customer)
+    assert tally.repeat == 2  # a (3 times) and b (twice); c once
 
 
 def test_an_empty_or_reversed_period_is_refused() -> None:

@@ -28,6 +28,8 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
 - ``medianHoursToResolution`` / ``p90HoursToResolution``: over complaints with ``resolved_at`` (else
   ``closed_at``) set, hours = (that time - ``received_at``) / 3600 s, elapsed calendar time (time spent
   awaiting the customer is not subtracted).
+- Durations are counted in whole minutes (rounded down), so a quarter's durations fit in one counter per
+  minute value however many complaints it holds; hours = minutes / 60.
 - median of sorted x_1..x_k = x_((k+1)/2) for odd k, (x_(k/2) + x_(k/2+1)) / 2 for even k.
 - p90 is the nearest-rank percentile: x_r with r = ceil(0.9 * k) (1-based) on the ascending sort,
   so it is always an observed value. Both are ``None`` when k = 0. Hours are rounded to 2 decimals.
@@ -43,10 +45,11 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
   ``met.<kpi>`` = rate >= target, or ``None`` when the rate is ``None``.
 
 Memory: the complaints are consumed one at a time and never retained. State that grows is, by choice:
-- two lists of floats (hours to first response, hours to resolution), at most one entry per complaint
-  each — exact median/p90 need all observations; 8 bytes a value (≈ 16 MB for a million complaints);
-- a counter per distinct customer id (repeat complainants cannot be counted in one pass otherwise) and
-  per distinct root cause;
+- two duration histograms (a count per whole minute): bounded by the longest duration, not by the
+  number of complaints — a quarter has at most ~130 000 distinct minutes, in practice a few thousand;
+- a set of customer ids seen once and a set seen again (repeat complainants cannot be counted exactly
+  in one pass otherwise): the only state that grows with the quarter, by its distinct customers, kept
+  as 8-byte digests (see ``CustomerTally``); a counter per distinct root cause;
 - the accountability records, read *first* and folded into per-complaint (opened, reviewed) counts, so
   no set of the period's complaint ids is kept: memory follows the number of breaches, not of
   complaints.
@@ -55,6 +58,7 @@ Everything else (counts, per-enum and per-team tallies) is bounded.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -145,28 +149,58 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def median(values: list[float]) -> float | None:
-    """The middle of the sorted values, the mean of the two middle ones for an even count."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[middle]
-    return (ordered[middle - 1] + ordered[middle]) / 2
+class DurationHistogram:
+    """Durations as a count per whole minute: exact median and nearest-rank percentiles at minute
+    resolution, in memory bounded by the longest duration rather than by the number of complaints."""
+
+    def __init__(self) -> None:
+        self._minutes: Counter[int] = Counter()
+        self.count = 0
+
+    def add(self, start: datetime, end: datetime) -> None:
+        self._minutes[int((end - start).total_seconds() // 60)] += 1
+        self.count += 1
+
+    def _ranked(self, rank: int) -> int:
+        """The rank-th smallest duration in minutes (1-based)."""
+        seen = 0
+        for minutes in sorted(self._minutes):
+            seen += self._minutes[minutes]
+            if seen >= rank:
+                return minutes
+        raise IndexError(rank)
+
+    def median_hours(self) -> float | None:
+        if not self.count:
+            return None
+        middle = self.count // 2
+        if self.count % 2:
+            return self._ranked(middle + 1) / 60
+        return (self._ranked(middle) + self._ranked(middle + 1)) / 2 / 60
+
+    def percentile_hours(self, percentile: float) -> float | None:
+        if not self.count:
+            return None
+        return self._ranked(max(1, math.ceil(percentile / 100 * self.count))) / 60
 
 
-def nearest_rank(values: list[float], percentile: float) -> float | None:
-    """Nearest-rank percentile: the r-th smallest value, r = ceil(percentile / 100 * k), 1-based."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(percentile / 100 * len(ordered)))
-    return ordered[rank - 1]
+class CustomerTally:
+    """Customers seen once and seen again, as 8-byte digests of their ids (ids may be long strings)."""
 
+    def __init__(self) -> None:
+        self._seen: set[int] = set()
+        self._again: set[int] = set()
 
-def _hours(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 3600
+    def add(self, customer_id: str) -> None:
+        digest = int.from_bytes(hashlib.blake2b(customer_id.encode(), digest_size=8).digest(), "big")
+        if digest in self._seen:
+            self._again.add(digest)
+        else:
+            self._seen.add(digest)
+
+    @property
+    def repeat(self) -> int:
+        return len(self._again)
 
 
 def _rounded(value: float | None) -> float | None:
@@ -207,15 +241,15 @@ class KpiAccumulator:
         self.resolved_or_closed = 0
         self.records_opened = 0
         self.records_reviewed = 0
-        self.first_response_hours: list[float] = []
-        self.resolution_hours: list[float] = []
+        self.first_response_time = DurationHistogram()
+        self.resolution_time = DurationHistogram()
         self.by_channel: Counter[str] = Counter({value.value: 0 for value in Channel})
         self.by_category: Counter[str] = Counter({value.value: 0 for value in Category})
         self.by_product: Counter[str] = Counter({value.value: 0 for value in Product})
         self.by_priority: Counter[str] = Counter({value.value: 0 for value in Priority})
         self.breaches_by_team: Counter[str] = Counter()
         self.root_causes: Counter[str] = Counter()
-        self.per_customer: Counter[str] = Counter()
+        self.customers = CustomerTally()
 
     def add(self, complaint: Complaint) -> None:
         if not self.period_from <= complaint.received_at < self.period_to:
@@ -225,7 +259,7 @@ class KpiAccumulator:
         if complaint.first_responded_at is not None:
             self.counted += 1
             self.on_time += complaint.first_responded_at <= due
-            self.first_response_hours.append(_hours(complaint.received_at, complaint.first_responded_at))
+            self.first_response_time.add(complaint.received_at, complaint.first_responded_at)
         else:
             clock_stopped = complaint.withdrawn_at or self.as_of
             self.counted += due < min(clock_stopped, self.as_of)
@@ -237,7 +271,7 @@ class KpiAccumulator:
         self.resolved_or_closed += complaint.status in (Status.RESOLVED, Status.CLOSED)
         finished = complaint.resolved_at or complaint.closed_at
         if finished is not None:
-            self.resolution_hours.append(_hours(complaint.received_at, finished))
+            self.resolution_time.add(complaint.received_at, finished)
         opened, reviewed = self._records.get(complaint.id, (0, 0))
         self.records_opened += opened
         self.records_reviewed += reviewed
@@ -249,7 +283,7 @@ class KpiAccumulator:
             self.breaches_by_team[complaint.team or UNASSIGNED] += len(complaint.breaches)
         if complaint.resolution is not None:
             self.root_causes[complaint.resolution.root_cause] += 1
-        self.per_customer[complaint.customer.customer_id] += 1
+        self.customers.add(complaint.customer.customer_id)
 
     def report(self) -> KpiReport:
         on_time_rate = _rate(self.on_time, self.counted)
@@ -274,17 +308,17 @@ class KpiAccumulator:
             closure_rate=closure_rate,
             resolution_rate=_rate(self.resolved_or_closed, self.received),
             accountability_rate=_rate(self.records_reviewed, self.records_opened),
-            median_hours_to_first_response=_rounded(median(self.first_response_hours)),
-            p90_hours_to_first_response=_rounded(nearest_rank(self.first_response_hours, 90)),
-            median_hours_to_resolution=_rounded(median(self.resolution_hours)),
-            p90_hours_to_resolution=_rounded(nearest_rank(self.resolution_hours, 90)),
+            median_hours_to_first_response=_rounded(self.first_response_time.median_hours()),
+            p90_hours_to_first_response=_rounded(self.first_response_time.percentile_hours(90)),
+            median_hours_to_resolution=_rounded(self.resolution_time.median_hours()),
+            p90_hours_to_resolution=_rounded(self.resolution_time.percentile_hours(90)),
             by_channel=dict(self.by_channel),
             by_category=dict(self.by_category),
             by_product=dict(self.by_product),
             by_priority=dict(self.by_priority),
             breaches_by_team=dict(sorted(self.breaches_by_team.items())),
             top_root_causes=[RootCauseCount(root_cause=cause, count=count) for cause, count in top],
-            repeat_complainants=sum(1 for count in self.per_customer.values() if count >= 2),
+            repeat_complainants=self.customers.repeat,
             targets=KpiTargets(),
             met=KpiMet(
                 first_response_on_time_rate=_met(on_time_rate, FIRST_RESPONSE_ON_TIME_TARGET),
