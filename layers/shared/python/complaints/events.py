@@ -33,7 +33,7 @@ class DomainEvent(ApiModel):
     name: EventName = Field(exclude=True)
     id: str = Field(default_factory=new_id)
     occurred_at: UtcDatetime = Field(default_factory=utc_now)
-    complaint_id: str
+    complaint_id: str | None = Field(default=None, description="absent on events about no one complaint")
     version: int
     data: dict[str, Any] = Field(default_factory=dict)
     correlation_id: str | None = None

@@ -80,9 +80,14 @@ def _key(secret: str) -> bytes:
     return secret.encode()
 
 
-def tracking_token(complaint_id: str, secret: str) -> str:
-    digest = hmac.new(_key(secret), complaint_id.encode(), hashlib.sha256).digest()
+def signature(message: str, secret: str) -> str:
+    """HMAC-SHA256 of `message` under the bank's link key, base64url without padding."""
+    digest = hmac.new(_key(secret), message.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def tracking_token(complaint_id: str, secret: str) -> str:
+    return signature(complaint_id, secret)
 
 
 def verify_tracking_token(complaint_id: str, token: str | None, secret: str) -> bool:

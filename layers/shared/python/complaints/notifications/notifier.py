@@ -78,7 +78,7 @@ class Notifier:
     def notify(self, event: DomainEvent, observe: Observer | None = None) -> NotifyReport:
         """Send what the event calls for. `observe` sees every record as it is written (metrics)."""
         report = NotifyReport()
-        if not self._planner.concerns(event):
+        if event.complaint_id is None or not self._planner.concerns(event):
             return report
         complaint = self._complaints.get(event.complaint_id)
         messages = self._planner.plan(event, complaint)

@@ -1,0 +1,385 @@
+"""The quarterly report: its period in the bank's time zone, its figures, files, links, event and e-mail.
+
+Expected figures are worked out by hand in the comments next to the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from complaint_builders import complaint, record
+from fakes import FakeClock
+
+from complaints.errors import Conflict, InvalidInput, NotFound, VersionConflict
+from complaints.events import EventName
+from complaints.models import AccountabilityRecord, Category, Channel, Complaint, Status
+from complaints.ports import RecordingPublisher
+from complaints.report import (
+    Artifact,
+    HmacLinkSigner,
+    Quarter,
+    ReportRecord,
+    ReportRequest,
+    Reports,
+    ReportSettings,
+    ReportStatus,
+)
+from complaints.report_page import render
+from complaints.tracking import FixedSecretProvider
+
+SHANGHAI = "Asia/Shanghai"
+# The schedule fires at 01:00 Shanghai time on 1 April 2026 = 2026-03-31 17:00 UTC.
+SCHEDULE_FIRES = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)
+SECRET = "k" * 40
+
+
+class InMemorySource:
+    def __init__(self, complaints: list[Complaint], records: list[AccountabilityRecord]) -> None:
+        self.complaints = complaints
+        self.records = records
+        self.fail = False
+
+    def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
+        if self.fail:
+            raise RuntimeError("the table is unavailable")
+        yield from (c for c in self.complaints if start <= c.received_at < end)
+
+    def accountability_records(self) -> Iterator[AccountabilityRecord]:
+        yield from self.records
+
+
+class InMemoryRecords:
+    def __init__(self) -> None:
+        self.stored: dict[str, ReportRecord] = {}
+
+    def create(self, report: ReportRecord) -> None:
+        if report.id in self.stored:
+            raise Conflict(f"report {report.id} exists")
+        self.stored[report.id] = report
+
+    def get(self, report_id: str) -> ReportRecord:
+        if report_id not in self.stored:
+            raise NotFound(f"no report {report_id}")
+        return self.stored[report_id]
+
+    def replace(self, report: ReportRecord) -> ReportRecord:
+        if self.stored[report.id].version != report.version:
+            raise VersionConflict("stale")
+        stored = report.model_copy(update={"version": report.version + 1})
+        self.stored[report.id] = stored
+        return stored
+
+
+class InMemoryArtifacts:
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str, str]] = {}
+
+    @contextmanager
+    def writer(self, key: str, content_type: str) -> Iterator[io.StringIO]:
+        sink = io.StringIO()
+        yield sink
+        self.files[key] = (content_type, sink.getvalue())
+
+    def link(self, key: str, expires_in: timedelta) -> str:
+        return f"https://bucket.example/{key}?valid={int(expires_in.total_seconds())}"
+
+
+class RecordingMailer:
+    def __init__(self) -> None:
+        self.sent: list[tuple[list[str], str, str, str]] = []
+
+    def send(self, to: list[str], subject: str, text: str, html: str) -> None:
+        self.sent.append((to, subject, text, html))
+
+
+class RecordingQueue:
+    def __init__(self) -> None:
+        self.submitted: list[str] = []
+
+    def submit(self, report_id: str) -> None:
+        self.submitted.append(report_id)
+
+
+def local(month: int, day: int, hour: int, year: int = 2026) -> datetime:
+    """A Shanghai wall-clock time (UTC+8, no daylight saving) as UTC."""
+    return datetime(year, month, day, hour, tzinfo=UTC) - timedelta(hours=8)
+
+
+# Q1 2026 in Shanghai = [2025-12-31 16:00 UTC, 2026-03-31 16:00 UTC).
+# 1 counter,  Jan 1 00:00 local (the first instant of the quarter), answered in 2 h, closed; rated 5
+# 2 online,   Feb 10, answered in 30 h (late), resolved in 40 h; rated 2; "I will call my lawyer and the CFPB"
+# 3 counter,  Mar 31 23:00 local (the last hour of the quarter), unanswered, deadline not passed at as-of
+# 4 hotline,  Mar 1, answered in 5 h, closed; "我要向媒体曝光"
+# outside: 5 = Dec 31 23:59 local (previous quarter, answered in 1 h, closed), 6 = Apr 1 00:00 local (next)
+QUARTER_COMPLAINTS = [
+    complaint(
+        1, local(1, 1, 0), customer="c-1", channel=Channel.COUNTER, status=Status.CLOSED,
+        responded=2, resolved=10, root_cause="card retained", ratings=(5,),
+    ),
+    complaint(
+        2, local(2, 10, 9), customer="c-2", channel=Channel.ONLINE_BANKING, category=Category.PRODUCT,
+        status=Status.RESOLVED, responded=30, resolved=40, root_cause="fee error", ratings=(2,),
+        team="cards", breaches=("firstResponse",),
+        description="You charged me twice. I will call my lawyer and the CFPB about it.",
+    ),
+    complaint(3, local(3, 31, 23), customer="c-1", channel=Channel.COUNTER),
+    complaint(
+        4, local(3, 1, 9), customer="c-3", channel=Channel.HOTLINE, status=Status.CLOSED,
+        responded=5, resolved=20, root_cause="card retained", description="我要向媒体曝光这件事",
+    ),
+]  # fmt: skip
+OUTSIDE = [
+    complaint(
+        5, local(12, 31, 23, year=2025) + timedelta(minutes=59), customer="c-9",
+        status=Status.CLOSED, responded=1, resolved=3,
+    ),
+    complaint(6, local(4, 1, 0), customer="c-9"),
+]  # fmt: skip
+
+
+def build(now: datetime = SCHEDULE_FIRES, **settings: Any) -> tuple[Reports, dict[str, Any]]:
+    parts: dict[str, Any] = {
+        "source": InMemorySource(QUARTER_COMPLAINTS + OUTSIDE, [record(1, "cmp-2", reviewed=True)]),
+        "records": InMemoryRecords(),
+        "artifacts": InMemoryArtifacts(),
+        "events": RecordingPublisher(),
+        "mailer": RecordingMailer(),
+        "queue": RecordingQueue(),
+    }
+    reports = Reports(
+        parts["source"],
+        parts["records"],
+        parts["artifacts"],
+        parts["events"],
+        HmacLinkSigner(FixedSecretProvider(SECRET)),
+        render,
+        ReportSettings(
+            timezone=SHANGHAI,
+            recipients=("management@bank.example",),
+            public_base_url="https://complaints.bank.example",
+            **settings,
+        ),
+        queue=parts["queue"],
+        mailer=parts["mailer"],
+        clock=FakeClock(now),
+    )
+    return reports, parts
+
+
+def rows(parts: dict[str, Any], report_id: str, artifact: Artifact) -> list[dict[str, str]]:
+    _, text = parts["artifacts"].files[f"reports/{report_id}/{artifact.value}"]
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+# --- the period ------------------------------------------------------------------------------------
+
+
+def test_a_quarter_is_three_local_calendar_months() -> None:
+    start, end = Quarter.parse("2026-Q3").bounds(SHANGHAI)
+    assert start == datetime(2026, 6, 30, 16, tzinfo=UTC)
+    assert end == datetime(2026, 9, 30, 16, tzinfo=UTC)
+    assert Quarter.parse("2026-Q1").previous() == Quarter(2025, 4)
+    assert Quarter.parse("2026-Q4").next() == Quarter(2027, 1)
+    assert Quarter.parse("2026-Q2").months() == ["2026-04", "2026-05", "2026-06"]
+
+
+def test_the_schedule_moment_is_already_in_the_next_quarter_in_shanghai() -> None:
+    # 2026-03-31 17:00 UTC is 1 April 01:00 in Shanghai: Q2 has begun there, not in UTC.
+    assert Quarter.containing(SCHEDULE_FIRES, SHANGHAI) == Quarter(2026, 2)
+    assert Quarter.containing(SCHEDULE_FIRES, "UTC") == Quarter(2026, 1)
+
+
+@pytest.mark.parametrize("text", ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-q1", ""])
+def test_a_period_that_is_not_a_quarter_is_refused_naming_the_field(text: str) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        Quarter.parse(text)
+    assert refused.value.details[0]["field"] == "period"
+
+
+# --- the scheduled report --------------------------------------------------------------------------
+
+
+def test_the_schedule_builds_the_quarter_that_just_ended() -> None:
+    reports, parts = build()
+    view = reports.scheduled()
+    assert view.id == "2026-Q1-scheduled" and view.period == "2026-Q1"
+    assert view.status is ReportStatus.READY and view.scheduled
+    assert sorted(view.links) == sorted(artifact.value for artifact in Artifact)
+
+
+def test_the_kpis_cover_the_local_quarter_only() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    kpis = {row["kpi"]: row for row in rows(parts, "2026-Q1-scheduled", Artifact.KPIS_CSV)}
+    # received: #1..#4 (not #5 at 23:59 on 31 Dec, not #6 at 00:00 on 1 Apr)
+    assert kpis["received"]["2026-Q1"] == "4"
+    # on time: #1 (2 h) and #4 (5 h) of 3 counted (#2 answered late; #3 unanswered, deadline
+    # Apr 1 23:00 local > as-of Apr 1 01:00 local, not counted) -> 2/3
+    assert kpis["firstResponseOnTimeRate"]["2026-Q1"] == str(2 / 3)
+    assert kpis["firstResponseOnTimeRate"]["met"] == "no"
+    # ratings: 5 and 2 -> 1 of 2 satisfied; closure: #1 and #4 of 4 -> 0.5
+    assert kpis["satisfactionRate"]["2026-Q1"] == "0.5"
+    assert kpis["closureRate"]["2026-Q1"] == "0.5"
+    # accountability: the one record (on #2) is reviewed -> 1.0
+    assert kpis["accountabilityRate"]["2026-Q1"] == "1.0"
+    # the previous quarter (2025-Q4) holds #5 only: answered in 1 h, closed
+    assert kpis["received"]["2025-Q4"] == "1"
+    assert kpis["closureRate"]["2025-Q4"] == "1.0"
+    # first responses sorted [2, 5, 30] h -> median 5 h
+    assert kpis["medianHoursToFirstResponse"]["2026-Q1"] == "5.0"
+    # c-1 complained twice (#1, #3)
+    assert kpis["repeatComplainants"]["2026-Q1"] == "1"
+
+
+def test_the_complaints_extract_has_one_row_per_complaint_and_no_contact_details() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    extract = rows(parts, "2026-Q1-scheduled", Artifact.COMPLAINTS_CSV)
+    assert [row["reference"] for row in extract] == [f"CG-2026-{n:06d}" for n in (1, 2, 3, 4)]
+    by_id = {row["id"]: row for row in extract}
+    assert by_id["cmp-1"]["firstResponseOnTime"] == "yes"
+    assert by_id["cmp-2"]["firstResponseOnTime"] == "no"
+    assert by_id["cmp-3"]["firstResponseOnTime"] == ""
+    assert by_id["cmp-2"]["rating"] == "2" and by_id["cmp-2"]["breaches"] == "1"
+    assert by_id["cmp-2"]["riskSignals"] == "legal regulatory"
+    _, text = parts["artifacts"].files["reports/2026-Q1-scheduled/complaints.csv"]
+    assert "Li Wei" not in text and "+8613800138000" not in text and "charged me" not in text
+
+
+def test_regulatory_risk_complaints_are_listed_with_the_words_that_flagged_them() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    risk = rows(parts, "2026-Q1-scheduled", Artifact.RISK_CSV)
+    assert sorted((row["reference"], row["signal"], row["words"]) for row in risk) == [
+        ("CG-2026-000002", "legal", "lawyer"),
+        ("CG-2026-000002", "regulatory", "cfpb"),
+        ("CG-2026-000004", "media", "媒体 曝光"),
+    ]
+
+
+def test_the_accountability_extract_holds_the_quarters_records() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    extract = rows(parts, "2026-Q1-scheduled", Artifact.ACCOUNTABILITY_CSV)
+    assert [(row["recordId"], row["complaintId"], row["status"]) for row in extract] == [
+        ("acc-1", "cmp-2", "reviewed")
+    ]
+
+
+def test_the_html_report_is_self_contained_and_shows_pass_and_fail() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    content_type, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert content_type == "text/html; charset=utf-8"
+    assert page.count("<svg") == 4  # KPI, first response, intake, category charts
+    assert "<script" not in page and not re.search(r"(src|href)=\"//", page)
+    assert "66.7%" in page  # on-time rate 2/3
+    assert "✘ 未达标 missed" in page and "≥ 90%" in page
+    assert "CG-2026-000002" in page and "cfpb" in page  # the risk list
+    assert "Li Wei" not in page and "+8613800138000" not in page
+
+
+def test_publishing_announces_the_report_once_and_emails_management_once() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    reports.scheduled()  # the schedule delivered twice
+    [event] = parts["events"].published
+    assert event.name is EventName.REPORT_PUBLISHED and event.complaint_id is None
+    assert event.data["reportId"] == "2026-Q1-scheduled" and event.data["period"] == "2026-Q1"
+    assert event.data["headline"]["received"] == 4
+    [(to, subject, text, _)] = parts["mailer"].sent
+    assert to == ["management@bank.example"] and "2026-Q1" in subject
+    assert "https://complaints.bank.example/r/2026-Q1-scheduled/report.html?expires=" in text
+    # the links expire 7 days after the report was e-mailed
+    assert "Links valid until 2026-04-07 17:00 UTC" in text
+
+
+def test_a_failed_build_is_recorded_and_can_be_retried() -> None:
+    reports, parts = build()
+    parts["source"].fail = True
+    with pytest.raises(RuntimeError):
+        reports.scheduled()
+    failed = parts["records"].get("2026-Q1-scheduled")
+    assert failed.status is ReportStatus.FAILED and failed.error == "RuntimeError"
+    assert parts["events"].published == [] and parts["mailer"].sent == []
+    parts["source"].fail = False
+    assert reports.build("2026-Q1-scheduled").status is ReportStatus.READY
+
+
+# --- on demand -------------------------------------------------------------------------------------
+
+
+def test_a_manager_asks_for_a_report_which_is_queued() -> None:
+    reports, parts = build(now=datetime(2026, 5, 1, tzinfo=UTC))
+    view = reports.request(ReportRequest(period="2026-Q2"), "manager-1")
+    assert view.status is ReportStatus.QUEUED and view.links == {}
+    assert parts["queue"].submitted == [view.id] and view.id.startswith("2026-Q2-")
+    assert reports.build(view.id).status is ReportStatus.READY
+
+
+def test_a_quarter_that_has_not_begun_is_refused() -> None:
+    reports, _ = build(now=datetime(2026, 5, 1, tzinfo=UTC))
+    with pytest.raises(InvalidInput) as refused:
+        reports.request(ReportRequest(period="2026-Q3"), "manager-1")
+    assert refused.value.details[0]["field"] == "period"
+
+
+# --- the links ---------------------------------------------------------------------------------------
+
+
+def _signed(link: str) -> tuple[str, int, str]:
+    match = re.search(r"/r/([^/]+)/([^?]+)\?expires=(\d+)&signature=([\w-]+)$", link)
+    assert match, link
+    return match.group(2), int(match.group(3)), match.group(4)
+
+
+def test_a_signed_link_leads_to_the_file_until_it_expires() -> None:
+    reports, _ = build()
+    view = reports.scheduled()
+    file_name, expires, signature = _signed(view.links["complaints.csv"])
+    assert expires == int((SCHEDULE_FIRES + timedelta(days=7)).timestamp())
+    target = reports.download("2026-Q1-scheduled", file_name, expires, signature)
+    assert target == "https://bucket.example/reports/2026-Q1-scheduled/complaints.csv?valid=300"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"report_id": "2026-Q4-scheduled"},  # another report
+        {"file_name": "report.html"},  # another file of the same report
+        {"expires_delta": 3600},  # a later expiry
+        {"signature": "x" * 43},
+        {"signature": None},
+        {"file_name": "../../etc/passwd"},
+    ],
+)
+def test_a_tampered_link_is_refused_like_an_unknown_report(change: dict[str, Any]) -> None:
+    reports, _ = build()
+    view = reports.scheduled()
+    file_name, expires, signature = _signed(view.links["complaints.csv"])
+    arguments: dict[str, Any] = {
+        "report_id": "2026-Q1-scheduled",
+        "file_name": file_name,
+        "expires": expires + change.pop("expires_delta", 0),
+        "signature": signature,
+    }
+    arguments.update(change)
+    with pytest.raises(NotFound):
+        reports.download(**arguments)
+
+
+def test_an_expired_link_is_refused() -> None:
+    reports, parts = build()
+    view = reports.scheduled()
+    file_name, expires, signature = _signed(view.links["kpis.csv"])
+    later, _ = build(now=SCHEDULE_FIRES + timedelta(days=7, seconds=1))
+    later._records = parts["records"]
+    with pytest.raises(NotFound):
+        later.download("2026-Q1-scheduled", file_name, expires, signature)
