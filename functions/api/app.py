@@ -30,6 +30,7 @@ from complaints.adapters.runtime import (
     idempotent_intake,
     notification_log,
     reporting,
+    reports,
     tracking,
 )
 from complaints.audit import AuditTrail
@@ -58,6 +59,7 @@ from complaints.models import (
     Status,
     UtcDatetime,
 )
+from complaints.report import ReportRequest, ReportView
 from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
 from complaints.tracking import (
     CustomerReopenRequest,
@@ -509,6 +511,65 @@ def kpis(
 ) -> KpiReport:
     caller(Permission.READ_REPORTS)
     return reporting().kpis(period_from, period_to)
+
+
+ReportId = Annotated[str, Path(description="the report's id", min_length=1, max_length=64)]
+
+
+@app.post(
+    "/v1/reports",
+    summary="Build a quarter's report (asynchronously): 202 with its id; poll GET /v1/reports/{id}",
+    tags=["reports"],
+    responses=_errors(),
+)
+def request_report(body: Annotated[ReportRequest, Body()]) -> Response[ReportView]:
+    manager = caller(Permission.READ_REPORTS)
+    view = reports().request(body, manager.id)
+    return Response(
+        HTTPStatus.ACCEPTED,
+        content_types.APPLICATION_JSON,
+        view,
+        headers={"Location": f"/v1/reports/{view.id}"},
+    )
+
+
+@app.get(
+    "/v1/reports/<report_id>",
+    summary="A report's status and, when ready, time-limited links to its files",
+    tags=["reports"],
+    responses=_errors(404),
+)
+def get_report(report_id: ReportId) -> ReportView:
+    caller(Permission.READ_REPORTS)
+    return reports().get(report_id)
+
+
+@app.get(
+    "/r/<report_id>/<file_name>",
+    summary="The signed link in the report e-mail: redirects to the file for a few minutes",
+    tags=["reports"],
+    responses={
+        302: {"description": "to a short-lived download of the file"},
+        404: {
+            "description": "unknown report, wrong or expired link (the same answer for each)",
+            "content": {"application/json": {"model": ErrorBody}},
+        },
+    },
+    security=PUBLIC,
+)
+def open_report_link(
+    report_id: ReportId,
+    file_name: Annotated[str, Path(description="report.html or one of the CSV extracts", max_length=64)],
+    expires: Annotated[int | None, Query(description="when the link expires (Unix seconds)")] = None,
+    signature: Annotated[str | None, Query(description="the link's signature", max_length=128)] = None,
+) -> Response[str]:
+    target = reports().download(report_id, file_name, expires, signature)
+    return Response(
+        HTTPStatus.FOUND,
+        content_types.TEXT_PLAIN,
+        "",
+        headers={"Location": target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
 
 
 # --- deadlines and the contract itself ------------------------------------------------------------

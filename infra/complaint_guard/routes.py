@@ -48,6 +48,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
     Route("GET", "/v1/accountability", ANY_TOKEN),
     Route("GET", "/v1/kpis", ANY_TOKEN),
+    Route("POST", "/v1/reports", ANY_TOKEN),
+    Route("GET", "/v1/reports/{report_id}", ANY_TOKEN),
     Route("POST", "/v1/accountability/{record_id}/review", ANY_TOKEN),
 )
 _TRACKING_LINK = (
@@ -63,4 +65,12 @@ PUBLIC_ROUTES: tuple[Route, ...] = (
     Route("GET", "/t/{complaint_id}", (), _TRACKING_LINK),
     Route("POST", "/t/{complaint_id}/feedback", (), _TRACKING_LINK),
     Route("POST", "/t/{complaint_id}/reopen", (), _TRACKING_LINK),
+    Route(
+        "GET",
+        "/r/{report_id}/{file_name}",
+        (),
+        "the link in management's report e-mail: its HMAC-signed expiry is the token, checked by the "
+        "handler in constant time (a wrong one is a 404 like an unknown report); it only redirects to a "
+        "5-minute presigned download",
+    ),
 )

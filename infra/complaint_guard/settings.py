@@ -48,6 +48,13 @@ class StackSettings(BaseModel):
     # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
     waf_requests_per_5_minutes: int = 3000
 
+    # The quarterly report: the time zone of its calendar quarters (and of its schedule, 01:00 on the
+    # first day of each quarter), the management distribution list it is e-mailed to, and how many
+    # days the links in that e-mail stay valid.
+    report_timezone: str = "Asia/Shanghai"
+    report_recipients: tuple[str, ...] = ()
+    report_link_days: int = Field(default=7, ge=1, le=30)
+
     @classmethod
     def from_context(cls, app: App) -> StackSettings:
         raw: dict[str, Any] = app.node.try_get_context("complaint-guard") or {}

@@ -17,6 +17,7 @@ from .constructs.identity import Identity
 from .constructs.layers import Layers
 from .constructs.notifications import Notifications
 from .constructs.publisher import Publisher
+from .constructs.reports import Reports
 from .constructs.schedules import Schedules
 from .constructs.sla_sweep import SlaSweep
 from .constructs.sla_workflow import SlaWorkflow
@@ -60,6 +61,12 @@ class ComplaintGuardStack(Stack):
             "PUBLIC_BASE_URL": settings.public_base_url,
             "BANK_NAME": settings.bank_name,
         }
+        self.reports = Reports(self, "Reports", retain=settings.retain_data)
+        environment |= self.reports.environment(
+            timezone=settings.report_timezone,
+            recipients=settings.report_recipients,
+            link_days=settings.report_link_days,
+        )
         self.api = Api(
             self,
             "Api",
@@ -109,7 +116,23 @@ class ComplaintGuardStack(Stack):
             log_retention=retention,
             removal=removal,
         )
-        self.schedules = Schedules(self, "Schedules", sla_sweep=self.sla_sweep.function.function)
+        self.reports.allow_requests(self.api.function.role)
+        report_builder = self.reports.add_builder(
+            data=self.data,
+            events=self.events,
+            layers=layers,
+            environment=environment,
+            sender_email=settings.sender_email,
+            log_retention=retention,
+            removal=removal,
+        )
+        self.schedules = Schedules(
+            self,
+            "Schedules",
+            sla_sweep=self.sla_sweep.function.function,
+            report_builder=report_builder.function,
+            report_timezone=settings.report_timezone,
+        )
         self.firewall = Firewall(
             self,
             "Firewall",

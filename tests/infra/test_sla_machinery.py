@@ -132,10 +132,17 @@ def table_id(resources: Resources) -> str:
     )
 
 
+def schedule_named(resources: Resources, name: str) -> dict[str, Any]:
+    (schedule,) = (
+        s for s in of_type(resources, "AWS::Scheduler::Schedule").values() if s["Properties"]["Name"] == name
+    )
+    return schedule
+
+
 @pytest.fixture(scope="module")
 def sweep_id(resources: Resources) -> str:
     """The function the sweep schedule invokes."""
-    (schedule,) = of_type(resources, "AWS::Scheduler::Schedule").values()
+    schedule = schedule_named(resources, "complaint-guard-sla-sweep")
     function_id: str = schedule["Properties"]["Target"]["Arn"]["Fn::GetAtt"][0]
     assert resources[function_id]["Type"] == "AWS::Lambda::Function"
     return function_id
@@ -218,7 +225,7 @@ def test_tracker_role_allows_what_the_definition_calls_on_the_table_only(
     }
     for action in dynamodb:
         assert allowed(statements, action) == [{"Fn::GetAtt": [table_id, "Arn"]}], action
-    (key_id,) = of_type(resources, "AWS::KMS::Key")
+    key_id = resources[table_id]["Properties"]["SSESpecification"]["KMSMasterKeyId"]["Fn::GetAtt"][0]
     for action in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"):
         assert allowed(statements, action) == [{"Fn::GetAtt": [key_id, "Arn"]}], action
     assert allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus_id, "Arn"]}]
@@ -252,9 +259,8 @@ def test_outputs_name_the_tracker_and_the_bus(
 
 
 def test_the_sweep_runs_every_15_minutes(resources: Resources, sweep_id: str) -> None:
-    _, schedule = the_one(resources, "AWS::Scheduler::Schedule")
+    schedule = schedule_named(resources, "complaint-guard-sla-sweep")
     props = schedule["Properties"]
-    assert props["Name"] == "complaint-guard-sla-sweep"
     assert props["ScheduleExpression"] == "rate(15 minutes)"
     assert props["FlexibleTimeWindow"] == {"Mode": "OFF"}
     assert props.get("State", "ENABLED") == "ENABLED"
@@ -268,15 +274,18 @@ def test_the_sweep_runs_every_15_minutes(resources: Resources, sweep_id: str) ->
     assert sweep["Timeout"] == 300
     assert sweep["MemorySize"] == 512
 
-    # Scheduler's role: trusted by Scheduler for this account only, may invoke the sweep and nothing else
+    # Scheduler's role: trusted by Scheduler for this account only, may invoke the sweep and the report
+    # builder (the other schedule's target) and nothing else
     role_id = target["RoleArn"]["Fn::GetAtt"][0]
     (trust,) = resources[role_id]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
     assert trust["Principal"] == {"Service": "scheduler.amazonaws.com"}
     assert trust["Condition"]["StringEquals"]["aws:SourceAccount"] == {"Ref": "AWS::AccountId"}
     statements = role_statements(resources, role_id)
-    assert [(s["Action"], s["Resource"]) for s in statements] == [
-        ("lambda:InvokeFunction", {"Fn::GetAtt": [sweep_id, "Arn"]})
-    ]
+    report_schedule = schedule_named(resources, "complaint-guard-quarterly-report")
+    builder_id = report_schedule["Properties"]["Target"]["Arn"]["Fn::GetAtt"][0]
+    [(action, invoked)] = [(s["Action"], s["Resource"]) for s in statements]
+    assert action == "lambda:InvokeFunction"
+    assert sorted(r["Fn::GetAtt"][0] for r in invoked) == sorted([sweep_id, builder_id])
 
 
 def test_only_the_sweep_queries_the_watch_index_and_nobody_scans(
@@ -347,8 +356,9 @@ def test_functions_may_start_stop_and_describe_this_trackers_executions_only(
 
 
 def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources) -> None:
-    """Every resource with a `*` is either `*` for actions without resource-level permissions, or the
-    tracker's executions (their names are per complaint) for stop and describe."""
+    """Every resource with a `*` is either `*` for actions without resource-level permissions, the
+    tracker's executions (their names are per complaint) for stop and describe, or the report files
+    (their keys are per report) for reading and writing them."""
     (machine,) = of_type(resources, "AWS::StepFunctions::StateMachine").values()
     executions = (
         "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
@@ -362,6 +372,8 @@ def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources
                 continue
             if text == "*":
                 assert actions <= NO_RESOURCE_LEVEL, statement
+            elif text.startswith("<ReportsBucket") and text.endswith(".Arn>/reports/*"):
+                assert actions <= {"s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"}, statement
             else:
                 assert text == executions, statement
                 assert actions == {"states:StopExecution", "states:DescribeExecution"}, statement

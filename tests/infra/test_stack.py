@@ -40,10 +40,12 @@ def _as_list(value: Any) -> list[Any]:
 def test_tables_are_encrypted_with_our_key_recoverable_and_protected(resources: dict[str, Any]) -> None:
     tables = of_type(resources, "AWS::DynamoDB::Table")
     keys = of_type(resources, "AWS::KMS::Key")
-    assert len(keys) == 1
-    (key_id,) = keys
-    assert keys[key_id]["Properties"]["EnableKeyRotation"] is True
     assert tables, "no table"
+    # one key for every table (the reports bucket has its own), rotated like every key of the stack
+    (key_id,) = {
+        t["Properties"]["SSESpecification"]["KMSMasterKeyId"]["Fn::GetAtt"][0] for t in tables.values()
+    }
+    assert all(key["Properties"]["EnableKeyRotation"] is True for key in keys.values())
     for table in tables.values():
         props = table["Properties"]
         assert props["SSESpecification"]["SSEEnabled"] is True
@@ -117,6 +119,7 @@ PUBLIC_METHODS = {
     ("GET", "/t/{complaint_id}"),
     ("POST", "/t/{complaint_id}/feedback"),
     ("POST", "/t/{complaint_id}/reopen"),
+    ("GET", "/r/{report_id}/{file_name}"),  # the signed link in the report e-mail
 }
 
 
@@ -136,7 +139,7 @@ def _method_paths(resources: dict[str, Any]) -> dict[str, tuple[str, str]]:
     }
 
 
-def test_every_route_but_the_contract_and_the_tracking_link_requires_a_cognito_token(
+def test_every_route_but_the_contract_and_the_signed_links_requires_a_cognito_token(
     resources: dict[str, Any],
 ) -> None:
     authorizers = of_type(resources, "AWS::ApiGateway::Authorizer")

@@ -207,7 +207,7 @@ def test_a_period_that_is_not_a_quarter_is_refused_naming_the_field(text: str) -
 
 
 def test_the_schedule_builds_the_quarter_that_just_ended() -> None:
-    reports, parts = build()
+    reports, _ = build()
     view = reports.scheduled()
     assert view.id == "2026-Q1-scheduled" and view.period == "2026-Q1"
     assert view.status is ReportStatus.READY and view.scheduled

@@ -96,6 +96,10 @@ class Data(Construct):
         """The indexes behind the list endpoint (not the sweep's or the accountability view's)."""
         return [self.index_arn(name) for _, name, _ in INDEXES] + [self.index_arn(MONTH_INDEX)]
 
+    def month_index_arn(self) -> str:
+        """A period's complaints, month by month (the KPIs and the quarterly report)."""
+        return self.index_arn(MONTH_INDEX)
+
     def watch_index_arn(self) -> str:
         """The sweep's sparse index of open complaints, by when to look at them next."""
         return self.index_arn(WATCH_INDEX)

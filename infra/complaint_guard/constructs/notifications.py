@@ -49,7 +49,6 @@ class Notifications(Construct):
         removal: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
-        stack = Stack.of(self)
         self.dead_letters = sqs.Queue(
             self,
             "DeadLetters",
@@ -124,16 +123,7 @@ class Notifications(Construct):
         )
         # SMS to a customer's phone number is a publish without a topic: it has no ARN to name.
         role.add_to_principal_policy(iam.PolicyStatement(actions=["sns:Publish"], resources=["*"]))
-        sender_domain = sender_email.split("@", 1)[1]
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["ses:SendEmail"],
-                resources=[
-                    f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/{sender_domain}"
-                ],
-                conditions={"StringEquals": {"ses:FromAddress": sender_email}},
-            )
-        )
+        allow_email_from(role, sender_email)
         self.function.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=10, report_batch_item_failures=True)
         )
@@ -143,3 +133,16 @@ class Notifications(Construct):
             "SMS to a phone number is sns:Publish with no topic, which has no resource ARN (IAM offers no "
             "narrower form for SMS); staff topics are also named in their own statement; X-Ray needs * too",
         )
+
+
+def allow_email_from(role: iam.IRole, sender_email: str) -> None:
+    """SES SendEmail through the sender's verified domain identity, only with that From: address."""
+    stack = Stack.of(role)
+    sender_domain = sender_email.split("@", 1)[1]
+    role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=["ses:SendEmail"],
+            resources=[f"arn:{stack.partition}:ses:{stack.region}:{stack.account}:identity/{sender_domain}"],
+            conditions={"StringEquals": {"ses:FromAddress": sender_email}},
+        )
+    )

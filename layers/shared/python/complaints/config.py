@@ -42,6 +42,14 @@ class Settings(BaseModel):
     staff_topic_manager: str | None = Field(default=None, alias="STAFF_TOPIC_MANAGER")
     staff_topic_compliance: str | None = Field(default=None, alias="STAFF_TOPIC_COMPLIANCE")
     staff_topic_at_risk: str | None = Field(default=None, alias="STAFF_TOPIC_AT_RISK")
+    # The quarterly report (complaints/report.py): the bucket of its files, the queue of build requests,
+    # the time zone whose calendar quarters it covers, the management distribution list (comma-separated
+    # addresses) and how many days the links in its e-mail stay valid.
+    report_bucket: str | None = Field(default=None, alias="REPORT_BUCKET")
+    report_queue_url: str | None = Field(default=None, alias="REPORT_QUEUE_URL")
+    report_timezone: str = Field(default="Asia/Shanghai", alias="REPORT_TIMEZONE")
+    report_recipients: str = Field(default="", alias="REPORT_RECIPIENTS")
+    report_link_days: int = Field(default=7, ge=1, le=30, alias="REPORT_LINK_DAYS")
 
 
 @cache

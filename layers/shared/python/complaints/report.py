@@ -20,7 +20,7 @@ import hmac
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -39,8 +39,6 @@ from .models import (
     ApiModel,
     Channel,
     Complaint,
-    Priority,
-    Status,
     UtcDatetime,
 )
 from .ports import EventPublisher
@@ -626,10 +624,8 @@ class Reports:
             requested_by="schedule",
             requested_at=self._clock(),
         )
-        try:
+        with suppress(Conflict):  # delivered again: carry on with the stored record
             self._records.create(record)
-        except Conflict:
-            pass  # delivered again: carry on with the stored record
         return self.build(record.id)
 
     # building
@@ -709,13 +705,17 @@ class Reports:
             ],
         )
         links = self._links(record.id)[0]
-        with self._artifacts.writer(artifact_key(record.id, Artifact.KPIS_CSV), Artifact.KPIS_CSV.content_type) as sink:
+        with self._artifacts.writer(
+            artifact_key(record.id, Artifact.KPIS_CSV), Artifact.KPIS_CSV.content_type
+        ) as sink:
             write_kpis_csv(report, sink)
         with self._artifacts.writer(
             artifact_key(record.id, Artifact.ACCOUNTABILITY_CSV), Artifact.ACCOUNTABILITY_CSV.content_type
         ) as sink:
             write_accountability_csv(in_quarter, sink)
-        with self._artifacts.writer(artifact_key(record.id, Artifact.HTML), Artifact.HTML.content_type) as sink:
+        with self._artifacts.writer(
+            artifact_key(record.id, Artifact.HTML), Artifact.HTML.content_type
+        ) as sink:
             sink.write(self._render(report, links))
         return report
 

@@ -49,7 +49,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .met{color:#1e7b34;font-weight:600}.missed{color:#b03a2e;font-weight:600}.none{color:#7f8c8d}
 .cards{display:flex;gap:12px;flex-wrap:wrap}
 .card{flex:1 1 200px;border:1px solid #d5dbe1;border-radius:8px;padding:12px}
-.card .value{font-size:1.8rem;font-weight:700}.card.met{border-color:#1e7b34}.card.missed{border-color:#b03a2e}
+.card .value{font-size:1.8rem;font-weight:700}
+.card.met{border-color:#1e7b34}.card.missed{border-color:#b03a2e}
 .chart svg{width:100%;height:auto}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
 footer{margin-top:40px;color:#566573;font-size:.85rem}
@@ -301,7 +302,8 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
                 (
                     "",
                     "; ".join(
-                        f"{escape(signal)}: {escape(', '.join(words))}" for signal, words in item.signals.items()
+                        f"{escape(signal)}: {escape(', '.join(words))}"
+                        for signal, words in item.signals.items()
                     ),
                 ),
             ]
@@ -310,7 +312,8 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
     )
     shown = len(report.risk)
     risk_note = (
-        f"<p>{report.risk_total} 件 complaints flagged; the {shown} shown here are sorted by escalation level. "
+        f"<p>{report.risk_total} 件 complaints flagged; the {shown} shown here are sorted by "
+        "escalation level. "
         f'All are in <a href="{escape(links[Artifact.RISK_CSV])}">{Artifact.RISK_CSV.value}</a>.</p>'
     )
     downloads = "".join(
@@ -337,8 +340,8 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
 <h2>投诉量 · Volumes</h2>
 <div class="grid">{intake_chart(report)}{category_chart(report)}</div>
 {_breakdowns(report)}
-<p>重复投诉客户 Repeat complainants (≥ 2 complaints this quarter): <strong>{current.repeat_complainants}</strong>
-(previous quarter: {report.previous.repeat_complainants})</p>
+<p>重复投诉客户 Repeat complainants (≥ 2 complaints this quarter):
+<strong>{current.repeat_complainants}</strong> (previous quarter: {report.previous.repeat_complainants})</p>
 
 <h2>根因 · Top root causes</h2>
 {root_causes}

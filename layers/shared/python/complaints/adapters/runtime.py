@@ -3,8 +3,9 @@ so a cold start pays only for what the first request needs."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -21,6 +22,9 @@ from .idempotency import IdempotentIntake
 from .notification_log import DynamoDbNotificationLog
 from .secrets import secret_provider
 from .stepfunctions import StepFunctionsTracker
+
+if TYPE_CHECKING:
+    from ..report import Reports
 
 # Fail fast and let the caller retry: API Gateway gives a request 29 s, a Lambda instance is shared.
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
@@ -85,3 +89,44 @@ def tracking() -> TrackingService:
 @cache
 def reporting() -> Reporting:
     return Reporting(store())
+
+
+@cache
+def reports() -> Reports:
+    from ..report import HmacLinkSigner, Reports, ReportSettings
+    from ..report_page import render
+    from .reports import DynamoDbReportRecords, S3ArtifactStore, SesReportMailer, SqsReportQueue
+    from .ses import SesEmailSender
+
+    config = settings()
+    if not config.report_bucket:
+        raise RuntimeError("REPORT_BUCKET is not set for this function")
+    mailer = (
+        SesReportMailer(SesEmailSender(config.sender_email, boto3.client("sesv2", config=_BOTO_CONFIG)))
+        if config.sender_email
+        else None
+    )
+    queue = (
+        SqsReportQueue(config.report_queue_url, boto3.client("sqs", config=_BOTO_CONFIG))
+        if config.report_queue_url
+        else None
+    )
+    return Reports(
+        store(),
+        DynamoDbReportRecords(config.table_name, dynamodb_client()),
+        S3ArtifactStore(config.report_bucket, boto3.client("s3", config=_BOTO_CONFIG)),
+        publisher(),
+        HmacLinkSigner(secret_provider()),
+        render,
+        ReportSettings(
+            timezone=config.report_timezone,
+            recipients=tuple(
+                address.strip() for address in config.report_recipients.split(",") if address.strip()
+            ),
+            link_lifetime=timedelta(days=config.report_link_days),
+            public_base_url=config.public_base_url or "",
+            bank_name=config.bank_name,
+        ),
+        queue=queue,
+        mailer=mailer,
+    )

@@ -1,0 +1,184 @@
+"""Reports: the quarterly report's bucket (KMS, private, versioned, access-logged), the queue of build
+requests (with a dead-letter queue) and the builder function (functions/report). The schedule that
+runs the builder each quarter is in Schedules; the API asks for builds and hands out links."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from ..nag import accept, accept_wildcard_resource
+from .data import Data
+from .events import Events
+from .function import ServiceFunction
+from .notifications import allow_email_from
+
+BUILD_TIMEOUT = Duration.minutes(15)
+MAX_RECEIVES = 3
+REPORTS_PREFIX = "reports/"
+
+
+class Reports(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        retain: bool,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
+        self.key = kms.Key(
+            self,
+            "Key",
+            description="complaint-guard: encrypts quarterly reports at rest",
+            enable_key_rotation=True,
+            rotation_period=Duration.days(365),
+            removal_policy=removal,
+        )
+        private = {
+            "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
+            "enforce_ssl": True,
+            "minimum_tls_version": 1.2,
+            "object_ownership": s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            "removal_policy": removal,
+            "auto_delete_objects": False,
+        }
+        self.access_logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            encryption=s3.BucketEncryption.S3_MANAGED,  # S3 log delivery cannot write to a KMS bucket
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(400))],
+            **private,  # type: ignore[arg-type]
+        )
+        accept(
+            self.access_logs,
+            "AwsSolutions-S1",
+            "this is the access-log bucket of the reports bucket; logging it into itself would loop",
+        )
+        self.bucket = s3.Bucket(
+            self,
+            "Bucket",
+            encryption=s3.BucketEncryption.KMS,
+            encryption_key=self.key,
+            bucket_key_enabled=True,
+            versioned=True,  # a rebuilt report never silently replaces the one management was sent
+            server_access_logs_bucket=self.access_logs,
+            server_access_logs_prefix="reports/",
+            **private,  # type: ignore[arg-type]
+        )
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            # Six times the builder's timeout, as Lambda advises for SQS event sources.
+            visibility_timeout=Duration.minutes(90),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+        )
+        self.function: ServiceFunction | None = None
+
+    def environment(self, *, timezone: str, recipients: tuple[str, ...], link_days: int) -> dict[str, str]:
+        """What the API and the builder are told about reports."""
+        return {
+            "REPORT_BUCKET": self.bucket.bucket_name,
+            "REPORT_QUEUE_URL": self.queue.queue_url,
+            "REPORT_TIMEZONE": timezone,
+            "REPORT_RECIPIENTS": ",".join(recipients),
+            "REPORT_LINK_DAYS": str(link_days),
+        }
+
+    def allow_requests(self, role: iam.IRole) -> None:
+        """The API: queue a build, and read the files to sign short-lived download links."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[self.queue.queue_arn])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject"], resources=[self.bucket.arn_for_objects(f"{REPORTS_PREFIX}*")]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[self.key.key_arn])
+        )
+        self._accept_report_files(role)
+
+    def _accept_report_files(self, role: iam.IRole) -> None:
+        accept_wildcard_resource(
+            role,
+            self.bucket.arn_for_objects(f"{REPORTS_PREFIX}*"),
+            "the report files: one key per report and file under reports/, named when a report is built",
+        )
+
+    def add_builder(
+        self,
+        *,
+        data: Data,
+        events: Events,
+        layers: list[lambda_.ILayerVersion],
+        environment: dict[str, str],
+        sender_email: str,
+        log_retention: logs.RetentionDays,
+        removal: RemovalPolicy,
+    ) -> ServiceFunction:
+        self.function = ServiceFunction(
+            self,
+            "Builder",
+            entry="functions/report",
+            handler="app.handler",
+            layers=layers,
+            environment={**environment, "SENDER_EMAIL": sender_email},
+            log_retention=log_retention,
+            removal=removal,
+            memory_mb=1024,
+            timeout=BUILD_TIMEOUT,
+        )
+        role = self.function.role
+        # The report record, the period's complaints month by month (byMonth), the accountability
+        # records (byAccountability); never a Scan.
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[data.table.table_arn]
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[data.month_index_arn(), data.accountability_index_arn()],
+            )
+        )
+        role.add_to_principal_policy(data.key_use())
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["s3:PutObject", "s3:AbortMultipartUpload"],
+                resources=[self.bucket.arn_for_objects(f"{REPORTS_PREFIX}*")],
+            )
+        )
+        role.add_to_principal_policy(
+            # Decrypt too: completing a multipart upload to an SSE-KMS bucket reads the parts' data key.
+            iam.PolicyStatement(
+                actions=["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey"], resources=[self.key.key_arn]
+            )
+        )
+        self._accept_report_files(role)
+        role.add_to_principal_policy(events.publish())
+        data.allow_tracking_secret(role, environment["TRACKING_SECRET_PARAMETER"])
+        allow_email_from(role, sender_email)
+        self.function.function.add_event_source(
+            sources.SqsEventSource(self.queue, batch_size=1, report_batch_item_failures=True)
+        )
+        return self.function
