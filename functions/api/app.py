@@ -19,7 +19,7 @@ from aws_lambda_powertools.event_handler.openapi.models import (
     Server,
 )
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
@@ -86,6 +86,13 @@ IfMatch = Annotated[
 ]
 
 
+RETRY_AFTER_SECONDS = 2
+RETRY_AFTER_HEADER: OpenAPIResponseHeader = {
+    "description": "seconds to wait before retrying",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 class ErrorBody(ApiModel):
     error: str = Field(description="a stable, machine-readable code")
     message: str = Field(description="what went wrong and what to do about it")
@@ -101,10 +108,12 @@ def _errors(*statuses: int) -> dict[int, OpenAPIResponse]:
         409: "stale version, illegal transition or reused key",
         503: "a dependency is busy; nothing changed, retry",
     }
-    return {
+    responses: dict[int, OpenAPIResponse] = {
         status: {"description": described[status], "content": {"application/json": {"model": ErrorBody}}}
         for status in (400, 401, 403, 503, *statuses)
     }
+    responses[503]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
+    return responses
 
 
 def _error(
@@ -114,6 +123,10 @@ def _error(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=ErrorBody(error=code, message=message, details=details or []).to_json(),
+        # A busy dependency (503) changed nothing: say when a retry is worth it.
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if status == HTTPStatus.SERVICE_UNAVAILABLE
+        else None,
     )
 
 
