@@ -11,7 +11,10 @@ from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.models import (
     OAuth2,
     OAuthFlowClientCredentials,
@@ -577,6 +580,17 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
         details.append({"field": field, "in": str(location), "message": message, "type": problem.get("type")})
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
     return _error(HTTPStatus.BAD_REQUEST, "validation_error", summary or "invalid request", details)
+
+
+@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+    message = "send the body as JSON with Content-Type: application/json"
+    return _error(
+        HTTPStatus.BAD_REQUEST,
+        "validation_error",
+        f"Content-Type: {message}",
+        [{"field": "Content-Type", "in": "header", "message": message, "type": "content_type"}],
+    )
 
 
 @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]
