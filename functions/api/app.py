@@ -11,7 +11,10 @@ from typing import Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.event_handler.openapi.models import (
     OAuth2,
     OAuthFlowClientCredentials,
@@ -19,7 +22,7 @@ from aws_lambda_powertools.event_handler.openapi.models import (
     Server,
 )
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
@@ -88,6 +91,13 @@ IfMatch = Annotated[
 ]
 
 
+RETRY_AFTER_SECONDS = 2
+RETRY_AFTER_HEADER: OpenAPIResponseHeader = {
+    "description": "seconds to wait before retrying",
+    "schema": {"type": "integer", "minimum": 1},
+}
+
+
 class ErrorBody(ApiModel):
     error: str = Field(description="a stable, machine-readable code")
     message: str = Field(description="what went wrong and what to do about it")
@@ -103,10 +113,12 @@ def _errors(*statuses: int) -> dict[int, OpenAPIResponse]:
         409: "stale version, illegal transition or reused key",
         503: "a dependency is busy; nothing changed, retry",
     }
-    return {
+    responses: dict[int, OpenAPIResponse] = {
         status: {"description": described[status], "content": {"application/json": {"model": ErrorBody}}}
         for status in (400, 401, 403, 503, *statuses)
     }
+    responses[503]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
+    return responses
 
 
 def _error(
@@ -116,6 +128,10 @@ def _error(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
         body=ErrorBody(error=code, message=message, details=details or []).to_json(),
+        # A busy dependency (503) changed nothing: say when a retry is worth it.
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if status == HTTPStatus.SERVICE_UNAVAILABLE
+        else None,
     )
 
 
@@ -625,6 +641,17 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
         details.append({"field": field, "in": str(location), "message": message, "type": problem.get("type")})
     summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:5])
     return _error(HTTPStatus.BAD_REQUEST, "validation_error", summary or "invalid request", details)
+
+
+@app.exception_handler(RequestUnsupportedContentType)  # type: ignore[untyped-decorator]
+def unsupported_content_type(_: RequestUnsupportedContentType) -> Response[Any]:
+    message = "send the body as JSON with Content-Type: application/json"
+    return _error(
+        HTTPStatus.BAD_REQUEST,
+        "validation_error",
+        f"Content-Type: {message}",
+        [{"field": "Content-Type", "in": "header", "message": message, "type": "content_type"}],
+    )
 
 
 @app.exception_handler(DomainError)  # type: ignore[untyped-decorator]

@@ -9,44 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
-from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, create_tables
+from moto_tables import TABLE_NAME, moto_backend
 
-from complaints import config
-from complaints.adapters import runtime
 from complaints.adapters.dynamodb import DynamoDbComplaintRepository
-
-
-def _clear_caches() -> None:
-    config.settings.cache_clear()
-    runtime.dynamodb_client.cache_clear()
-    runtime.complaint_service.cache_clear()
-    runtime.idempotent_intake.cache_clear()
-    runtime.store.cache_clear()
-    runtime.tracker.cache_clear()
-    runtime.publisher.cache_clear()
-    runtime.sla_sweep.cache_clear()
-    runtime.notification_log.cache_clear()
-    runtime.tracking.cache_clear()
-    runtime.reporting.cache_clear()
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("SLA_POLICY", raising=False)
-    _clear_caches()
-    # Keeping boto3's default session between contexts keeps its parsed service models (a new session
-    # per test would re-read them); each test still gets new clients and a fresh moto backend.
-    with mock_aws(config={"core": {"reset_boto3_session": False}}):
-        client = boto3.client("dynamodb", region_name=REGION)
-        create_tables(client)
-        yield client
-    _clear_caches()
+    yield from moto_backend(monkeypatch)
 
 
 @pytest.fixture

@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import boto3
+import pytest
+from moto import mock_aws
+
+from complaints import config
+from complaints.adapters import runtime
 from complaints.adapters.dynamodb import TABLE_INDEXES
 
 TABLE_NAME = "complaints-test"
@@ -57,3 +64,34 @@ def create_tables(client: Any) -> None:
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": string}],
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
     )
+
+
+def _clear_caches() -> None:
+    config.settings.cache_clear()
+    runtime.dynamodb_client.cache_clear()
+    runtime.complaint_service.cache_clear()
+    runtime.idempotent_intake.cache_clear()
+    runtime.store.cache_clear()
+    runtime.tracker.cache_clear()
+    runtime.publisher.cache_clear()
+    runtime.sla_sweep.cache_clear()
+    runtime.notification_log.cache_clear()
+    runtime.tracking.cache_clear()
+    runtime.reporting.cache_clear()
+
+
+def moto_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The body of the `aws` fixtures (integration and reliability): the environment, fresh caches,
+    a fresh `mock_aws` backend with both tables; yields a DynamoDB client on it."""
+    for name, value in ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.delenv("SLA_POLICY", raising=False)
+    _clear_caches()
+    # Keeping boto3's default session between contexts keeps its parsed service models (a new session
+    # per test would re-read them); each test still gets new clients and a fresh moto backend.
+    with mock_aws(config={"core": {"reset_boto3_session": False}}):
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client)
+        yield client
+    _clear_caches()

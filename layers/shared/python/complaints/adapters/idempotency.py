@@ -47,12 +47,15 @@ class IdempotentIntake:
         if context is not None:
             self._config.register_lambda_context(context)
 
+        done: list[dict[str, Any]] = []
+
         # Powertools types idempotent_function as returning Any (an untyped decorator).
         @idempotent_function(  # type: ignore[untyped-decorator]
             data_keyword_argument="request", persistence_store=self._store, config=self._config
         )
         def once(request: dict[str, Any]) -> dict[str, Any]:
-            return operation(request["body"])
+            done.append(operation(request["body"]))
+            return done[-1]
 
         try:
             result: dict[str, Any] = once(request={"key": f"{caller_id}:{key}", "body": body})
@@ -68,5 +71,9 @@ class IdempotentIntake:
                 [{"field": "Idempotency-Key", "message": "in progress"}],
             ) from error
         except IdempotencyPersistenceLayerError as error:
+            if done:
+                # The operation ran and stored its result; only marking the key as done failed. Saying
+                # "nothing was stored, retry" would be false and invite a second complaint.
+                return done[-1]
             raise ServiceUnavailable("could not record the request; nothing was stored, retry") from error
         return result

@@ -1,5 +1,8 @@
-"""Start the local runtime (`python -m local`, what `make run` runs) once for the e2e tests and talk
-HTTP to it. It needs the synthesized stack in cdk.out (`make test` synthesizes first)."""
+"""Start the local runtime (`python -m local`, what `make run` runs) once for the e2e and reliability
+tests and talk HTTP to it. It needs the synthesized stack in cdk.out (`make test` synthesizes first).
+
+The fixtures live here, above both folders, so the two share one runtime: tests that use it carry
+`pytest.mark.xdist_group("e2e")`, which sends them all to one xdist worker (`--dist loadgroup`)."""
 
 from __future__ import annotations
 
@@ -14,16 +17,23 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e_support import Api
+from e2e_support import PII, Api
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 180
-# The test customers' phones, e-mail addresses and names (e2e_support and the tests' own customers).
-PII = re.compile(
-    r"\+86139\d{8}|\+8613[0-9]{9}|\b(?!complaints@)[\w.]+@example\.com|Zhang Wei|Wang Fang|Chen Jie|Li Lei"
-)
 
-pytestmark = pytest.mark.xdist_group("e2e")
+
+class RuntimeOutput:
+    """Everything the runtime printed so far (empty for one started elsewhere, `E2E_URL`)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+OUTPUT = RuntimeOutput()
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +67,8 @@ def local_runtime() -> Iterator[str]:
         process.kill()
         pytest.fail("the local runtime did not start:\n" + "".join(seen[-40:]))
     # Keep reading what the runtime prints: a full pipe would block it mid-request.
-    printed: list[str] = list(seen)
+    printed = OUTPUT.lines
+    printed.extend(seen)
     reader = threading.Thread(target=lambda: printed.extend(iter(process.stdout.readline, "")), daemon=True)
     reader.start()
     try:
@@ -83,3 +94,9 @@ def local_runtime() -> Iterator[str]:
 def api(local_runtime: str) -> Api:
     tokens = requests.get(f"{local_runtime}/_local/tokens", timeout=10).json()
     return Api(local_runtime, tokens)
+
+
+@pytest.fixture(scope="session")
+def runtime_output(local_runtime: str) -> RuntimeOutput:
+    """What the runtime has printed so far, for tests that scan it for more than the PII above."""
+    return OUTPUT

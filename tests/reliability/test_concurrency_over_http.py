@@ -1,0 +1,68 @@
+"""Races over real HTTP against the local runtime, whose handler instances run concurrently as Lambda's
+do: a burst of retries of one submission stores one complaint, and a burst of updates of one version
+applies one of them."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import uuid
+from collections import Counter
+
+import pytest
+import requests
+from e2e_support import Api, complaint_body
+
+pytestmark = [pytest.mark.xdist_group("e2e"), pytest.mark.reliability]
+
+
+def test_fifty_concurrent_retries_with_one_key_store_one_complaint(api: Api) -> None:
+    key = str(uuid.uuid4())
+    body = complaint_body(customer_id="C-REL-BURST")
+
+    def submit(_: int) -> requests.Response:
+        return api.request(
+            "POST", "/v1/complaints", role="channel_app", json=body, headers={"Idempotency-Key": key}
+        )
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        responses = list(pool.map(submit, range(50)))
+
+    statuses = Counter(r.status_code for r in responses)
+    assert set(statuses) <= {201, 409}, statuses
+    assert statuses[201] >= 1
+    # every retry that is refused is refused because the first is still running, and says so
+    assert {r.json()["error"] for r in responses if r.status_code == 409} <= {"request_in_progress"}
+    created = [r.json() for r in responses if r.status_code == 201]
+    assert len({(c["id"], c["reference"]) for c in created}) == 1
+    (complaint_id,) = {c["id"] for c in created}
+
+    stored = api.request("GET", "/v1/complaints", params={"customerId": "C-REL-BURST"}).json()["items"]
+    assert [c["id"] for c in stored] == [complaint_id]
+    trail = api.request("GET", f"/v1/complaints/{complaint_id}/events").json()["items"]
+    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1)]
+    # once the burst is over, the key is settled: one more retry is answered from the record
+    again = submit(0)
+    assert again.status_code == 201 and again.json()["id"] == complaint_id
+
+
+def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
+    created = api.request(
+        "POST", "/v1/complaints", role="channel_app", json=complaint_body(customer_id="C-REL-RACE")
+    ).json()
+    path = f"/v1/complaints/{created['id']}"
+
+    def assign(n: int) -> requests.Response:
+        return api.request("PATCH", path, json={"version": 1, "team": f"team-{n}"})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
+        responses = list(pool.map(assign, range(20)))
+
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 19
+    assert {r.json()["error"] for r in responses if r.status_code == 409} == {"version_conflict"}
+    winner = next(r.json() for r in responses if r.status_code == 200)
+    assert winner["version"] == 2
+    current = api.request("GET", path).json()
+    assert (current["version"], current["team"]) == (2, winner["team"])
+    trail = api.request("GET", f"{path}/events").json()["items"]
+    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("update", 2)]
+    assert trail[1]["changes"]["team"] == {"before": None, "after": winner["team"]}
