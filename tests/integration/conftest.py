@@ -28,6 +28,7 @@ def _clear_caches() -> None:
     runtime.tracker.cache_clear()
     runtime.publisher.cache_clear()
     runtime.sla_sweep.cache_clear()
+    runtime.backlog.cache_clear()
     runtime.notification_log.cache_clear()
     runtime.tracking.cache_clear()
     runtime.reporting.cache_clear()
