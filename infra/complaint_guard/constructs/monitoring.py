@@ -8,7 +8,7 @@ and `service` dimension from constructs/function.py); the rest are AWS's own. Th
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Duration, Stack
@@ -180,14 +180,7 @@ class Monitoring(Construct):
         name: str, statistic: str = "Sum", period: Duration = FIVE_MINUTES, **dimensions: str
     ) -> cloudwatch.Metric:
         """A metric the functions emit (Powertools adds the service dimension to each)."""
-        return cloudwatch.Metric(
-            namespace=METRICS_NAMESPACE,
-            metric_name=name,
-            dimensions_map={"service": SERVICE_NAME, **dimensions},
-            statistic=statistic,
-            period=period,
-            label=" ".join(dimensions.values()) or name,
-        )
+        return business_metric(name, dimensions, statistic, period)
 
     def on_time_rate(self, period: Duration, minimum_decided: int = 0) -> cloudwatch.MathExpression:
         """First responses in time / first-response deadlines decided (answered in time, or passed
@@ -250,18 +243,8 @@ class Monitoring(Construct):
                 width=24,
                 height=2,
             ),
-            cloudwatch.GraphWidget(
-                title="Intake by channel",
-                left=[b(measures.COMPLAINTS_RECEIVED, channel=c.value) for c in Channel],
-                stacked=True,
-                width=8,
-            ),
-            cloudwatch.GraphWidget(
-                title="Intake by category",
-                left=[b(measures.COMPLAINTS_RECEIVED, category=c.value) for c in Category],
-                stacked=True,
-                width=8,
-            ),
+            self._breakdown("Intake by channel", measures.COMPLAINTS_RECEIVED, "channel", Channel),
+            self._breakdown("Intake by category", measures.COMPLAINTS_RECEIVED, "category", Category),
             cloudwatch.GraphWidget(
                 title="Backlog: open complaints by status",
                 left=[
@@ -297,13 +280,11 @@ class Monitoring(Construct):
                 ],
                 width=8,
             ),
-            cloudwatch.GraphWidget(
-                title="Escalations by level",
-                left=[
-                    b(measures.COMPLAINTS_ESCALATED, level=str(n)) for n in range(1, MAX_ESCALATION_LEVEL + 1)
-                ],
-                stacked=True,
-                width=8,
+            self._breakdown(
+                "Escalations by level",
+                measures.COMPLAINTS_ESCALATED,
+                "level",
+                range(1, MAX_ESCALATION_LEVEL + 1),
             ),
             cloudwatch.GraphWidget(
                 title="Satisfaction: ratings 4-5 of all (daily) and ratings by value",
@@ -323,18 +304,24 @@ class Monitoring(Construct):
                 right=[b(measures.FEEDBACK_RATINGS, period=hour, rating=str(r)) for r in RATINGS],
                 width=8,
             ),
-            cloudwatch.GraphWidget(
-                title="Resolutions by outcome",
-                left=[b(measures.COMPLAINTS_RESOLVED, outcome=o.value) for o in Outcome],
-                stacked=True,
-                width=8,
-            ),
+            self._breakdown("Resolutions by outcome", measures.COMPLAINTS_RESOLVED, "outcome", Outcome),
             cloudwatch.GraphWidget(
                 title="Notifications sent and failed by channel",
                 left=[b(measures.NOTIFICATIONS_SENT, channel=c.value) for c in DeliveryChannel],
                 right=[b(measures.NOTIFICATIONS_FAILED, channel=c.value) for c in DeliveryChannel],
                 width=8,
             ),
+        )
+
+    def _breakdown(
+        self, title: str, name: str, dimension: str, values: Iterable[object]
+    ) -> cloudwatch.GraphWidget:
+        """One business count stacked by the values of one dimension (enum values are their text)."""
+        return cloudwatch.GraphWidget(
+            title=title,
+            left=[business_metric(name, {dimension: str(value)}) for value in values],
+            stacked=True,
+            width=8,
         )
 
     def _system_widgets(
@@ -411,6 +398,19 @@ class Monitoring(Construct):
             cloudwatch.Alarm.from_alarm_name(self, f"{alarm.node.id}ByName", name)
             for alarm, name in zip(self.alarms, self.alarm_names, strict=True)
         ]
+
+
+def business_metric(
+    name: str, dimensions: Mapping[str, str], statistic: str = "Sum", period: Duration = FIVE_MINUTES
+) -> cloudwatch.Metric:
+    return cloudwatch.Metric(
+        namespace=METRICS_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"service": SERVICE_NAME, **dimensions},
+        statistic=statistic,
+        period=period,
+        label=" ".join(dimensions.values()) or name,
+    )
 
 
 def _pascal(name: str) -> str:
