@@ -9,7 +9,7 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Annotated, Any, TypeVar
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -73,7 +73,6 @@ from complaints.tracking import (
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 
 API_TITLE = "complaint-guard API"
@@ -204,7 +203,7 @@ def submit_complaint(
         )
     else:
         stored = intake(body.to_json())
-    metrics.add_metric(name="ComplaintsReceived", unit="Count", value=1)
+    # Counted where it becomes public, once per complaint (not per idempotent replay): the publisher.
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
 
 
@@ -677,6 +676,5 @@ def unexpected(error: Exception) -> Response[Any]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @tracer.capture_lambda_handler
-@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -4,37 +4,37 @@ Each record is one domain event as EventBridge put it on the queue. The notifier
 calls for and records every send in the complaint's notification log (complaints/notifications). A
 record whose messages cannot all be sent fails alone (partial batch response): the queue retries it,
 messages already sent are not sent again, and after its retries it lands in the dead-letter queue.
-Every send counts in NotificationsSent / NotificationsFailed (by channel and kind, and in total for
-the alarm). Logs carry ids, kinds, channels and masked recipients: never a phone, an address or a name.
+Every send counts in NotificationsSent / NotificationsFailed, in total, by channel and by kind, the
+same way for both (complaints/measures.py), added up over the batch. Logs carry ids, kinds, channels
+and masked recipients: never a phone, an address or a name.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from complaints.adapters.metrics import emit
+from complaints.measures import NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT, Measure, counted
 from complaints.notifications.ports import DeliveryStatus, NotificationRecord
 
 logger = Logger()
 tracer = Tracer()
-metrics = Metrics()
 # An all-failed batch is reported like any other (every message id listed), not raised.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# The sends of the batch being handled, emitted once at its end.
+sends: list[Measure] = []
 
 
 def count(record: NotificationRecord) -> None:
     sent = record.status is DeliveryStatus.SENT
-    name = "NotificationsSent" if sent else "NotificationsFailed"
-    with single_metric(name=name, unit=MetricUnit.Count, value=1) as metric:
-        metric.add_dimension(name="channel", value=record.channel.value)
-        metric.add_dimension(name="kind", value=record.kind.value)
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    name = NOTIFICATIONS_SENT if sent else NOTIFICATIONS_FAILED
+    sends.extend(counted(name, channel=record.channel.value, kind=record.kind.value))
     logger.info(
         "notification sent" if sent else "notification failed",
         extra={
@@ -75,8 +75,11 @@ def notify_record(record: SQSRecord) -> None:
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler(capture_response=False)
-@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(
-        event=event, record_handler=notify_record, processor=processor, context=context
-    )
+    try:
+        return process_partial_response(
+            event=event, record_handler=notify_record, processor=processor, context=context
+        )
+    finally:
+        emit(sends)
+        sends.clear()

@@ -4,6 +4,10 @@ Each new audit event of the complaints table becomes its domain event (complaint
 batch's events go to the bus in PutEvents calls of up to 10. An event the bus refuses is reported as
 this batch's first failure, so the stream retries from it (events are at least once; their ids let
 consumers drop a repeat) and, after its retries, sends it to the dead-letter queue.
+
+Here every business fact becomes public, so here it is counted (complaints/measures.py): intake,
+first responses on time or late, breaches, escalations, resolutions, ratings. Only the records the
+stream will not hand over again are counted, so a retried batch does not count twice.
 """
 
 from __future__ import annotations
@@ -25,26 +29,41 @@ metrics = Metrics()
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     from complaints.adapters.eventbridge import EventPublishFailed
-    from complaints.adapters.outbox_stream import domain_event_from_stream_image
+    from complaints.adapters.metrics import emit
+    from complaints.adapters.outbox_stream import audit_event_from_stream_image
     from complaints.adapters.runtime import publisher
+    from complaints.measures import measures_of
+    from complaints.outbox import domain_event_for
 
     records = list(DynamoDBStreamEvent(event).records)
-    announced = []
-    for record in records:
+    audited = []
+    for position, record in enumerate(records):
         if record.event_name is not DynamoDBRecordEventName.INSERT:
             continue  # the stream's filter passes inserts only; this keeps the function honest alone
         image = record.dynamodb.new_image if record.dynamodb else None
-        domain_event = domain_event_from_stream_image(image or {})
-        if domain_event is not None:
-            announced.append((record, domain_event))
+        audit = audit_event_from_stream_image(image or {})
+        if audit is not None:
+            audited.append((position, audit, domain_event_for(audit)))
+    announced = [domain_event for _, _, domain_event in audited if domain_event is not None]
     try:
-        publisher().publish([domain_event for _, domain_event in announced])
+        publisher().publish(announced)
     except EventPublishFailed as error:
-        refused = [record for record, domain_event in announced if domain_event.id in error.failed_ids]
+        refused = [
+            position
+            for position, _, domain_event in audited
+            if domain_event and domain_event.id in error.failed_ids
+        ]
         logger.error("events refused by the bus", extra={"refused": len(refused), "error": error.message})
         metrics.add_metric(name="EventsRefused", unit="Count", value=len(refused))
-        first = refused[0] if refused else records[0]
-        sequence = first.dynamodb.sequence_number if first.dynamodb else None
-        return {"batchItemFailures": [{"itemIdentifier": sequence}]}
+        retry_from = refused[0] if refused else 0
+        emit(
+            measure
+            for position, audit, _ in audited
+            if position < retry_from
+            for measure in measures_of(audit)
+        )
+        first = records[retry_from].dynamodb
+        return {"batchItemFailures": [{"itemIdentifier": first.sequence_number if first else None}]}
     metrics.add_metric(name="EventsPublished", unit="Count", value=len(announced))
+    emit(measure for _, audit, _ in audited for measure in measures_of(audit))
     return {"batchItemFailures": []}

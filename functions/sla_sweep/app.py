@@ -1,5 +1,8 @@
 """The SLA sweep, run by EventBridge Scheduler every 15 minutes: sends each 80 % warning once and
-restarts any SLA tracker that is missing or failed. It reads only the complaints due soon."""
+restarts any SLA tracker that is missing or failed. It reads only the complaints due soon.
+
+It also measures the backlog (open complaints per status, the `OpenComplaints` gauge): a level has no
+event to count it from, and every 15 minutes is often enough for a dashboard of a day's work."""
 
 from __future__ import annotations
 
@@ -17,10 +20,12 @@ metrics = Metrics()
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from complaints.adapters.runtime import sla_sweep
+    from complaints.adapters.metrics import emit
+    from complaints.adapters.runtime import backlog, sla_sweep
 
     report = sla_sweep().run()
     for name, value in report.counts().items():
         metrics.add_metric(name=f"Sweep{name}", unit="Count", value=value)
+    emit(backlog().measure())
     logger.info("sla sweep done", extra=report.counts())
     return report.counts()

@@ -45,6 +45,8 @@ class StackSettings(BaseModel):
     retain_data: bool = True
     api_throttle_rate: int = Field(default=100, description="steady requests per second per stage")
     api_throttle_burst: int = 200
+    # Subscribed (e-mail) to the ops alarm topic when set; operations confirm the subscription once.
+    ops_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
     waf_requests_per_5_minutes: int = 3000
 

@@ -15,6 +15,7 @@ from .constructs.events import Events
 from .constructs.firewall import Firewall
 from .constructs.identity import Identity
 from .constructs.layers import Layers
+from .constructs.monitoring import Monitoring, WatchedQueue
 from .constructs.notifications import Notifications
 from .constructs.publisher import Publisher
 from .constructs.reports import Reports
@@ -139,12 +140,34 @@ class ComplaintGuardStack(Stack):
             stage_arn=self.api.rest_api.deployment_stage.stage_arn,
             requests_per_5_minutes=settings.waf_requests_per_5_minutes,
         )
+        # Everything that runs is watched: a new function or queue is one more entry here.
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            functions={
+                "api": self.api.function.function,
+                "sla-sweep": self.sla_sweep.function.function,
+                "publisher": self.publisher.function.function,
+                "notifier": self.notifications.function.function,
+                "report": report_builder.function,
+            },
+            queues=[
+                WatchedQueue("notifications", self.notifications.dead_letters, self.notifications.queue),
+                WatchedQueue("publisher", self.publisher.dead_letters),
+                WatchedQueue("reports", self.reports.dead_letters, self.reports.queue),
+            ],
+            state_machine=self.sla_workflow.state_machine,
+            rest_api=self.api.rest_api,
+            ops_email=settings.ops_email,
+        )
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
         CfnOutput(self, "TableName", value=self.data.table.table_name)
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
         CfnOutput(self, "SlaTrackerArn", value=self.sla_workflow.state_machine.state_machine_arn)
         CfnOutput(self, "EventBusName", value=self.events.bus_name)
+        CfnOutput(self, "OpsAlarmTopicArn", value=self.monitoring.topic.topic_arn)
+        CfnOutput(self, "DashboardName", value=self.monitoring.dashboard.dashboard_name)
 
 
 _RETENTION = {

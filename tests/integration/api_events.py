@@ -65,6 +65,7 @@ class LambdaContext:
 def handler_module(name: str) -> ModuleType:
     """A function's handler module (`api.app`, `publisher.app` …), imported as Lambda would."""
     module = importlib.import_module(name)
-    if module.metrics.namespace is None:  # imported earlier, before the environment was set
-        module.metrics.namespace = "ComplaintGuardTest"
+    metrics = getattr(module, "metrics", None)  # the api and the notifier batch no metrics of their own
+    if metrics is not None and metrics.namespace is None:  # imported before the environment was set
+        metrics.namespace = "ComplaintGuardTest"
     return module

@@ -67,17 +67,11 @@ def create_tables(client: Any) -> None:
 
 
 def _clear_caches() -> None:
+    """Forget every cached setting, client and service, so each test composes them anew."""
     config.settings.cache_clear()
-    runtime.dynamodb_client.cache_clear()
-    runtime.complaint_service.cache_clear()
-    runtime.idempotent_intake.cache_clear()
-    runtime.store.cache_clear()
-    runtime.tracker.cache_clear()
-    runtime.publisher.cache_clear()
-    runtime.sla_sweep.cache_clear()
-    runtime.notification_log.cache_clear()
-    runtime.tracking.cache_clear()
-    runtime.reporting.cache_clear()
+    for composed in vars(runtime).values():
+        if callable(getattr(composed, "cache_clear", None)):
+            composed.cache_clear()
 
 
 def moto_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:

@@ -17,6 +17,7 @@ import boto3
 import pytest
 from api_events import handler_module
 from botocore.stub import Stubber
+from emf import emitted
 from moto_tables import REGION, TABLE_NAME
 
 from complaints import config
@@ -267,6 +268,9 @@ def test_intake_response_and_resolution_reach_a_consumer_of_the_bus_in_order(
         "message": "We are looking into the double debit.",
         "public": True,
         "kind": "response",
+        # answered within seconds of the receipt: long before the first-response deadline
+        "firstResponseDueAt": complaint.deadlines.to_json()["firstResponseDueAt"],
+        "firstResponseOnTime": True,
     }
     assert resolved["data"] == {"action": "resolve", "resolution": RESOLUTION}
     on_the_bus = json.dumps(arrived, ensure_ascii=False)
@@ -336,6 +340,7 @@ def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
     queue: tuple[Any, str],
     handle: Callable[..., dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     complaint = submit(service)
     respond(service, complaint.id, "We are looking into the double debit.")
@@ -377,3 +382,64 @@ def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
     stubber.assert_no_pending_responses()
     assert sent == [["ComplaintReceived", "ComplaintAcknowledged", "ComplaintResolved"]]
     assert reply == {"batchItemFailures": [{"itemIdentifier": second}]}
+    # the stream hands the batch over again from the refused record: only the receipt is counted now
+    counted = emitted(capsys.readouterr().out)
+    assert {name for name, _ in counted} == {"ComplaintsReceived", "EventsRefused"}
+    assert counted[("ComplaintsReceived", ())] == 1
+
+
+def tracker_escalation(dynamodb: Any, complaint: Complaint) -> None:
+    """The audit event the SLA tracker's state machine writes when the first-response deadline
+    passes (infra/statemachines/sla-tracker.asl.json), attribute for attribute."""
+    version = complaint.version + 1
+    dynamodb.put_item(
+        TableName=TABLE_NAME,
+        Item={
+            "pk": {"S": f"COMPLAINT#{complaint.id}"},
+            "sk": {"S": f"EVENT#{100_000_000 + version}"},
+            "id": {"S": "5d0c6b1e-6a57-4c0e-9d2b-0e8f3c1a7b11"},
+            "complaintId": {"S": complaint.id},
+            "version": {"N": str(version)},
+            "action": {"S": "sla_escalate"},
+            "actor": {"M": {"id": {"S": "sla-tracker"}, "roles": {"L": [{"S": "system"}]}}},
+            "at": {"S": "2026-03-03T01:00:01Z"},
+            "changes": {"M": {"escalationLevel": {"M": {"before": {"N": "0"}, "after": {"N": "1"}}}}},
+            "data": {"M": {"step": {"S": "firstResponse"}, "dueAt": {"S": "2026-03-03T01:00:01Z"}}},
+        },
+    )
+
+
+def test_the_facts_of_the_batch_are_counted_once_with_low_cardinality_dimensions(
+    service: ComplaintService,
+    dynamodb: Any,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    answered = submit(service)
+    respond(service, answered.id, "We are looking into the double debit.")
+    respond(service, answered.id, "A second message is not a first response.")
+    resolve(service, answered.id)
+    unanswered = submit(service)
+    tracker_escalation(dynamodb, unanswered)
+    capsys.readouterr()
+
+    assert handle(stream.take()) == {"batchItemFailures": []}
+
+    # two receipts (mobile_app, product); one first response in time (the second response is not
+    # one); one resolution (upheld); the tracker's step: a first-response breach raising level 0 → 1,
+    # which the publisher counts though it does not announce it (the state machine does)
+    assert emitted(capsys.readouterr().out) == {
+        ("ComplaintsReceived", ()): 2,
+        ("ComplaintsReceived", (("channel", "mobile_app"),)): 2,
+        ("ComplaintsReceived", (("category", "product"),)): 2,
+        ("FirstResponsesOnTime", ()): 1,
+        ("ComplaintsResolved", ()): 1,
+        ("ComplaintsResolved", (("outcome", "upheld"),)): 1,
+        ("SlaBreaches", ()): 1,
+        ("SlaBreaches", (("deadline", "firstResponse"),)): 1,
+        ("ComplaintsEscalated", ()): 1,
+        ("ComplaintsEscalated", (("level", "1"),)): 1,
+        ("EventsPublished", ()): 5,
+    }

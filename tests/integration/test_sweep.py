@@ -15,8 +15,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from api_events import LambdaContext, handler_module
+from emf import emitted
 from moto_tables import TABLE_NAME
 
+from complaints.adapters import runtime
 from complaints.adapters.dynamodb import DynamoDbSlaStore
 from complaints.auth import caller_from_claims
 from complaints.commands import (
@@ -388,3 +391,41 @@ def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
     assert "watchShard" not in item
     assert item["version"] == {"N": "4"}
     assert due_ids(store, T0 + timedelta(days=60)) == []
+
+
+# --- the backlog gauge ---------------------------------------------------------------------------------
+
+
+def test_each_run_emits_the_open_complaints_per_status_counted_through_the_status_index(
+    dynamodb: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    service = runtime.complaint_service()  # what the function's own runtime builds, on moto
+    first, _, third = submit(service), submit(service), submit(service)
+    service.respond(first.id, ResponseRequest(message="We received it."), AGENT)
+    service.resolve(
+        third.id,
+        ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded.", root_cause="batch replay"),
+        AGENT,
+    )
+    queries: list[dict[str, Any]] = []
+    runtime.dynamodb_client().meta.events.register(
+        "before-parameter-build.dynamodb.Query", lambda params, **_: queries.append(params)
+    )
+    capsys.readouterr()
+
+    handler_module("sla_sweep.app").handler({"schedule": "sla-sweep"}, LambdaContext())
+
+    counted = emitted(capsys.readouterr().out)
+    # one received, one acknowledged; the resolved one is no longer backlog
+    assert {key: value for key, value in counted.items() if key[0] == "OpenComplaints"} == {
+        ("OpenComplaints", ()): 2,
+        ("OpenComplaints", (("status", "received"),)): 1,
+        ("OpenComplaints", (("status", "acknowledged"),)): 1,
+        ("OpenComplaints", (("status", "in_progress"),)): 0,
+        ("OpenComplaints", (("status", "awaiting_customer"),)): 0,
+    }
+    assert counted[("SweepRead", ())] == 0  # nothing is due yet: the gauge does not depend on it
+    counts = [q for q in queries if q.get("IndexName") == "byStatus"]
+    assert len(counts) == 4
+    assert all(q["Select"] == "COUNT" for q in counts)
+    assert {q["IndexName"] for q in queries} == {"byWatch", "byStatus"}

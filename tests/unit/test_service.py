@@ -360,7 +360,13 @@ def test_first_response_acknowledges_and_is_recorded_once(
     assert answered.first_responded_at == first_at
     event = trail(repo, complaint.id)[-1]
     assert event.action == "respond"
-    assert event.data == {"message": "We received it.", "public": True}
+    # seed policy, normal priority: 24 h from T0 (2 March 01:00 UTC); answered after 2 h
+    assert event.data == {
+        "message": "We received it.",
+        "public": True,
+        "firstResponseDueAt": "2026-03-03T01:00:00Z",
+        "firstResponseOnTime": True,
+    }
     assert event.changes["firstRespondedAt"].before is None
 
     clock.advance(hours=3)
@@ -368,6 +374,23 @@ def test_first_response_acknowledges_and_is_recorded_once(
     assert again.status is Status.ACKNOWLEDGED
     assert again.first_responded_at == first_at
     assert "firstRespondedAt" not in trail(repo, complaint.id)[-1].changes
+    assert trail(repo, complaint.id)[-1].data == {"message": "Still on it.", "public": True}
+
+
+def test_a_first_response_exactly_at_the_deadline_is_on_time_and_one_second_later_is_late(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    in_time, late = submit(service), submit(service)
+    clock.advance(hours=24)  # 3 March 01:00 UTC: both deadlines, to the second
+    service.respond(in_time.id, ResponseRequest(message="We received it."), AGENT)
+    clock.advance(seconds=1)
+    # the resolution is the first answer of the other one
+    service.resolve(late.id, resolve_request(1), AGENT)
+
+    assert trail(repo, in_time.id)[-1].data["firstResponseOnTime"] is True
+    resolved = trail(repo, late.id)[-1]
+    assert resolved.action == "resolve"
+    assert resolved.data == {"firstResponseDueAt": "2026-03-03T01:00:00Z", "firstResponseOnTime": False}
 
 
 def test_an_internal_note_is_not_a_first_response(

@@ -14,6 +14,10 @@ from ..settings import ROOT
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 DEFAULT_TIMEOUT = Duration.seconds(15)
+# Powertools puts every metric in this namespace with the dimension service=SERVICE_NAME; the
+# dashboard and alarms (constructs/monitoring.py) read them by the same two names.
+SERVICE_NAME = "complaint-guard"
+METRICS_NAMESPACE = "ComplaintGuard"
 
 
 class ServiceFunction(Construct):
@@ -56,8 +60,8 @@ class ServiceFunction(Construct):
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
             environment={
-                "POWERTOOLS_SERVICE_NAME": "complaint-guard",
-                "POWERTOOLS_METRICS_NAMESPACE": "ComplaintGuard",
+                "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+                "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
                 **environment,
             },

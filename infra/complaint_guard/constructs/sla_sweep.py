@@ -1,6 +1,7 @@
 """SlaSweep: the function EventBridge Scheduler runs every 15 minutes (functions/sla_sweep). It reads
 the complaints due soon through the sparse byWatch index, sends each 80 % warning once and restarts any
-SLA tracker that is missing or failed."""
+SLA tracker that is missing or failed; then it counts the open complaints per status through byStatus
+(the backlog gauge)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
+
+from complaints.adapters.dynamodb import STATUS_INDEX
 
 from .data import Data
 from .events import Events
@@ -56,8 +59,12 @@ class SlaSweep(Construct):
                 resources=[data.table.table_arn],
             )
         )
+        # ... and byStatus, which it counts (Select=COUNT) for the backlog gauge.
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[data.watch_index_arn()])
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[data.watch_index_arn(), data.index_arn(STATUS_INDEX)],
+            )
         )
         role.add_to_principal_policy(data.key_use())
         role.add_to_principal_policy(events.publish())

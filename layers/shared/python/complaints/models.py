@@ -296,6 +296,11 @@ class AuditEvent(ApiModel):
     changes: dict[str, FieldChange] = Field(default_factory=dict)
     data: dict[str, Any] = Field(default_factory=dict)
 
+    def after(self, field: str) -> Any:
+        """The value a field changed to (None when this event did not change it)."""
+        change = self.changes.get(field)
+        return None if change is None else change.after
+
 
 class Finding(StrEnum):
     JUSTIFIED = "justified"

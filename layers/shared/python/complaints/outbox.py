@@ -24,11 +24,6 @@ _SIMPLE = {
 }
 
 
-def _after(audit: AuditEvent, field: str) -> Any:
-    change = audit.changes.get(field)
-    return None if change is None else change.after
-
-
 def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
     """The domain event an audit event announces (None for what is not announced)."""
     if audit.action in _NOT_ANNOUNCED:
@@ -38,10 +33,10 @@ def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
         # The receipt carries what routing needs, not the customer's details (read them fresh).
         name = EventName.COMPLAINT_RECEIVED
         data = {"action": audit.action} | {
-            key: _after(audit, key) for key in ("reference", "channel", "category", "priority", "slaPolicy")
+            key: audit.after(key) for key in ("reference", "channel", "category", "priority", "slaPolicy")
         }
     elif audit.action == Action.RESPOND.value:
-        first = _after(audit, "status") == "acknowledged"
+        first = audit.after("status") == "acknowledged"
         name = EventName.COMPLAINT_ACKNOWLEDGED if first else EventName.COMPLAINT_UPDATED
         data["kind"] = "response"
     elif audit.action == Action.NOTE.value:
@@ -49,12 +44,12 @@ def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
         name, data = EventName.COMPLAINT_UPDATED, {"action": audit.action, "kind": "note", "public": False}
     elif audit.action == Action.ESCALATE.value:
         name = EventName.COMPLAINT_ESCALATED
-        data |= {"level": _after(audit, "escalationLevel"), "manual": True}
+        data |= {"level": audit.after("escalationLevel"), "manual": True}
         before = audit.changes.get("escalationLevel")
         data["previousLevel"] = None if before is None else before.before
     elif audit.action == Action.RESOLVE.value:
         name = EventName.COMPLAINT_RESOLVED
-        data["resolution"] = _after(audit, "resolution")
+        data["resolution"] = audit.after("resolution")
     else:
         name = _SIMPLE.get(audit.action, EventName.COMPLAINT_UPDATED)
         if name is EventName.COMPLAINT_UPDATED:

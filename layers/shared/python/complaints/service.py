@@ -428,6 +428,8 @@ class ComplaintService:
         restart = needs_new_tracker(current, updated)
         if restart:
             updated = updated.model_copy(update={"tracker_generation": current.tracker_generation + 1})
+        if current.first_responded_at is None and updated.first_responded_at is not None:
+            data = {**(data or {}), **_first_response_facts(updated)}
         event = self._event(updated, action, caller, now, _diff(current.to_json(), updated.to_json()), data)
         self._repository.update(updated, event, expected_version=current.version)
         if restart or (is_tracked(current) and not is_tracked(updated)):
@@ -504,6 +506,18 @@ def _deadlines(complaint: Complaint, extensions: int) -> Deadlines:
         extensions=extensions,
         paused_for=timedelta(seconds=complaint.paused_seconds),
     )
+
+
+def _first_response_facts(complaint: Complaint) -> dict[str, Any]:
+    """Whether the first answer met its deadline, decided once, where it is given: the audit event
+    carries it, so the events and metrics derived from the trail need not read the complaint again.
+    On time means at or before the deadline, as the KPI counts it (complaints/kpis.py)."""
+    assert complaint.first_responded_at is not None
+    on_time = complaint.first_responded_at <= complaint.deadlines.first_response_due_at
+    return {
+        "firstResponseDueAt": complaint.deadlines.to_json()["firstResponseDueAt"],
+        "firstResponseOnTime": on_time,
+    }
 
 
 def _reason(request: OptionalReasonRequest) -> dict[str, Any]:

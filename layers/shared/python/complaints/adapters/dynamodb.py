@@ -32,7 +32,7 @@ from botocore.exceptions import ClientError
 
 from ..errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from ..escalation import Step, step_due_at, step_level, watch_at, watch_shard
-from ..models import AccountabilityRecord, AccountabilityStatus, AuditEvent, Complaint
+from ..models import AccountabilityRecord, AccountabilityStatus, AuditEvent, Complaint, Status
 from ..repository import ComplaintQuery, Page
 
 COMPLAINT_SK = "COMPLAINT"
@@ -49,6 +49,7 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
     ("category", "byCategory", "categoryKey"),
     ("channel", "byChannel", "channelKey"),
 )
+STATUS_INDEX, STATUS_KEY = next((index, attr) for field, index, attr in INDEXES if field == "status")
 MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
 # The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
 WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
@@ -558,6 +559,27 @@ class DynamoDbSlaStore(DynamoDbComplaintRepository):
             if code in THROTTLING_CODES:
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
+
+    # --- what the backlog gauge reads -------------------------------------------------------------
+
+    def count_with_status(self, status: Status) -> int:
+        """Complaints with this status now, counted through byStatus with Select=COUNT: DynamoDB
+        returns the count, not the items (it still reads them, so only open statuses are counted)."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "#status = :status",
+            "ExpressionAttributeNames": {"#status": STATUS_KEY},
+            "ExpressionAttributeValues": marshal({":status": status.value}),
+            "Select": "COUNT",
+        }
+        total = 0
+        while True:
+            response = self._call("query", **request)
+            total += int(response.get("Count", 0))
+            if "LastEvaluatedKey" not in response:
+                return total
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     # --- what the KPIs and reports read ----------------------------------------------------------
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..events import DomainEvent
-from ..outbox import domain_event_for
+from ..models import AuditEvent
 from .dynamodb import EVENT_PREFIX, audit_event_from_plain
 
 
-def domain_event_from_stream_image(image: Mapping[str, Any]) -> DomainEvent | None:
-    """The domain event of a new audit-event item; None for every other item of the table."""
+def audit_event_from_stream_image(image: Mapping[str, Any]) -> AuditEvent | None:
+    """The audit event of a new audit-event item; None for every other item of the table."""
     if not str(image.get("sk", "")).startswith(EVENT_PREFIX) or not str(image.get("pk", "")).startswith(
         "COMPLAINT#"
     ):
         return None
-    return domain_event_for(audit_event_from_plain(dict(image)))
+    return audit_event_from_plain(dict(image))

@@ -11,6 +11,7 @@ import boto3
 from botocore.config import Config
 
 from ..config import settings
+from ..measures import Backlog
 from ..ports import EventPublisher, NullTracker, RecordingPublisher, SlaTracker
 from ..reporting import Reporting
 from ..service import ComplaintService
@@ -66,6 +67,11 @@ def complaint_service() -> ComplaintService:
 @cache
 def sla_sweep() -> SlaSweep:
     return SlaSweep(complaint_service(), store(), tracker())
+
+
+@cache
+def backlog() -> Backlog:
+    return Backlog(store())
 
 
 @cache
