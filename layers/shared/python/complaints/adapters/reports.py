@@ -53,7 +53,7 @@ class DynamoDbReportRecords:
                 "sk": REPORT_SK,
                 "entity": ENTITY,
                 "version": record.version,
-                "record": record.model_dump_json(by_alias=True, exclude_none=True),
+                "record": record.model_dump_json(by_alias=True),
             }
         )
 
@@ -116,15 +116,16 @@ class S3ArtifactStore:
             text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
             yield text
             text.flush()
-            spool.seek(0)
+            # Let go of the bytes underneath: the upload closes the file it is given.
+            body = text.detach()
+            body.seek(0)
             # upload_fileobj streams in parts: a quarter's extract never has to fit in memory.
             self._client.upload_fileobj(
-                spool,
+                body,
                 self._bucket,
                 key,
                 ExtraArgs={"ContentType": content_type, "ContentDisposition": _disposition(key)},
             )
-            text.detach()
 
     def link(self, key: str, expires_in: timedelta) -> str:
         return str(
