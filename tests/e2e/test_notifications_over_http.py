@@ -5,10 +5,8 @@ rating opens a follow-up, and a send that keeps failing ends in the dead-letter 
 from __future__ import annotations
 
 import re
-import shutil
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,8 +14,6 @@ import pytest
 import requests
 from e2e_support import Api, complaint_body
 from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -52,32 +48,6 @@ def customer(**overrides: Any) -> dict[str, Any]:
         "language": "zh-CN",
         **overrides,
     }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[webdriver.Chrome]:
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.fail("Debian's chromium and chromium-driver are needed: `make browser` installs them")
-    options = Options()
-    options.binary_location = chromium
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ):
-        options.add_argument(flag)
-    session = webdriver.Chrome(service=Service(executable_path=driver), options=options)
-    try:
-        yield session
-    finally:
-        session.quit()
 
 
 def test_receipt_response_and_resolution_reach_the_customer_and_a_low_rating_opens_a_follow_up(

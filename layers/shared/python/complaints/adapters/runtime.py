@@ -120,7 +120,11 @@ def reports() -> Reports:
     return Reports(
         store(),
         DynamoDbReportRecords(config.table_name, dynamodb_client()),
-        S3ArtifactStore(config.report_bucket, boto3.client("s3", config=_BOTO_CONFIG)),
+        # Signature version 4 explicitly: S3 refuses older presigned links to KMS-encrypted objects.
+        S3ArtifactStore(
+            config.report_bucket,
+            boto3.client("s3", config=_BOTO_CONFIG.merge(Config(signature_version="s3v4"))),
+        ),
         publisher(),
         HmacLinkSigner(secret_provider()),
         render,
