@@ -13,13 +13,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
 from .function import ServiceFunction
+from .queues import dead_letter_queue, work_queue
 
 # The events someone is told about (complaints/notifications plans who and how).
 NOTIFIED_EVENTS = (
@@ -49,21 +49,12 @@ class Notifications(Construct):
         removal: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = sqs.Queue(
+        self.dead_letters = dead_letter_queue(self)
+        self.queue = work_queue(
             self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            # Six times the function's timeout, as Lambda advises for SQS event sources.
+            dead_letters=self.dead_letters,
+            max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(3),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
         )
         self.rule = events_.Rule(
             self,

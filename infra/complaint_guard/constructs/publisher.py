@@ -7,13 +7,13 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
 from .function import ServiceFunction
+from .queues import dead_letter_queue
 
 
 class Publisher(Construct):
@@ -30,13 +30,7 @@ class Publisher(Construct):
         removal: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = sqs.Queue(
-            self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dead_letters = dead_letter_queue(self)
         accept(
             self.dead_letters,
             "AwsSolutions-SQS3",

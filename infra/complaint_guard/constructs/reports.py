@@ -11,7 +11,6 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ..nag import accept, accept_wildcard_resource
@@ -19,6 +18,7 @@ from .data import Data
 from .events import Events
 from .function import ServiceFunction
 from .notifications import allow_email_from
+from .queues import dead_letter_queue, work_queue
 
 BUILD_TIMEOUT = Duration.minutes(15)
 MAX_RECEIVES = 3
@@ -74,21 +74,12 @@ class Reports(Construct):
             server_access_logs_prefix="reports/",
             **private,  # type: ignore[arg-type]
         )
-        self.dead_letters = sqs.Queue(
+        self.dead_letters = dead_letter_queue(self)
+        self.queue = work_queue(
             self,
-            "DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        self.queue = sqs.Queue(
-            self,
-            "Queue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            # Six times the builder's timeout, as Lambda advises for SQS event sources.
+            dead_letters=self.dead_letters,
+            max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(90),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
         )
         self.function: ServiceFunction | None = None
 
