@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 
 import boto3
 from moto import mock_aws
@@ -48,13 +47,6 @@ def reset_composition() -> None:
         for value in vars(module).values():
             if callable(value) and hasattr(value, "cache_clear"):
                 value.cache_clear()
-
-
-def handler_module(name: str) -> ModuleType:
-    """A function's handler module (`api.app`, `notifier.app` …), its metrics namespace set."""
-    module = importlib.import_module(name)
-    module.metrics.namespace = "ComplaintGuardBench"
-    return module
 
 
 @contextmanager

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from api_events import LambdaContext, api_event
+from api_events import LambdaContext, api_event, handler_module, intake_body
 from moto_tables import IDEMPOTENCY_TABLE_NAME, REGION, TABLE_NAME
 
 from complaints.tracking import tracking_token
 
 from .aws_calls import AwsCall, CallLedger, CallSummary
 from .lambda_functions import CDK_OUT
-from .moto_deployment import Deployment, deployment, handler_module
+from .moto_deployment import Deployment, deployment
 from .stats import percentile
 
 CHANNEL_APP = {
@@ -36,20 +36,6 @@ MANAGER = {"cognito:groups": "[manager]", "username": "manager-1", "scope": "com
 SECRET = "k" * 48
 WARM_UP_LIFECYCLES = 3
 NOTIFIER_BATCH = 10
-INTAKE_BODY: dict[str, Any] = {
-    "channel": "mobile_app",
-    "customer": {
-        "customerId": "C-1001",
-        "name": "Li Wei",
-        "phone": "+8613800138000",
-        "email": "li.wei@bank-customer.cn",
-        "preferredContact": ["sms", "email"],
-        "language": "zh-CN",
-    },
-    "description": "A transfer of 500 CNY was debited twice on 20 November.",
-    "category": "product",
-    "product": "payment",
-}
 RESOLUTION = {
     "outcome": "upheld",
     "summary": "The duplicate debit was refunded.",
@@ -208,7 +194,7 @@ class Lifecycle:
         created = step(
             "POST /v1/complaints",
             lambda: self._api(
-                "POST", "/v1/complaints", INTAKE_BODY, CHANNEL_APP, {"Idempotency-Key": f"bench-{number}"}
+                "POST", "/v1/complaints", intake_body(), CHANNEL_APP, {"Idempotency-Key": f"bench-{number}"}
             ),
         )
         complaint = {"id": created["id"], "token": tracking_token(created["id"], SECRET)}
