@@ -10,7 +10,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser layer synth run test test-fast lint openapi deploy diff destroy clean
+.PHONY: help install browser layer synth run test test-fast lint bench openapi deploy diff destroy clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,6 +46,9 @@ test: synth lint browser ## unit, integration, infra and end-to-end tests
 
 test-fast: install ## unit and integration tests only
 	$(BIN)/python -m pytest tests/unit tests/integration
+
+bench: install ## cold starts, latency, AWS calls, sweep reads, aggregation, cost → bench/results.json
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 openapi: install ## regenerate docs/openapi.json from the code
 	$(BIN)/python scripts/export_openapi.py

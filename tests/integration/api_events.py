@@ -48,6 +48,27 @@ def api_event(
     }
 
 
+def intake_body(**overrides: Any) -> dict[str, Any]:
+    """A channel app's intake request (the integration tests and the benchmark submit this one)."""
+    body: dict[str, Any] = {
+        "channel": "mobile_app",
+        "customer": {
+            "customerId": "C-1001",
+            "name": "Li Wei",
+            "phone": "+8613800138000",
+            "email": "li.wei@bank-customer.cn",
+            "preferredContact": ["sms", "email"],
+            "language": "zh-CN",
+            "segment": "retail",
+        },
+        "description": "A transfer of 500 CNY was debited twice on 20 November.",
+        "category": "product",
+        "product": "payment",
+    }
+    body.update(overrides)
+    return body
+
+
 @dataclass
 class LambdaContext:
     function_name: str = "complaint-guard-api"

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event, handler_module
+from api_events import LambdaContext, api_event, handler_module, intake_body
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -78,26 +78,6 @@ def call(app_module: ModuleType) -> Call:
         return Reply(status=response["statusCode"], body=json.loads(raw) if raw else None, headers=headers)
 
     return invoke
-
-
-def intake_body(**overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "channel": "mobile_app",
-        "customer": {
-            "customerId": "C-1001",
-            "name": "Li Wei",
-            "phone": "+8613800138000",
-            "email": "li.wei@bank-customer.cn",
-            "preferredContact": ["sms", "email"],
-            "language": "zh-CN",
-            "segment": "retail",
-        },
-        "description": "A transfer of 500 CNY was debited twice on 20 November.",
-        "category": "product",
-        "product": "payment",
-    }
-    body.update(overrides)
-    return body
 
 
 def parse(moment: str) -> datetime:

@@ -138,8 +138,15 @@ Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length
 class ApiModel(BaseModel):
     """camelCase on the wire, unknown fields refused."""
 
+    # defer_build: a model's validator is built when first used, not at import, so a cold start pays
+    # only for the models its first request touches (docs/decisions.md, "Cold starts load what a
+    # route needs").
     model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", use_enum_values=False
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        use_enum_values=False,
+        defer_build=True,
     )
 
     def to_json(self) -> dict[str, Any]:

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from .models import Complexity, Deadlines, Priority, Product, SlaPolicyName
+
+if TYPE_CHECKING:
+    import holidays
 
 
 class Unit(StrEnum):
@@ -98,6 +100,9 @@ def local_date(policy: SlaPolicyName, moment: datetime) -> date:
 
 @cache
 def _holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    # Imported on first use: only business-day policies need it, and it costs every cold start ~50 ms.
+    import holidays
+
     return holidays.country_holidays(country, subdiv=subdivision)
 
 

@@ -18,7 +18,7 @@ import hmac
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, Protocol
 from urllib.parse import quote
 
 from pydantic import Field, StringConstraints, field_validator
@@ -41,8 +41,12 @@ from .models import (
     UtcDatetime,
 )
 from .repository import MAX_PAGE_SIZE, ComplaintRepository
-from .service import ComplaintService
 from .sla import calendar_for
+
+if TYPE_CHECKING:
+    # Only the type: the api function's routes import this module for its models at cold start, and
+    # the service is built on first use (adapters/runtime.py).
+    from .service import ComplaintService
 
 FOLLOW_UP_WINDOW = timedelta(hours=48)
 LOW_RATING = 3  # this rating or less opens a follow-up

@@ -10,15 +10,13 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from ..config import settings
 from ..errors import ServiceUnavailable
 from ..tracking import SecretProvider
+from .runtime import client
 
-_BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 # Codes that mean "busy, retry"; anything else is a deployment fault (missing key, no permission).
 _TRANSIENT = frozenset(
     {
@@ -85,11 +83,9 @@ class SecretsManagerSecretProvider:
 def secret_provider() -> SecretProvider:
     config = settings()
     if config.tracking_secret_arn:
-        return SecretsManagerSecretProvider(
-            config.tracking_secret_arn, boto3.client("secretsmanager", config=_BOTO_CONFIG)
-        )
+        return SecretsManagerSecretProvider(config.tracking_secret_arn, client("secretsmanager"))
     if config.tracking_secret_parameter:
-        return SsmSecretProvider(config.tracking_secret_parameter, boto3.client("ssm", config=_BOTO_CONFIG))
+        return SsmSecretProvider(config.tracking_secret_parameter, client("ssm"))
     raise TrackingKeyUnavailable(
         "neither TRACKING_SECRET_ARN nor TRACKING_SECRET_PARAMETER is set: tracking links cannot be signed"
     )

@@ -7,12 +7,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
 from ..adapters.dynamodb import DynamoDbComplaintRepository
 from ..adapters.notification_log import DynamoDbNotificationLog
-from ..adapters.runtime import dynamodb_client
+from ..adapters.runtime import client, dynamodb_client
 from ..adapters.secrets import secret_provider
 from ..adapters.ses import SesEmailSender
 from ..adapters.sns import SnsSmsSender, SnsStaffNotifier
@@ -26,7 +23,6 @@ from .ports import DeliveryFailed
 from .templates import Brand
 
 # A send that hangs is worse than one that fails: the queue retries it.
-_BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 # Without BANK_NAME_ZH, Chinese messages use BANK_NAME, unless that is still the placeholder default.
 _DEFAULT_BANK_NAME = "complaint-guard bank"
 _DEFAULT_BANK_NAME_ZH = "某银行"
@@ -57,12 +53,12 @@ def link_for(complaint: Complaint) -> str:
 
 @cache
 def ses_client() -> Any:
-    return boto3.client("sesv2", config=_BOTO_CONFIG)
+    return client("sesv2")
 
 
 @cache
 def sns_client() -> Any:
-    return boto3.client("sns", config=_BOTO_CONFIG)
+    return client("sns")
 
 
 @cache

@@ -1,0 +1,89 @@
+"""Cold start: each handler module imported in a fresh interpreter with its Lambda environment, against
+the baseline handler imported the same way in the same round (this machine is shared and noisy, so a
+handler is judged by its ratio to a baseline measured moments apart, and by the median of rounds)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .lambda_functions import SHARED_LAYER, LambdaFunction, baseline_function, lambda_functions
+from .stats import median
+
+PROBE = Path(__file__).with_name("coldstart_probe.py")
+TARGET_RATIO = 1.15
+
+
+@dataclass
+class Sample:
+    import_ms: float
+    peak_rss_mib: float
+
+
+def probe(function: LambdaFunction) -> Sample:
+    environment = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        **function.runtime_environment(),
+        "PYTHONPATH": os.pathsep.join([str(function.directory), str(SHARED_LAYER)]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    completed = subprocess.run(
+        [sys.executable, str(PROBE)],
+        env=environment,
+        cwd=function.directory,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    measured = json.loads(completed.stdout.strip().splitlines()[-1])
+    return Sample(import_ms=measured["importMs"], peak_rss_mib=measured["peakRssMib"])
+
+
+def measure(rounds: int) -> dict[str, Any]:
+    functions = lambda_functions()
+    api = next(function for function in functions if function.name == "api")
+    baseline = baseline_function(api)
+    samples: dict[str, list[Sample]] = {function.name: [] for function in [baseline, *functions]}
+    ratios: dict[str, list[tuple[float, float]]] = {function.name: [] for function in functions}
+    for round_number in range(rounds):
+        # One warm-up import first, so the first measured process does not pay for cold disk caches.
+        if round_number == 0:
+            probe(baseline)
+        reference = probe(baseline)
+        samples[baseline.name].append(reference)
+        # Rotate the order so no function always runs right after the baseline.
+        shift = round_number % len(functions)
+        for function in functions[shift:] + functions[:shift]:
+            sample = probe(function)
+            samples[function.name].append(sample)
+            ratios[function.name].append(
+                (sample.import_ms / reference.import_ms, sample.peak_rss_mib / reference.peak_rss_mib)
+            )
+    results: dict[str, Any] = {
+        "rounds": rounds,
+        "targetRatio": TARGET_RATIO,
+        "environmentFrom": api.source,
+        "functions": {},
+    }
+    for name, taken in samples.items():
+        entry: dict[str, Any] = {
+            "importMs": round(median([sample.import_ms for sample in taken]), 1),
+            "peakRssMib": round(median([sample.peak_rss_mib for sample in taken]), 1),
+        }
+        if name in ratios:
+            time_ratio = median([ratio[0] for ratio in ratios[name]])
+            memory_ratio = median([ratio[1] for ratio in ratios[name]])
+            entry |= {
+                "importRatio": round(time_ratio, 2),
+                "memoryRatio": round(memory_ratio, 2),
+                "withinTarget": time_ratio <= TARGET_RATIO and memory_ratio <= TARGET_RATIO,
+            }
+        results["functions"][name] = entry
+    return results
