@@ -209,7 +209,15 @@ def test_a_second_tracker_for_the_same_complaint_escalates_nothing_again(harness
 
 def test_a_resolved_complaint_ends_its_tracker_without_escalating(harness: Harness) -> None:
     complaint = harness.submit(now() - timedelta(hours=24) + timedelta(seconds=2))
-    time.sleep(0.5)  # moto cannot stop an execution in the instant before its worker thread starts
+    # moto cannot stop an execution before its worker thread runs: wait until it has entered a state
+    harness.wait_for(
+        lambda: any(
+            event["type"].endswith("StateEntered")
+            for event in harness.sfn.get_execution_history(executionArn=harness.execution(complaint))[
+                "events"
+            ]
+        )
+    )
     harness.service.resolve(
         complaint.id,
         ResolveRequest(
