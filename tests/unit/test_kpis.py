@@ -408,6 +408,16 @@ def test_repeat_complainants_count_each_customer_once() -> None:
     assert tally.repeat == 2  # a (3 times) and b (twice); c once
 
 
+def test_repeat_complainants_are_counted_across_spilled_runs() -> None:
+    # A buffer of 3 spills runs [a, b, a] [a, c, d] [e, f, e] and keeps [g] in memory: a is seen in two
+    # runs, e twice in one, b c d f g once -> 2 repeat complainants.
+    tally = CustomerTally(buffer=3)
+    for customer in ["a", "b", "a", "a", "c", "d", "e", "f", "e", "g"]:
+        tally.add(customer)
+    assert tally.repeat == 2
+    assert tally.repeat == 2  # asked again: the same answer, the runs already merged
+
+
 def test_an_empty_or_reversed_period_is_refused() -> None:
     with pytest.raises(ValueError, match="'from' must be before 'to'"):
         KpiAccumulator(TO, FROM, AS_OF)

@@ -47,9 +47,9 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
 Memory: the complaints are consumed one at a time and never retained. State that grows is, by choice:
 - two duration histograms (a count per whole minute): bounded by the longest duration, not by the
   number of complaints — a quarter has at most ~130 000 distinct minutes, in practice a few thousand;
-- a set of customer ids seen once and a set seen again (repeat complainants cannot be counted exactly
-  in one pass otherwise): the only state that grows with the quarter, by its distinct customers, kept
-  as 8-byte digests (see ``CustomerTally``); a counter per distinct root cause;
+- the customers, as 8-byte digests sorted and spilled to temporary files in runs of 200 000 and merged
+  at the end (``CustomerTally``, an external sort): repeat complainants are counted exactly while
+  memory holds one run's buffer; a counter per distinct root cause;
 - the accountability records, read *first* and folded into per-complaint (opened, reviewed) counts, so
   no set of the period's complaint ids is kept: memory follows the number of breaches, not of
   complaints.
@@ -59,10 +59,15 @@ Everything else (counts, per-enum and per-team tallies) is bounded.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
+import tempfile
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from itertools import groupby
+from typing import IO
 
 from pydantic import Field
 
@@ -185,22 +190,63 @@ class DurationHistogram:
 
 
 class CustomerTally:
-    """Customers seen once and seen again, as 8-byte digests of their ids (ids may be long strings)."""
+    """Counts the customers seen at least twice, in memory that does not grow with the period.
 
-    def __init__(self) -> None:
-        self._seen: set[int] = set()
-        self._again: set[int] = set()
+    Each customer id becomes an 8-byte digest appended to a buffer; a full buffer is sorted and spilled
+    to a temporary file (8 bytes a complaint: 8 MB for a million), and at the end the sorted runs are
+    merged and equal neighbours counted — an external sort. Memory holds one buffer and one block per
+    run, whatever the number of complaints. Two ids share a digest with probability ~n²/2⁶⁵ (about
+    3·10⁻⁸ for a million complaints).
+    """
+
+    BUFFER = 200_000
+    _BLOCK = 8192
+
+    def __init__(self, buffer: int = BUFFER) -> None:
+        self._limit = buffer
+        self._buffer = array("Q")
+        self._runs: list[IO[bytes]] = []
+        self._repeat: int | None = None
 
     def add(self, customer_id: str) -> None:
-        digest = int.from_bytes(hashlib.blake2b(customer_id.encode(), digest_size=8).digest(), "big")
-        if digest in self._seen:
-            self._again.add(digest)
-        else:
-            self._seen.add(digest)
+        digest = hashlib.blake2b(customer_id.encode(), digest_size=8).digest()
+        self._buffer.append(int.from_bytes(digest, "big"))
+        if len(self._buffer) >= self._limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        run = tempfile.TemporaryFile()  # noqa: SIM115 (kept open until the runs are merged, then closed)
+        array("Q", sorted(self._buffer)).tofile(run)
+        self._runs.append(run)
+        self._buffer = array("Q")
+
+    def _read(self, run: IO[bytes]) -> Iterator[int]:
+        run.seek(0)
+        while True:
+            block = array("Q")
+            try:
+                block.fromfile(run, self._BLOCK)
+            except EOFError:  # the last, shorter block: what was read is in `block`
+                yield from block
+                return
+            yield from block
 
     @property
     def repeat(self) -> int:
-        return len(self._again)
+        if self._repeat is None:
+            ordered: Iterable[int]
+            if self._runs:
+                self._spill()
+                ordered = heapq.merge(*(self._read(run) for run in self._runs))
+            else:
+                ordered = sorted(self._buffer)
+            self._repeat = sum(
+                1 for _, same in groupby(ordered) if next(same) is not None and any(True for _ in same)
+            )
+            for run in self._runs:
+                run.close()
+            self._runs = []
+        return self._repeat
 
 
 def _rounded(value: float | None) -> float | None:
