@@ -7,7 +7,7 @@ passes on, so the same checks run in AWS, on the local runtime and in tests.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
@@ -21,7 +21,6 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import Field
 
-from complaints import tracking_page
 from complaints.adapters.runtime import (
     complaint_service,
     idempotent_intake,
@@ -64,6 +63,9 @@ from complaints.tracking import (
     FollowUpRequest,
     TrackingView,
 )
+
+if TYPE_CHECKING:
+    from complaints import tracking_page
 
 logger = Logger()
 tracer = Tracer()
@@ -435,6 +437,8 @@ def customer_reopen(
 def tracking_page_view(
     complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
+    from complaints import tracking_page
+
     return _page(tracking_page.answer(tracking(), complaint_id, token, lang))
 
 
@@ -449,6 +453,8 @@ def tracking_page_feedback(
     complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
     body = app.current_event.decoded_body
+    from complaints import tracking_page
+
     form = tracking_page.Form.FEEDBACK
     return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
 
@@ -464,11 +470,16 @@ def tracking_page_reopen(
     complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
     body = app.current_event.decoded_body
+    from complaints import tracking_page
+
     form = tracking_page.Form.REOPEN
     return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
 
 
 def _page(answer: tracking_page.PageAnswer) -> Response[str]:
+    # The page's module is imported by the three page routes only: the API's other routes never pay it.
+    from complaints import tracking_page
+
     return Response(
         answer.status, tracking_page.CONTENT_TYPE, answer.html, headers=dict(tracking_page.HEADERS)
     )
