@@ -6,11 +6,15 @@ passes on, so the same checks run in AWS, on the local runtime and in tests.
 
 from __future__ import annotations
 
+import json
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import (
+    OpenAPIRequestValidationMiddleware,
+)
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -55,6 +59,7 @@ from complaints.models import (
     Status,
     UtcDatetime,
 )
+from complaints.report import INVALID_LINK as INVALID_REPORT_LINK
 from complaints.report import ReportRequest, ReportView
 from complaints.repository import MAX_PAGE_SIZE, ComplaintQuery, Page
 from complaints.tracking import (
@@ -65,15 +70,42 @@ from complaints.tracking import (
 )
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.types import EventHandlerInstance
+
     from complaints import tracking_page
+
+
+class JsonBodies(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, reading a route's body as JSON only. Powertools' own also
+    reads form and multipart bodies into the route's model, and a multipart type without a boundary
+    is a ValueError there (a 500); every body of this API is JSON. (The tracking page's form posts
+    declare no body and read theirs themselves.)"""
+
+    def _get_body(self, app: EventHandlerInstance) -> dict[str, Any]:
+        content_type = app.current_event.headers.get("content-type", "").strip().lower()
+        if content_type and not content_type.startswith(content_types.APPLICATION_JSON):
+            raise RequestUnsupportedContentType("the body must be JSON", errors=[])
+        try:
+            return super()._get_body(app)
+        except UnicodeDecodeError as error:  # a binary body: not JSON either
+            problem = {"type": "json_invalid", "loc": ("body",), "msg": "must be JSON text in UTF-8"}
+            raise RequestValidationError([problem]) from error
+
 
 logger = Logger()
 tracer = Tracer()
 app = APIGatewayRestResolver(enable_validation=True)
+# Powertools keeps its request validation here until the first request builds each route's stack
+# (its __init__ is unannotated, hence the ignore).
+app._request_validation_middleware = JsonBodies()  # type: ignore[no-untyped-call]
 
 API_TITLE = "complaint-guard API"
 API_VERSION = "1.0.0"
 ComplaintId = Annotated[str, Path(description="the complaint's id", min_length=1, max_length=64)]
+# The links in messages (the tracking page, a report's files): their parts are not checked as input;
+# any wrong link gets the answer of an unknown one (invalid_request below).
+TRACKING_PAGES, REPORT_LINKS = "/t/", "/r/"
+LinkedComplaintId = Annotated[str, Path(description="the complaint's id")]
 TrackingToken = Annotated[
     str | None, Query(description="the token of the tracking link; a wrong or missing one is a 403")
 ]
@@ -99,12 +131,15 @@ class ErrorBody(ApiModel):
     details: list[dict[str, Any]] = Field(default_factory=list, description="per-field problems")
 
 
-def _errors(*statuses: int) -> dict[int, OpenAPIResponse]:
+def _responses(
+    *statuses: int, success: int = HTTPStatus.OK, headers: dict[str, OpenAPIResponseHeader] | None = None
+) -> dict[int, OpenAPIResponse]:
+    """The route's answer (its schema is the route's return type) and its errors, all in one shape."""
     described = {
         400: "invalid input",
         401: "no or invalid token",
         403: "your role may not do this",
-        404: "unknown complaint",
+        404: "unknown id",
         409: "stale version, illegal transition or reused key",
         503: "a dependency is busy; nothing changed, retry",
     }
@@ -113,7 +148,10 @@ def _errors(*statuses: int) -> dict[int, OpenAPIResponse]:
         for status in (400, 401, 403, 503, *statuses)
     }
     responses[503]["headers"] = {"Retry-After": RETRY_AFTER_HEADER}
-    return responses
+    answer: OpenAPIResponse = {"description": HTTPStatus(success).phrase}
+    if headers:
+        answer["headers"] = headers
+    return {success: answer, **responses}
 
 
 def _error(
@@ -130,9 +168,9 @@ def _error(
     )
 
 
-def _public_errors(*statuses: int) -> dict[int, OpenAPIResponse]:
+def _public_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """The tracking routes: no Cognito token, so no 401; a wrong tracking token is the 403."""
-    responses = {status: response for status, response in _errors(*statuses).items() if status != 401}
+    responses = {status: response for status, response in _responses(*statuses).items() if status != 401}
     responses[403] = {
         "description": "the tracking token is wrong or missing (the same answer for every id)",
         "content": {"application/json": {"model": ErrorBody}},
@@ -147,6 +185,7 @@ _HTML_PAGE: dict[int, OpenAPIResponse] = {
         for status, described in (
             (400, "the page again, saying what to fix"),
             (403, "a page saying the link is not valid (the same for every id)"),
+            (404, "the same page, for a valid link whose complaint is not there"),
             (409, "the page again: already rated, or not resolved"),
             (503, "busy, try again"),
         )
@@ -175,7 +214,12 @@ def _version(body: Versioned, if_match: str | None) -> Versioned:
 # --- complaints -----------------------------------------------------------------------------------
 
 
-@app.post("/v1/complaints", summary="Submit a complaint", tags=["complaints"], responses=_errors(409))
+@app.post(
+    "/v1/complaints",
+    summary="Submit a complaint",
+    tags=["complaints"],
+    responses=_responses(409, success=HTTPStatus.CREATED),
+)
 def submit_complaint(
     body: Annotated[IntakeRequest, Body()],
     idempotency_key: Annotated[
@@ -203,13 +247,13 @@ def submit_complaint(
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
 
 
-@app.get("/v1/complaints", summary="List complaints", tags=["complaints"], responses=_errors())
+@app.get("/v1/complaints", summary="List complaints", tags=["complaints"], responses=_responses())
 def list_complaints(
     status: Annotated[Status | None, Query()] = None,
-    assignee: Annotated[str | None, Query(max_length=64)] = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     category: Annotated[Category | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
-    customer_id: Annotated[str | None, Query(alias="customerId", max_length=64)] = None,
+    customer_id: Annotated[str | None, Query(alias="customerId", min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[Complaint]:
@@ -227,7 +271,10 @@ def list_complaints(
 
 
 @app.get(
-    "/v1/complaints/<complaint_id>", summary="Read a complaint", tags=["complaints"], responses=_errors(404)
+    "/v1/complaints/<complaint_id>",
+    summary="Read a complaint",
+    tags=["complaints"],
+    responses=_responses(404),
 )
 def get_complaint(complaint_id: ComplaintId) -> Complaint:
     caller(Permission.READ)
@@ -238,7 +285,7 @@ def get_complaint(complaint_id: ComplaintId) -> Complaint:
     "/v1/complaints/<complaint_id>",
     summary="Triage or assign",
     tags=["complaints"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def update_complaint(
     complaint_id: ComplaintId, body: Annotated[UpdateRequest, Body()], if_match: IfMatch = None
@@ -254,7 +301,7 @@ def update_complaint(
     "/v1/complaints/<complaint_id>/responses",
     summary="Send a response to the customer",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def respond(
     complaint_id: ComplaintId, body: Annotated[ResponseRequest, Body()], if_match: IfMatch = None
@@ -266,7 +313,7 @@ def respond(
     "/v1/complaints/<complaint_id>/pause",
     summary="Wait for the customer (stops the clock)",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def pause(
     complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
@@ -278,7 +325,7 @@ def pause(
     "/v1/complaints/<complaint_id>/resume",
     summary="Restart the clock",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def resume(
     complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
@@ -290,7 +337,7 @@ def resume(
     "/v1/complaints/<complaint_id>/extend",
     summary="Extend the resolution deadline (supervisor)",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def extend(
     complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
@@ -302,7 +349,7 @@ def extend(
     "/v1/complaints/<complaint_id>/escalate",
     summary="Escalate one level",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def escalate(
     complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
@@ -314,7 +361,7 @@ def escalate(
     "/v1/complaints/<complaint_id>/resolve",
     summary="Resolve",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def resolve(
     complaint_id: ComplaintId, body: Annotated[ResolveRequest, Body()], if_match: IfMatch = None
@@ -326,7 +373,7 @@ def resolve(
     "/v1/complaints/<complaint_id>/close",
     summary="Close a resolved complaint",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def close(
     complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
@@ -338,7 +385,7 @@ def close(
     "/v1/complaints/<complaint_id>/reopen",
     summary="Reopen a resolved complaint",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def reopen(
     complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
@@ -350,7 +397,7 @@ def reopen(
     "/v1/complaints/<complaint_id>/withdraw",
     summary="The customer withdraws the complaint",
     tags=["lifecycle"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def withdraw(
     complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
@@ -362,7 +409,7 @@ def withdraw(
     "/v1/complaints/<complaint_id>/events",
     summary="The audit trail",
     tags=["complaints"],
-    responses=_errors(404),
+    responses=_responses(404),
 )
 def audit_trail(
     complaint_id: ComplaintId,
@@ -379,7 +426,7 @@ def audit_trail(
     "/v1/complaints/<complaint_id>/follow-up",
     summary="Complete the follow-up (回访) of a low rating (supervisor, manager)",
     tags=["satisfaction"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def complete_follow_up(
     complaint_id: ComplaintId, body: Annotated[FollowUpRequest, Body()], if_match: IfMatch = None
@@ -394,7 +441,7 @@ def complete_follow_up(
     "/v1/track/<complaint_id>",
     summary="The complaint as its customer sees it",
     tags=["tracking"],
-    responses=_public_errors(404),
+    responses=_public_responses(404),
     security=PUBLIC,
 )
 def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
@@ -405,7 +452,7 @@ def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingVie
     "/v1/track/<complaint_id>/feedback",
     summary="Rate the resolution (once per resolution); 3 or less opens a follow-up",
     tags=["tracking"],
-    responses=_public_errors(404, 409),
+    responses=_public_responses(404, 409),
     security=PUBLIC,
 )
 def give_feedback(
@@ -418,7 +465,7 @@ def give_feedback(
     "/v1/track/<complaint_id>/reopen",
     summary="The customer disputes the resolution and reopens the complaint",
     tags=["tracking"],
-    responses=_public_errors(404, 409),
+    responses=_public_responses(404, 409),
     security=PUBLIC,
 )
 def customer_reopen(
@@ -435,7 +482,7 @@ def customer_reopen(
     security=PUBLIC,
 )
 def tracking_page_view(
-    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
     from complaints import tracking_page
 
@@ -450,7 +497,7 @@ def tracking_page_view(
     security=PUBLIC,
 )
 def tracking_page_feedback(
-    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
     body = app.current_event.decoded_body
     from complaints import tracking_page
@@ -467,7 +514,7 @@ def tracking_page_feedback(
     security=PUBLIC,
 )
 def tracking_page_reopen(
-    complaint_id: ComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
     body = app.current_event.decoded_body
     from complaints import tracking_page
@@ -492,11 +539,11 @@ def _page(answer: tracking_page.PageAnswer) -> Response[str]:
     "/v1/accountability",
     summary="Breaches awaiting (or after) review",
     tags=["accountability"],
-    responses=_errors(),
+    responses=_responses(),
 )
 def list_accountability(
     status: Annotated[AccountabilityStatus, Query()] = AccountabilityStatus.OPEN,
-    team: Annotated[str | None, Query(max_length=64)] = None,
+    team: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[AccountabilityRecord]:
@@ -508,7 +555,7 @@ def list_accountability(
     "/v1/accountability/<record_id>/review",
     summary="Record the finding and the action",
     tags=["accountability"],
-    responses=_errors(404, 409),
+    responses=_responses(404, 409),
 )
 def review_accountability(
     record_id: Annotated[str, Path(min_length=1, max_length=64)], body: Annotated[ReviewRequest, Body()]
@@ -523,7 +570,7 @@ def review_accountability(
     "/v1/kpis",
     summary="KPIs of the complaints received in [from, to) against the policy's targets",
     tags=["reports"],
-    responses=_errors(),
+    responses=_responses(),
 )
 def kpis(
     period_from: Annotated[UtcDatetime, Query(alias="from", description="start, inclusive (ISO-8601)")],
@@ -540,7 +587,10 @@ ReportId = Annotated[str, Path(description="the report's id", min_length=1, max_
     "/v1/reports",
     summary="Build a quarter's report (asynchronously): 202 with its id; poll GET /v1/reports/{id}",
     tags=["reports"],
-    responses=_errors(),
+    responses=_responses(
+        success=HTTPStatus.ACCEPTED,
+        headers={"Location": {"description": "the report, to poll", "schema": {"type": "string"}}},
+    ),
 )
 def request_report(body: Annotated[ReportRequest, Body()]) -> Response[ReportView]:
     manager = caller(Permission.READ_REPORTS)
@@ -557,7 +607,7 @@ def request_report(body: Annotated[ReportRequest, Body()]) -> Response[ReportVie
     "/v1/reports/<report_id>",
     summary="A report's status and, when ready, time-limited links to its files",
     tags=["reports"],
-    responses=_errors(404),
+    responses=_responses(404),
 )
 def get_report(report_id: ReportId) -> ReportView:
     caller(Permission.READ_REPORTS)
@@ -569,7 +619,11 @@ def get_report(report_id: ReportId) -> ReportView:
     summary="The signed link in the report e-mail: redirects to the file for a few minutes",
     tags=["reports"],
     responses={
-        302: {"description": "to a short-lived download of the file"},
+        302: {
+            "description": "to a short-lived download of the file",
+            "headers": {"Location": {"description": "the download", "schema": {"type": "string"}}},
+            "content": {"text/plain": {"schema": {"type": "string", "maxLength": 0}}},
+        },
         404: {
             "description": "unknown report, wrong or expired link (the same answer for each)",
             "content": {"application/json": {"model": ErrorBody}},
@@ -578,10 +632,10 @@ def get_report(report_id: ReportId) -> ReportView:
     security=PUBLIC,
 )
 def open_report_link(
-    report_id: ReportId,
-    file_name: Annotated[str, Path(description="report.html or one of the CSV extracts", max_length=64)],
-    expires: Annotated[int | None, Query(description="when the link expires (Unix seconds)")] = None,
-    signature: Annotated[str | None, Query(description="the link's signature", max_length=128)] = None,
+    report_id: Annotated[str, Path(description="the report's id")],
+    file_name: Annotated[str, Path(description="report.html or one of the CSV extracts")],
+    expires: Annotated[str | None, Query(description="when the link expires (Unix seconds)")] = None,
+    signature: Annotated[str | None, Query(description="the link's signature")] = None,
 ) -> Response[str]:
     target = reports().download(report_id, file_name, expires, signature)
     return Response(
@@ -595,7 +649,9 @@ def open_report_link(
 # --- deadlines and the contract itself ------------------------------------------------------------
 
 
-@app.post("/v1/sla/preview", summary="The deadlines a complaint would get", tags=["sla"], responses=_errors())
+@app.post(
+    "/v1/sla/preview", summary="The deadlines a complaint would get", tags=["sla"], responses=_responses()
+)
 def sla_preview(body: Annotated[SlaPreviewRequest, Body()]) -> Deadlines:
     caller(Permission.PREVIEW_SLA)
     return complaint_service().preview(body)
@@ -615,28 +671,38 @@ def openapi_json() -> str:
         Server,
     )
 
-    return app.get_openapi_json_schema(
-        title=API_TITLE,
-        version=API_VERSION,
-        description="Customer-complaint handling: intake, lifecycle, deadlines. "
-        "Errors are {error, message, details[]}; times are UTC ISO-8601.",
-        servers=[Server(url="/")],
-        security_schemes={
-            "cognito": OAuth2(
-                flows=OAuthFlows(
-                    clientCredentials=OAuthFlowClientCredentials(
-                        tokenUrl="https://{your-cognito-domain}/oauth2/token",
-                        scopes={
-                            "complaint-guard/complaints.submit": "submit complaints (channel apps)",
-                            "complaint-guard/complaints.read": "read complaints (channel apps)",
-                            "complaint-guard/staff": "staff; rights come from the user's groups",
-                        },
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=API_TITLE,
+            version=API_VERSION,
+            description="Customer-complaint handling: intake, lifecycle, deadlines. "
+            "Errors are {error, message, details[]}; times are UTC ISO-8601.",
+            servers=[Server(url="/")],
+            security_schemes={
+                "cognito": OAuth2(
+                    flows=OAuthFlows(
+                        clientCredentials=OAuthFlowClientCredentials(
+                            tokenUrl="https://{your-cognito-domain}/oauth2/token",
+                            scopes={
+                                "complaint-guard/complaints.submit": "submit complaints (channel apps)",
+                                "complaint-guard/complaints.read": "read complaints (channel apps)",
+                                "complaint-guard/staff": "staff; rights come from the user's groups",
+                            },
+                        )
                     )
                 )
-            )
-        },
-        security=[{"cognito": []}],
+            },
+            security=[{"cognito": []}],
+        )
     )
+    # Powertools documents a 422 for invalid input on every route; this API answers 400 in its one
+    # error shape (invalid_request below), so the 422 and its schemas would promise what never comes.
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            operation["responses"].pop("422", None)
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        document["components"]["schemas"].pop(unused, None)
+    return json.dumps(document, indent=2)
 
 
 # --- one error model for the whole API ------------------------------------------------------------
@@ -645,6 +711,14 @@ def openapi_json() -> str:
 # Powertools' exception_handler is unannotated (an untyped decorator), hence the ignores below.
 @app.exception_handler(RequestValidationError)  # type: ignore[untyped-decorator]
 def invalid_request(error: RequestValidationError) -> Response[Any]:
+    # A link's parts are a credential, not input to correct: a malformed link (a repeated parameter,
+    # say) gets the answer of any wrong link.
+    if app.current_event.path.startswith(REPORT_LINKS):
+        return _error(HTTPStatus.NOT_FOUND, "not_found", INVALID_REPORT_LINK)
+    if app.current_event.path.startswith(TRACKING_PAGES):
+        from complaints import tracking_page
+
+        return _page(tracking_page.invalid_link())
     details = []
     for problem in error.errors():
         location, *path = problem.get("loc", ("body",))

@@ -6,6 +6,7 @@ would pass on: a staff user (groups + username + staff scope) or a channel app (
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from typing import Any
 
 import pytest
 from api_events import LambdaContext, api_event, handler_module, intake_body
+
+from complaints.report import INVALID_LINK
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -187,6 +190,54 @@ def test_received_at_in_the_future_is_400(call: Call) -> None:
 
 def test_a_body_that_is_not_json_is_400(call: Call) -> None:
     assert_error(call("POST", "/v1/complaints", "{not json"), 400, "validation_error")
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("multipart/form-data", json.dumps(intake_body())),  # no boundary
+        (
+            "multipart/form-data; boundary=x",
+            '--x\r\nContent-Disposition: form-data; name="channel"\r\n\r\nsms\r\n--x--',
+        ),
+        ("application/x-www-form-urlencoded", "channel=sms&description=hello"),
+        ("text/plain", json.dumps(intake_body())),
+    ],
+)
+def test_a_body_that_is_not_json_by_its_content_type_is_400_on_content_type(
+    call: Call, content_type: str, body: str
+) -> None:
+    error = assert_error(
+        call("POST", "/v1/complaints", body, headers={"Content-Type": content_type}), 400, "validation_error"
+    )
+    assert detail_fields(error) == {"Content-Type"}
+
+
+def test_a_body_that_is_not_utf8_is_400(call: Call, app_module: ModuleType) -> None:
+    event = api_event("POST", "/v1/sla/preview", None, CHANNEL_APP)
+    event |= {"body": base64.b64encode(b"\xff\xfe{}").decode(), "isBase64Encoded": True}
+    response = app_module.handler(event, LambdaContext())
+    assert response["statusCode"] == 400
+    assert json.loads(response["body"])["details"][0]["field"] == "body"
+
+
+def test_a_malformed_report_link_is_404_like_a_wrong_one(app_module: ModuleType) -> None:
+    event = api_event("GET", "/r/2026-Q1-scheduled/report.html", None, None, None, {"signature": "s"})
+    event["multiValueQueryStringParameters"] |= {"expires": ["1", "2"]}  # a repeated parameter
+    response = app_module.handler(event, LambdaContext())
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"]) == {"error": "not_found", "message": INVALID_LINK, "details": []}
+
+
+@pytest.mark.parametrize("received_at", [0, 1_780_000_000, "1780000000", True])
+def test_a_time_that_is_not_iso_8601_is_400_on_its_field(call: Call, received_at: Any) -> None:
+    # pydantic alone would read a number (or a string of digits) as Unix time
+    for path, body in (
+        ("/v1/sla/preview", {"receivedAt": received_at}),
+        ("/v1/complaints", intake_body(receivedAt=received_at)),
+    ):
+        error = assert_error(call("POST", path, body), 400, "validation_error")
+        assert detail_fields(error) == {"receivedAt"}
 
 
 # --- idempotency ------------------------------------------------------------------------------------
@@ -508,6 +559,14 @@ def test_staff_list_by_status_and_channel(call: Call) -> None:
 def test_a_bad_next_token_is_400_on_next_token(call: Call) -> None:
     reply = call("GET", "/v1/complaints", claims=AGENT, query={"status": "received", "nextToken": "garbage"})
     assert "nextToken" in detail_fields(assert_error(reply, 400, "validation_error"))
+
+
+@pytest.mark.parametrize("name", ["customerId", "assignee"])
+def test_an_empty_filter_is_400_on_it(call: Call, name: str) -> None:
+    error = assert_error(
+        call("GET", "/v1/complaints", claims=AGENT, query={name: ""}), 400, "validation_error"
+    )
+    assert detail_fields(error) == {name}
 
 
 def test_an_unknown_status_filter_is_400(call: Call) -> None:

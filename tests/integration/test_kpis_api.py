@@ -82,7 +82,10 @@ def test_only_managers_read_kpis_and_the_period_must_make_sense(aws: Any, app_mo
     assert get(app_module, period, AGENT)[0] == 403
     status, error = get(app_module, {"from": "2026-04-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"})
     assert status == 400 and error["details"][0]["field"] == "to"
-    status, error = get(app_module, {"from": "yesterday", "to": "2026-01-01T00:00:00Z"})
-    assert status == 400 and error["details"][0]["field"] == "from"
+    status, error = get(app_module, {"from": "1056-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"})
+    assert status == 400 and error["details"][0]["field"] == "to"  # a year at most, not 970
+    for moment in ("yesterday", "0.5", "1767225600"):  # not Unix time either
+        status, error = get(app_module, {"from": moment, "to": "2026-01-01T00:00:00Z"})
+        assert status == 400 and error["details"][0]["field"] == "from"
     status, empty = get(app_module, period)
     assert status == 200 and empty["received"] == 0 and empty["closureRate"] is None

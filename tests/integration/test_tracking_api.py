@@ -90,8 +90,13 @@ def call(app_module: ModuleType) -> Call:
         claims: dict[str, Any] | None = None,
         query: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
+        repeated: dict[str, list[str]] | None = None,
     ) -> Reply:
         event = api_event(method, path, body, claims, headers, query)
+        if repeated:  # a parameter given more than once
+            event["multiValueQueryStringParameters"] = (
+                event["multiValueQueryStringParameters"] or {}
+            ) | repeated
         response = app_module.handler(event, LambdaContext())
         found = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
         for name, values in (response.get("multiValueHeaders") or {}).items():
@@ -190,6 +195,24 @@ def test_the_html_page_with_a_wrong_token_is_the_same_page_for_any_id(call: Call
         assert page.status == 403
         assert page.headers["content-type"].startswith("text/html")
         assert created["reference"] not in page.text
+    assert len({page.text for page in pages}) == 1
+
+
+def test_a_malformed_page_link_is_answered_like_a_wrong_one(call: Call) -> None:
+    created = submit(call)
+    token = {"token": token_of(created["id"])}
+    pages = [
+        call("GET", "/t/no-such-id", claims=PUBLIC, query={"token": "nope"}),
+        call("GET", "/t/" + "x" * 300, claims=PUBLIC, query={"token": "nope"}),
+        # a repeated parameter (the page's own links never repeat one), with the right token
+        call("GET", f"/t/{created['id']}", claims=PUBLIC, query=token, repeated={"lang": ["en", "zh-CN"]}),
+        call(
+            "POST", f"/t/{created['id']}/feedback", "rating=5", PUBLIC, token, repeated={"token": ["a", "b"]}
+        ),
+    ]
+    for page in pages:
+        assert page.status == 403
+        assert page.headers["content-type"].startswith("text/html")
     assert len({page.text for page in pages}) == 1
 
 

@@ -196,7 +196,9 @@ def test_the_schedule_moment_is_already_in_the_next_quarter_in_shanghai() -> Non
     assert Quarter.containing(SCHEDULE_FIRES, "UTC") == Quarter(2026, 1)
 
 
-@pytest.mark.parametrize("text", ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-q1", ""])
+@pytest.mark.parametrize(
+    "text", ["2026-Q5", "2026-Q0", "26-Q1", "2026Q1", "2026-q1", "", "0000-Q1", "0001-Q1", "1969-Q4"]
+)
 def test_a_period_that_is_not_a_quarter_is_refused_naming_the_field(text: str) -> None:
     with pytest.raises(InvalidInput) as refused:
         Quarter.parse(text)
@@ -324,10 +326,11 @@ def test_a_manager_asks_for_a_report_which_is_queued() -> None:
     assert reports.build(view.id).status is ReportStatus.READY
 
 
-def test_a_quarter_that_has_not_begun_is_refused() -> None:
+@pytest.mark.parametrize("period", ["2026-Q3", "9999-Q4"])  # the last quarter datetime can hold
+def test_a_quarter_that_has_not_begun_is_refused(period: str) -> None:
     reports, _ = build(now=datetime(2026, 5, 1, tzinfo=UTC))
     with pytest.raises(InvalidInput) as refused:
-        reports.request(ReportRequest(period="2026-Q3"), "manager-1")
+        reports.request(ReportRequest(period=period), "manager-1")
     assert refused.value.details[0]["field"] == "period"
 
 
@@ -345,7 +348,7 @@ def test_a_signed_link_leads_to_the_file_until_it_expires() -> None:
     view = reports.scheduled()
     file_name, expires, signature = _signed(view.links["complaints.csv"])
     assert expires == int((SCHEDULE_FIRES + timedelta(days=7)).timestamp())
-    target = reports.download("2026-Q1-scheduled", file_name, expires, signature)
+    target = reports.download("2026-Q1-scheduled", file_name, str(expires), signature)
     assert target == "https://bucket.example/reports/2026-Q1-scheduled/complaints.csv?valid=300"
 
 
@@ -358,6 +361,10 @@ def test_a_signed_link_leads_to_the_file_until_it_expires() -> None:
         {"signature": "x" * 43},
         {"signature": None},
         {"file_name": "../../etc/passwd"},
+        {"expires": None},
+        {"expires": "1e12"},  # not Unix seconds
+        {"expires": "9" * 40},  # beyond any date
+        {"expires": "-1"},
     ],
 )
 def test_a_tampered_link_is_refused_like_an_unknown_report(change: dict[str, Any]) -> None:
@@ -367,7 +374,7 @@ def test_a_tampered_link_is_refused_like_an_unknown_report(change: dict[str, Any
     arguments: dict[str, Any] = {
         "report_id": "2026-Q1-scheduled",
         "file_name": file_name,
-        "expires": expires + change.pop("expires_delta", 0),
+        "expires": str(expires + change.pop("expires_delta", 0)),
         "signature": signature,
     }
     arguments.update(change)
@@ -382,4 +389,4 @@ def test_an_expired_link_is_refused() -> None:
     later, _ = build(now=SCHEDULE_FIRES + timedelta(days=7, seconds=1))
     later._records = parts["records"]
     with pytest.raises(NotFound):
-        later.download("2026-Q1-scheduled", file_name, expires, signature)
+        later.download("2026-Q1-scheduled", file_name, str(expires), signature)

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -103,13 +104,23 @@ class SlaPolicyName(StrEnum):
     CFPB = "cfpb"
 
 
+# An ISO-8601 date first: pydantic would also take a number (or a string of digits) as Unix time.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_8601(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be an ISO-8601 date and time with a zone, e.g. 2026-11-28T09:00:00Z")
+
+
 def _as_utc(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError("must carry a time zone, e.g. 2026-11-28T09:00:00Z")
     return value.astimezone(UTC)
 
 
-UtcDatetime = Annotated[datetime, AfterValidator(_as_utc)]
+UtcDatetime = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_as_utc)]
 """A timestamp that must name its zone; it is kept and returned in UTC."""
 
 # E.164: a plus, a country code that does not start with 0, at most 15 digits in all.

@@ -48,6 +48,8 @@ from .tracking import SecretProvider, signature
 
 REPORT_TIMEZONE = "Asia/Shanghai"
 # The HTML lists this many regulatory-risk complaints (newest escalation first); the CSV has them all.
+# Reports start here: no complaint is older, and a quarter's days stay within what datetime holds.
+FIRST_YEAR = 1970
 MAX_RISK_LISTED = 100
 MAX_OPEN_RECORDS_LISTED = 50
 FIRST_RESPONSE_BUCKETS: tuple[tuple[str, float], ...] = (
@@ -59,6 +61,9 @@ FIRST_RESPONSE_BUCKETS: tuple[tuple[str, float], ...] = (
     ("≥ 48 h", float("inf")),
 )
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+INVALID_LINK = "this report link is not valid or has expired: ask for a new one"
+# A link's expiry: Unix seconds, at most 11 digits (before the year 5000, within what datetime holds).
+_UNIX_SECONDS = re.compile(r"[0-9]{1,11}")
 
 Period = Annotated[
     str,
@@ -70,7 +75,7 @@ Period = Annotated[
 # --- the period -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Quarter:
     year: int
     number: int
@@ -78,8 +83,8 @@ class Quarter:
     @classmethod
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER.match(text)
-        if not match:
-            raise InvalidInput.for_field("period", "must be a quarter like 2026-Q3")
+        if not match or int(match.group(1)) < FIRST_YEAR:
+            raise InvalidInput.for_field("period", f"must be a quarter from {FIRST_YEAR} on, like 2026-Q3")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -596,8 +601,7 @@ class Reports:
     def request(self, request: ReportRequest, requested_by: str) -> ReportView:
         """A manager's request: a new report of a quarter that has begun, built asynchronously."""
         quarter = Quarter.parse(request.period)
-        start, _ = quarter.bounds(self._settings.timezone)
-        if start > self._clock():
+        if quarter > Quarter.containing(self._clock(), self._settings.timezone):
             raise InvalidInput.for_field("period", f"{quarter} has not begun yet")
         if self._queue is None:
             raise RuntimeError("no report queue is configured for this function")
@@ -763,17 +767,18 @@ class Reports:
             **record.model_dump(), links={a.value: url for a, url in links.items()}, links_expire_at=expires
         )
 
-    def download(self, report_id: str, file_name: str, expires: int | None, signature: str | None) -> str:
+    def download(self, report_id: str, file_name: str, expires: str | None, signature: str | None) -> str:
         """Where a signed link leads: a short-lived direct link to the file. A wrong, expired or
-        missing signature is the same `NotFound` as an unknown report, so links cannot be probed."""
-        refused = NotFound("this report link is not valid or has expired: ask for a new one")
+        missing signature (or expiry) is the same `NotFound` as an unknown report, so links cannot
+        be probed; the link's parts arrive as the text of the link."""
+        refused = NotFound(INVALID_LINK)
         try:
             artifact = Artifact(file_name)
         except ValueError:
             raise refused from None
-        if expires is None or not signature:
+        if not expires or not _UNIX_SECONDS.fullmatch(expires) or not signature:
             raise refused
-        expires_at = datetime.fromtimestamp(expires, UTC)
+        expires_at = datetime.fromtimestamp(int(expires), UTC)
         if expires_at <= self._clock() or not self._signer.valid(report_id, artifact, expires_at, signature):
             raise refused
         return self._artifacts.link(artifact_key(report_id, artifact), timedelta(minutes=5))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from .clock import Clock, utc_now
 from .errors import InvalidInput
 from .kpis import KpiReport, compute_kpis
 from .models import AccountabilityRecord, Complaint
+
+# One request reads every complaint of the period: longer periods are the quarterly reports' job.
+MAX_PERIOD = timedelta(days=366)
 
 
 class ReportingStore(Protocol):
@@ -28,6 +31,10 @@ class Reporting:
     def kpis(self, period_from: datetime, period_to: datetime) -> KpiReport:
         if period_to <= period_from:
             raise InvalidInput.for_field("to", "must be after from")
+        if period_to - period_from > MAX_PERIOD:
+            raise InvalidInput.for_field(
+                "to", f"must be at most {MAX_PERIOD.days} days after from (longer: POST /v1/reports)"
+            )
         return compute_kpis(
             self._store.received_between(period_from, period_to),
             self._store.accountability_records(),

@@ -403,6 +403,11 @@ def _reopen_form(lang: Language, links: _Links) -> str:
     )
 
 
+def invalid_link(lang: str | None = None) -> PageAnswer:
+    """The answer to a link that is not one of ours at all (its parts malformed or repeated)."""
+    return PageAnswer(HTTPStatus.FORBIDDEN, render_invalid_link(choose_language(lang)))
+
+
 def render_invalid_link(lang: Language) -> str:
     text = _TEXT[lang]
     body = (
