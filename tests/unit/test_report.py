@@ -25,11 +25,13 @@ from complaints.report import (
     Artifact,
     HmacLinkSigner,
     Quarter,
+    QuarterAggregator,
     ReportRecord,
     ReportRequest,
     Reports,
     ReportSettings,
     ReportStatus,
+    listed_first,
 )
 from complaints.report_page import render
 from complaints.tracking import FixedSecretProvider
@@ -390,3 +392,26 @@ def test_an_expired_link_is_refused() -> None:
     later._records = parts["records"]
     with pytest.raises(NotFound):
         later.download("2026-Q1-scheduled", file_name, str(expires), signature)
+
+
+def test_the_page_lists_the_most_escalated_risk_complaints_and_the_extract_all_of_them() -> None:
+    # 250 flagged complaints in Q1, one a day-hour apart; every 50th (5 of them) is at level 3, the
+    # rest at level 0. The page shows 100: the five at level 3 first, then the oldest level-0 ones.
+    start, _ = Quarter(2026, 1).bounds(SHANGHAI)
+    complaints_csv, risk_csv = io.StringIO(), io.StringIO()
+    aggregator = QuarterAggregator(Quarter(2026, 1), SHANGHAI, SCHEDULE_FIRES, [], complaints_csv, risk_csv)
+    for number in range(250):
+        aggregator.add(
+            complaint(
+                number,
+                start + timedelta(hours=number),
+                customer=f"c-{number}",
+                description="I will sue the bank.",
+                escalation_level=3 if number % 50 == 0 else 0,
+            )
+        )
+    shown = listed_first(aggregator.risk)
+    assert len(shown) == 100 and aggregator.risk_total == 250
+    assert [item.id for item in shown[:5]] == [f"cmp-{n}" for n in (0, 50, 100, 150, 200)]
+    assert [item.id for item in shown[5:8]] == ["cmp-1", "cmp-2", "cmp-3"]
+    assert len(list(csv.DictReader(io.StringIO(risk_csv.getvalue())))) == 250

@@ -47,7 +47,7 @@ from .risk import risk_signals
 from .tracking import SecretProvider, signature
 
 REPORT_TIMEZONE = "Asia/Shanghai"
-# The HTML lists this many regulatory-risk complaints (newest escalation first); the CSV has them all.
+# The HTML lists this many regulatory-risk complaints (highest escalation first); the CSV has them all.
 # Reports start here: no complaint is older, and a quarter's days stay within what datetime holds.
 FIRST_YEAR = 1970
 MAX_RISK_LISTED = 100
@@ -350,7 +350,7 @@ class QuarterAggregator:
 
     Each complaint goes to the KPI accumulator, a row of `complaints.csv` (and of
     `regulatory-risk.csv` when it is flagged), and the bounded chart tallies; none is retained except
-    the first `MAX_RISK_LISTED` flagged ones shown in the HTML.
+    the `MAX_RISK_LISTED` flagged ones the HTML shows (at most twice as many are held at a time).
     """
 
     def __init__(
@@ -449,20 +449,26 @@ class QuarterAggregator:
                     " ".join(words),
                 )
             )
-        if len(self.risk) < MAX_RISK_LISTED:
-            self.risk.append(
-                RiskComplaint(
-                    id=complaint.id,
-                    reference=complaint.reference,
-                    received_at=complaint.received_at,
-                    category=complaint.category.value,
-                    product=complaint.product.value,
-                    priority=complaint.priority.value,
-                    status=complaint.status.value,
-                    escalation_level=complaint.escalation_level,
-                    signals=signals,
-                )
+        self.risk.append(
+            RiskComplaint(
+                id=complaint.id,
+                reference=complaint.reference,
+                received_at=complaint.received_at,
+                category=complaint.category.value,
+                product=complaint.product.value,
+                priority=complaint.priority.value,
+                status=complaint.status.value,
+                escalation_level=complaint.escalation_level,
+                signals=signals,
             )
+        )
+        if len(self.risk) >= 2 * MAX_RISK_LISTED:  # keep the list bounded: drop all but the first ones
+            self.risk = listed_first(self.risk)
+
+
+def listed_first(risk: list[RiskComplaint]) -> list[RiskComplaint]:
+    """The regulatory-risk complaints the HTML shows: highest escalation level first, then oldest."""
+    return sorted(risk, key=lambda item: (-item.escalation_level, item.received_at))[:MAX_RISK_LISTED]
 
 
 def accountability_by_team(records: Iterable[AccountabilityRecord]) -> list[TeamAccountability]:
@@ -702,7 +708,7 @@ class Reports:
             first_response_buckets=dict(current.first_response_buckets),
             unanswered=current.unanswered,
             risk_total=current.risk_total,
-            risk=sorted(current.risk, key=lambda risk: (-risk.escalation_level, risk.received_at)),
+            risk=listed_first(current.risk),
             accountability_by_team=accountability_by_team(in_quarter),
             open_accountability=[r for r in in_quarter if r.status is AccountabilityStatus.OPEN][
                 :MAX_OPEN_RECORDS_LISTED
