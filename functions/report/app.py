@@ -20,7 +20,9 @@ from complaints.adapters.runtime import reports
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
-processor = BatchProcessor(event_type=EventType.SQS)
+# A batch is one request: its failure is answered as that record's failure (the queue retries it, then
+# dead-letters it, which alarms) rather than as an error of the whole invocation.
+processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
 
 def build_requested(record: SQSRecord) -> None:

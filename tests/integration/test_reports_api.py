@@ -14,9 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from api_events import LambdaContext, api_event, handler_module
+from botocore.exceptions import ClientError
 from moto.ses.models import ses_backends
 from moto_tables import REGION, TABLE_NAME
 
+from complaints.adapters import runtime
 from complaints.adapters.dynamodb import DynamoDbSlaStore
 from complaints.auth import caller_from_claims
 from complaints.commands import IntakeRequest, ResponseRequest
@@ -258,3 +260,54 @@ def test_the_schedule_builds_the_previous_quarter_once(
     again = builder.handler({"run": "scheduled"}, LambdaContext(function_name="complaint-guard-report"))
     assert first == again == {"reportId": f"{previous}-scheduled", "period": str(previous), "status": "ready"}
     assert len(ses_backends["123456789012"][REGION].sent_messages) == 2  # one per address, not four
+
+
+def test_a_build_that_cannot_store_its_files_fails_visibly_and_its_retry_publishes_once(
+    aws: Any, reporting_aws: dict[str, str], api: ModuleType, builder: ModuleType
+) -> None:
+    quarter, _ = seed_current_quarter(aws)
+    report_id = body_of(call(api, "POST", "/v1/reports", {"period": str(quarter)}))["id"]
+    sqs = boto3.client("sqs", region_name=REGION)
+    [message] = sqs.receive_message(QueueUrl=reporting_aws["queue"], VisibilityTimeout=0)["Messages"]
+    delivery = {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": {"ApproximateReceiveCount": "1"},
+                "messageAttributes": {},
+                "md5OfBody": message["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:report-requests",
+                "awsRegion": REGION,
+            }
+        ]
+    }
+
+    # S3 refuses the first upload (before anything is sent, so botocore's retries do not hide it)
+    s3_client = runtime.reports()._artifacts._client  # type: ignore[attr-defined]
+    refused: list[str] = []
+
+    def unavailable(**_: Any) -> None:
+        if not refused:
+            refused.append("PutObject")
+            raise ClientError({"Error": {"Code": "ServiceUnavailable", "Message": "slow down"}}, "PutObject")
+
+    s3_client.meta.events.register("before-call.s3.PutObject", unavailable)
+    context = LambdaContext(function_name="complaint-guard-report")
+    first = builder.handler(delivery, context)
+    assert first == {"batchItemFailures": [{"itemIdentifier": message["MessageId"]}]}  # SQS will retry
+    failed = body_of(call(api, "GET", f"/v1/reports/{report_id}"))
+    assert failed["status"] == "failed" and failed["error"] and failed["links"] == {}
+    assert ses_backends["123456789012"][REGION].sent_messages == []
+    assert sqs.receive_message(QueueUrl=reporting_aws["announced"]).get("Messages", []) == []
+
+    second = builder.handler(delivery, context)  # the queue's redelivery
+    assert second == {"batchItemFailures": []}
+    ready = body_of(call(api, "GET", f"/v1/reports/{report_id}"))
+    assert ready["status"] == "ready" and ready["error"] is None
+    assert len(ses_backends["123456789012"][REGION].sent_messages) == 2  # one per address, once
+    assert (
+        len(sqs.receive_message(QueueUrl=reporting_aws["announced"], MaxNumberOfMessages=10)["Messages"]) == 1
+    )
