@@ -17,7 +17,7 @@ import pytest
 from complaint_builders import complaint, record
 from fakes import FakeClock
 
-from complaints.errors import Conflict, InvalidInput, NotFound, VersionConflict
+from complaints.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, VersionConflict
 from complaints.events import EventName
 from complaints.models import AccountabilityRecord, Category, Channel, Complaint, Status
 from complaints.ports import RecordingPublisher
@@ -415,3 +415,17 @@ def test_the_page_lists_the_most_escalated_risk_complaints_and_the_extract_all_o
     assert [item.id for item in shown[:5]] == [f"cmp-{n}" for n in (0, 50, 100, 150, 200)]
     assert [item.id for item in shown[5:8]] == ["cmp-1", "cmp-2", "cmp-3"]
     assert len(list(csv.DictReader(io.StringIO(risk_csv.getvalue())))) == 250
+
+
+class RefusingQueue:
+    def submit(self, report_id: str) -> None:
+        raise ServiceUnavailable("the queue is unavailable")
+
+
+def test_a_request_the_queue_refuses_is_a_503_and_the_record_says_so() -> None:
+    reports, parts = build(now=datetime(2026, 5, 1, tzinfo=UTC))
+    reports._queue = RefusingQueue()
+    with pytest.raises(ServiceUnavailable):
+        reports.request(ReportRequest(period="2026-Q2"), "manager-1")
+    [stored] = parts["records"].stored.values()
+    assert stored.status is ReportStatus.FAILED and stored.error == "NotQueued"  # not "queued" forever

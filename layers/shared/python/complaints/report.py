@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, StringConstraints
 
 from .clock import Clock, new_id, utc_now
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from .events import DomainEvent, EventName
 from .kpis import KpiAccumulator, KpiReport
 from .models import (
@@ -619,7 +619,18 @@ class Reports:
             requested_at=self._clock(),
         )
         self._records.create(record)
-        self._queue.submit(record.id)
+        try:
+            self._queue.submit(record.id)
+        except Exception as error:
+            # Not left "queued" with nothing to build it: the record says it failed, the caller retries.
+            self._records.replace(
+                record.model_copy(update={"status": ReportStatus.FAILED, "error": "NotQueued"})
+            )
+            if isinstance(error, ServiceUnavailable):
+                raise
+            raise ServiceUnavailable(
+                "the report could not be queued; nothing will be built, retry"
+            ) from error
         return ReportView(**record.model_dump())
 
     def scheduled(self) -> ReportView:
