@@ -128,11 +128,9 @@ def seed_current_quarter(aws: Any) -> tuple[Quarter, list[str]]:
     return quarter, references
 
 
-def deliver_queued(aws: Any, builder: ModuleType, queue_url: str) -> dict[str, Any]:
-    sqs = boto3.client("sqs", region_name=REGION)
-    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
-    assert len(messages) == 1, messages
-    event = {
+def sqs_event(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SQS event Lambda's event source mapping hands the builder for these received messages."""
+    return {
         "Records": [
             {
                 "messageId": m["MessageId"],
@@ -148,6 +146,13 @@ def deliver_queued(aws: Any, builder: ModuleType, queue_url: str) -> dict[str, A
             for m in messages
         ]
     }
+
+
+def deliver_queued(aws: Any, builder: ModuleType, queue_url: str) -> dict[str, Any]:
+    sqs = boto3.client("sqs", region_name=REGION)
+    messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+    assert len(messages) == 1, messages
+    event = sqs_event(messages)
     result: dict[str, Any] = builder.handler(event, LambdaContext(function_name="complaint-guard-report"))
     return result
 
@@ -269,21 +274,7 @@ def test_a_build_that_cannot_store_its_files_fails_visibly_and_its_retry_publish
     report_id = body_of(call(api, "POST", "/v1/reports", {"period": str(quarter)}))["id"]
     sqs = boto3.client("sqs", region_name=REGION)
     [message] = sqs.receive_message(QueueUrl=reporting_aws["queue"], VisibilityTimeout=0)["Messages"]
-    delivery = {
-        "Records": [
-            {
-                "messageId": message["MessageId"],
-                "receiptHandle": message["ReceiptHandle"],
-                "body": message["Body"],
-                "attributes": {"ApproximateReceiveCount": "1"},
-                "messageAttributes": {},
-                "md5OfBody": message["MD5OfBody"],
-                "eventSource": "aws:sqs",
-                "eventSourceARN": "arn:aws:sqs:eu-west-2:123456789012:report-requests",
-                "awsRegion": REGION,
-            }
-        ]
-    }
+    delivery = sqs_event([message])
 
     # S3 refuses the first upload (before anything is sent, so botocore's retries do not hide it)
     s3_client = runtime.reports()._artifacts._client  # type: ignore[attr-defined]
