@@ -6,6 +6,7 @@ comes from data is escaped. No customer names, phones, e-mails or complaint text
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from datetime import datetime
@@ -113,6 +114,7 @@ def _chart(kind: str, title: str, **options: Any) -> Any:
         height=360,
         legend_at_bottom=True,
         print_values=False,
+        truncate_label=-1,  # whole labels: "First response on time", not "First response …"
         **options,
     )
 
@@ -124,6 +126,12 @@ _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 
 def _svg(chart: Any) -> str:
     return f'<div class="chart">{_SCRIPT.sub("", chart.render(is_unicode=True))}</div>'
+
+
+def _count_axis(largest: int) -> list[int]:
+    """Whole-number ticks from 0 to at least `largest`, about five of them: counts have no halves."""
+    step = max(1, math.ceil(largest / 5))
+    return list(range(0, max(largest, 1) + step, step))
 
 
 def kpi_chart(report: QuarterlyReport) -> str:
@@ -142,8 +150,9 @@ def kpi_chart(report: QuarterlyReport) -> str:
 
 
 def intake_chart(report: QuarterlyReport) -> str:
-    chart = _chart("StackedBar", "Complaints received by month and channel")
     months = list(report.intake_by_month)
+    busiest = max((sum(report.intake_by_month[month].values()) for month in months), default=0)
+    chart = _chart("StackedBar", "Complaints received by month and channel", y_labels=_count_axis(busiest))
     chart.x_labels = months
     channels = sorted({channel for counts in report.intake_by_month.values() for channel in counts})
     for channel in channels:
@@ -154,14 +163,16 @@ def intake_chart(report: QuarterlyReport) -> str:
 
 
 def first_response_chart(report: QuarterlyReport) -> str:
-    chart = _chart("Bar", "Time to first response", show_legend=False)
+    largest = max([*report.first_response_buckets.values(), report.unanswered])
+    chart = _chart("Bar", "Time to first response", show_legend=False, y_labels=_count_axis(largest))
     chart.x_labels = [*report.first_response_buckets, "unanswered"]
     chart.add("complaints", [*report.first_response_buckets.values(), report.unanswered])
     return _svg(chart)
 
 
 def category_chart(report: QuarterlyReport) -> str:
-    chart = _chart("HorizontalBar", "Complaints by category")
+    largest = max(report.kpis.by_category.values(), default=0)
+    chart = _chart("HorizontalBar", "Complaints by category", y_labels=_count_axis(largest))
     for category, count in sorted(report.kpis.by_category.items(), key=lambda item: -item[1]):
         if count:
             chart.add(category, count)
