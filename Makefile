@@ -10,7 +10,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser layer synth run test test-fast lint bench openapi deploy diff destroy clean
+.PHONY: help install browser layer synth run demo test test-fast lint bench openapi deploy diff destroy clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ synth: layer ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
 
 run: synth ## start the whole system locally on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m local --port $(PORT)
+
+demo: install ## play 60 real CFPB complaints into `make run` and print the quarter's report (DEMO_ARGS="--count 120")
+	$(BIN)/python scripts/demo.py --url http://127.0.0.1:$(PORT) $(DEMO_ARGS)
 
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
