@@ -429,3 +429,13 @@ def test_a_request_the_queue_refuses_is_a_503_and_the_record_says_so() -> None:
         reports.request(ReportRequest(period="2026-Q2"), "manager-1")
     [stored] = parts["records"].stored.values()
     assert stored.status is ReportStatus.FAILED and stored.error == "NotQueued"  # not "queued" forever
+
+
+def test_a_quarter_without_complaints_still_makes_a_report() -> None:
+    # 2027-01-05: the quarter just ended (2026-Q4) holds none of the test complaints
+    reports, parts = build(now=datetime(2027, 1, 5, tzinfo=UTC))
+    view = reports.scheduled()
+    assert view.status is ReportStatus.READY and view.headline is not None
+    assert view.headline.received == 0 and view.headline.closure_rate is None
+    _, page = parts["artifacts"].files["reports/2026-Q4-scheduled/report.html"]
+    assert page.count("<svg") == 4 and "无数据 no data" in page

@@ -128,10 +128,13 @@ def _svg(chart: Any) -> str:
     return f'<div class="chart">{_SCRIPT.sub("", chart.render(is_unicode=True))}</div>'
 
 
-def _count_axis(largest: int) -> list[int]:
-    """Whole-number ticks from 0 to at least `largest`, about five of them: counts have no halves."""
+def _count_axis(largest: int) -> dict[str, list[int]]:
+    """Whole-number ticks from 0 to at least `largest`, about five of them: counts have no halves.
+    Nothing for a chart without a count: pygal draws its "No data" there and cannot place ticks."""
+    if largest <= 0:
+        return {}
     step = max(1, math.ceil(largest / 5))
-    return list(range(0, max(largest, 1) + step, step))
+    return {"y_labels": list(range(0, largest + step, step))}
 
 
 def kpi_chart(report: QuarterlyReport) -> str:
@@ -152,7 +155,7 @@ def kpi_chart(report: QuarterlyReport) -> str:
 def intake_chart(report: QuarterlyReport) -> str:
     months = list(report.intake_by_month)
     busiest = max((sum(report.intake_by_month[month].values()) for month in months), default=0)
-    chart = _chart("StackedBar", "Complaints received by month and channel", y_labels=_count_axis(busiest))
+    chart = _chart("StackedBar", "Complaints received by month and channel", **_count_axis(busiest))
     chart.x_labels = months
     channels = sorted({channel for counts in report.intake_by_month.values() for channel in counts})
     for channel in channels:
@@ -164,7 +167,7 @@ def intake_chart(report: QuarterlyReport) -> str:
 
 def first_response_chart(report: QuarterlyReport) -> str:
     largest = max([*report.first_response_buckets.values(), report.unanswered])
-    chart = _chart("Bar", "Time to first response", show_legend=False, y_labels=_count_axis(largest))
+    chart = _chart("Bar", "Time to first response", show_legend=False, **_count_axis(largest))
     chart.x_labels = [*report.first_response_buckets, "unanswered"]
     chart.add("complaints", [*report.first_response_buckets.values(), report.unanswered])
     return _svg(chart)
@@ -172,7 +175,7 @@ def first_response_chart(report: QuarterlyReport) -> str:
 
 def category_chart(report: QuarterlyReport) -> str:
     largest = max(report.kpis.by_category.values(), default=0)
-    chart = _chart("HorizontalBar", "Complaints by category", y_labels=_count_axis(largest))
+    chart = _chart("HorizontalBar", "Complaints by category", **_count_axis(largest))
     for category, count in sorted(report.kpis.by_category.items(), key=lambda item: -item[1]):
         if count:
             chart.add(category, count)
