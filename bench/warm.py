@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
-from api_events import LambdaContext, api_event, handler_module, intake_body
+from api_events import LambdaContext, handler_module, intake_body, invoke_api
 from moto_tables import IDEMPOTENCY_TABLE_NAME, REGION, TABLE_NAME
 
 from complaints.tracking import tracking_token
@@ -95,12 +95,10 @@ class ApiClient:
         headers: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
     ) -> Any:
-        event = api_event(method, path, body, AGENT if claims is None else claims, headers, query)
-        response = self._app.handler(event, LambdaContext())
-        if response["statusCode"] >= 400:
-            raise RuntimeError(f"{method} {path}: {response['statusCode']} {response.get('body')}")
-        content = response.get("body") or "null"
-        return json.loads(content) if content.startswith(("{", "[")) else content
+        reply = invoke_api(self._app, method, path, body, AGENT if claims is None else claims, headers, query)
+        if reply.status >= 400:
+            raise RuntimeError(f"{method} {path}: {reply.status} {reply.text}")
+        return reply.body if reply.text.startswith(("{", "[")) else reply.text
 
 
 def notified_events() -> frozenset[str] | None:

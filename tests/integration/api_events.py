@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -90,3 +91,42 @@ def handler_module(name: str) -> ModuleType:
     if metrics is not None and metrics.namespace is None:  # imported before the environment was set
         metrics.namespace = "ComplaintGuardTest"
     return module
+
+
+@dataclass
+class Reply:
+    """What the caller of the api function gets: the status, the body as text (JSON or an HTML page)
+    and the headers, single- and multi-valued merged, by lower-case name."""
+
+    status: int
+    text: str
+    headers: dict[str, str]
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+
+Call = Callable[..., Reply]
+
+
+def invoke_api(
+    module: ModuleType,
+    method: str,
+    path: str,
+    body: Any = None,
+    claims: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    query: dict[str, str] | None = None,
+    repeated: dict[str, list[str]] | None = None,
+) -> Reply:
+    """One request through the api function as API Gateway hands it over; `repeated` gives query
+    parameters more than once."""
+    event = api_event(method, path, body, claims, headers, query)
+    if repeated:
+        event["multiValueQueryStringParameters"] = (event["multiValueQueryStringParameters"] or {}) | repeated
+    response = module.handler(event, LambdaContext())
+    found = {name.lower(): value for name, value in (response.get("headers") or {}).items()}
+    for name, values in (response.get("multiValueHeaders") or {}).items():
+        found.setdefault(name.lower(), ", ".join(values))
+    return Reply(status=response["statusCode"], text=response.get("body") or "", headers=found)

@@ -7,15 +7,12 @@ Put of EscalateAndOpenAccountability in infra/statemachines/sla-tracker.asl.json
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event, handler_module
+from api_events import Call, Reply, handler_module, invoke_api
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -26,15 +23,6 @@ COMPLIANCE = {"cognito:groups": "[compliance]", "username": "legal-1", "scope": 
 CHANNEL_APP = {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-
-
-Call = Callable[..., Reply]
 
 
 @pytest.fixture
@@ -51,10 +39,9 @@ def call(app_module: ModuleType) -> Call:
         claims: dict[str, Any] | None = None,
         query: dict[str, str] | None = None,
     ) -> Reply:
-        event = api_event(method, path, body, SUPERVISOR if claims is None else claims, query=query)
-        response = app_module.handler(event, LambdaContext())
-        raw = response.get("body")
-        return Reply(status=response["statusCode"], body=json.loads(raw) if raw else None)
+        return invoke_api(
+            app_module, method, path, body, SUPERVISOR if claims is None else claims, query=query
+        )
 
     return invoke
 

@@ -10,13 +10,12 @@ import base64
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event, handler_module, intake_body
+from api_events import Call, LambdaContext, Reply, api_event, handler_module, intake_body, invoke_api
 
 from complaints.report import INVALID_LINK
 
@@ -47,16 +46,6 @@ CONTRACT_FIELDS = {
 }  # fmt: skip
 
 
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-Call = Callable[..., Reply]
-
-
 @pytest.fixture
 def app_module(aws: Any) -> ModuleType:
     return handler_module("api.app")
@@ -65,20 +54,9 @@ def app_module(aws: Any) -> ModuleType:
 @pytest.fixture
 def call(app_module: ModuleType) -> Call:
     def invoke(
-        method: str,
-        path: str,
-        body: Any = None,
-        claims: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        query: dict[str, str] | None = None,
+        method: str, path: str, body: Any = None, claims: dict[str, Any] | None = None, **rest: Any
     ) -> Reply:
-        event = api_event(method, path, body, CHANNEL_APP if claims is None else claims, headers, query)
-        response = app_module.handler(event, LambdaContext())
-        raw = response.get("body")
-        headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            headers.setdefault(name.lower(), ", ".join(values))
-        return Reply(status=response["statusCode"], body=json.loads(raw) if raw else None, headers=headers)
+        return invoke_api(app_module, method, path, body, CHANNEL_APP if claims is None else claims, **rest)
 
     return invoke
 

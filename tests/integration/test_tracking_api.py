@@ -7,9 +7,7 @@ the token in the link is the credential. The key that signs it is an SSM SecureS
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any
@@ -17,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
-from api_events import LambdaContext, api_event, handler_module
+from api_events import Call, Reply, handler_module, invoke_api
 from botocore.stub import Stubber
 from moto_tables import REGION
 
@@ -49,20 +47,6 @@ CUSTOMER = {
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 
-@dataclass
-class Reply:
-    status: int
-    text: str
-    headers: dict[str, str]
-
-    @property
-    def body(self) -> Any:
-        return json.loads(self.text) if self.text else None
-
-
-Call = Callable[..., Reply]
-
-
 @pytest.fixture
 def ssm(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     client = boto3.client("ssm", region_name=REGION)
@@ -92,16 +76,7 @@ def call(app_module: ModuleType) -> Call:
         headers: dict[str, str] | None = None,
         repeated: dict[str, list[str]] | None = None,
     ) -> Reply:
-        event = api_event(method, path, body, claims, headers, query)
-        if repeated:  # a parameter given more than once
-            event["multiValueQueryStringParameters"] = (
-                event["multiValueQueryStringParameters"] or {}
-            ) | repeated
-        response = app_module.handler(event, LambdaContext())
-        found = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            found.setdefault(name.lower(), ", ".join(values))
-        return Reply(status=response["statusCode"], text=response.get("body") or "", headers=found)
+        return invoke_api(app_module, method, path, body, claims, headers, query, repeated)
 
     return invoke
 

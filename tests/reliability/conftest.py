@@ -7,16 +7,15 @@ its output is scanned there when the session ends."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import LambdaContext, api_event, handler_module
+from api_events import Call, Reply, handler_module, invoke_api
 from moto_tables import ENVIRONMENT, moto_backend
-from reliability_support import CHANNEL_APP, Call, LogScan, Reply, leaked
+from reliability_support import CHANNEL_APP, LogScan, leaked
 
 
 @pytest.fixture(autouse=True)
@@ -53,19 +52,8 @@ def call(api_module: ModuleType) -> Call:
     """One request through the api function as API Gateway hands it over (channel app by default)."""
 
     def invoke(
-        method: str,
-        path: str,
-        body: Any = None,
-        claims: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-        query: dict[str, str] | None = None,
+        method: str, path: str, body: Any = None, claims: dict[str, Any] | None = None, **rest: Any
     ) -> Reply:
-        event = api_event(method, path, body, claims or CHANNEL_APP, headers, query)
-        response = api_module.handler(event, LambdaContext())
-        raw = response.get("body")
-        names = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
-        for name, values in (response.get("multiValueHeaders") or {}).items():
-            names.setdefault(name.lower(), ", ".join(values))
-        return Reply(response["statusCode"], json.loads(raw) if raw else None, names)
+        return invoke_api(api_module, method, path, body, CHANNEL_APP if claims is None else claims, **rest)
 
     return invoke

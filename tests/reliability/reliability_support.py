@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from api_events import Reply
 from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 from botocore.exceptions import ClientError
 from e2e_support import PII
@@ -46,16 +46,6 @@ class LogScan:
 
 def leaked(*texts: str) -> list[str]:
     return sorted({found for text in texts for found in PII.findall(text)})
-
-
-@dataclass
-class Reply:
-    status: int
-    body: Any
-    headers: dict[str, str]
-
-
-Call = Callable[..., Reply]
 
 
 @dataclass

@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from api_events import Call
 from moto_tables import IDEMPOTENCY_TABLE_NAME, TABLE_NAME
-from reliability_support import AGENT, Call, Fault, assert_clear_503, table_items
+from reliability_support import AGENT, Fault, assert_clear_503, table_items
 
 from complaints.adapters import runtime
 
