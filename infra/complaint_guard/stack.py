@@ -13,6 +13,7 @@ from .constructs.api import Api
 from .constructs.data import Data
 from .constructs.events import Events
 from .constructs.firewall import Firewall
+from .constructs.function import FunctionDefaults
 from .constructs.identity import Identity
 from .constructs.layers import Layers
 from .constructs.monitoring import Monitoring, WatchedQueue
@@ -68,6 +69,7 @@ class ComplaintGuardStack(Stack):
             recipients=settings.report_recipients,
             link_days=settings.report_link_days,
         )
+        defaults = FunctionDefaults(layers, environment, retention, removal)
         self.api = Api(
             self,
             "Api",
@@ -75,15 +77,9 @@ class ComplaintGuardStack(Stack):
             events=self.events,
             workflow=self.sla_workflow,
             user_pool=self.identity.user_pool,
-            layers=layers,
-            environment={
-                **environment,
-                "IDEMPOTENCY_TABLE_NAME": self.data.idempotency_table.table_name,
-            },
-            log_retention=retention,
+            defaults=defaults.with_environment(IDEMPOTENCY_TABLE_NAME=self.data.idempotency_table.table_name),
             throttle_rate=settings.api_throttle_rate,
             throttle_burst=settings.api_throttle_burst,
-            retain_logs=settings.retain_data,
         )
         self.sla_sweep = SlaSweep(
             self,
@@ -91,41 +87,29 @@ class ComplaintGuardStack(Stack):
             data=self.data,
             events=self.events,
             workflow=self.sla_workflow,
-            layers=layers,
-            environment=environment,
-            log_retention=retention,
-            removal=removal,
+            defaults=defaults,
         )
         self.publisher = Publisher(
             self,
             "Publisher",
             data=self.data,
             events=self.events,
-            layers=layers,
-            environment=environment,
-            log_retention=retention,
-            removal=removal,
+            defaults=defaults,
         )
         self.notifications = Notifications(
             self,
             "Notifications",
             data=self.data,
             events=self.events,
-            layers=layers,
-            environment=environment,
+            defaults=defaults,
             sender_email=settings.sender_email,
-            log_retention=retention,
-            removal=removal,
         )
         self.reports.allow_requests(self.api.function.role)
         report_builder = self.reports.add_builder(
             data=self.data,
             events=self.events,
-            layers=layers,
-            environment=environment,
+            defaults=defaults,
             sender_email=settings.sender_email,
-            log_retention=retention,
-            removal=removal,
         )
         self.schedules = Schedules(
             self,

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
@@ -14,7 +13,7 @@ from ..nag import accept
 from ..routes import PUBLIC_ROUTES, ROUTES, Route
 from .data import Data
 from .events import Events
-from .function import ServiceFunction
+from .function import FunctionDefaults, ServiceFunction
 from .sla_workflow import SlaWorkflow
 
 # API Gateway's own errors (bad token, missing scope, throttling …) in the contract's error shape.
@@ -41,27 +40,20 @@ class Api(Construct):
         events: Events,
         workflow: SlaWorkflow,
         user_pool: cognito.IUserPool,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
-        log_retention: logs.RetentionDays,
+        defaults: FunctionDefaults,
         throttle_rate: int,
         throttle_burst: int,
-        retain_logs: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        removal = RemovalPolicy.RETAIN if retain_logs else RemovalPolicy.DESTROY
         self.function = ServiceFunction(
             self,
             "Handler",
             entry="functions/api",
             handler="app.handler",
-            layers=layers,
-            environment=environment,
-            log_retention=log_retention,
-            removal=removal,
+            defaults=defaults,
         )
         role = self.function.role
-        data.allow_tracking_secret(role, environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
         # Explicit actions on explicit resources: the table, its list indexes and the accountability
         # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
         role.add_to_principal_policy(
@@ -98,7 +90,9 @@ class Api(Construct):
         role.add_to_principal_policy(events.publish())
         workflow.allow_tracking(role)
 
-        access_logs = logs.LogGroup(self, "AccessLogs", retention=log_retention, removal_policy=removal)
+        access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=defaults.log_retention, removal_policy=defaults.removal
+        )
         self.rest_api = apigw.RestApi(
             self,
             "RestApi",
@@ -106,7 +100,7 @@ class Api(Construct):
             description="complaint-guard v1 API for channel apps and the staff console",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             cloud_watch_role=True,
-            cloud_watch_role_removal_policy=removal,
+            cloud_watch_role_removal_policy=defaults.removal,
             deploy_options=apigw.StageOptions(
                 stage_name="prod",
                 tracing_enabled=True,

@@ -3,6 +3,8 @@ layers, Powertools settings, X-Ray, its own log group with retention and its own
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
@@ -20,6 +22,21 @@ SERVICE_NAME = "complaint-guard"
 METRICS_NAMESPACE = "ComplaintGuard"
 
 
+@dataclass(frozen=True)
+class FunctionDefaults:
+    """What every function of the stack shares: the layers, the environment (complaints/config.py reads
+    it), how long its logs are kept and whether they stay when the stack is deleted."""
+
+    layers: list[lambda_.ILayerVersion]
+    environment: dict[str, str]
+    log_retention: logs.RetentionDays
+    removal: RemovalPolicy
+
+    def with_environment(self, **extra: str) -> FunctionDefaults:
+        """The same, with variables only this function needs."""
+        return replace(self, environment={**self.environment, **extra})
+
+
 class ServiceFunction(Construct):
     def __init__(
         self,
@@ -28,15 +45,14 @@ class ServiceFunction(Construct):
         *,
         entry: str,
         handler: str,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
-        log_retention: logs.RetentionDays,
-        removal: RemovalPolicy,
+        defaults: FunctionDefaults,
         memory_mb: int = 512,
         timeout: Duration = DEFAULT_TIMEOUT,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal)
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=defaults.log_retention, removal_policy=defaults.removal
+        )
         # Our own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
         self.role.add_to_principal_policy(
@@ -52,7 +68,7 @@ class ServiceFunction(Construct):
             architecture=lambda_.Architecture.ARM_64,
             code=lambda_.Code.from_asset(str(ROOT / entry), exclude=["__pycache__", "*.pyc"]),
             handler=handler,
-            layers=layers,
+            layers=defaults.layers,
             memory_size=memory_mb,
             timeout=timeout,
             role=self.role,
@@ -63,7 +79,7 @@ class ServiceFunction(Construct):
                 "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
-                **environment,
+                **defaults.environment,
             },
         )
         stack = Stack.of(self)

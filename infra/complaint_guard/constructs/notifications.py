@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from typing import cast
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events_
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
-from .function import ServiceFunction
+from .function import FunctionDefaults, ServiceFunction
 from .queues import dead_letter_queue, work_queue
 
 # The events someone is told about (complaints/notifications plans who and how).
@@ -42,11 +40,8 @@ class Notifications(Construct):
         *,
         data: Data,
         events: Events,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
+        defaults: FunctionDefaults,
         sender_email: str,
-        log_retention: logs.RetentionDays,
-        removal: RemovalPolicy,
     ) -> None:
         super().__init__(scope, construct_id)
         self.dead_letters = dead_letter_queue(self)
@@ -84,17 +79,13 @@ class Notifications(Construct):
             "Handler",
             entry="functions/notifier",
             handler="app.handler",
-            layers=layers,
-            environment={
-                **environment,
-                "SENDER_EMAIL": sender_email,
-                "STAFF_TOPIC_SUPERVISOR": self.topics["supervisor"].topic_arn,
-                "STAFF_TOPIC_MANAGER": self.topics["manager"].topic_arn,
-                "STAFF_TOPIC_COMPLIANCE": self.topics["compliance"].topic_arn,
-                "STAFF_TOPIC_AT_RISK": self.topics["at-risk"].topic_arn,
-            },
-            log_retention=log_retention,
-            removal=removal,
+            defaults=defaults.with_environment(
+                SENDER_EMAIL=sender_email,
+                STAFF_TOPIC_SUPERVISOR=self.topics["supervisor"].topic_arn,
+                STAFF_TOPIC_MANAGER=self.topics["manager"].topic_arn,
+                STAFF_TOPIC_COMPLIANCE=self.topics["compliance"].topic_arn,
+                STAFF_TOPIC_AT_RISK=self.topics["at-risk"].topic_arn,
+            ),
             memory_mb=256,
             timeout=Duration.seconds(30),
         )
@@ -106,7 +97,7 @@ class Notifications(Construct):
             )
         )
         role.add_to_principal_policy(data.key_use())
-        data.allow_tracking_secret(role, environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["sns:Publish"], resources=[t.topic_arn for t in self.topics.values()]

@@ -3,16 +3,15 @@ which puts its domain event on the bus; a record that keeps failing ends in a de
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
-from .function import ServiceFunction
+from .function import FunctionDefaults, ServiceFunction
 from .queues import dead_letter_queue
 
 
@@ -24,10 +23,7 @@ class Publisher(Construct):
         *,
         data: Data,
         events: Events,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
-        log_retention: logs.RetentionDays,
-        removal: RemovalPolicy,
+        defaults: FunctionDefaults,
     ) -> None:
         super().__init__(scope, construct_id)
         self.dead_letters = dead_letter_queue(self)
@@ -42,10 +38,7 @@ class Publisher(Construct):
             "Handler",
             entry="functions/publisher",
             handler="app.handler",
-            layers=layers,
-            environment=environment,
-            log_retention=log_retention,
-            removal=removal,
+            defaults=defaults,
             memory_mb=256,
             timeout=Duration.seconds(30),
         )

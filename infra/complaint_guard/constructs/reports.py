@@ -7,16 +7,14 @@ from __future__ import annotations
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..nag import accept, accept_wildcard_resource
 from .data import Data
 from .events import Events
-from .function import ServiceFunction
+from .function import FunctionDefaults, ServiceFunction
 from .notifications import allow_email_from
 from .queues import dead_letter_queue, work_queue
 
@@ -120,21 +118,15 @@ class Reports(Construct):
         *,
         data: Data,
         events: Events,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
+        defaults: FunctionDefaults,
         sender_email: str,
-        log_retention: logs.RetentionDays,
-        removal: RemovalPolicy,
     ) -> ServiceFunction:
         self.function = ServiceFunction(
             self,
             "Builder",
             entry="functions/report",
             handler="app.handler",
-            layers=layers,
-            environment={**environment, "SENDER_EMAIL": sender_email},
-            log_retention=log_retention,
-            removal=removal,
+            defaults=defaults.with_environment(SENDER_EMAIL=sender_email),
             memory_mb=1024,
             timeout=BUILD_TIMEOUT,
         )
@@ -167,7 +159,7 @@ class Reports(Construct):
         )
         self._accept_report_files(role)
         role.add_to_principal_policy(events.publish())
-        data.allow_tracking_secret(role, environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
         allow_email_from(role, sender_email)
         self.function.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=1, report_batch_item_failures=True)

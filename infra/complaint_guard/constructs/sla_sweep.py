@@ -5,17 +5,15 @@ SLA tracker that is missing or failed; then it counts the open complaints per st
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from complaints.adapters.dynamodb import STATUS_INDEX
 
 from .data import Data
 from .events import Events
-from .function import ServiceFunction
+from .function import FunctionDefaults, ServiceFunction
 from .sla_workflow import SlaWorkflow
 
 
@@ -28,10 +26,7 @@ class SlaSweep(Construct):
         data: Data,
         events: Events,
         workflow: SlaWorkflow,
-        layers: list[lambda_.ILayerVersion],
-        environment: dict[str, str],
-        log_retention: logs.RetentionDays,
-        removal: RemovalPolicy,
+        defaults: FunctionDefaults,
     ) -> None:
         super().__init__(scope, construct_id)
         self.function = ServiceFunction(
@@ -39,10 +34,7 @@ class SlaSweep(Construct):
             "Handler",
             entry="functions/sla_sweep",
             handler="app.handler",
-            layers=layers,
-            environment=environment,
-            log_retention=log_retention,
-            removal=removal,
+            defaults=defaults,
             memory_mb=512,
             timeout=Duration.minutes(5),
         )
