@@ -42,7 +42,7 @@ from .models import (
     UtcDatetime,
 )
 from .ports import EventPublisher
-from .report_mail import report_email
+from .report_mail import REPORT_PAGE, report_email
 from .risk import risk_signals
 from .tracking import SecretProvider, signature
 
@@ -131,7 +131,7 @@ class ReportStatus(StrEnum):
 class Artifact(StrEnum):
     """The files of a report; the value is the file name."""
 
-    HTML = "report.html"
+    HTML = REPORT_PAGE
     KPIS_CSV = "kpis.csv"
     COMPLAINTS_CSV = "complaints.csv"
     RISK_CSV = "regulatory-risk.csv"
@@ -500,9 +500,8 @@ def write_kpis_csv(report: QuarterlyReport, sink: TextIO) -> None:
     """One row per KPI: this quarter, the previous one, the target and whether it is met."""
     writer = csv.writer(sink)
     writer.writerow(("kpi", report.period, report.previous_period, "target", "met"))
-    current, previous = report.kpis, report.previous
-    targets = current.targets.to_json()
-    met = current.met.to_json()
+    current, previous = report.kpis.to_json(), report.previous.to_json()
+    targets, met = current["targets"], current["met"]
     for name in (
         "received",
         "firstResponseOnTimeRate",
@@ -516,7 +515,7 @@ def write_kpis_csv(report: QuarterlyReport, sink: TextIO) -> None:
         "p90HoursToResolution",
         "repeatComplainants",
     ):
-        now, before = current.to_json()[name], previous.to_json()[name]
+        now, before = current[name], previous[name]
         writer.writerow(
             (
                 name,
@@ -758,7 +757,8 @@ class Reports:
     def _email(self, record: ReportRecord) -> None:
         assert self._mailer is not None
         links, expires = self._links(record.id)
-        subject, text, html = report_email(record, links, expires, self._settings.bank_name)
+        by_name = {artifact.value: url for artifact, url in links.items()}
+        subject, text, html = report_email(record, by_name, expires, self._settings.bank_name)
         self._mailer.send(list(self._settings.recipients), subject, text, html)
 
     # reading

@@ -8,8 +8,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report module imports this one
-    from .report import Artifact, ReportRecord
+    from .report import ReportRecord
 
+REPORT_PAGE = "report.html"  # the file name of the report page (Artifact.HTML)
 _RATES = (
     ("firstResponseOnTimeRate", "首次响应及时率", "First response on time"),
     ("satisfactionRate", "满意率", "Satisfaction"),
@@ -26,11 +27,10 @@ def _verdict(met: bool | None) -> str:
 
 
 def report_email(
-    record: ReportRecord, links: dict[Artifact, str], expires: datetime, bank_name: str
+    record: ReportRecord, links: dict[str, str], expires: datetime, bank_name: str
 ) -> tuple[str, str, str]:
-    """(subject, plain text, HTML) of the announcement."""
-    from .report import Artifact
-
+    """(subject, plain text, HTML) of the announcement; `links` by file name, the page first."""
+    page = links[REPORT_PAGE]
     headline = record.headline
     subject = f"{bank_name} 季度投诉报告 / Quarterly complaints report {record.period}"
     lines = [
@@ -48,8 +48,8 @@ def report_email(
     valid_until = expires.strftime("%Y-%m-%d %H:%M UTC")
     lines += [
         "",
-        f"报告 Report: {links[Artifact.HTML]}",
-        *(f"{artifact.value}: {url}" for artifact, url in links.items() if artifact is not Artifact.HTML),
+        f"报告 Report: {page}",
+        *(f"{name}: {url}" for name, url in links.items() if name != REPORT_PAGE),
         "",
         f"链接有效期至 Links valid until {valid_until}. 过期后请在系统中重新获取 "
         "(GET /v1/reports/{id}) / After that, ask the system for new ones.",
@@ -58,14 +58,12 @@ def report_email(
         f"<tr><td>{escape(name)}</td><td>{escape(value)}</td><td>{escape(verdict)}</td></tr>"
         for name, value, verdict in rows
     )
-    downloads = "".join(
-        f'<li><a href="{escape(url)}">{escape(artifact.value)}</a></li>' for artifact, url in links.items()
-    )
+    downloads = "".join(f'<li><a href="{escape(url)}">{escape(name)}</a></li>' for name, url in links.items())
     html = (
         f"<p>{escape(lines[0])}</p>"
         + (f"<p>受理投诉 Complaints received: {headline.received}</p>" if headline else "")
         + (f"<table>{table}</table>" if table else "")
-        + f'<p><a href="{escape(links[Artifact.HTML])}">打开报告 Open the report</a></p>'
+        + f'<p><a href="{escape(page)}">打开报告 Open the report</a></p>'
         + f"<ul>{downloads}</ul>"
         + f"<p>链接有效期至 Links valid until {escape(valid_until)}.</p>"
     )
