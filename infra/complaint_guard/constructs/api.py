@@ -56,17 +56,13 @@ class Api(Construct):
         data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
         # Explicit actions on explicit resources: the table, its list indexes and the accountability
         # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:GetItem",
-                    "dynamodb:Query",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                resources=[data.table.table_arn],
-            )
+        data.allow_items(
+            role,
+            "dynamodb:GetItem",
+            "dynamodb:Query",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:ConditionCheckItem",
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -81,6 +81,12 @@ class Data(Construct):
             )
         )
 
+    def allow_items(self, role: iam.IRole, *actions: str) -> None:
+        """`actions` (named one by one: least privilege) on the complaints table itself, not its indexes."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(actions), resources=[self.table.table_arn])
+        )
+
     def key_use(self) -> iam.PolicyStatement:
         """What a reader or writer of the tables needs of their key, and nothing more."""
         return iam.PolicyStatement(

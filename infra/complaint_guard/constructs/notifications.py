@@ -90,12 +90,7 @@ class Notifications(Construct):
             timeout=Duration.seconds(30),
         )
         role = self.function.role
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"],
-                resources=[data.table.table_arn],
-            )
-        )
+        data.allow_items(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
         role.add_to_principal_policy(data.key_use())
         data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
         role.add_to_principal_policy(

@@ -133,11 +133,7 @@ class Reports(Construct):
         role = self.function.role
         # The report record, the period's complaints month by month (byMonth), the accountability
         # records (byAccountability); never a Scan.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=["dynamodb:GetItem", "dynamodb:PutItem"], resources=[data.table.table_arn]
-            )
-        )
+        data.allow_items(role, "dynamodb:GetItem", "dynamodb:PutItem")
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:Query"],

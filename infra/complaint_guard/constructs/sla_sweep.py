@@ -40,16 +40,8 @@ class SlaSweep(Construct):
         )
         role = self.function.role
         # Explicit actions on explicit resources: the table, the byWatch index (never a Scan), the key.
-        role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:GetItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                resources=[data.table.table_arn],
-            )
+        data.allow_items(
+            role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"
         )
         # ... and byStatus, which it counts (Select=COUNT) for the backlog gauge.
         role.add_to_principal_policy(

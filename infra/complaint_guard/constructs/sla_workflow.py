@@ -37,16 +37,12 @@ class SlaWorkflow(Construct):
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
         # What the ASL file calls: GetItem (ReadComplaint), the escalation transaction (Update, Put,
         # and its condition checks), PutEvents. The complaints table only, never its indexes.
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(
-                actions=[
-                    "dynamodb:GetItem",
-                    "dynamodb:UpdateItem",
-                    "dynamodb:PutItem",
-                    "dynamodb:ConditionCheckItem",
-                ],
-                resources=[data.table.table_arn],
-            )
+        data.allow_items(
+            self.role,
+            "dynamodb:GetItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:PutItem",
+            "dynamodb:ConditionCheckItem",
         )
         self.role.add_to_principal_policy(data.key_use())
         self.role.add_to_principal_policy(events.publish())
