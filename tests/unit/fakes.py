@@ -8,11 +8,15 @@ Everything is stored as deep copies so a test can never mutate what "the databas
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from complaints.errors import InvalidInput, NotFound, ReferenceTaken, VersionConflict
+from complaints.escalation import tracker_execution_name
 from complaints.models import AuditEvent, Complaint
 from complaints.repository import ComplaintQuery, Page
+
+# The tests' "now": a Monday, 09:00 in Shanghai.
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 
 class InMemoryComplaintRepository:
@@ -118,3 +122,27 @@ class SequentialIds:
     def __call__(self) -> str:
         self.count += 1
         return f"{self.prefix}-{self.count:04d}"
+
+
+class FakeTracker:
+    """Records every call as (operation, execution name) and keeps the set of running executions."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.running: set[str] = set()
+
+    def start(self, complaint: Complaint) -> None:
+        name = tracker_execution_name(complaint)
+        self.calls.append(("start", name))
+        self.running.add(name)
+
+    def stop(self, complaint: Complaint) -> None:
+        name = tracker_execution_name(complaint)
+        self.calls.append(("stop", name))
+        self.running.discard(name)
+
+    def is_running(self, complaint: Complaint) -> bool:
+        return tracker_execution_name(complaint) in self.running
+
+    def starts(self) -> list[str]:
+        return [name for operation, name in self.calls if operation == "start"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+from fakes import T0, FakeClock, InMemoryComplaintRepository, SequentialIds
 
 from complaints.auth import caller_from_claims
 from complaints.commands import (
@@ -25,7 +25,7 @@ from complaints.repository import ComplaintQuery
 from complaints.service import ComplaintService
 
 # Monday 2 March 2026, 09:00 in Shanghai.
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
 CROCKFORD_REFERENCE = re.compile(r"^CG-(\d{6})-[0-9A-HJKMNP-TV-Z]{6}$")
 
 CHANNEL_APP = caller_from_claims(
@@ -37,24 +37,6 @@ AGENT = caller_from_claims(
 SUPERVISOR = caller_from_claims(
     {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": "complaint-guard/staff"}
 )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(T0)
-    # The intake command checks receivedAt against "now"; make that the same fake now.
-    monkeypatch.setattr("complaints.commands.utc_now", fake)
-    return fake
-
-
-@pytest.fixture
-def repo() -> InMemoryComplaintRepository:
-    return InMemoryComplaintRepository()
-
-
-@pytest.fixture
-def service(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
-    return ComplaintService(repo, clock=clock, ids=SequentialIds())
 
 
 def intake_request(**overrides: Any) -> IntakeRequest:

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 
 from complaints.auth import SLA_SWEEP, caller_from_claims
 from complaints.commands import (
@@ -30,37 +30,13 @@ from complaints.ports import RecordingPublisher
 from complaints.service import ComplaintService
 
 # Monday 2 March 2026, 01:00 UTC.
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
 ID = "id-0001"
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
     {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
 )
-
-
-class FakeTracker:
-    """Records every call as (operation, execution name) and keeps the set of running executions."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, str]] = []
-        self.running: set[str] = set()
-
-    def start(self, complaint: Complaint) -> None:
-        name = tracker_execution_name(complaint)
-        self.calls.append(("start", name))
-        self.running.add(name)
-
-    def stop(self, complaint: Complaint) -> None:
-        name = tracker_execution_name(complaint)
-        self.calls.append(("stop", name))
-        self.running.discard(name)
-
-    def is_running(self, complaint: Complaint) -> bool:
-        return tracker_execution_name(complaint) in self.running
-
-    def starts(self) -> list[str]:
-        return [name for operation, name in self.calls if operation == "start"]
 
 
 class UnavailableTracker(FakeTracker):
@@ -73,28 +49,6 @@ class UnavailableTracker(FakeTracker):
     def stop(self, complaint: Complaint) -> None:
         self.calls.append(("stop", tracker_execution_name(complaint)))
         raise ServiceUnavailable("Step Functions is throttling")
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(T0)
-    monkeypatch.setattr("complaints.commands.utc_now", fake)
-    return fake
-
-
-@pytest.fixture
-def repo() -> InMemoryComplaintRepository:
-    return InMemoryComplaintRepository()
-
-
-@pytest.fixture
-def tracker() -> FakeTracker:
-    return FakeTracker()
-
-
-@pytest.fixture
-def publisher() -> RecordingPublisher:
-    return RecordingPublisher()
 
 
 @pytest.fixture

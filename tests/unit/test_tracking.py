@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fakes import FakeClock, InMemoryComplaintRepository, SequentialIds
+from fakes import T0, FakeClock, InMemoryComplaintRepository
 from pydantic import ValidationError
 
 from complaints import tracking_page
@@ -41,7 +41,7 @@ from complaints.tracking import (
 SECRET = "k" * 40
 OTHER_SECRET = "q" * 40
 # Monday 2 March 2026, 09:00 in Shanghai.
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
 CHANNEL_APP = caller_from_claims(
     {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
 )
@@ -123,23 +123,6 @@ def test_the_link_is_base_t_id_token() -> None:
 
 
 # --- the service ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(T0)
-    monkeypatch.setattr("complaints.commands.utc_now", fake)
-    return fake
-
-
-@pytest.fixture
-def repo() -> InMemoryComplaintRepository:
-    return InMemoryComplaintRepository()
-
-
-@pytest.fixture
-def service(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
-    return ComplaintService(repo, clock=clock, ids=SequentialIds())
 
 
 @pytest.fixture
