@@ -64,7 +64,8 @@ class ComplaintGuardStack(Stack):
             "BANK_NAME": settings.bank_name,
         }
         self.reports = Reports(self, "Reports", retain=settings.retain_data)
-        environment |= self.reports.environment(
+        # Only the API and the builder are told about reports; only the API queues builds.
+        report_environment = self.reports.environment(
             timezone=settings.report_timezone,
             recipients=settings.report_recipients,
             link_days=settings.report_link_days,
@@ -77,7 +78,11 @@ class ComplaintGuardStack(Stack):
             events=self.events,
             workflow=self.sla_workflow,
             user_pool=self.identity.user_pool,
-            defaults=defaults.with_environment(IDEMPOTENCY_TABLE_NAME=self.data.idempotency_table.table_name),
+            defaults=defaults.with_environment(
+                IDEMPOTENCY_TABLE_NAME=self.data.idempotency_table.table_name,
+                REPORT_QUEUE_URL=self.reports.queue.queue_url,
+                **report_environment,
+            ),
             throttle_rate=settings.api_throttle_rate,
             throttle_burst=settings.api_throttle_burst,
         )
@@ -108,7 +113,7 @@ class ComplaintGuardStack(Stack):
         report_builder = self.reports.add_builder(
             data=self.data,
             events=self.events,
-            defaults=defaults,
+            defaults=defaults.with_environment(**report_environment),
             sender_email=settings.sender_email,
         )
         self.schedules = Schedules(

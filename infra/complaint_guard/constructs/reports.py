@@ -82,10 +82,9 @@ class Reports(Construct):
         self.function: ServiceFunction | None = None
 
     def environment(self, *, timezone: str, recipients: tuple[str, ...], link_days: int) -> dict[str, str]:
-        """What the API and the builder are told about reports."""
+        """What the API and the builder are told about reports (the API also gets the queue's URL)."""
         return {
             "REPORT_BUCKET": self.bucket.bucket_name,
-            "REPORT_QUEUE_URL": self.queue.queue_url,
             "REPORT_TIMEZONE": timezone,
             "REPORT_RECIPIENTS": ",".join(recipients),
             "REPORT_LINK_DAYS": str(link_days),
