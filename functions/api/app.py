@@ -484,9 +484,7 @@ def customer_reopen(
 def tracking_page_view(
     complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
-    from complaints import tracking_page
-
-    return _page(tracking_page.answer(tracking(), complaint_id, token, lang))
+    return _tracking_page(complaint_id, token, lang)
 
 
 @app.post(
@@ -499,11 +497,7 @@ def tracking_page_view(
 def tracking_page_feedback(
     complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
-    body = app.current_event.decoded_body
-    from complaints import tracking_page
-
-    form = tracking_page.Form.FEEDBACK
-    return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
+    return _tracking_page(complaint_id, token, lang, form="feedback")
 
 
 @app.post(
@@ -516,15 +510,24 @@ def tracking_page_feedback(
 def tracking_page_reopen(
     complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
 ) -> Response[str]:
-    body = app.current_event.decoded_body
+    return _tracking_page(complaint_id, token, lang, form="reopen")
+
+
+# The tracking page's module is imported by the page routes only: the API's other routes never pay for it.
+
+
+def _tracking_page(
+    complaint_id: str, token: str | None, lang: str | None, form: str | None = None
+) -> Response[str]:
+    """The page (`form` None) or the answer to one of its form posts (`feedback`, `reopen`)."""
     from complaints import tracking_page
 
-    form = tracking_page.Form.REOPEN
-    return _page(tracking_page.answer(tracking(), complaint_id, token, lang, form, body))
+    posted = tracking_page.Form(form) if form else None
+    body = app.current_event.decoded_body if posted else None
+    return _page(tracking_page.answer(tracking(), complaint_id, token, lang, posted, body))
 
 
 def _page(answer: tracking_page.PageAnswer) -> Response[str]:
-    # The page's module is imported by the three page routes only: the API's other routes never pay it.
     from complaints import tracking_page
 
     return Response(
