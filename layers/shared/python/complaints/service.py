@@ -174,7 +174,7 @@ class ComplaintService:
                 changes["escalation_level"] = max(current.escalation_level, intake_level(Priority.CRITICAL))
             return changes
 
-        return self._change(complaint_id, Action.UPDATE, caller, request.version, mutate)
+        return self.change(complaint_id, Action.UPDATE, caller, request.version, mutate)
 
     def respond(self, complaint_id: str, request: ResponseRequest, caller: Caller) -> Complaint:
         action = Action.NOTE if request.internal else Action.RESPOND
@@ -184,7 +184,7 @@ class ComplaintService:
                 return {}
             return {} if current.first_responded_at else {"first_responded_at": now}
 
-        return self._change(
+        return self.change(
             complaint_id,
             action,
             caller,
@@ -194,7 +194,7 @@ class ComplaintService:
         )
 
     def pause(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
-        return self._change(
+        return self.change(
             complaint_id,
             Action.PAUSE,
             caller,
@@ -204,7 +204,7 @@ class ComplaintService:
         )
 
     def resume(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
-        return self._change(
+        return self.change(
             complaint_id, Action.RESUME, caller, request.version, self._unpause, data=_reason(request)
         )
 
@@ -227,7 +227,7 @@ class ComplaintService:
             deadlines = current.deadlines.model_copy(update={"resolution_due_at": extended.resolution_due_at})
             return {"deadlines": deadlines, "extensions": current.extensions + 1}
 
-        return self._change(
+        return self.change(
             complaint_id, Action.EXTEND, caller, request.version, mutate, data={"reason": request.reason}
         )
 
@@ -240,7 +240,7 @@ class ComplaintService:
                 )
             return {"escalation_level": current.escalation_level + 1}
 
-        return self._change(
+        return self.change(
             complaint_id, Action.ESCALATE, caller, request.version, mutate, data={"reason": request.reason}
         )
 
@@ -260,10 +260,10 @@ class ComplaintService:
                 changes["first_responded_at"] = now
             return changes
 
-        return self._change(complaint_id, Action.RESOLVE, caller, request.version, mutate)
+        return self.change(complaint_id, Action.RESOLVE, caller, request.version, mutate)
 
     def close(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
-        return self._change(
+        return self.change(
             complaint_id,
             Action.CLOSE,
             caller,
@@ -273,7 +273,7 @@ class ComplaintService:
         )
 
     def reopen(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
-        return self._change(
+        return self.change(
             complaint_id,
             Action.REOPEN,
             caller,
@@ -286,7 +286,7 @@ class ComplaintService:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             return self._unpause(current, now) | {"withdrawn_at": now}
 
-        return self._change(
+        return self.change(
             complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
         )
 
@@ -320,7 +320,7 @@ class ComplaintService:
                 raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
             return {"at_risk_warned": {**latest.at_risk_warned, step.value: now}}
 
-        return self._change(
+        return self.change(
             complaint_id, Action.WARN, caller, current.version, mutate, data={"deadline": step.value}
         )
 
@@ -330,7 +330,7 @@ class ComplaintService:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             return {"tracker_generation": current.tracker_generation + 1}
 
-        updated = self._change(complaint_id, Action.RESTART_TRACKER, caller, None, mutate)
+        updated = self.change(complaint_id, Action.RESTART_TRACKER, caller, None, mutate)
         self._start_tracker(updated)
         return updated
 
@@ -374,19 +374,6 @@ class ComplaintService:
             raise TypeError("this repository keeps no accountability records")
         return self._repository
 
-    def change(
-        self,
-        complaint_id: str,
-        action: Action,
-        caller: Caller,
-        expected_version: int | None,
-        mutate: Mutation,
-        data: dict[str, Any] | None = None,
-    ) -> Complaint:
-        """The one path every change takes, for use cases that live in their own module (tracking,
-        feedback): read, check the version, apply the lifecycle table, write with an audit event."""
-        return self._change(complaint_id, action, caller, expected_version, mutate, data)
-
     # --- the one path every change takes ----------------------------------------------------------
 
     @staticmethod
@@ -400,7 +387,7 @@ class ComplaintService:
             "deadlines": shift(current.deadlines, paused_for),
         }
 
-    def _change(
+    def change(
         self,
         complaint_id: str,
         action: Action,
@@ -409,6 +396,8 @@ class ComplaintService:
         mutate: Mutation,
         data: dict[str, Any] | None = None,
     ) -> Complaint:
+        """The one path every change takes, here and in use cases of their own module (tracking,
+        feedback): read, check the version, apply the lifecycle table, write with an audit event."""
         current = self._repository.get(complaint_id)
         if expected_version is not None and expected_version != current.version:
             raise VersionConflict(
