@@ -23,7 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from complaints.models import (
+from complaints.core.models import (
     Category,
     Channel,
     Complaint,
@@ -38,7 +38,8 @@ from complaints.models import (
     SlaPolicyName,
     Status,
 )
-from complaints.report import Quarter, QuarterAggregator
+from complaints.reporting.aggregation import QuarterAggregator
+from complaints.reporting.quarter import Quarter
 
 from .coldstart_probe import peak_rss_mib
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import boto3
 
-from complaints.adapters.dynamodb import TABLE_INDEXES
+from complaints.adapters.dynamodb.table import TABLE_INDEXES
 
 WRITE_UNIT_BYTES = 1024
 READ_UNIT_BYTES = 4096

@@ -4,7 +4,8 @@ The complaints are written straight into moto's table through its backend (no HT
 due ones are real complaint items; the others, which the sweep must never read, carry only the keys
 and index attributes of an open complaint (moto sizes every attribute of every item it stores, and a
 full item would make 100 000 of them take many minutes). Then the sweep's reads run as the sla-sweep
-function composes them (adapters/runtime.py): DynamoDbSlaStore.due_for_watch over every shard, which
+function composes them (complaints/composition/sla_sweep.py): DynamoDbWatchStore.due_for_watch over
+every shard, which
 is what SlaSweep.run iterates; the ledger counts the calls and what they read (ScannedCount) and
 returned. (What the sweep then does with each due complaint is per complaint, not per table; moto's
 transactions copy the whole table, so it is not run here at 100 000.)
@@ -21,8 +22,8 @@ from typing import Any
 from moto.dynamodb.models import dynamodb_backends
 from moto_tables import REGION, TABLE_NAME
 
-from complaints.adapters import runtime
-from complaints.adapters.dynamodb import (
+from complaints import composition
+from complaints.adapters.dynamodb.table import (
     TABLE_INDEXES,
     WATCH_AT_KEY,
     WATCH_INDEX,
@@ -30,8 +31,8 @@ from complaints.adapters.dynamodb import (
     complaint_item,
     marshal,
 )
-from complaints.escalation import WATCH_SHARDS, watch_shard
-from complaints.models import Channel, Complaint, Customer, Deadlines, Priority, SlaPolicyName, Status
+from complaints.core.models import Channel, Complaint, Customer, Deadlines, Priority, SlaPolicyName, Status
+from complaints.sla.escalation import WATCH_SHARDS, watch_shard
 
 from .moto_deployment import deployment
 
@@ -100,7 +101,7 @@ def measure(sizes: tuple[int, ...] = (10_000, 100_000), due: int = DUE) -> dict[
             started = time.perf_counter()
             fill(size, due, now)
             filled = time.perf_counter() - started
-            store = runtime.store()
+            store = composition.sla_sweep.sla_sweep()._store
             with deployed.ledger.recording() as calls:
                 due_now = [
                     complaint

@@ -20,7 +20,7 @@ import boto3
 from api_events import LambdaContext, handler_module, intake_body, invoke_api
 from moto_tables import IDEMPOTENCY_TABLE_NAME, REGION, TABLE_NAME
 
-from complaints.tracking import tracking_token
+from complaints.tracking.links import tracking_token
 
 from .aws_calls import AwsCall, CallLedger, CallSummary
 from .lambda_functions import CDK_OUT

@@ -19,8 +19,9 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from complaints.adapters.metrics import emit
-from complaints.measures import NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT, Measure, counted
+from complaints.adapters.emf import emit
+from complaints.composition import notifier as composition
+from complaints.metrics.measures import NOTIFICATIONS_FAILED, NOTIFICATIONS_SENT, Measure, counted
 from complaints.notifications.ports import DeliveryStatus, NotificationRecord
 
 logger = Logger()
@@ -29,6 +30,8 @@ tracer = Tracer()
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 # The sends of the batch being handled, emitted once at its end.
 sends: list[Measure] = []
+# Fails the cold start, naming the variable, when the environment lacks a setting.
+composition.settings()
 
 
 def count(record: NotificationRecord) -> None:
@@ -52,7 +55,6 @@ def count(record: NotificationRecord) -> None:
 @tracer.capture_method(capture_response=False)
 def notify_record(record: SQSRecord) -> None:
     from complaints.notifications.inbound import domain_event_from_bus
-    from complaints.notifications.runtime import notifier
 
     event = domain_event_from_bus(record.json_body)
     if event is None:
@@ -62,7 +64,7 @@ def notify_record(record: SQSRecord) -> None:
     logger.append_keys(**keys)
     logger.set_correlation_id(event.correlation_id)
     try:
-        report = notifier().notify(event, observe=count)
+        report = composition.notifier().notify(event, observe=count)
         if report.skipped:
             logger.info("already sent for this event", extra={"messageKeys": report.skipped})
     except Exception:

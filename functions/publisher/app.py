@@ -19,21 +19,24 @@ from aws_lambda_powertools.utilities.data_classes import DynamoDBStreamEvent
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecordEventName
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from complaints.composition import publisher
+
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+# Fails the cold start, naming the variable, when the environment lacks a setting.
+publisher.settings()
 
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    from complaints.adapters.dynamodb.stream import audit_event_from_stream_image
+    from complaints.adapters.emf import emit
     from complaints.adapters.eventbridge import EventPublishFailed
-    from complaints.adapters.metrics import emit
-    from complaints.adapters.outbox_stream import audit_event_from_stream_image
-    from complaints.adapters.runtime import publisher
-    from complaints.measures import measures_of
-    from complaints.outbox import domain_event_for
+    from complaints.intake.outbox import domain_event_for
+    from complaints.metrics.measures import measures_of
 
     records = list(DynamoDBStreamEvent(event).records)
     audited = []
@@ -46,7 +49,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
             audited.append((position, audit, domain_event_for(audit)))
     announced = [domain_event for _, _, domain_event in audited if domain_event is not None]
     try:
-        publisher().publish(announced)
+        publisher.event_publisher().publish(announced)
     except EventPublishFailed as error:
         refused = [
             position

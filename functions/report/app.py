@@ -15,11 +15,13 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from complaints.adapters.runtime import reports
+from complaints.composition import report_builder
 
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+# Fails the cold start, naming the variable, when the environment lacks a setting.
+report_builder.settings()
 # A batch is one request: its failure is answered as that record's failure (the queue retries it, then
 # dead-letters it, which alarms) rather than as an error of the whole invocation.
 processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -27,7 +29,7 @@ processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failu
 
 def build_requested(record: SQSRecord) -> None:
     report_id = str(json.loads(record.body)["reportId"])
-    view = reports().build(report_id)
+    view = report_builder.quarterly_reports().build(report_id)
     logger.info("report built", extra={"reportId": view.id, "period": view.period})
     metrics.add_metric(name="ReportsPublished", unit="Count", value=1)
 
@@ -40,7 +42,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> Mapping[str, Any]:
         return process_partial_response(
             event=event, record_handler=build_requested, processor=processor, context=context
         )
-    view = reports().scheduled()
+    view = report_builder.quarterly_reports().scheduled()
     logger.info("scheduled report built", extra={"reportId": view.id, "period": view.period})
     metrics.add_metric(name="ReportsPublished", unit="Count", value=1)
     return {"reportId": view.id, "period": view.period, "status": view.status.value}

@@ -11,21 +11,24 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from complaints.composition import sla_sweep
+
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
+# Fails the cold start, naming the variable, when the environment lacks a setting.
+sla_sweep.settings()
 
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    from complaints.adapters.metrics import emit
-    from complaints.adapters.runtime import backlog, sla_sweep
+    from complaints.adapters.emf import emit
 
-    report = sla_sweep().run()
+    report = sla_sweep.sla_sweep().run()
     for name, value in report.counts().items():
         metrics.add_metric(name=f"Sweep{name}", unit="Count", value=value)
-    emit(backlog().measure())
+    emit(sla_sweep.backlog().measure())
     logger.info("sla sweep done", extra=report.counts())
     return report.counts()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from complaints.auth import Scope
+from complaints.core.auth import Scope
 
 
 class Route(NamedTuple):

@@ -1,1 +1,1 @@
-"""The local runtime: the synthesized stack running on this machine on moto server (DESIGN section 8)."""
+"""The local runtime: the synthesized stack on this machine, on moto server (docs/architecture.md §8)."""

@@ -6,16 +6,23 @@ pool of instances: each instance imports the handler module afresh (its own modu
 separate execution environment would) and serves one request at a time; concurrent requests get
 concurrent instances. The deps layer is built for arm64, so the venv's packages stand in for it
 (the same pinned versions).
+
+Each function sees only the environment the template gives it: the functions share this process, so
+`os.environ` answers a function's variables from the function being invoked (a context variable) and
+everything else (the emulator's endpoint and credentials) from the process. A variable the template
+does not give a function is missing for it here, as in AWS, and its settings fail at cold start.
 """
 
 from __future__ import annotations
 
+import contextvars
 import importlib.util
 import os
 import sys
 import threading
 import time
 import uuid
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +33,54 @@ import boto3
 from .deployer import DeployedStack
 
 MAX_INSTANCES = 16
+# One instance's import at a time: the functions' own modules pass through sys.modules by name.
+_IMPORTS = threading.Lock()
+_INVOKED: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("invoked", default=None)
+
+
+class FunctionEnvironment(MutableMapping[str, str]):
+    """`os.environ` while functions run in this process: the variables any function of the stack has are
+    answered from the environment of the function being invoked; all others from the process's."""
+
+    def __init__(self, process: MutableMapping[str, str], function_variables: set[str]) -> None:
+        self._process = process
+        self._function_variables = function_variables
+
+    def _own(self) -> dict[str, str] | None:
+        return _INVOKED.get()
+
+    def __getitem__(self, key: str) -> str:
+        own = self._own()
+        if key in self._function_variables:
+            if own is None:
+                raise KeyError(key)
+            return own[key]
+        return self._process[key]
+
+    def __setitem__(self, key: str, value: str) -> None:
+        own = self._own()
+        if own is not None and key in self._function_variables:
+            own[key] = value
+        else:
+            self._process[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        own = self._own()
+        if own is not None and key in own:
+            del own[key]
+        else:
+            del self._process[key]
+
+    def __iter__(self) -> Iterator[str]:
+        own = self._own() or {}
+        yield from own
+        yield from (key for key in self._process if key not in self._function_variables)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def copy(self) -> dict[str, str]:
+        return dict(self)
 
 
 @dataclass
@@ -62,13 +117,17 @@ class LocalFunction:
     _lock: threading.Condition = field(default_factory=threading.Condition)
 
     def invoke(self, event: dict[str, Any]) -> Any:
-        instance = self._acquire()
+        token = _INVOKED.set(self.environment)
         try:
-            entry = getattr(instance, self.handler.rsplit(".", 1)[1])
-            context = LambdaContext(self.name, self.memory_mb, self.arn, self.timeout_seconds)
-            return entry(event, context)
+            instance = self._acquire()
+            try:
+                entry = getattr(instance, self.handler.rsplit(".", 1)[1])
+                context = LambdaContext(self.name, self.memory_mb, self.arn, self.timeout_seconds)
+                return entry(event, context)
+            finally:
+                self._release(instance)
         finally:
-            self._release(instance)
+            _INVOKED.reset(token)
 
     def _acquire(self) -> ModuleType:
         with self._lock:
@@ -93,7 +152,19 @@ class LocalFunction:
         module = importlib.util.module_from_spec(spec)
         # Registered like any imported module: pydantic resolves the handler's annotations through it.
         sys.modules[spec.name] = module
-        spec.loader.exec_module(module)
+        # The function's own modules beside its handler (the api's resolver and routes) are imported
+        # afresh for each instance, as in a separate execution environment. The newest instance's stay
+        # registered by name: pydantic resolves a route's annotations through sys.modules, and every
+        # instance's copy of a module defines the same names.
+        own = {entry.stem for entry in self.code_dir.iterdir() if entry.suffix == ".py" or entry.is_dir()}
+        with _IMPORTS:
+            for name in [name for name in sys.modules if name.split(".")[0] in own]:
+                del sys.modules[name]
+            sys.path.insert(0, str(self.code_dir))
+            try:
+                spec.loader.exec_module(module)
+            finally:
+                sys.path.remove(str(self.code_dir))
         return module
 
 
@@ -129,13 +200,9 @@ def load_functions(stack: DeployedStack, assembly: Path, region: str) -> dict[st
             timeout_seconds=int(configuration.get("Timeout", 3)),
             memory_mb=int(configuration.get("MemorySize", 128)),
         )
-    # Functions share this process's environment; the stack gives them the same names for the same
-    # resources, so their variables can be merged (a clash would be a bug in the stack).
-    merged: dict[str, str] = {}
-    for function in functions.values():
-        for key, value in function.environment.items():
-            if merged.setdefault(key, value) != value:
-                raise RuntimeError(f"functions disagree on {key}: {merged[key]!r} vs {value!r}")
-    os.environ.update(merged)
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    if not isinstance(os.environ, FunctionEnvironment):
+        variables = {key for function in functions.values() for key in function.environment}
+        # Replaced, not cleared: the process keeps its own variables behind the functions' ones.
+        os.environ = FunctionEnvironment(os.environ, variables)  # type: ignore[assignment]  # noqa: B003
     return functions

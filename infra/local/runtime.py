@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -56,7 +55,9 @@ class LocalRuntime:
         self._server = LocalServer((self.host, self.port), gateway, self._extras())
         self.port = self._server.server_address[1]
         # Links in messages point at this runtime's tracking pages.
-        os.environ["PUBLIC_BASE_URL"] = self.url
+        for function in self.functions.values():
+            if "PUBLIC_BASE_URL" in function.environment:
+                function.environment["PUBLIC_BASE_URL"] = self.url
         self._verify_senders()
         self._put_tracking_secret()
         self.outbox = Outbox(self.emulator.region)

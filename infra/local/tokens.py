@@ -16,7 +16,7 @@ import secrets
 import time
 from typing import Any
 
-from complaints.auth import STAFF_ROLES, Role, Scope
+from complaints.core.auth import STAFF_ROLES, Role, Scope
 
 ISSUER = "http://127.0.0.1/local-cognito"
 LIFETIME_SECONDS = 12 * 3600

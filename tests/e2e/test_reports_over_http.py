@@ -19,7 +19,7 @@ from e2e_support import Api, complaint_body
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
-from complaints.report import Quarter
+from complaints.reporting.quarter import Quarter
 
 pytestmark = pytest.mark.xdist_group("e2e")
 TIMEZONE = "Asia/Shanghai"  # cdk.json: report_timezone

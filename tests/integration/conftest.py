@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from moto_tables import TABLE_NAME, moto_backend
 
-from complaints.adapters.dynamodb import DynamoDbComplaintRepository
+from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
-"""The moto tables and environment the integration tests share (imported by name; a module called
-`conftest` would be ambiguous when several test folders run in one session)."""
+"""The moto deployment and environment the integration tests share (imported by name; a module called
+`conftest` would be ambiguous when several test folders run in one session).
+
+Every function's settings are required (they fail the cold start when missing), so the backend holds a
+small deployment shaped like the stack's: the tables, a state machine standing in for the SLA tracker
+(moto does not run it), an event bus, the signing key, the reports bucket and queue, the staff topics and
+a verified sender. Tests that look at one of these make their own and point the variable at it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,9 +16,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from complaints import config
-from complaints.adapters import runtime
-from complaints.adapters.dynamodb import TABLE_INDEXES
+from complaints import composition
+from complaints.adapters.dynamodb.table import TABLE_INDEXES
 
 TABLE_NAME = "complaints-test"
 IDEMPOTENCY_TABLE_NAME = "idempotency-test"
@@ -30,7 +35,15 @@ ENVIRONMENT = {
     "POWERTOOLS_SERVICE_NAME": "complaint-guard-test",
     "POWERTOOLS_METRICS_NAMESPACE": "ComplaintGuardTest",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "SLA_POLICY": "seed",
+    "EVENT_BUS_NAME": "complaint-guard-test-bus",
+    "TRACKING_SECRET_PARAMETER": "/complaint-guard-test/signing-key",
+    "PUBLIC_BASE_URL": "https://complaints.bank.example",
+    "REPORT_BUCKET": "complaint-guard-test-reports",
+    "SENDER_EMAIL": "complaints@bank.example",
 }
+SIGNING_KEY = "k" * 48
+STAFF_TOPICS = ("SUPERVISOR", "MANAGER", "COMPLIANCE", "AT_RISK")
 
 
 def create_tables(client: Any) -> None:
@@ -66,12 +79,46 @@ def create_tables(client: Any) -> None:
     )
 
 
-def _clear_caches() -> None:
+def create_deployment() -> dict[str, str]:
+    """What the functions' settings name, on moto; returns the variables that hold moto's ARNs and URLs."""
+    sfn = boto3.client("stepfunctions", region_name=REGION)
+    machine = sfn.create_state_machine(
+        name="complaint-guard-test-tracker",
+        definition=json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Pass", "End": True}}}),
+        roleArn="arn:aws:iam::123456789012:role/complaint-guard-test-tracker",
+    )
+    boto3.client("events", region_name=REGION).create_event_bus(Name=ENVIRONMENT["EVENT_BUS_NAME"])
+    boto3.client("ssm", region_name=REGION).put_parameter(
+        Name=ENVIRONMENT["TRACKING_SECRET_PARAMETER"], Value=SIGNING_KEY, Type="SecureString"
+    )
+    boto3.client("s3", region_name=REGION).create_bucket(
+        Bucket=ENVIRONMENT["REPORT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    queue = boto3.client("sqs", region_name=REGION).create_queue(QueueName="complaint-guard-test-reports")
+    boto3.client("ses", region_name=REGION).verify_domain_identity(Domain="bank.example")
+    sns = boto3.client("sns", region_name=REGION)
+    return {
+        "SLA_TRACKER_ARN": machine["stateMachineArn"],
+        "REPORT_QUEUE_URL": queue["QueueUrl"],
+        **{
+            f"STAFF_TOPIC_{topic}": sns.create_topic(Name=f"complaint-guard-test-{topic.lower()}")["TopicArn"]
+            for topic in STAFF_TOPICS
+        },
+    }
+
+
+def clear_caches() -> None:
     """Forget every cached setting, client and service, so each test composes them anew."""
-    config.settings.cache_clear()
-    for composed in vars(runtime).values():
-        if callable(getattr(composed, "cache_clear", None)):
-            composed.cache_clear()
+    for root in (
+        composition.api,
+        composition.notifier,
+        composition.publisher,
+        composition.report_builder,
+        composition.sla_sweep,
+    ):
+        for composed in vars(root).values():
+            if callable(getattr(composed, "cache_clear", None)):
+                composed.cache_clear()
 
 
 def moto_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
@@ -80,12 +127,13 @@ def moto_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
-    monkeypatch.delenv("SLA_POLICY", raising=False)
-    _clear_caches()
+    clear_caches()
     # Keeping boto3's default session between contexts keeps its parsed service models (a new session
     # per test would re-read them); each test still gets new clients and a fresh moto backend.
     with mock_aws(config={"core": {"reset_boto3_session": False}}):
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client)
+        for name, value in create_deployment().items():
+            monkeypatch.setenv(name, value)
         yield client
-    _clear_caches()
+    clear_caches()

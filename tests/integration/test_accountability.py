@@ -1,4 +1,4 @@
-"""Accountability records through the v1 API on moto (DESIGN section 3 and the contract rows
+"""Accountability records through the v1 API on moto (docs/architecture.md §3 and the contract rows
 `GET /v1/accountability?status=&team=` and `POST /v1/accountability/{recordId}/review`).
 
 The records are put into the table exactly as the SLA tracker's state machine writes them (the third

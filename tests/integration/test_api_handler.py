@@ -1,4 +1,4 @@
-"""The v1 HTTP contract (DESIGN section 5) through the Lambda handler, on moto.
+"""The v1 HTTP contract (docs/architecture.md §5) through the Lambda handler, on moto.
 
 Each call is an API Gateway REST proxy event whose authorizer claims are what the Cognito authorizer
 would pass on: a staff user (groups + username + staff scope) or a channel app (client id + scopes).
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from api_events import Call, LambdaContext, Reply, api_event, handler_module, intake_body, invoke_api
 
-from complaints.report import INVALID_LINK
+from complaints.reporting.signed_links import INVALID_LINK
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {

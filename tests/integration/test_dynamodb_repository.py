@@ -12,9 +12,9 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from complaints.adapters.dynamodb import DynamoDbComplaintRepository
-from complaints.errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
-from complaints.models import (
+from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+from complaints.core.errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
+from complaints.core.models import (
     Actor,
     AuditEvent,
     Category,
@@ -29,7 +29,7 @@ from complaints.models import (
     SlaPolicyName,
     Status,
 )
-from complaints.repository import ComplaintQuery
+from complaints.intake.ports import ComplaintQuery
 
 TableKeys = Callable[[], set[tuple[str, str]]]
 NOW = datetime.now(UTC).replace(microsecond=0)

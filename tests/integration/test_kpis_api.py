@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from api_events import LambdaContext, api_event, handler_module
+from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto_tables import TABLE_NAME
 
-from complaints.adapters.dynamodb import DynamoDbSlaStore
-from complaints.auth import caller_from_claims
-from complaints.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest, ResponseRequest
-from complaints.service import ComplaintService
+from complaints.core.auth import caller_from_claims
+from complaints.intake.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest, ResponseRequest
+from complaints.intake.service import ComplaintService
 
 STAFF_SCOPE = "complaint-guard/staff"
 MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
@@ -45,7 +45,7 @@ def submit(service: ComplaintService, received: datetime, channel: str) -> str:
 
 
 def test_kpis_of_a_period_spanning_two_months(aws: Any, app_module: ModuleType) -> None:
-    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws))
+    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws), FakeTracker(), RecordingPublisher())
     now = datetime.now(UTC).replace(microsecond=0)
     start = (now - timedelta(days=20)).replace(hour=0, minute=0, second=0)
     # Four complaints in the period, one before it (all received at most 30 days ago).

@@ -15,11 +15,11 @@ from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 from moto_tables import REGION, TABLE_NAME
 
-from complaints.adapters.dynamodb import DynamoDbComplaintRepository
-from complaints.adapters.notification_log import DynamoDbNotificationLog, NotificationAlreadyRecorded
+from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog, NotificationAlreadyRecorded
 from complaints.adapters.ses import SesEmailSender
 from complaints.adapters.sns import SnsSmsSender, SnsStaffNotifier
-from complaints.errors import ServiceUnavailable
+from complaints.core.errors import ServiceUnavailable
 from complaints.notifications.messages import DeliveryChannel, MessageKind
 from complaints.notifications.ports import (
     DeliveryFailed,

@@ -13,6 +13,7 @@ import importlib
 import io
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
@@ -22,23 +23,23 @@ from urllib.parse import parse_qs, urlsplit
 import boto3
 import pytest
 from emf import emitted
+from fakes import FakeTracker, RecordingPublisher
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
-from moto_tables import REGION, TABLE_NAME
+from moto_tables import REGION, TABLE_NAME, clear_caches
 
-from complaints import config
-from complaints.adapters import secrets
-from complaints.adapters.dynamodb import DynamoDbComplaintRepository
-from complaints.adapters.notification_log import DynamoDbNotificationLog
-from complaints.auth import caller_from_claims
-from complaints.commands import IntakeRequest
-from complaints.events import DomainEvent, EventName
-from complaints.models import Complaint, Customer, Priority
-from complaints.notifications import runtime as notifications
+from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
+from complaints.composition import notifier as notifications
+from complaints.composition.settings import SettingsError
+from complaints.core.auth import caller_from_claims
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint, Customer, Priority
+from complaints.intake.commands import IntakeRequest
+from complaints.intake.service import ComplaintService
 from complaints.notifications.ports import DeliveryStatus
-from complaints.service import ComplaintService
-from complaints.tracking import verify_tracking_token
+from complaints.tracking.links import verify_tracking_token
 
 SENDER = "complaints@bank.example"
 BASE_URL = "https://complaints.bank.example"
@@ -81,11 +82,7 @@ class LambdaContext:
 
 
 def _clear() -> None:
-    config.settings.cache_clear()
-    secrets.secret_provider.cache_clear()
-    notifications.notifier.cache_clear()
-    notifications.ses_client.cache_clear()
-    notifications.sns_client.cache_clear()
+    clear_caches()
 
 
 @pytest.fixture
@@ -94,15 +91,15 @@ def topics(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     sns = boto3.client("sns", region_name=REGION)
     arns = {name: sns.create_topic(Name=f"complaint-guard-{name}")["TopicArn"] for name in TOPICS}
-    secret = boto3.client("secretsmanager", region_name=REGION).create_secret(
-        Name="complaint-guard/tracking-key", SecretString=SECRET
+    boto3.client("ssm", region_name=REGION).put_parameter(
+        Name="/complaint-guard/tracking-key", Value=SECRET, Type="SecureString"
     )
     environment = {
         "SENDER_EMAIL": SENDER,
         "BANK_NAME": "Example Bank",
         "BANK_NAME_ZH": "示例银行",
         "PUBLIC_BASE_URL": BASE_URL,
-        "TRACKING_SECRET_ARN": secret["ARN"],
+        "TRACKING_SECRET_PARAMETER": "/complaint-guard/tracking-key",
         "STAFF_TOPIC_SUPERVISOR": arns["supervisor"],
         "STAFF_TOPIC_MANAGER": arns["manager"],
         "STAFF_TOPIC_COMPLIANCE": arns["compliance"],
@@ -123,7 +120,9 @@ def app(topics: dict[str, str]) -> ModuleType:
 
 @pytest.fixture
 def service(dynamodb: Any) -> ComplaintService:
-    return ComplaintService(DynamoDbComplaintRepository(TABLE_NAME, dynamodb))
+    return ComplaintService(
+        DynamoDbComplaintRepository(TABLE_NAME, dynamodb), FakeTracker(), RecordingPublisher()
+    )
 
 
 @pytest.fixture
@@ -447,23 +446,14 @@ def test_a_batch_that_fails_entirely_reports_every_message(
     assert response == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
 
 
-def test_an_unconfigured_staff_topic_is_a_recorded_failure(
-    app: ModuleType,
-    submit: Callable[..., Complaint],
-    log: DynamoDbNotificationLog,
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_notifier_without_a_staff_topic_does_not_start_and_names_the_setting(
+    topics: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv("STAFF_TOPIC_MANAGER")
     _clear()
-    complaint = submit(ZHANG)
-    escalated = bus_event(EventName.COMPLAINT_ESCALATED, complaint, "e-1", level=2, step="resolution")
-    assert app.handler(sqs_batch(("m-1", escalated)), LambdaContext()) == {
-        "batchItemFailures": [{"itemIdentifier": "m-1"}]
-    }
-    ((key, status, code),) = [
-        (e.message_key, e.status, e.error_code) for e in log.for_complaint(complaint.id)
-    ]
-    assert (key, status, code) == ("escalation:manager", DeliveryStatus.FAILED, "TopicNotConfigured")
+    monkeypatch.delitem(sys.modules, "notifier.app", raising=False)
+    with pytest.raises(SettingsError, match="STAFF_TOPIC_MANAGER: Field required"):
+        importlib.import_module("notifier.app")
 
 
 # --- no personal data in the logs ---------------------------------------------------------------------
@@ -524,7 +514,7 @@ def test_the_notifiers_logs_never_hold_the_customers_phone_email_or_name(
 def test_a_malformed_event_names_the_fields_not_their_values(
     app: ModuleType, submit: Callable[..., Complaint]
 ) -> None:
-    from complaints.errors import InvalidInput
+    from complaints.core.errors import InvalidInput
     from complaints.notifications.inbound import domain_event_from_bus
 
     body = {

@@ -18,16 +18,15 @@ import pytest
 from api_events import handler_module
 from botocore.stub import Stubber
 from emf import emitted
-from moto_tables import REGION, TABLE_NAME
+from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
+from moto_tables import REGION, TABLE_NAME, clear_caches
 
-from complaints import config
-from complaints.adapters import runtime
-from complaints.adapters.dynamodb import DynamoDbSlaStore
+from complaints import composition
 from complaints.adapters.eventbridge import EventBridgePublisher
-from complaints.auth import caller_from_claims
-from complaints.commands import IntakeRequest, ResolveRequest, ResponseRequest
-from complaints.models import AuditEvent, Complaint, Outcome
-from complaints.service import ComplaintService
+from complaints.core.auth import caller_from_claims
+from complaints.core.models import AuditEvent, Complaint, Outcome
+from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.intake.service import ComplaintService
 
 BUS = "complaint-guard-bus-test"
 ENVELOPE = {"id", "occurredAt", "complaintId", "version", "data", "correlationId"}
@@ -131,10 +130,7 @@ def queue(aws: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
     events.put_rule(Name="tap", EventBusName=BUS, EventPattern=json.dumps({"source": ["complaint-guard"]}))
     events.put_targets(Rule="tap", EventBusName=BUS, Targets=[{"Id": "tap", "Arn": arn}])
     monkeypatch.setenv("EVENT_BUS_NAME", BUS)
-    config.settings.cache_clear()
-    runtime.publisher.cache_clear()
-    runtime.dynamodb_client.cache_clear()
-    runtime.store.cache_clear()
+    clear_caches()
     return sqs, url
 
 
@@ -164,14 +160,14 @@ def handle(app_module: ModuleType) -> Callable[[list[dict[str, Any]]], dict[str,
 
 @pytest.fixture
 def service(dynamodb: Any) -> ComplaintService:
-    return ComplaintService(DynamoDbSlaStore(TABLE_NAME, dynamodb))
+    return ComplaintService(DynamoDbSlaStore(TABLE_NAME, dynamodb), FakeTracker(), RecordingPublisher())
 
 
 @pytest.fixture
 def put_events_batches(queue: Any) -> list[int]:
     """The number of entries of each PutEvents call the runtime's own events client makes."""
     batches: list[int] = []
-    client = runtime.publisher()._client  # type: ignore[attr-defined]
+    client = composition.publisher.event_publisher()._client  # type: ignore[attr-defined]
     client.meta.events.register(
         "before-parameter-build.events.PutEvents",
         lambda params, **_: batches.append(len(params["Entries"])),
@@ -373,8 +369,10 @@ def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
             ],
         },
     )
-    # cached like the real one: the fixtures clear runtime caches when the test ends
-    monkeypatch.setattr(runtime, "publisher", cache(lambda: EventBridgePublisher(BUS, client)))
+    # cached like the real one: the fixtures clear the composition caches when the test ends
+    monkeypatch.setattr(
+        composition.publisher, "event_publisher", cache(lambda: EventBridgePublisher(BUS, client))
+    )
 
     with stubber:
         reply = handle(records)

@@ -15,15 +15,15 @@ import boto3
 import pytest
 from api_events import LambdaContext, api_event, handler_module
 from botocore.exceptions import ClientError
+from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto.ses.models import ses_backends
 from moto_tables import REGION, TABLE_NAME
 
-from complaints.adapters import runtime
-from complaints.adapters.dynamodb import DynamoDbSlaStore
-from complaints.auth import caller_from_claims
-from complaints.commands import IntakeRequest, ResponseRequest
-from complaints.report import Quarter
-from complaints.service import ComplaintService
+from complaints import composition
+from complaints.core.auth import caller_from_claims
+from complaints.intake.commands import IntakeRequest, ResponseRequest
+from complaints.intake.service import ComplaintService
+from complaints.reporting.quarter import Quarter
 
 STAFF_SCOPE = "complaint-guard/staff"
 MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
@@ -107,7 +107,7 @@ def seed_current_quarter(aws: Any) -> tuple[Quarter, list[str]]:
     now = datetime.now(UTC)
     quarter = Quarter.containing(now, TIMEZONE)
     start, _ = quarter.bounds(TIMEZONE)
-    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws))
+    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws), FakeTracker(), RecordingPublisher())
     references = []
     for number in range(3):
         received = max(now - timedelta(hours=1), start) + timedelta(seconds=number + 1)
@@ -277,7 +277,7 @@ def test_a_build_that_cannot_store_its_files_fails_visibly_and_its_retry_publish
     delivery = sqs_event([message])
 
     # S3 refuses the first upload (before anything is sent, so botocore's retries do not hide it)
-    s3_client = runtime.reports()._artifacts._client  # type: ignore[attr-defined]
+    s3_client = composition.report_builder.quarterly_reports()._artifacts._client  # type: ignore[attr-defined]
     refused: list[str] = []
 
     def unavailable(**_: Any) -> None:

@@ -14,9 +14,9 @@ from moto_tables import REGION
 
 from complaints.adapters.eventbridge import EventBridgePublisher, EventPublishFailed
 from complaints.adapters.stepfunctions import StepFunctionsTracker
-from complaints.errors import ServiceUnavailable
-from complaints.events import DomainEvent, EventName
-from complaints.models import Complaint
+from complaints.core.errors import ServiceUnavailable
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint
 
 BUS = "complaint-guard-test"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

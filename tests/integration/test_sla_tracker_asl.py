@@ -16,15 +16,15 @@ from typing import Any
 
 import boto3
 import pytest
+from fakes import DynamoDbSlaStore, RecordingPublisher
 from moto import mock_aws
 from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, create_tables
 
-from complaints.adapters.dynamodb import DynamoDbSlaStore
 from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input
-from complaints.auth import Caller, Role
-from complaints.commands import IntakeRequest, ResolveRequest, UpdateRequest
-from complaints.models import Complaint
-from complaints.service import ComplaintService
+from complaints.core.auth import Caller, Role
+from complaints.core.models import Complaint
+from complaints.intake.commands import IntakeRequest, ResolveRequest, UpdateRequest
+from complaints.intake.service import ComplaintService
 
 ASL = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "sla-tracker.asl.json"
 BUS = "complaints-test"
@@ -54,7 +54,7 @@ class Harness:
         )["stateMachineArn"]
         self.store = DynamoDbSlaStore(TABLE_NAME, self.dynamodb)
         self.tracker = StepFunctionsTracker(self.state_machine, self.sfn)
-        self.service = ComplaintService(self.store, tracker=self.tracker)
+        self.service = ComplaintService(self.store, self.tracker, RecordingPublisher())
 
     def submit(self, received_at: datetime, **fields: Any) -> Complaint:
         body = {

@@ -17,24 +17,23 @@ from typing import Any
 import pytest
 from api_events import LambdaContext, handler_module
 from emf import emitted
+from fakes import DynamoDbSlaStore, RecordingPublisher
 from moto_tables import TABLE_NAME
 
-from complaints.adapters import runtime
-from complaints.adapters.dynamodb import DynamoDbSlaStore
-from complaints.auth import caller_from_claims
-from complaints.commands import (
+from complaints import composition
+from complaints.core.auth import caller_from_claims
+from complaints.core.events import EventName
+from complaints.core.models import Complaint, Outcome
+from complaints.intake.commands import (
     IntakeRequest,
     OptionalReasonRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
 )
-from complaints.escalation import tracker_execution_name
-from complaints.events import EventName
-from complaints.models import Complaint, Outcome
-from complaints.ports import RecordingPublisher
-from complaints.service import ComplaintService
-from complaints.sweep import SlaSweep
+from complaints.intake.service import ComplaintService
+from complaints.sla.escalation import tracker_execution_name
+from complaints.sla.sweep import SlaSweep
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 FIRST_WARNING = datetime(2026, 3, 2, 20, 12, tzinfo=UTC)
@@ -399,7 +398,7 @@ def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
 def test_each_run_emits_the_open_complaints_per_status_counted_through_the_status_index(
     dynamodb: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    service = runtime.complaint_service()  # what the function's own runtime builds, on moto
+    service = composition.sla_sweep.sla_sweep()._service  # what the function builds, on moto
     first, _, third = submit(service), submit(service), submit(service)
     service.respond(first.id, ResponseRequest(message="We received it."), AGENT)
     service.resolve(
@@ -408,7 +407,7 @@ def test_each_run_emits_the_open_complaints_per_status_counted_through_the_statu
         AGENT,
     )
     queries: list[dict[str, Any]] = []
-    runtime.dynamodb_client().meta.events.register(
+    composition.sla_sweep.dynamodb().meta.events.register(
         "before-parameter-build.dynamodb.Query", lambda params, **_: queries.append(params)
     )
     capsys.readouterr()

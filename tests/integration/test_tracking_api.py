@@ -1,4 +1,4 @@
-"""The customer's tracking link through the API handler, on moto (DESIGN section 5, rows `/v1/track`,
+"""The customer's tracking link through the API handler, on moto (docs/architecture.md §5, rows `/v1/track`,
 `/t/{id}` and feedback; issue 4 items 5 and 6).
 
 The tracking routes carry no authorizer claims (API Gateway lets them through without a Cognito token);
@@ -17,12 +17,11 @@ import boto3
 import pytest
 from api_events import Call, Reply, handler_module, invoke_api
 from botocore.stub import Stubber
-from moto_tables import REGION
+from moto_tables import REGION, clear_caches
 
-from complaints import config
-from complaints.adapters import secrets
-from complaints.errors import ServiceUnavailable
-from complaints.tracking import tracking_link, tracking_token
+from complaints.adapters.parameters import SigningKeyUnavailable, SsmSigningKey
+from complaints.core.errors import ServiceUnavailable
+from complaints.tracking.links import tracking_link, tracking_token
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -52,12 +51,8 @@ def ssm(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     client = boto3.client("ssm", region_name=REGION)
     client.put_parameter(Name=PARAMETER, Value=SECRET, Type="SecureString")
     monkeypatch.setenv("TRACKING_SECRET_PARAMETER", PARAMETER)
-    monkeypatch.delenv("TRACKING_SECRET_ARN", raising=False)
-    config.settings.cache_clear()
-    secrets.secret_provider.cache_clear()
+    clear_caches()
     yield client
-    secrets.secret_provider.cache_clear()
-    config.settings.cache_clear()
 
 
 @pytest.fixture
@@ -438,25 +433,12 @@ def test_the_key_is_read_once_per_instance(call: Call, ssm: Any) -> None:
     assert track(call, created["id"]).status == 200
 
 
-def test_the_key_may_live_in_secrets_manager(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = boto3.client("secretsmanager", region_name=REGION)
-    arn = client.create_secret(Name="tracking-key", SecretString=SECRET)["ARN"]
-    monkeypatch.setenv("TRACKING_SECRET_ARN", arn)
-    config.settings.cache_clear()
-    secrets.secret_provider.cache_clear()
-    try:
-        assert secrets.secret_provider().secret() == SECRET
-    finally:
-        secrets.secret_provider.cache_clear()
-        config.settings.cache_clear()
-
-
 def test_a_missing_parameter_is_a_deployment_fault_and_throttling_is_503(aws: Any) -> None:
-    missing = secrets.SsmSecretProvider("/nope", boto3.client("ssm", region_name=REGION))
-    with pytest.raises(secrets.TrackingKeyUnavailable, match="ParameterNotFound"):
+    missing = SsmSigningKey("/nope", boto3.client("ssm", region_name=REGION))
+    with pytest.raises(SigningKeyUnavailable, match="ParameterNotFound"):
         missing.secret()
     client = boto3.client("ssm", region_name=REGION)
     with Stubber(client) as stub:
         stub.add_client_error("get_parameter", service_error_code="ThrottlingException", http_status_code=400)
         with pytest.raises(ServiceUnavailable):
-            secrets.SsmSecretProvider(PARAMETER, client).secret()
+            SsmSigningKey(PARAMETER, client).secret()

@@ -4,17 +4,16 @@ in-memory repository, a recording tracker and publisher, and the service on them
 from __future__ import annotations
 
 import pytest
-from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
+from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
 
-from complaints.ports import RecordingPublisher
-from complaints.service import ComplaintService
+from complaints.intake.service import ComplaintService
 
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     fake = FakeClock(T0)
     # The intake command checks receivedAt against "now"; make that the same fake now.
-    monkeypatch.setattr("complaints.commands.utc_now", fake)
+    monkeypatch.setattr("complaints.intake.commands.utc_now", fake)
     return fake
 
 
@@ -34,6 +33,8 @@ def publisher() -> RecordingPublisher:
 
 
 @pytest.fixture
-def service(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
-    """The service alone: no SLA tracker, no event bus."""
-    return ComplaintService(repo, clock=clock, ids=SequentialIds())
+def service(
+    repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
+) -> ComplaintService:
+    """The service on the in-memory repository, a fake tracker and a recording publisher."""
+    return ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from complaints.models import (
+from complaints.core.models import (
     Category,
     Channel,
     Complaint,
@@ -16,7 +16,7 @@ from complaints.models import (
     SlaPolicyName,
     Status,
 )
-from complaints.sla import compute_deadlines
+from complaints.sla.policies import compute_deadlines
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 PHONE = "+8613912345678"

@@ -1,4 +1,4 @@
-"""Claims → Caller, and who may do what (DESIGN sections 1 and 5)."""
+"""Claims → Caller, and who may do what (docs/architecture.md §1, §5)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from complaints.auth import Caller, Permission, Role, caller_from_claims
-from complaints.errors import Forbidden, Unauthenticated
+from complaints.core.auth import Caller, Permission, Role, caller_from_claims
+from complaints.core.errors import Forbidden, Unauthenticated
 
 STAFF_SCOPE = "complaint-guard/staff"
 SUBMIT_SCOPE = "complaint-guard/complaints.submit"
@@ -112,7 +112,7 @@ def test_require_returns_the_caller_for_chaining() -> None:
 # --- permissions per role ---------------------------------------------------------------------------
 
 P = Permission
-# Hand-written from DESIGN sections 1 and 5: who may do what.
+# Hand-written from docs/architecture.md §1, §5: who may do what.
 EXPECTED: dict[str, dict[Permission, bool]] = {
     "channel_app": {
         P.SUBMIT: True, P.READ: True, P.LIST: False, P.WORK: False, P.EXTEND: False,

@@ -1,4 +1,4 @@
-"""The escalation ladder of DESIGN section 3 and what the SLA tracker and the sweep watch for.
+"""The escalation ladder of docs/architecture.md §3 and what the SLA tracker and the sweep watch for.
 
 Every expected time below is worked out by hand from a complaint received at T0 under the seed policy
 (normal: first response 24 h, resolution 48 h; critical: 4 h / 24 h), never read back from the code.
@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from complaints.escalation import (
+from complaints.core.models import Complaint, Deadlines, Priority, Status
+from complaints.sla.escalation import (
     Step,
     at_risk_at,
     intake_level,
@@ -24,7 +25,6 @@ from complaints.escalation import (
     watch_at,
     watch_shard,
 )
-from complaints.models import Complaint, Deadlines, Priority, Status
 
 # Monday 2 March 2026, 01:00 UTC (09:00 in Shanghai).
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -66,7 +66,7 @@ def critical(**overrides: Any) -> Complaint:
 
 @pytest.mark.parametrize("priority", [Priority.NORMAL, Priority.HIGH])
 def test_a_non_critical_complaint_climbs_one_level_per_step(priority: Priority) -> None:
-    # DESIGN 3: first response missed -> 1 (supervisor), resolution missed -> 2 (manager),
+    # docs/architecture.md §3: first response missed -> 1 (supervisor), resolution missed -> 2 (manager),
     # still open 24 h later -> 3 (compliance/legal).
     assert step_level(Step.FIRST_RESPONSE, priority) == 1
     assert step_level(Step.RESOLUTION, priority) == 2

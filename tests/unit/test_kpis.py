@@ -1,4 +1,4 @@
-"""The KPI engine (DESIGN section 7) on a data set whose every figure is worked out by hand below."""
+"""The KPI engine (docs/architecture.md §7) on a data set whose every figure is worked out by hand below."""
 
 from __future__ import annotations
 
@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 from complaint_builders import H, at, complaint, record
 
-from complaints.kpis import CustomerTally, DurationHistogram, KpiAccumulator, compute_kpis
-from complaints.models import (
-    Category,
-    Channel,
-    Priority,
-    Product,
-    Status,
-)
+from complaints.core.models import Category, Channel, Priority, Product, Status
+from complaints.reporting.kpis import CustomerTally, DurationHistogram, KpiAccumulator, compute_kpis
 
 FROM = datetime(2026, 1, 1, tzinfo=UTC)
 TO = datetime(2026, 4, 1, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The lifecycle table of DESIGN section 2, checked cell by cell for every action × status."""
+"""The lifecycle table of docs/architecture.md §2, checked cell by cell for every action × status."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from complaints.errors import Conflict, IllegalTransition
-from complaints.lifecycle import Action, next_status
-from complaints.models import Status
+from complaints.core.errors import Conflict, IllegalTransition
+from complaints.core.models import Status
+from complaints.intake.lifecycle import Action, next_status
 
 R = Status.RECEIVED
 A = Status.ACKNOWLEDGED
@@ -18,7 +18,7 @@ RES = Status.RESOLVED
 CL = Status.CLOSED
 W = Status.WITHDRAWN
 
-# Written out by hand from the lifecycle diagram (DESIGN section 2), not derived from the code:
+# Written out by hand from the lifecycle diagram (docs/architecture.md §2), not derived from the code:
 # (action, from) -> to. Every pair not listed here must be refused.
 ALLOWED: dict[tuple[Action, Status], Status] = {
     # triage keeps the status in every open state

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 from test_outbox import RESOLUTION, audit, receipt
 
-from complaints.measures import Backlog, Measure, measures_of, tally
-from complaints.models import Actor, Status
+from complaints.core.models import Actor, Status
+from complaints.metrics.backlog import Backlog
+from complaints.metrics.measures import Measure, measures_of, tally
 
 SLA_TRACKER = Actor(id="sla-tracker", roles=["system"])
 

@@ -1,4 +1,4 @@
-"""Request and model validation: what a channel app gets refused, and why (DESIGN sections 2 and 5)."""
+"""Request and model validation: what a channel app gets refused, and why (docs/architecture.md §2, §5)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from complaints.commands import IntakeRequest, ResolveRequest, UpdateRequest
-from complaints.models import (
+from complaints.core.models import (
     Category,
     Channel,
     Complexity,
@@ -21,6 +20,7 @@ from complaints.models import (
     Product,
     Segment,
 )
+from complaints.intake.commands import IntakeRequest, ResolveRequest, UpdateRequest
 
 
 def customer(**overrides: Any) -> dict[str, Any]:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from notification_samples import EMAIL, LINK, PHONE, T0, complaint, customer
 
-from complaints.events import DomainEvent, EventName
-from complaints.models import Complaint, Language, Outcome, Priority, Resolution, Status
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint, Language, Outcome, Priority, Resolution, Status
 from complaints.notifications.messages import DeliveryChannel, MessageKind, OutgoingMessage
 from complaints.notifications.planner import NotificationPlanner
 from complaints.notifications.templates import Brand

@@ -20,8 +20,7 @@ from typing import Any
 
 import pytest
 
-from complaints.escalation import Step
-from complaints.models import (
+from complaints.core.models import (
     Category,
     Channel,
     Complaint,
@@ -37,15 +36,10 @@ from complaints.models import (
 )
 from complaints.notifications import templates
 from complaints.notifications.messages import MessageKind
-from complaints.notifications.templates import (
-    Brand,
-    EscalationFacts,
-    format_time,
-    sms_segments,
-    sms_units,
-)
-from complaints.sla import compute_deadlines
-from complaints.tracking import tracking_link
+from complaints.notifications.templates import Brand, EscalationFacts, format_time, sms_segments, sms_units
+from complaints.sla.escalation import Step
+from complaints.sla.policies import compute_deadlines
+from complaints.tracking.links import tracking_link
 
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 BRAND = Brand(name="Example Bank", name_zh="示例银行")

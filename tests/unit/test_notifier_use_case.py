@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from notification_samples import EMAIL, PHONE, complaint, customer
 
-from complaints.errors import NotFound, ServiceUnavailable
-from complaints.events import DomainEvent, EventName
-from complaints.models import Complaint, Language, Outcome, Resolution, Status
+from complaints.core.errors import NotFound, ServiceUnavailable
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint, Language, Outcome, Resolution, Status
 from complaints.notifications.masking import mask_email, mask_phone, mask_recipient
 from complaints.notifications.messages import DeliveryChannel
 from complaints.notifications.notifier import NotificationsFailed, Notifier

@@ -1,7 +1,7 @@
 """The outbox mapping: which audit event becomes which domain event on the bus, and what it carries.
 
 Audit events are built by hand, shaped as ComplaintService writes them (changes in camelCase JSON,
-use-case data in `data`); the expected domain events are worked out from DESIGN section 6.
+use-case data in `data`); the expected domain events are worked out from docs/architecture.md §6.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from complaints.events import DomainEvent, EventName
-from complaints.models import Actor, AuditEvent, FieldChange
-from complaints.outbox import domain_event_for
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Actor, AuditEvent, FieldChange
+from complaints.intake.outbox import domain_event_for
 
 COMPLAINT_ID = "0b7c2f7e-6d1a-4b8e-9a51-3c2f1d0e9a11"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

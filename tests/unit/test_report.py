@@ -15,26 +15,17 @@ from typing import Any
 
 import pytest
 from complaint_builders import complaint, record
-from fakes import FakeClock
+from fakes import FakeClock, FixedSecretProvider, RecordingPublisher
 
-from complaints.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, VersionConflict
-from complaints.events import EventName
-from complaints.models import AccountabilityRecord, Category, Channel, Complaint, Status
-from complaints.ports import RecordingPublisher
-from complaints.report import (
-    Artifact,
-    HmacLinkSigner,
-    Quarter,
-    QuarterAggregator,
-    ReportRecord,
-    ReportRequest,
-    Reports,
-    ReportSettings,
-    ReportStatus,
-    listed_first,
-)
-from complaints.report_page import render
-from complaints.tracking import FixedSecretProvider
+from complaints.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, VersionConflict
+from complaints.core.events import EventName
+from complaints.core.models import AccountabilityRecord, Category, Channel, Complaint, Status
+from complaints.reporting.aggregation import QuarterAggregator, listed_first
+from complaints.reporting.models import Artifact, ReportRecord, ReportRequest, ReportStatus
+from complaints.reporting.page import render
+from complaints.reporting.quarter import Quarter
+from complaints.reporting.quarterly_reports import QuarterlyReports, ReportSettings
+from complaints.reporting.signed_links import HmacLinkSigner
 
 SHANGHAI = "Asia/Shanghai"
 # The schedule fires at 01:00 Shanghai time on 1 April 2026 = 2026-03-31 17:00 UTC.
@@ -146,7 +137,7 @@ OUTSIDE = [
 ]  # fmt: skip
 
 
-def build(now: datetime = SCHEDULE_FIRES, **settings: Any) -> tuple[Reports, dict[str, Any]]:
+def build(now: datetime = SCHEDULE_FIRES, **settings: Any) -> tuple[QuarterlyReports, dict[str, Any]]:
     parts: dict[str, Any] = {
         "source": InMemorySource(QUARTER_COMPLAINTS + OUTSIDE, [record(1, "cmp-2", reviewed=True)]),
         "records": InMemoryRecords(),
@@ -155,7 +146,7 @@ def build(now: datetime = SCHEDULE_FIRES, **settings: Any) -> tuple[Reports, dic
         "mailer": RecordingMailer(),
         "queue": RecordingQueue(),
     }
-    reports = Reports(
+    reports = QuarterlyReports(
         parts["source"],
         parts["records"],
         parts["artifacts"],

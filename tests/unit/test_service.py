@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fakes import T0, FakeClock, InMemoryComplaintRepository, SequentialIds
+from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
 
-from complaints.auth import caller_from_claims
-from complaints.commands import (
+from complaints.core.auth import caller_from_claims
+from complaints.core.errors import IllegalTransition, InvalidInput, NotFound, ReferenceTaken, VersionConflict
+from complaints.core.models import AuditEvent, Complaint, Outcome, Priority, SlaPolicyName, Status
+from complaints.intake.commands import (
     IntakeRequest,
     OptionalReasonRequest,
     ReasonRequest,
@@ -19,10 +21,8 @@ from complaints.commands import (
     SlaPreviewRequest,
     UpdateRequest,
 )
-from complaints.errors import IllegalTransition, InvalidInput, NotFound, ReferenceTaken, VersionConflict
-from complaints.models import AuditEvent, Complaint, Outcome, Priority, SlaPolicyName, Status
-from complaints.repository import ComplaintQuery
-from complaints.service import ComplaintService
+from complaints.intake.ports import ComplaintQuery
+from complaints.intake.service import ComplaintService
 
 # Monday 2 March 2026, 09:00 in Shanghai.
 
@@ -126,7 +126,14 @@ def test_intake_with_a_policy_override_and_a_backdated_receipt(service: Complain
 
 
 def test_the_deployment_policy_is_the_default(repo: InMemoryComplaintRepository, clock: FakeClock) -> None:
-    service = ComplaintService(repo, default_policy=SlaPolicyName.CFPB, clock=clock, ids=SequentialIds())
+    service = ComplaintService(
+        repo,
+        FakeTracker(),
+        RecordingPublisher(),
+        default_policy=SlaPolicyName.CFPB,
+        clock=clock,
+        ids=SequentialIds(),
+    )
     complaint = submit(service)
     # cfpb: receipt day 1 March in New York (01:00Z = 20:00 EST on 1 March); 15 days → 16 March,
     # after the switch to EDT (8 March): 23:59:59 EDT = 2026-03-17T03:59:59Z.
@@ -153,7 +160,14 @@ def test_intake_draws_another_reference_when_one_is_taken(
     repo: InMemoryComplaintRepository, clock: FakeClock
 ) -> None:
     drawn = iter(["CG-260302-AAAAAA", "CG-260302-AAAAAA", "CG-260302-AAAAAA", "CG-260302-BBBBBB"])
-    service = ComplaintService(repo, clock=clock, ids=SequentialIds(), references=lambda _: next(drawn))
+    service = ComplaintService(
+        repo,
+        FakeTracker(),
+        RecordingPublisher(),
+        clock=clock,
+        ids=SequentialIds(),
+        references=lambda _: next(drawn),
+    )
     first = submit(service)
     second = submit(service)
     assert first.reference == "CG-260302-AAAAAA"
@@ -167,7 +181,12 @@ def test_intake_gives_up_after_repeated_collisions_and_stores_nothing(
     repo: InMemoryComplaintRepository, clock: FakeClock
 ) -> None:
     service = ComplaintService(
-        repo, clock=clock, ids=SequentialIds(), references=lambda _: "CG-260302-AAAAAA"
+        repo,
+        FakeTracker(),
+        RecordingPublisher(),
+        clock=clock,
+        ids=SequentialIds(),
+        references=lambda _: "CG-260302-AAAAAA",
     )
     submit(service)
     with pytest.raises(ReferenceTaken):
@@ -290,8 +309,8 @@ class RacingRepository(InMemoryComplaintRepository):
 
 def test_a_concurrent_write_between_read_and_write_is_a_version_conflict(clock: FakeClock) -> None:
     repo = RacingRepository()
-    fast = ComplaintService(repo, clock=clock, ids=SequentialIds("fast"))
-    slow = ComplaintService(repo, clock=clock, ids=SequentialIds("slow"))
+    fast = ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds("fast"))
+    slow = ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds("slow"))
     complaint = submit(fast)
     repo.race = lambda cid: fast.update(cid, UpdateRequest(team="other-team", version=1), SUPERVISOR)
     with pytest.raises(VersionConflict):

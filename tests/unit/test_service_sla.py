@@ -11,10 +11,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
 
-from complaints.auth import SLA_SWEEP, caller_from_claims
-from complaints.commands import (
+from complaints.core.auth import SLA_SWEEP, caller_from_claims
+from complaints.core.errors import IllegalTransition, ServiceUnavailable
+from complaints.core.events import EventName
+from complaints.core.models import Complaint, Outcome, Priority, Status
+from complaints.intake.commands import (
     IntakeRequest,
     OptionalReasonRequest,
     ReasonRequest,
@@ -22,12 +25,8 @@ from complaints.commands import (
     ResponseRequest,
     UpdateRequest,
 )
-from complaints.errors import IllegalTransition, ServiceUnavailable
-from complaints.escalation import Step, tracker_execution_name
-from complaints.events import EventName
-from complaints.models import Complaint, Outcome, Priority, Status
-from complaints.ports import RecordingPublisher
-from complaints.service import ComplaintService
+from complaints.intake.service import ComplaintService
+from complaints.sla.escalation import Step, tracker_execution_name
 
 # Monday 2 March 2026, 01:00 UTC.
 
@@ -55,7 +54,7 @@ class UnavailableTracker(FakeTracker):
 def service(
     repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
 ) -> ComplaintService:
-    return ComplaintService(repo, clock=clock, ids=SequentialIds(), tracker=tracker, events=publisher)
+    return ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())
 
 
 def submit(service: ComplaintService, **overrides: Any) -> Complaint:
@@ -119,7 +118,7 @@ def test_a_complaint_is_stored_even_when_the_tracker_cannot_start(
     repo: InMemoryComplaintRepository, clock: FakeClock, publisher: RecordingPublisher
 ) -> None:
     tracker = UnavailableTracker()
-    service = ComplaintService(repo, clock=clock, ids=SequentialIds(), tracker=tracker, events=publisher)
+    service = ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())
     complaint = submit(service)
     assert tracker.calls == [("start", ID)]  # it was tried
     assert repo.get(ID) == complaint

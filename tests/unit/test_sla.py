@@ -1,4 +1,4 @@
-"""Deadlines (DESIGN section 3). Every expected instant below was worked out by hand from the rules:
+"""Deadlines (docs/architecture.md §3). Every expected instant below was worked out by hand from the rules:
 
 - hour-based: receipt + hours;
 - day-based: 23:59:59 local time of the last day, counting from the day after receipt (the receipt
@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from complaints import sla
-from complaints.models import Complexity, Deadlines, Priority, Product, SlaPolicyName
-from complaints.sla import (
+from complaints.core.models import Complexity, Deadlines, Priority, Product, SlaPolicyName
+from complaints.sla import policies as sla
+from complaints.sla.policies import (
     Calendar,
     Period,
     Unit,

@@ -13,29 +13,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fakes import T0, FakeClock, InMemoryComplaintRepository
+from fakes import T0, FakeClock, FixedSecretProvider, InMemoryComplaintRepository
 from pydantic import ValidationError
 
-from complaints import tracking_page
-from complaints.auth import caller_from_claims
-from complaints.commands import IntakeRequest, ResolveRequest, ResponseRequest
-from complaints.errors import Forbidden, IllegalTransition, NotFound
-from complaints.lifecycle import Action
-from complaints.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, Status
-from complaints.service import ComplaintService
-from complaints.tracking import (
+from complaints.core.auth import caller_from_claims
+from complaints.core.errors import Forbidden, IllegalTransition, NotFound
+from complaints.core.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, Status
+from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.intake.lifecycle import Action
+from complaints.intake.service import ComplaintService
+from complaints.tracking import page as tracking_page
+from complaints.tracking.links import tracking_link, tracking_token, verify_tracking_token
+from complaints.tracking.service import (
     FOLLOW_UP_WINDOW,
     INVALID_LINK,
     CustomerReopenRequest,
     FeedbackAlreadyGiven,
     FeedbackRequest,
-    FixedSecretProvider,
     FollowUpRequest,
     TimelineKind,
     TrackingService,
-    tracking_link,
-    tracking_token,
-    verify_tracking_token,
 )
 
 SECRET = "k" * 40
@@ -275,7 +272,7 @@ def test_a_complaint_reopened_and_resolved_again_may_be_rated_again(
 def test_a_closed_complaint_may_still_be_rated_but_not_reopened(
     tracking: TrackingService, service: ComplaintService, clock: FakeClock
 ) -> None:
-    from complaints.commands import OptionalReasonRequest
+    from complaints.intake.commands import OptionalReasonRequest
 
     complaint = resolved(service, clock)
     service.close(complaint.id, OptionalReasonRequest(), AGENT)

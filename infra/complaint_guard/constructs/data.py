@@ -8,7 +8,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
-from complaints.adapters.dynamodb import (
+from complaints.adapters.dynamodb.table import (
     ACCOUNTABILITY_INDEX,
     INDEXES,
     MONTH_INDEX,

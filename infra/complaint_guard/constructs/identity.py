@@ -6,7 +6,7 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
-from complaints.auth import RESOURCE_SERVER, STAFF_ROLES, Scope
+from complaints.core.auth import RESOURCE_SERVER, STAFF_ROLES, Scope
 
 
 class Identity(Construct):

@@ -24,12 +24,12 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from complaints import measures
-from complaints.escalation import Step
-from complaints.lifecycle import OPEN_STATUSES
-from complaints.models import Category, Channel, Outcome
+from complaints.core.models import Category, Channel, Outcome
+from complaints.intake.lifecycle import OPEN_STATUSES
+from complaints.intake.service import MAX_ESCALATION_LEVEL
+from complaints.metrics import measures
 from complaints.notifications.messages import DeliveryChannel
-from complaints.service import MAX_ESCALATION_LEVEL
+from complaints.sla.escalation import Step
 
 from .function import METRICS_NAMESPACE, SERVICE_NAME
 

@@ -9,7 +9,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from complaints.adapters.dynamodb import STATUS_INDEX
+from complaints.adapters.dynamodb.table import STATUS_INDEX
 
 from .data import Data
 from .events import Events

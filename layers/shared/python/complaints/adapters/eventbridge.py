@@ -9,8 +9,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..errors import ServiceUnavailable
-from ..events import SOURCE, DomainEvent
+from complaints.core.errors import ServiceUnavailable
+from complaints.core.events import SOURCE, DomainEvent
 
 BATCH = 10
 

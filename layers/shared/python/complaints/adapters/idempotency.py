@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from ..errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable
+from complaints.core.errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable
 
 Operation = Callable[[dict[str, Any]], dict[str, Any]]
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from ..notifications.ports import DeliveryFailed, DeliveryThrottled
+from complaints.notifications.ports import DeliveryFailed, DeliveryThrottled
 
 _THROTTLING = frozenset(
     {
@@ -78,3 +78,14 @@ class SesEmailSender:
         except BotoCoreError as error:
             raise transport_error("SES", error) from None
         return str(response["MessageId"])
+
+
+class SesReportMailer:
+    """One message per address of the management distribution list."""
+
+    def __init__(self, sender: SesEmailSender) -> None:
+        self._sender = sender
+
+    def send(self, to: list[str], subject: str, text: str, html: str) -> None:
+        for address in to:
+            self._sender.send(address, subject, text, html)

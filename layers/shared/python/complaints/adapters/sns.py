@@ -17,9 +17,9 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from ..notifications.messages import LEVEL_TOPICS
-from ..notifications.ports import DeliveryFailed
-from .ses import delivery_error, transport_error
+from complaints.adapters.ses import delivery_error, transport_error
+from complaints.notifications.messages import LEVEL_TOPICS
+from complaints.notifications.ports import DeliveryFailed
 
 _THROTTLING = frozenset(
     {

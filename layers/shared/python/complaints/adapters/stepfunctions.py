@@ -7,9 +7,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from ..errors import ServiceUnavailable
-from ..escalation import tracker_execution_name
-from ..models import Complaint
+from complaints.core.errors import ServiceUnavailable
+from complaints.core.models import Complaint
+from complaints.sla.escalation import tracker_execution_name
 
 
 class TrackerUnavailable(ServiceUnavailable):

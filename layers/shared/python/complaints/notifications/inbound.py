@@ -1,5 +1,5 @@
 """What the notification queue delivers: EventBridge events (`detail-type` + `detail`, the envelope of
-DESIGN section 6) as the bus rule puts them on the queue."""
+docs/architecture.md §6) as the bus rule puts them on the queue."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import InvalidInput
-from ..events import DomainEvent, EventName
+from complaints.core.errors import InvalidInput
+from complaints.core.events import DomainEvent, EventName
 
 _ENVELOPE = ("id", "occurredAt", "complaintId", "version", "data", "correlationId")
 _NAMES = frozenset(name.value for name in EventName)

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from .messages import DeliveryChannel
+from complaints.notifications.messages import DeliveryChannel
 
 
 def mask_phone(phone: str) -> str:

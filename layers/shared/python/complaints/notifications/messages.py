@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..models import Language
+from complaints.core.models import Language
 
 
 class MessageKind(StrEnum):

@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..clock import Clock, utc_now
-from ..errors import DomainError, ServiceUnavailable
-from ..events import DomainEvent
-from .masking import mask_recipient
-from .messages import DeliveryChannel, OutgoingMessage
-from .planner import NotificationPlanner
-from .ports import (
+from complaints.core.clock import Clock, utc_now
+from complaints.core.errors import DomainError, ServiceUnavailable
+from complaints.core.events import DomainEvent
+from complaints.notifications.masking import mask_recipient
+from complaints.notifications.messages import DeliveryChannel, OutgoingMessage
+from complaints.notifications.planner import NotificationPlanner
+from complaints.notifications.ports import (
     ComplaintReader,
     DeliveryFailed,
     DeliveryStatus,

@@ -25,12 +25,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..escalation import Step, next_due_at, step_due_at
-from ..events import DomainEvent, EventName
-from ..models import Complaint, ContactMethod, Language, Outcome, Redress, Resolution, Status
-from . import templates
-from .messages import LEVEL_TOPICS, DeliveryChannel, MessageKind, OutgoingMessage, StaffTopic
-from .templates import Brand, CustomerContent, EscalationFacts, StaffContent
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint, ContactMethod, Language, Outcome, Redress, Resolution, Status
+from complaints.notifications import templates
+from complaints.notifications.messages import (
+    LEVEL_TOPICS,
+    DeliveryChannel,
+    MessageKind,
+    OutgoingMessage,
+    StaffTopic,
+)
+from complaints.notifications.templates import Brand, CustomerContent, EscalationFacts, StaffContent
+from complaints.sla.escalation import Step, next_due_at, step_due_at
 
 LinkFor = Callable[[Complaint], str]
 

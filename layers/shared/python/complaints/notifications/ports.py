@@ -14,9 +14,9 @@ from typing import Protocol
 
 from pydantic import Field
 
-from ..errors import DomainError, ServiceUnavailable
-from ..models import ApiModel, Complaint, UtcDatetime
-from .messages import DeliveryChannel, MessageKind
+from complaints.core.errors import DomainError, ServiceUnavailable
+from complaints.core.models import ApiModel, Complaint, UtcDatetime
+from complaints.notifications.messages import DeliveryChannel, MessageKind
 
 
 class DeliveryFailed(DomainError):

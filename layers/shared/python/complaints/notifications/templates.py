@@ -26,10 +26,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from ..escalation import Step
-from ..models import Complaint, Language, Outcome, Redress, SlaPolicyName
-from ..sla import calendar_for
-from .messages import MessageKind
+from complaints.core.models import Complaint, Language, Outcome, Redress, SlaPolicyName
+from complaints.notifications.messages import MessageKind
+from complaints.sla.escalation import Step
+from complaints.sla.policies import calendar_for
 
 # --- SMS segments -----------------------------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""Complaints: intake, listing, reading, triage and assignment, the audit trail, the deadlines preview."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+
+from complaints.composition import api as composition
+from complaints.core.auth import Permission
+from complaints.core.errors import InvalidInput
+from complaints.core.models import (
+    Category,
+    Channel,
+    Complaint,
+    Deadlines,
+    Status,
+)
+from complaints.core.paging import MAX_PAGE_SIZE, Page
+from complaints.intake.audit_trail import AuditTrail
+from complaints.intake.commands import (
+    IntakeRequest,
+    SlaPreviewRequest,
+    UpdateRequest,
+)
+from complaints.intake.ports import ComplaintQuery
+
+if TYPE_CHECKING:
+    pass
+
+
+from resolver import ComplaintId, IfMatch, caller, responses, with_version
+
+router = Router()  # type: ignore[no-untyped-call]
+
+
+@router.post(
+    "/v1/complaints",
+    summary="Submit a complaint",
+    tags=["complaints"],
+    responses=responses(409, success=HTTPStatus.CREATED),
+)
+def submit_complaint(
+    body: Annotated[IntakeRequest, Body()],
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=128,
+            description="retries with the same key and body return the same complaint",
+        ),
+    ] = None,
+) -> Response[Complaint]:
+    submitter = caller(Permission.SUBMIT)
+
+    def intake(request: dict[str, Any]) -> dict[str, Any]:
+        return (
+            composition.complaint_service().intake(IntakeRequest.model_validate(request), submitter).to_json()
+        )
+
+    if idempotency_key:
+        stored = composition.idempotent_intake().run(
+            intake, submitter.id, idempotency_key, body.to_json(), router.lambda_context
+        )
+    else:
+        stored = intake(body.to_json())
+    # Counted where it becomes public, once per complaint (not per idempotent replay): the publisher.
+    return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
+
+
+@router.get("/v1/complaints", summary="List complaints", tags=["complaints"], responses=responses())
+def list_complaints(
+    status: Annotated[Status | None, Query()] = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    category: Annotated[Category | None, Query()] = None,
+    channel: Annotated[Channel | None, Query()] = None,
+    customer_id: Annotated[str | None, Query(alias="customerId", min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> Page[Complaint]:
+    caller(Permission.LIST)
+    query = ComplaintQuery(
+        status=status,
+        assignee=assignee,
+        category=category,
+        channel=channel,
+        customer_id=customer_id,
+        limit=limit,
+        next_token=next_token,
+    )
+    return composition.complaint_service().list(query)
+
+
+@router.get(
+    "/v1/complaints/<complaint_id>",
+    summary="Read a complaint",
+    tags=["complaints"],
+    responses=responses(404),
+)
+def get_complaint(complaint_id: ComplaintId) -> Complaint:
+    caller(Permission.READ)
+    return composition.complaint_service().get(complaint_id)
+
+
+@router.patch(
+    "/v1/complaints/<complaint_id>",
+    summary="Triage or assign",
+    tags=["complaints"],
+    responses=responses(404, 409),
+)
+def update_complaint(
+    complaint_id: ComplaintId, body: Annotated[UpdateRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    staff = caller(Permission.WORK)
+    request = with_version(body, if_match)
+    if request.version is None:
+        raise InvalidInput.for_field("version", "is required (in the body or as If-Match)")
+    return composition.complaint_service().update(complaint_id, request, staff)
+
+
+@router.get(
+    "/v1/complaints/<complaint_id>/events",
+    summary="The audit trail",
+    tags=["complaints"],
+    responses=responses(404),
+)
+def audit_trail(
+    complaint_id: ComplaintId,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> AuditTrail:
+    caller(Permission.READ_AUDIT)
+    page = composition.complaint_service().events(complaint_id, limit, next_token)
+    notifications = [] if next_token else composition.notification_log().for_complaint(complaint_id)
+    return AuditTrail(items=page.items, next_token=page.next_token, notifications=notifications)
+
+
+@router.post(
+    "/v1/sla/preview", summary="The deadlines a complaint would get", tags=["sla"], responses=responses()
+)
+def sla_preview(body: Annotated[SlaPreviewRequest, Body()]) -> Deadlines:
+    caller(Permission.PREVIEW_SLA)
+    return composition.complaint_service().preview(body)

@@ -1,0 +1,138 @@
+"""Lifecycle actions on a complaint: respond, pause and resume, extend, escalate, resolve, close, reopen,
+withdraw. Each takes the version the caller read (in the body or as If-Match)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from complaints.composition import api as composition
+from complaints.core.auth import Permission
+from complaints.core.models import (
+    Complaint,
+)
+from complaints.intake.commands import (
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+)
+
+if TYPE_CHECKING:
+    pass
+
+
+from resolver import ComplaintId, IfMatch, caller, responses, with_version
+
+router = Router()  # type: ignore[no-untyped-call]
+complaints = composition.complaint_service
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/responses",
+    summary="Send a response to the customer",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def respond(
+    complaint_id: ComplaintId, body: Annotated[ResponseRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().respond(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/pause",
+    summary="Wait for the customer (stops the clock)",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def pause(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().pause(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/resume",
+    summary="Restart the clock",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def resume(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().resume(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/extend",
+    summary="Extend the resolution deadline (supervisor)",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def extend(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().extend(complaint_id, with_version(body, if_match), caller(Permission.EXTEND))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/escalate",
+    summary="Escalate one level",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def escalate(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().escalate(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/resolve",
+    summary="Resolve",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def resolve(
+    complaint_id: ComplaintId, body: Annotated[ResolveRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().resolve(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/close",
+    summary="Close a resolved complaint",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def close(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().close(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/reopen",
+    summary="Reopen a resolved complaint",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def reopen(
+    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().reopen(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/withdraw",
+    summary="The customer withdraws the complaint",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def withdraw(
+    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return complaints().withdraw(complaint_id, with_version(body, if_match), caller(Permission.WORK))

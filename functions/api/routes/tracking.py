@@ -1,0 +1,143 @@
+"""The customer's tracking link (JSON under /v1/track, the HTML page under /t) and the follow-up (回访)
+of a low rating. The link's token is the credential: these routes take no Cognito token."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from complaints.composition import api as composition
+from complaints.core.auth import Permission
+from complaints.core.models import (
+    Complaint,
+)
+from complaints.tracking.service import CustomerReopenRequest, FeedbackRequest, FollowUpRequest, TrackingView
+
+if TYPE_CHECKING:
+    pass
+
+
+from resolver import (
+    HTML_PAGE,
+    PUBLIC,
+    ComplaintId,
+    IfMatch,
+    LinkedComplaintId,
+    PageLanguage,
+    TrackingToken,
+    caller,
+    page_response,
+    public_responses,
+    responses,
+    with_version,
+)
+
+router = Router()  # type: ignore[no-untyped-call]
+tracking = composition.tracking_service
+
+
+@router.get(
+    "/v1/track/<complaint_id>",
+    summary="The complaint as its customer sees it",
+    tags=["tracking"],
+    responses=public_responses(404),
+    security=PUBLIC,
+)
+def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
+    return tracking().view(complaint_id, token)
+
+
+@router.post(
+    "/v1/track/<complaint_id>/feedback",
+    summary="Rate the resolution (once per resolution); 3 or less opens a follow-up",
+    tags=["tracking"],
+    responses=public_responses(404, 409),
+    security=PUBLIC,
+)
+def give_feedback(
+    complaint_id: ComplaintId, body: Annotated[FeedbackRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().feedback(complaint_id, token, body)
+
+
+@router.post(
+    "/v1/track/<complaint_id>/reopen",
+    summary="The customer disputes the resolution and reopens the complaint",
+    tags=["tracking"],
+    responses=public_responses(404, 409),
+    security=PUBLIC,
+)
+def customer_reopen(
+    complaint_id: ComplaintId, body: Annotated[CustomerReopenRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().reopen(complaint_id, token, body)
+
+
+@router.get(
+    "/t/<complaint_id>",
+    summary="The tracking page behind the link in every message (HTML, zh-CN or en)",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_view(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang)
+
+
+@router.post(
+    "/t/<complaint_id>/feedback",
+    summary="The page's rating form (form post: rating, comment); answers with the page",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_feedback(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang, form="feedback")
+
+
+@router.post(
+    "/t/<complaint_id>/reopen",
+    summary="The page's reopen form (form post: reason); answers with the page",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_reopen(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang, form="reopen")
+
+
+# The tracking page's module is imported by the page routes only: the API's other routes never pay for it.
+
+
+def _tracking_page(
+    complaint_id: str, token: str | None, lang: str | None, form: str | None = None
+) -> Response[str]:
+    """The page (`form` None) or the answer to one of its form posts (`feedback`, `reopen`)."""
+    from complaints.tracking import page as tracking_page
+
+    posted = tracking_page.Form(form) if form else None
+    body = router.current_event.decoded_body if posted else None
+    return page_response(tracking_page.answer(tracking(), complaint_id, token, lang, posted, body))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/follow-up",
+    summary="Complete the follow-up (回访) of a low rating (supervisor, manager)",
+    tags=["satisfaction"],
+    responses=responses(404, 409),
+)
+def complete_follow_up(
+    complaint_id: ComplaintId, body: Annotated[FollowUpRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return tracking().complete_follow_up(
+        complaint_id, with_version(body, if_match), caller(Permission.REVIEW)
+    )

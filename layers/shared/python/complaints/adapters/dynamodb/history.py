@@ -1,0 +1,76 @@
+"""The complaints table read as history: complaints received in a period (month by month through
+byMonth), every accountability record, and the backlog per status. What the KPIs, the quarterly report
+and the backlog gauge read; reads grow with the period, never with the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from complaints.adapters.dynamodb.accountability import (
+    DynamoDbAccountabilityStore,
+)
+from complaints.adapters.dynamodb.table import (
+    MONTH_INDEX,
+    MONTH_KEY,
+    SORT_KEY,
+    STATUS_INDEX,
+    STATUS_KEY,
+    ComplaintsTable,
+    complaint_from,
+    fixed_width_utc,
+    marshal,
+    month_of,
+    next_month,
+)
+from complaints.core.models import AccountabilityRecord, Complaint, Status
+
+
+class DynamoDbComplaintHistory(ComplaintsTable):
+    def count_with_status(self, status: Status) -> int:
+        """Complaints with this status now, counted through byStatus with Select=COUNT: DynamoDB
+        returns the count, not the items (it still reads them, so only open statuses are counted)."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "#status = :status",
+            "ExpressionAttributeNames": {"#status": STATUS_KEY},
+            "ExpressionAttributeValues": marshal({":status": status.value}),
+            "Select": "COUNT",
+        }
+        total = 0
+        while True:
+            response = self._call("query", **request)
+            total += int(response.get("Count", 0))
+            if "LastEvaluatedKey" not in response:
+                return total
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
+        """Complaints received in [start, end), month partition by month through byMonth: reads grow
+        with the period's complaints, never with the table."""
+        first, last = fixed_width_utc(start), fixed_width_utc(end)
+        month, final = month_of(start), month_of(end - timedelta(microseconds=1))
+        while True:
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": MONTH_INDEX,
+                # receivedKey is "<time>#<id>": "<end>#…" sorts after "<end>", so BETWEEN excludes `end`.
+                "KeyConditionExpression": "#month = :month AND #received BETWEEN :first AND :last",
+                "ExpressionAttributeNames": {"#month": MONTH_KEY, "#received": SORT_KEY},
+                "ExpressionAttributeValues": marshal({":month": month, ":first": first, ":last": last}),
+            }
+            while True:
+                response = self._call("query", **request)
+                for item in response.get("Items", []):
+                    yield complaint_from(item)
+                if "LastEvaluatedKey" not in response:
+                    break
+                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            if month == final:
+                return
+            month = next_month(month)
+
+    def accountability_records(self) -> Iterator[AccountabilityRecord]:
+        return DynamoDbAccountabilityStore(self._table, self._client).accountability_records()

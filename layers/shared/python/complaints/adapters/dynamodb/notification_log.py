@@ -1,0 +1,93 @@
+"""The notification log on the complaint table: one item per attempt to send one message.
+
+| item         | pk             | sk                                                          |
+|--------------|----------------|-------------------------------------------------------------|
+| notification | COMPLAINT#<id> | NOTIFICATION#<at, fixed-width UTC>#<event id>#<message key>  |
+
+Next to the complaint and its audit events, so reading a complaint's notifications is one query, and
+oldest first (the time is fixed width, so text order is time order). An entry is written with a
+conditional put and never overwritten; it carries no index keys, so no GSI sees it. Recipients are
+masked before they get here. AWS errors become domain errors by their code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from complaints.adapters.dynamodb.table import (
+    THROTTLING_CODES,
+    complaint_pk,
+    fixed_width_utc,
+    marshal,
+    unmarshal,
+)
+from complaints.core.errors import Conflict, ServiceUnavailable
+from complaints.notifications.ports import NotificationRecord
+
+NOTIFICATION_PREFIX = "NOTIFICATION#"
+ENTITY = "notification"
+_KEYS = ("pk", "sk", "entity")
+
+
+class NotificationAlreadyRecorded(Conflict):
+    code = "notification_already_recorded"
+
+
+def notification_sk(entry: NotificationRecord) -> str:
+    return f"{NOTIFICATION_PREFIX}{fixed_width_utc(entry.at)}#{entry.event_id}#{entry.message_key}"
+
+
+def notification_item(entry: NotificationRecord) -> dict[str, Any]:
+    body = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return body | {"pk": complaint_pk(entry.complaint_id), "sk": notification_sk(entry), "entity": ENTITY}
+
+
+class DynamoDbNotificationLog:
+    def __init__(self, table_name: str, client: Any) -> None:
+        self._table = table_name
+        self._client = client
+
+    def record(self, entry: NotificationRecord) -> None:
+        item = marshal(notification_item(entry))
+        try:
+            self._client.put_item(
+                TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
+            )
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code == "ConditionalCheckFailedException":
+                raise NotificationAlreadyRecorded(
+                    f"notification {entry.message_key} of event {entry.event_id} at {entry.at} is recorded"
+                ) from None
+            if code in THROTTLING_CODES:
+                raise ServiceUnavailable("the database is busy; the notification was not recorded") from None
+            raise
+
+    def for_complaint(self, complaint_id: str) -> list[NotificationRecord]:
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": complaint_pk(complaint_id)},
+                ":prefix": {"S": NOTIFICATION_PREFIX},
+            },
+            "ConsistentRead": True,
+        }
+        entries: list[NotificationRecord] = []
+        while True:
+            try:
+                response = self._client.query(**request)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code", "") in THROTTLING_CODES:
+                    raise ServiceUnavailable("the database is busy; retry") from None
+                raise
+            for item in response.get("Items", []):
+                body = unmarshal(item)
+                for key in _KEYS:
+                    body.pop(key, None)
+                entries.append(NotificationRecord.model_validate(body))
+            if "LastEvaluatedKey" not in response:
+                return entries
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]

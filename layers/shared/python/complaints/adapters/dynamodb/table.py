@@ -1,0 +1,263 @@
+"""The complaint repository on one DynamoDB table.
+
+Item layout (single table):
+| item       | pk                     | sk                 | notes                                   |
+|------------|------------------------|--------------------|-----------------------------------------|
+| complaint  | COMPLAINT#<id>         | COMPLAINT          | the complaint's fields + index keys     |
+| audit      | COMPLAINT#<id>         | EVENT#<1e8+version>| one per version, append-only            |
+| reference  | REFERENCE#<reference>  | REFERENCE          | makes the human reference unique        |
+| account-   | ACCOUNTABILITY#<id>    | ACCOUNTABILITY     | opened by the SLA tracker at a          |
+| ability    |                        |                    | resolution breach, reviewed by staff    |
+
+The audit sort key is 100000000 + version: fixed width, so text order is version order, and the SLA
+tracker's state machine can compute it with States.MathAdd (it cannot pad numbers).
+
+Listing is served by sparse GSIs that share the sort key `receivedKey` (`<receivedAt>#<id>`, newest
+first): byStatus, byAssignee, byCustomer, byCategory, byChannel and byMonth (for the unfiltered view).
+Never a Scan. AWS errors become domain errors by their code, never by message text."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from complaints.core.errors import InvalidInput, ServiceUnavailable
+from complaints.core.models import AuditEvent, Complaint
+from complaints.intake.ports import ComplaintQuery
+from complaints.sla.escalation import Step, step_due_at, step_level, watch_at, watch_shard
+
+COMPLAINT_SK = "COMPLAINT"
+EVENT_PREFIX = "EVENT#"
+EVENT_KEY_BASE = 100_000_000
+SORT_KEY = "receivedKey"
+
+# (query field, index name, partition key attribute), most selective first: a query uses the first
+# index whose field is given and filters on the others.
+INDEXES: tuple[tuple[str, str, str], ...] = (
+    ("customer_id", "byCustomer", "customerKey"),
+    ("assignee", "byAssignee", "assigneeKey"),
+    ("status", "byStatus", "statusKey"),
+    ("category", "byCategory", "categoryKey"),
+    ("channel", "byChannel", "channelKey"),
+)
+STATUS_INDEX, STATUS_KEY = next((index, attr) for field, index, attr in INDEXES if field == "status")
+MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
+# The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
+WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
+ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "accountabilityKey", "openedKey"
+# Every GSI of the table as (name, partition key, sort key): the stack and the tests build the table
+# from this one list.
+TABLE_INDEXES: tuple[tuple[str, str, str], ...] = (
+    *((index, attr, SORT_KEY) for _, index, attr in INDEXES),
+    (MONTH_INDEX, MONTH_KEY, SORT_KEY),
+    (WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
+    (ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY),
+)
+STORAGE_ONLY = (
+    "pk",
+    "sk",
+    "entity",
+    SORT_KEY,
+    MONTH_KEY,
+    "slaPlan",
+    WATCH_SHARD_KEY,
+    WATCH_AT_KEY,
+    *(attr for _, _, attr in INDEXES),
+)
+# The unfiltered view walks back month by month through this many months of receipts.
+LIST_HORIZON_MONTHS = 36
+# Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
+MAX_QUERIES_PER_PAGE = 12
+
+# The error codes that mean "busy, try again" (nothing was written): they become ServiceUnavailable.
+THROTTLING_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "TransactionConflictException",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
+_SERIALIZER = TypeSerializer()
+_DESERIALIZER = TypeDeserializer()
+
+
+def complaint_pk(complaint_id: str) -> str:
+    return f"COMPLAINT#{complaint_id}"
+
+
+def marshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _SERIALIZER.serialize(value) for key, value in item.items() if value is not None}
+
+
+def unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _DESERIALIZER.deserialize(value) for key, value in item.items()}
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; make them JSON-friendly ints (all ours are ints)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    if hasattr(value, "as_integer_ratio") and not isinstance(value, bool | int):
+        return int(value) if value == int(value) else float(value)
+    return value
+
+
+def month_of(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def next_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year + 1}-01" if number == 12 else f"{year}-{number + 1:02d}"
+
+
+def fixed_width_utc(moment: datetime) -> str:
+    """UTC to the microsecond, always the same width: text order is time order in sort keys."""
+    return f"{moment.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
+
+
+def previous_month(month: str) -> str:
+    year, number = (int(part) for part in month.split("-"))
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+def received_key(complaint: Complaint) -> str:
+    """Fixed-width UTC time, so the index sorts receipts in time order (`…00Z` would sort after
+    `…00.5Z` as text), then the id to keep keys unique."""
+    return f"{fixed_width_utc(complaint.received_at)}#{complaint.id}"
+
+
+def complaint_item(complaint: Complaint) -> dict[str, Any]:
+    body = complaint.model_dump(mode="json", by_alias=True, exclude_none=True)
+    keys = {
+        "pk": complaint_pk(complaint.id),
+        "sk": COMPLAINT_SK,
+        "entity": "complaint",
+        SORT_KEY: received_key(complaint),
+        "statusKey": complaint.status.value,
+        "assigneeKey": complaint.assignee,
+        "customerKey": complaint.customer.customer_id,
+        "categoryKey": complaint.category.value,
+        "channelKey": complaint.channel.value,
+        MONTH_KEY: month_of(complaint.received_at),
+        "slaPlan": sla_plan(complaint),
+    }
+    watch = watch_at(complaint)
+    if watch is not None:
+        keys |= {WATCH_SHARD_KEY: f"{watch_shard(complaint.id)}", WATCH_AT_KEY: iso_seconds(watch)}
+    return body | keys
+
+
+def iso_seconds(moment: datetime) -> str:
+    """UTC to the second, rounded up: the timestamp form Step Functions waits on."""
+    moment = moment.astimezone(UTC)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return f"{moment:%Y-%m-%dT%H:%M:%SZ}"
+
+
+# The tracker wakes one second after a deadline: never before it, whatever rounding a Wait applies.
+TRACKER_MARGIN = timedelta(seconds=1)
+
+
+def sla_plan(complaint: Complaint) -> dict[str, Any]:
+    """What the SLA tracker state machine reads: each step's due time and escalation level, and who
+    an accountability record would name. Recomputed on every write, so it follows the deadlines."""
+    plan: dict[str, Any] = {
+        step.value: {
+            # when the tracker wakes, and the deadline itself (for the breach record and events)
+            "dueAt": iso_seconds(step_due_at(complaint, step) + TRACKER_MARGIN),
+            "deadline": step_due_at(complaint, step).astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "level": step_level(step, complaint.priority),
+        }
+        for step in Step
+    }
+    plan["owner"] = {"assignee": complaint.assignee or "unassigned", "team": complaint.team or "unassigned"}
+    return plan
+
+
+def complaint_from(item: Mapping[str, Any]) -> Complaint:
+    body = unmarshal(item)
+    for key in STORAGE_ONLY:
+        body.pop(key, None)
+    return Complaint.model_validate(plain(body))
+
+
+def event_item(event: AuditEvent) -> dict[str, Any]:
+    body = event.model_dump(mode="json", by_alias=True)
+    return body | {"pk": complaint_pk(event.complaint_id), "sk": event_sk(event.version)}
+
+
+def event_sk(version: int) -> str:
+    return f"{EVENT_PREFIX}{EVENT_KEY_BASE + version}"
+
+
+def event_from(item: Mapping[str, Any]) -> AuditEvent:
+    return audit_event_from_plain(unmarshal(item))
+
+
+def audit_event_from_plain(item: dict[str, Any]) -> AuditEvent:
+    """An audit event from an item already unmarshalled (a query result or a stream image)."""
+    body = plain({key: value for key, value in item.items() if key not in ("pk", "sk")})
+    return AuditEvent.model_validate(body)
+
+
+class PageTokens:
+    """Opaque page tokens: base64url JSON bound to the query that produced them."""
+
+    @staticmethod
+    def fingerprint(query: ComplaintQuery) -> str:
+        filters = query.model_dump(mode="json", exclude={"limit", "next_token"})
+        return hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()[:16]
+
+    @staticmethod
+    def encode(state: dict[str, Any]) -> str:
+        return (
+            base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+        )
+
+    @staticmethod
+    def decode(token: str, fingerprint: str) -> dict[str, Any]:
+        try:
+            state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        except (binascii.Error, ValueError, UnicodeDecodeError) as error:
+            raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
+        if not isinstance(state, dict) or state.get("f") != fingerprint:
+            raise InvalidInput.for_field(
+                "nextToken", "belongs to another query: repeat the same filters with it"
+            )
+        return state
+
+
+class ComplaintsTable:
+    """One adapter per port over the same table: each keeps the table's name and client, and sends
+    every call through `_call`, where AWS errors become domain errors by their code."""
+
+    def __init__(self, table_name: str, client: Any) -> None:
+        self._table = table_name
+        self._client = client
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in THROTTLING_CODES:
+                raise ServiceUnavailable("the database is busy; retry") from error
+            if code == "ValidationException" and "ExclusiveStartKey" in kwargs:
+                raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
+            raise
+        return response

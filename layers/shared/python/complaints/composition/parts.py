@@ -1,0 +1,96 @@
+"""The pieces several functions compose the same way, built from their settings. Each function's own
+module (api, sla_sweep, report_builder, notifier, publisher) builds what it needs once per instance, on
+first use; modules are imported inside the builder, so a cold start pays only for what it uses
+(docs/decisions.md, "Cold starts load what a route needs"; `make bench` measures it)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from complaints.adapters.aws import client
+
+if TYPE_CHECKING:
+    from complaints.adapters.parameters import SsmSigningKey
+    from complaints.composition.settings import (
+        ApiSettings,
+        LifecycleSettings,
+        LinkSettings,
+        ReportBuilderSettings,
+    )
+    from complaints.intake.service import ComplaintService
+    from complaints.notifications.templates import Brand
+    from complaints.reporting.ports import ReportMailer, ReportQueue
+    from complaints.reporting.quarterly_reports import QuarterlyReports
+
+# Without BANK_NAME_ZH, Chinese messages use BANK_NAME, unless that is still the placeholder default.
+_DEFAULT_BANK_NAME = "complaint-guard bank"
+_DEFAULT_BANK_NAME_ZH = "某银行"
+
+
+def complaint_service(settings: LifecycleSettings, dynamodb: Any) -> ComplaintService:
+    """The one path of every change: the complaints table, the SLA tracker and the event bus."""
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+    from complaints.adapters.eventbridge import EventBridgePublisher
+    from complaints.adapters.stepfunctions import StepFunctionsTracker
+    from complaints.intake.service import ComplaintService
+
+    return ComplaintService(
+        DynamoDbComplaintRepository(settings.table_name, dynamodb),
+        tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),
+        events=EventBridgePublisher(settings.event_bus_name, client("events")),
+        default_policy=settings.sla_policy,
+    )
+
+
+def signing_key(settings: LinkSettings) -> SsmSigningKey:
+    from complaints.adapters.parameters import SsmSigningKey
+
+    return SsmSigningKey(settings.tracking_secret_parameter, client("ssm"))
+
+
+def brand(settings: LinkSettings) -> Brand:
+    from complaints.notifications.templates import Brand
+
+    name_zh = settings.bank_name_zh
+    if name_zh is None and settings.bank_name == _DEFAULT_BANK_NAME:
+        name_zh = _DEFAULT_BANK_NAME_ZH
+    return Brand(name=settings.bank_name, name_zh=name_zh)
+
+
+def quarterly_reports(
+    settings: ApiSettings | ReportBuilderSettings,
+    dynamodb: Any,
+    *,
+    recipients: tuple[str, ...] = (),
+    queue: ReportQueue | None = None,
+    mailer: ReportMailer | None = None,
+) -> QuarterlyReports:
+    """Quarterly reports: the API asks for them and hands out their links (a queue, no mailer); the
+    builder builds and e-mails them (a mailer, no queue)."""
+    from complaints.adapters.dynamodb.history import DynamoDbComplaintHistory
+    from complaints.adapters.dynamodb.report_records import DynamoDbReportRecords
+    from complaints.adapters.eventbridge import EventBridgePublisher
+    from complaints.adapters.s3 import S3ArtifactStore
+    from complaints.reporting.page import render
+    from complaints.reporting.quarterly_reports import QuarterlyReports, ReportSettings
+    from complaints.reporting.signed_links import HmacLinkSigner
+
+    return QuarterlyReports(
+        DynamoDbComplaintHistory(settings.table_name, dynamodb),
+        DynamoDbReportRecords(settings.table_name, dynamodb),
+        # Signature version 4 explicitly: S3 refuses older presigned links to KMS-encrypted objects.
+        S3ArtifactStore(settings.report_bucket, client("s3", signature_version="s3v4")),
+        EventBridgePublisher(settings.event_bus_name, client("events")),
+        HmacLinkSigner(signing_key(settings)),
+        render,
+        ReportSettings(
+            timezone=settings.report_timezone,
+            recipients=recipients,
+            link_lifetime=timedelta(days=settings.report_link_days),
+            public_base_url=settings.public_base_url,
+            bank_name=settings.bank_name,
+        ),
+        queue=queue,
+        mailer=mailer,
+    )

@@ -1,0 +1,103 @@
+"""Each function's settings, declared as a pydantic model and validated at cold start.
+
+The CDK stack sets these variables on each function; the local runtime gives each function exactly the
+environment the template gives it. A function that lacks a setting it needs does not start: its first
+invocation fails with the name of the variable, never later with a half-composed service.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from complaints.core.models import Language, SlaPolicyName
+
+
+class SettingsError(RuntimeError):
+    """A function's environment lacks or garbles a setting; the message names each variable."""
+
+
+class FunctionSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    @classmethod
+    def from_environment(cls, environment: Mapping[str, str] | None = None) -> Self:
+        try:
+            return cls.model_validate(dict(os.environ if environment is None else environment))
+        except ValidationError as error:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+                for problem in error.errors()
+            )
+            raise SettingsError(f"{cls.__name__} of this function: {problems}") from None
+
+
+class ComplaintsTableSettings(FunctionSettings):
+    table_name: str = Field(alias="TABLE_NAME", min_length=1)
+
+
+class LinkSettings(FunctionSettings):
+    # The SSM SecureString whose value signs customers' tracking links and report links.
+    tracking_secret_parameter: str = Field(alias="TRACKING_SECRET_PARAMETER", min_length=1)
+    # The base of links in messages, e.g. https://complaints.example.com (the page is /t/{id}).
+    public_base_url: str = Field(alias="PUBLIC_BASE_URL", min_length=1)
+    # The bank's name in messages (BANK_NAME_ZH for Chinese ones, e.g. the SMS signature 【…】).
+    bank_name: str = Field(default="complaint-guard bank", alias="BANK_NAME")
+    bank_name_zh: str | None = Field(default=None, alias="BANK_NAME_ZH")
+
+
+class LifecycleSettings(ComplaintsTableSettings):
+    """What changing a complaint needs: its deadlines' policy, its SLA tracker and the event bus."""
+
+    sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
+    sla_tracker_arn: str = Field(alias="SLA_TRACKER_ARN", min_length=1)
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+
+
+class ReportSettingsFromEnvironment(FunctionSettings):
+    # The bucket of report files, the time zone whose calendar quarters reports cover and how many
+    # days the links in the report e-mail stay valid.
+    report_bucket: str = Field(alias="REPORT_BUCKET", min_length=1)
+    report_timezone: str = Field(default="Asia/Shanghai", alias="REPORT_TIMEZONE")
+    report_link_days: int = Field(default=7, ge=1, le=30, alias="REPORT_LINK_DAYS")
+
+
+class ApiSettings(LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment):
+    idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
+    # Seconds a retried intake with the same Idempotency-Key returns the first answer.
+    idempotency_ttl_seconds: int = Field(default=24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS")
+    # Where `POST /v1/reports` sends builds.
+    report_queue_url: str = Field(alias="REPORT_QUEUE_URL", min_length=1)
+
+
+class SweepSettings(LifecycleSettings):
+    pass
+
+
+class PublisherSettings(FunctionSettings):
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+
+
+class ReportBuilderSettings(ComplaintsTableSettings, LinkSettings, ReportSettingsFromEnvironment):
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+    # The From: of the report e-mail (a verified SES identity) and the management distribution list
+    # (comma-separated addresses; empty: the report is built and published, not e-mailed).
+    sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
+    report_recipients: str = Field(default="", alias="REPORT_RECIPIENTS")
+
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(address.strip() for address in self.report_recipients.split(",") if address.strip())
+
+
+class NotifierSettings(ComplaintsTableSettings, LinkSettings):
+    # The From: of customer e-mails (a verified SES identity), the language of staff messages and
+    # one SNS topic per staff audience.
+    sender_email: str = Field(alias="SENDER_EMAIL", min_length=3)
+    staff_language: Language = Field(default=Language.ZH_CN, alias="STAFF_LANGUAGE")
+    staff_topic_supervisor: str = Field(alias="STAFF_TOPIC_SUPERVISOR", min_length=1)
+    staff_topic_manager: str = Field(alias="STAFF_TOPIC_MANAGER", min_length=1)
+    staff_topic_compliance: str = Field(alias="STAFF_TOPIC_COMPLIANCE", min_length=1)
+    staff_topic_at_risk: str = Field(alias="STAFF_TOPIC_AT_RISK", min_length=1)

@@ -1,0 +1,350 @@
+"""The complaint, its customer and its audit trail (docs/architecture.md §2).
+
+Field names are camelCase on the wire and snake_case in Python; every model refuses unknown fields so
+a typo in a channel app is an error, not silently ignored data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+
+class Channel(StrEnum):
+    COUNTER = "counter"
+    PHONE_BANKING = "phone_banking"
+    ONLINE_BANKING = "online_banking"
+    MOBILE_APP = "mobile_app"
+    HOTLINE = "hotline"
+    EMAIL = "email"
+    SELF_SERVICE = "self_service"
+
+
+class Category(StrEnum):
+    SERVICE = "service"
+    PRODUCT = "product"
+    TECHNICAL = "technical"
+    CONDUCT = "conduct"
+
+
+class Product(StrEnum):
+    DEPOSIT = "deposit"
+    CREDIT_CARD = "credit_card"
+    LOAN = "loan"
+    MORTGAGE = "mortgage"
+    WEALTH = "wealth"
+    INSURANCE = "insurance"
+    PAYMENT = "payment"
+    OTHER = "other"
+
+
+class Priority(StrEnum):
+    NORMAL = "normal"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class Complexity(StrEnum):
+    SIMPLE = "simple"
+    COMPLEX = "complex"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    ACKNOWLEDGED = "acknowledged"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CUSTOMER = "awaiting_customer"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+class ContactMethod(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class Language(StrEnum):
+    ZH_CN = "zh-CN"
+    EN = "en"
+
+
+class Segment(StrEnum):
+    RETAIL = "retail"
+    PRIVATE = "private"
+    BUSINESS = "business"
+    VULNERABLE = "vulnerable"
+
+
+class Outcome(StrEnum):
+    UPHELD = "upheld"
+    PARTIALLY_UPHELD = "partially_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
+class SlaPolicyName(StrEnum):
+    SEED = "seed"
+    CBIRC_2020 = "cbirc-2020"
+    FCA_DISP = "fca-disp"
+    CFPB = "cfpb"
+
+
+# An ISO-8601 date first: pydantic would also take a number (or a string of digits) as Unix time.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _iso_8601(value: Any) -> Any:
+    if isinstance(value, datetime) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("must be an ISO-8601 date and time with a zone, e.g. 2026-11-28T09:00:00Z")
+
+
+def _as_utc(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("must carry a time zone, e.g. 2026-11-28T09:00:00Z")
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_as_utc)]
+"""A timestamp that must name its zone; it is kept and returned in UTC."""
+
+# E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+def _e164(value: str) -> str:
+    if not _E164.match(value):
+        raise ValueError("must be an E.164 number such as +8613912345678 (plus, country code, number)")
+    return value
+
+
+E164Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_e164),
+    Field(json_schema_extra={"pattern": _E164.pattern, "examples": ["+8613912345678"]}),
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.@:-]+$")
+]
+Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+
+
+class ApiModel(BaseModel):
+    """camelCase on the wire, unknown fields refused."""
+
+    # defer_build: a model's validator is built when first used, not at import, so a cold start pays
+    # only for the models its first request touches (docs/decisions.md, "Cold starts load what a
+    # route needs").
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="forbid",
+        use_enum_values=False,
+        defer_build=True,
+    )
+
+    def to_json(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Customer(ApiModel):
+    customer_id: Identifier
+    name: ShortText
+    phone: E164Phone | None = None
+    email: EmailStr | None = None
+    preferred_contact: list[ContactMethod] = Field(default_factory=lambda: [ContactMethod.SMS])
+    language: Language = Language.ZH_CN
+    segment: Segment = Segment.RETAIL
+
+    @model_validator(mode="after")
+    def _reachable_by_preferred_contact(self) -> Customer:
+        if self.phone is None and self.email is None:
+            raise ValueError("give the customer's phone or email: the bank must be able to reply")
+        if ContactMethod.SMS in self.preferred_contact and self.phone is None:
+            raise ValueError("preferredContact includes sms but no phone is given")
+        if ContactMethod.EMAIL in self.preferred_contact and self.email is None:
+            raise ValueError("preferredContact includes email but no email is given")
+        return self
+
+
+class Deadlines(ApiModel):
+    first_response_due_at: UtcDatetime
+    resolution_due_at: UtcDatetime
+
+
+class Redress(ApiModel):
+    amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class Resolution(ApiModel):
+    outcome: Outcome
+    summary: Description
+    root_cause: ShortText
+    redress: Redress | None = None
+
+
+class Breach(ApiModel):
+    deadline: Literal["firstResponse", "resolution", "stillOpen"] = Field(
+        description="the escalation step whose deadline passed unmet"
+    )
+    due_at: UtcDatetime
+    detected_at: UtcDatetime
+
+
+Rating = Annotated[int, Field(ge=1, le=5, description="1 (very dissatisfied) to 5 (very satisfied)")]
+
+
+class Feedback(ApiModel):
+    """The customer's rating of one resolution, given once through the tracking link."""
+
+    rating: Rating
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    at: UtcDatetime
+    resolution_number: Annotated[
+        int, Field(ge=1, description="the resolution it rates: 1 for the first, 2 after one reopen …")
+    ]
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+
+
+class FollowUpOutcome(StrEnum):
+    SATISFIED = "satisfied"
+    STILL_DISSATISFIED = "still_dissatisfied"
+    UNREACHABLE = "unreachable"
+
+
+class FollowUp(ApiModel):
+    """回访: a supervisor calls back a customer who rated a resolution 3 or less."""
+
+    status: FollowUpStatus
+    rating: Rating = Field(description="the rating that opened it")
+    opened_at: UtcDatetime
+    due_at: UtcDatetime
+    completed_at: UtcDatetime | None = None
+    completed_by: str | None = None
+    outcome: FollowUpOutcome | None = None
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+
+
+class Complaint(ApiModel):
+    id: str
+    reference: str
+    status: Status
+    channel: Channel
+    category: Category
+    subcategory: ShortText | None = None
+    product: Product
+    priority: Priority
+    complexity: Complexity
+    customer: Customer
+    description: Description
+    received_at: UtcDatetime
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+    sla_policy: SlaPolicyName
+    deadlines: Deadlines
+    first_responded_at: UtcDatetime | None = None
+    resolved_at: UtcDatetime | None = None
+    closed_at: UtcDatetime | None = None
+    withdrawn_at: UtcDatetime | None = None
+    paused_at: UtcDatetime | None = None
+    paused_seconds: Annotated[int, Field(ge=0, description="time spent awaiting the customer")] = 0
+    extensions: Annotated[int, Field(ge=0, description="extensions of the resolution deadline")] = 0
+    assignee: Identifier | None = None
+    team: Identifier | None = None
+    escalation_level: Annotated[int, Field(ge=0, le=3)] = 0
+    breaches: list[Breach] = Field(default_factory=list)
+    sla_steps: dict[str, UtcDatetime] = Field(
+        default_factory=dict,
+        description="when the SLA tracker took each escalation step (firstResponse, resolution, stillOpen)",
+    )
+    at_risk_warned: dict[str, UtcDatetime] = Field(
+        default_factory=dict, description="when the 80 % warning of each deadline was sent"
+    )
+    tracker_generation: Annotated[int, Field(ge=1, description="restarts of the SLA tracker + 1")] = 1
+    resolution: Resolution | None = None
+    reopen_count: Annotated[int, Field(ge=0)] = 0
+    feedback: list[Feedback] = Field(default_factory=list, description="the customer's ratings, oldest first")
+    follow_up: FollowUp | None = None
+    submitted_by: str
+    version: Annotated[int, Field(ge=1)] = 1
+
+
+class Actor(ApiModel):
+    id: str
+    roles: list[str]
+
+
+class FieldChange(ApiModel):
+    before: Any = None
+    after: Any = None
+
+
+class AuditEvent(ApiModel):
+    """One entry of a complaint's append-only audit trail."""
+
+    id: str
+    complaint_id: str
+    version: int
+    action: str
+    actor: Actor
+    at: UtcDatetime
+    changes: dict[str, FieldChange] = Field(default_factory=dict)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+    def after(self, field: str) -> Any:
+        """The value a field changed to (None when this event did not change it)."""
+        change = self.changes.get(field)
+        return None if change is None else change.after
+
+
+class Finding(StrEnum):
+    JUSTIFIED = "justified"
+    UNJUSTIFIED = "unjustified"
+
+
+class AccountabilityStatus(StrEnum):
+    OPEN = "open"
+    REVIEWED = "reviewed"
+
+
+class AccountabilityRecord(ApiModel):
+    """Opened by the SLA tracker when a resolution deadline passes unmet; a supervisor or manager
+    reviews it (was the breach the handler's doing, and what follows)."""
+
+    id: str
+    complaint_id: str
+    reference: str
+    deadline: str
+    due_at: UtcDatetime
+    assignee: str
+    team: str
+    status: AccountabilityStatus
+    opened_at: UtcDatetime
+    finding: Finding | None = None
+    action: str | None = None
+    reviewed_by: str | None = None
+    reviewed_at: UtcDatetime | None = None
+    version: int = 1

@@ -1,0 +1,118 @@
+"""What callers ask for: the request bodies of the v1 API, validated before the domain sees them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator
+
+from complaints.core.clock import utc_now
+from complaints.core.models import (
+    ApiModel,
+    Category,
+    Channel,
+    Complexity,
+    Customer,
+    Description,
+    Identifier,
+    Outcome,
+    Priority,
+    Product,
+    Redress,
+    ShortText,
+    SlaPolicyName,
+    UtcDatetime,
+)
+
+MAX_BACKDATING = timedelta(days=30)
+# Channel clocks drift; a receipt time a few minutes ahead of ours is not "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is refused with 409")]
+
+
+class IntakeRequest(ApiModel):
+    channel: Channel
+    customer: Customer
+    description: Description
+    category: Category = Category.SERVICE
+    subcategory: ShortText | None = None
+    product: Product = Product.OTHER
+    priority: Priority = Priority.NORMAL
+    complexity: Complexity = Complexity.SIMPLE
+    received_at: UtcDatetime | None = Field(
+        default=None,
+        description="when the bank received the complaint (e.g. a paper form at a counter); "
+        "at most 30 days ago and not in the future; defaults to now",
+    )
+    sla_policy: SlaPolicyName | None = Field(
+        default=None, description="overrides the deployment's SLA policy for this complaint"
+    )
+
+    @field_validator("received_at")
+    @classmethod
+    def _received_recently(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        now = utc_now()
+        if value > now + CLOCK_SKEW:
+            raise ValueError("must not be in the future")
+        if value < now - MAX_BACKDATING:
+            raise ValueError("must be at most 30 days ago")
+        return value
+
+
+class VersionedRequest(ApiModel):
+    version: Version | None = None
+
+
+class UpdateRequest(VersionedRequest):
+    """Triage and assignment. Only the fields given change; `version` guards against lost updates."""
+
+    assignee: Identifier | None = None
+    team: Identifier | None = None
+    category: Category | None = None
+    subcategory: ShortText | None = None
+    product: Product | None = None
+    priority: Priority | None = None
+    complexity: Complexity | None = None
+
+    @field_validator("category", "product", "priority", "complexity", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Omit a field to leave it as it is; these four always have a value (null unassigns only
+        # assignee, team and subcategory).
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
+
+class ResponseRequest(VersionedRequest):
+    message: Description
+    internal: bool = Field(
+        default=False, description="an internal note for the audit trail; it is not sent to the customer"
+    )
+
+
+class ReasonRequest(VersionedRequest):
+    reason: Reason
+
+
+class OptionalReasonRequest(VersionedRequest):
+    reason: Reason | None = None
+
+
+class ResolveRequest(VersionedRequest):
+    outcome: Outcome
+    summary: Description
+    root_cause: ShortText
+    redress: Redress | None = None
+
+
+class SlaPreviewRequest(ApiModel):
+    sla_policy: SlaPolicyName | None = Field(default=None, description="defaults to the deployment's policy")
+    received_at: UtcDatetime = Field(description="any date, past or future")
+    priority: Priority = Priority.NORMAL
+    complexity: Complexity = Complexity.SIMPLE
+    product: Product = Product.OTHER

@@ -1,0 +1,84 @@
+"""The complaint lifecycle as one explicit table (docs/architecture.md §2).
+
+Each action lists the statuses it may start from and the status it leads to. Anything not in the
+table is refused with `IllegalTransition`, never applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from complaints.core.errors import IllegalTransition
+from complaints.core.models import Status
+
+
+class Action(StrEnum):
+    RECEIVE = "receive"
+    UPDATE = "update"
+    RESPOND = "respond"
+    NOTE = "note"
+    PAUSE = "pause"
+    RESUME = "resume"
+    ESCALATE = "escalate"
+    EXTEND = "extend"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    WITHDRAW = "withdraw"
+    FEEDBACK = "give_feedback"
+    FOLLOW_UP = "complete_follow_up"
+    WARN = "warn_at_risk"
+    RESTART_TRACKER = "restart_tracker"
+    # Taken by the SLA tracker state machine itself; named here for the audit trail only.
+    SLA_ESCALATE = "sla_escalate"
+
+
+OPEN_STATUSES: frozenset[Status] = frozenset(
+    {Status.RECEIVED, Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.AWAITING_CUSTOMER}
+)
+
+_STAY_OPEN: Mapping[Status, Status] = {status: status for status in OPEN_STATUSES}
+
+TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
+    # Triage (assignee, team, category …) keeps the status; assigning an acknowledged complaint
+    # starts the work — the service applies that one rule, see ComplaintService.update.
+    Action.UPDATE: _STAY_OPEN,
+    # The first public response acknowledges the complaint; later ones keep the status.
+    Action.RESPOND: {**_STAY_OPEN, Status.RECEIVED: Status.ACKNOWLEDGED},
+    # Internal notes go to the audit trail only, in any state but the final ones.
+    Action.NOTE: {**_STAY_OPEN, Status.RESOLVED: Status.RESOLVED},
+    # Asking the customer for information stops the clock; only after a first response.
+    Action.PAUSE: {
+        Status.ACKNOWLEDGED: Status.AWAITING_CUSTOMER,
+        Status.IN_PROGRESS: Status.AWAITING_CUSTOMER,
+    },
+    Action.RESUME: {Status.AWAITING_CUSTOMER: Status.IN_PROGRESS},
+    Action.ESCALATE: _STAY_OPEN,
+    Action.EXTEND: _STAY_OPEN,
+    # The customer rates the resolution (once per resolution); a low rating opens a follow-up (回访)
+    # that a supervisor completes, whether or not the complaint was closed meanwhile.
+    Action.FEEDBACK: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},
+    Action.FOLLOW_UP: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
+    # The sweep's work: only where the clock runs (a complaint awaiting the customer is not watched).
+    Action.WARN: {status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER},
+    Action.RESTART_TRACKER: {
+        status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER
+    },
+    Action.RESOLVE: {status: Status.RESOLVED for status in OPEN_STATUSES},
+    Action.CLOSE: {Status.RESOLVED: Status.CLOSED},
+    # A customer who disputes the resolution reopens it; a closed complaint stays closed.
+    Action.REOPEN: {Status.RESOLVED: Status.IN_PROGRESS},
+    Action.WITHDRAW: {status: Status.WITHDRAWN for status in OPEN_STATUSES},
+}
+
+
+def next_status(action: Action, current: Status) -> Status:
+    allowed = TRANSITIONS.get(action, {})  # RECEIVE creates a complaint; it never moves one
+    if current not in allowed:
+        starts = ", ".join(sorted(allowed)) or "nowhere"
+        raise IllegalTransition(
+            f"cannot {action.value} a complaint that is {current.value}; allowed from: {starts}",
+            [{"field": "status", "message": f"is {current.value}", "allowedFrom": sorted(allowed)}],
+        )
+    return allowed[current]

@@ -1,0 +1,46 @@
+"""The storage the complaint service talks to; adapters/dynamodb implements it on the complaints table."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from pydantic import Field
+
+from complaints.core.models import (
+    ApiModel,
+    AuditEvent,
+    Category,
+    Channel,
+    Complaint,
+    Status,
+)
+from complaints.core.paging import MAX_PAGE_SIZE, Page
+
+
+class ComplaintQuery(ApiModel):
+    status: Status | None = None
+    assignee: str | None = None
+    category: Category | None = None
+    channel: Channel | None = None
+    customer_id: str | None = None
+    limit: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
+    next_token: str | None = None
+
+
+class ComplaintRepository(Protocol):
+    def create(self, complaint: Complaint, event: AuditEvent) -> None:
+        """Store a new complaint and its first audit event atomically.
+        Raises ReferenceTaken when the reference is already in use."""
+
+    def get(self, complaint_id: str) -> Complaint:
+        """Raises NotFound."""
+
+    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        """Replace the complaint and append the event atomically, only if the stored version is
+        `expected_version`. Raises VersionConflict otherwise; nothing is written then."""
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        """Newest received first. Raises InvalidInput for a token that is not ours."""
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        """Oldest first."""

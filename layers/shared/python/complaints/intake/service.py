@@ -1,0 +1,478 @@
+"""The use cases of the v1 API. Plain Python over the models and the repository port.
+
+Every change follows one path (`_change`): read the complaint, check the caller's version, apply the
+lifecycle table, bump `version`, record an audit event with the changed fields, and write both in one
+conditional transaction. A stale version or an illegal transition changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from complaints.core.auth import Caller
+from complaints.core.clock import Clock, IdGenerator, new_id, new_reference, utc_now
+from complaints.core.errors import (
+    IllegalTransition,
+    InvalidInput,
+    ReferenceTaken,
+    ServiceUnavailable,
+    VersionConflict,
+)
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import (
+    Actor,
+    AuditEvent,
+    Complaint,
+    Deadlines,
+    FieldChange,
+    Priority,
+    Resolution,
+    SlaPolicyName,
+    Status,
+)
+from complaints.core.paging import Page
+from complaints.core.ports import EventPublisher
+from complaints.intake.commands import (
+    IntakeRequest,
+    OptionalReasonRequest,
+    ReasonRequest,
+    ResolveRequest,
+    ResponseRequest,
+    SlaPreviewRequest,
+    UpdateRequest,
+)
+from complaints.intake.lifecycle import Action, next_status
+from complaints.intake.ports import ComplaintQuery, ComplaintRepository
+from complaints.sla.escalation import (
+    Step,
+    at_risk_pending,
+    intake_level,
+    is_tracked,
+    needs_new_tracker,
+    step_due_at,
+)
+from complaints.sla.policies import compute_deadlines, extensions_allowed, local_date, shift
+from complaints.sla.ports import SlaTracker
+
+log = logging.getLogger(__name__)
+
+_REFERENCE_ATTEMPTS = 5
+MAX_ESCALATION_LEVEL = 3
+# Bookkeeping fields every change touches; the audit trail records what the change was about.
+_UNTRACKED_FIELDS = frozenset({"version", "updatedAt"})
+
+Mutation = Callable[[Complaint, datetime], dict[str, Any]]
+
+
+def _actor(caller: Caller) -> Actor:
+    return Actor(id=caller.id, roles=sorted(caller.roles))
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, FieldChange]:
+    return {
+        field: FieldChange(before=before.get(field), after=after.get(field))
+        for field in sorted(before.keys() | after.keys())
+        if field not in _UNTRACKED_FIELDS and before.get(field) != after.get(field)
+    }
+
+
+class ComplaintService:
+    def __init__(
+        self,
+        repository: ComplaintRepository,
+        tracker: SlaTracker,
+        events: EventPublisher,
+        default_policy: SlaPolicyName = SlaPolicyName.SEED,
+        clock: Clock = utc_now,
+        ids: IdGenerator = new_id,
+        references: Callable[[date], str] = new_reference,
+    ) -> None:
+        self._repository = repository
+        self._tracker = tracker
+        self._events = events
+        self._default_policy = default_policy
+        self._clock = clock
+        self._ids = ids
+        self._references = references
+
+    # --- intake and reads -------------------------------------------------------------------------
+
+    def intake(self, request: IntakeRequest, caller: Caller) -> Complaint:
+        now = self._clock()
+        received_at = request.received_at or now
+        policy = request.sla_policy or self._default_policy
+        complaint_id = self._ids()
+        for _ in range(_REFERENCE_ATTEMPTS):
+            complaint = Complaint(
+                id=complaint_id,
+                reference=self._references(local_date(policy, received_at)),
+                status=Status.RECEIVED,
+                channel=request.channel,
+                category=request.category,
+                subcategory=request.subcategory,
+                product=request.product,
+                priority=request.priority,
+                complexity=request.complexity,
+                customer=request.customer,
+                description=request.description,
+                received_at=received_at,
+                created_at=now,
+                updated_at=now,
+                sla_policy=policy,
+                deadlines=compute_deadlines(
+                    policy, received_at, request.priority, request.complexity, request.product
+                ),
+                submitted_by=caller.id,
+                escalation_level=intake_level(request.priority),
+                version=1,
+            )
+            event = self._event(complaint, Action.RECEIVE, caller, now, _diff({}, complaint.to_json()))
+            try:
+                self._repository.create(complaint, event)
+            except ReferenceTaken:
+                continue
+            self._start_tracker(complaint)
+            if complaint.escalation_level:
+                self._announce_intake_escalation(complaint)
+            return complaint
+        raise ReferenceTaken("could not draw a unique reference; retry the request")
+
+    def preview(self, request: SlaPreviewRequest) -> Deadlines:
+        return compute_deadlines(
+            request.sla_policy or self._default_policy,
+            request.received_at,
+            request.priority,
+            request.complexity,
+            request.product,
+        )
+
+    def get(self, complaint_id: str) -> Complaint:
+        return self._repository.get(complaint_id)
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        return self._repository.list(query)
+
+    def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
+        self._repository.get(complaint_id)  # 404 for an unknown complaint, not an empty trail
+        return self._repository.events(complaint_id, limit, next_token)
+
+    # --- changes ----------------------------------------------------------------------------------
+
+    def update(self, complaint_id: str, request: UpdateRequest, caller: Caller) -> Complaint:
+        given = request.model_dump(exclude_unset=True, exclude={"version"})
+        if not given:
+            raise InvalidInput("nothing to change: give at least one field besides version")
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            changes: dict[str, Any] = dict(given)
+            if "priority" in given or "complexity" in given or "product" in given:
+                # Triage that changes the class of a complaint re-derives its deadlines from receipt,
+                # keeping the extensions granted and the time spent waiting on the customer.
+                changes["deadlines"] = _deadlines(current.model_copy(update=given), current.extensions)
+            if given.get("assignee") and current.status is Status.ACKNOWLEDGED:
+                changes["status"] = Status.IN_PROGRESS
+            if given.get("priority") is Priority.CRITICAL:
+                # A complaint found to be sensitive is escalated as if it had arrived critical.
+                changes["escalation_level"] = max(current.escalation_level, intake_level(Priority.CRITICAL))
+            return changes
+
+        return self.change(complaint_id, Action.UPDATE, caller, request.version, mutate)
+
+    def respond(self, complaint_id: str, request: ResponseRequest, caller: Caller) -> Complaint:
+        action = Action.NOTE if request.internal else Action.RESPOND
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if request.internal:
+                return {}
+            return {} if current.first_responded_at else {"first_responded_at": now}
+
+        return self.change(
+            complaint_id,
+            action,
+            caller,
+            request.version,
+            mutate,
+            data={"message": request.message, "public": not request.internal},
+        )
+
+    def pause(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        return self.change(
+            complaint_id,
+            Action.PAUSE,
+            caller,
+            request.version,
+            lambda current, now: {"paused_at": now},
+            data={"reason": request.reason},
+        )
+
+    def resume(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        return self.change(
+            complaint_id, Action.RESUME, caller, request.version, self._unpause, data=_reason(request)
+        )
+
+    def extend(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if now > current.deadlines.resolution_due_at:
+                raise IllegalTransition(
+                    "the resolution deadline has already passed; an extension cannot undo a breach",
+                    [{"field": "deadlines.resolutionDueAt", "message": "is in the past"}],
+                )
+            allowed = extensions_allowed(
+                current.sla_policy, current.priority, current.complexity, current.product
+            )
+            if current.extensions >= allowed:
+                raise IllegalTransition(
+                    f"the {current.sla_policy.value} policy allows no further extension of this complaint",
+                    [{"field": "extensions", "message": f"{current.extensions} taken, none left"}],
+                )
+            extended = _deadlines(current, extensions=current.extensions + 1)
+            deadlines = current.deadlines.model_copy(update={"resolution_due_at": extended.resolution_due_at})
+            return {"deadlines": deadlines, "extensions": current.extensions + 1}
+
+        return self.change(
+            complaint_id, Action.EXTEND, caller, request.version, mutate, data={"reason": request.reason}
+        )
+
+    def escalate(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if current.escalation_level >= MAX_ESCALATION_LEVEL:
+                raise IllegalTransition(
+                    f"the complaint is already at the top escalation level ({MAX_ESCALATION_LEVEL})",
+                    [{"field": "escalationLevel", "message": f"is {current.escalation_level}"}],
+                )
+            return {"escalation_level": current.escalation_level + 1}
+
+        return self.change(
+            complaint_id, Action.ESCALATE, caller, request.version, mutate, data={"reason": request.reason}
+        )
+
+    def resolve(self, complaint_id: str, request: ResolveRequest, caller: Caller) -> Complaint:
+        resolution = Resolution(
+            outcome=request.outcome,
+            summary=request.summary,
+            root_cause=request.root_cause,
+            redress=request.redress,
+        )
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            changes = self._unpause(current, now)
+            changes |= {"resolved_at": now, "resolution": resolution}
+            if current.first_responded_at is None:
+                # The resolution is itself the bank's first answer to the customer.
+                changes["first_responded_at"] = now
+            return changes
+
+        return self.change(complaint_id, Action.RESOLVE, caller, request.version, mutate)
+
+    def close(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        return self.change(
+            complaint_id,
+            Action.CLOSE,
+            caller,
+            request.version,
+            lambda current, now: {"closed_at": now},
+            data=_reason(request),
+        )
+
+    def reopen(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+        return self.change(
+            complaint_id,
+            Action.REOPEN,
+            caller,
+            request.version,
+            lambda current, now: {"resolved_at": None, "reopen_count": current.reopen_count + 1},
+            data={"reason": request.reason},
+        )
+
+    def withdraw(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            return self._unpause(current, now) | {"withdrawn_at": now}
+
+        return self.change(
+            complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
+        )
+
+    # --- what the SLA sweep does -----------------------------------------------------------------
+
+    def warn_at_risk(self, complaint_id: str, step: Step, caller: Caller) -> Complaint:
+        """Announce the 80 % warning of one deadline, then record it. Announced first so that a
+        failed record means a warning sent twice at worst, never a warning lost."""
+        current = self._repository.get(complaint_id)
+        if step not in at_risk_pending(current):
+            raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
+        self._events.publish(
+            [
+                DomainEvent(
+                    name=EventName.SLA_AT_RISK,
+                    complaint_id=current.id,
+                    version=current.version + 1,
+                    data={
+                        "deadline": step.value,
+                        "dueAt": step_due_at(current, step).isoformat(),
+                        "reference": current.reference,
+                        "assignee": current.assignee,
+                        "team": current.team,
+                    },
+                )
+            ]
+        )
+
+        def mutate(latest: Complaint, now: datetime) -> dict[str, Any]:
+            if step not in at_risk_pending(latest):
+                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
+            return {"at_risk_warned": {**latest.at_risk_warned, step.value: now}}
+
+        return self.change(
+            complaint_id, Action.WARN, caller, current.version, mutate, data={"deadline": step.value}
+        )
+
+    def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
+        """A new tracker generation for a complaint whose tracker is missing or failed."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            return {"tracker_generation": current.tracker_generation + 1}
+
+        updated = self.change(complaint_id, Action.RESTART_TRACKER, caller, None, mutate)
+        self._start_tracker(updated)
+        return updated
+
+    # --- the one path every change takes ----------------------------------------------------------
+
+    @staticmethod
+    def _unpause(current: Complaint, now: datetime) -> dict[str, Any]:
+        if current.paused_at is None:
+            return {}
+        paused_for = now - current.paused_at
+        return {
+            "paused_at": None,
+            "paused_seconds": current.paused_seconds + int(paused_for.total_seconds()),
+            "deadlines": shift(current.deadlines, paused_for),
+        }
+
+    def change(
+        self,
+        complaint_id: str,
+        action: Action,
+        caller: Caller,
+        expected_version: int | None,
+        mutate: Mutation,
+        data: dict[str, Any] | None = None,
+    ) -> Complaint:
+        """The one path every change takes, here and in use cases of their own module (tracking,
+        feedback): read, check the version, apply the lifecycle table, write with an audit event."""
+        current = self._repository.get(complaint_id)
+        if expected_version is not None and expected_version != current.version:
+            raise VersionConflict(
+                f"the complaint is at version {current.version}, not {expected_version}: "
+                "read it again and reapply your change",
+                [{"field": "version", "message": f"current version is {current.version}"}],
+            )
+        status = next_status(action, current.status)
+        now = self._clock()
+        changes = {
+            "status": status,
+            **mutate(current, now),
+            "updated_at": now,
+            "version": current.version + 1,
+        }
+        updated = Complaint.model_validate(current.model_dump() | changes)
+        restart = needs_new_tracker(current, updated)
+        if restart:
+            updated = updated.model_copy(update={"tracker_generation": current.tracker_generation + 1})
+        if current.first_responded_at is None and updated.first_responded_at is not None:
+            data = {**(data or {}), **_first_response_facts(updated)}
+        event = self._event(updated, action, caller, now, _diff(current.to_json(), updated.to_json()), data)
+        self._repository.update(updated, event, expected_version=current.version)
+        if restart or (is_tracked(current) and not is_tracked(updated)):
+            self._stop_tracker(current)
+        if restart:
+            self._start_tracker(updated)
+        return updated
+
+    # --- the SLA tracker is started and stopped on a best-effort basis: a complaint is never refused
+    # --- or lost because Step Functions is unavailable; the SLA sweep repairs a missing tracker.
+
+    def _start_tracker(self, complaint: Complaint) -> None:
+        try:
+            self._tracker.start(complaint)
+        except ServiceUnavailable:
+            log.warning(
+                "SLA tracker not started; the sweep will start it", extra={"complaintId": complaint.id}
+            )
+
+    def _announce_intake_escalation(self, complaint: Complaint) -> None:
+        """A critical complaint starts at level 1: its supervisor and compliance hear of it now."""
+        event = DomainEvent(
+            name=EventName.COMPLAINT_ESCALATED,
+            complaint_id=complaint.id,
+            version=complaint.version,
+            data={
+                "level": complaint.escalation_level,
+                "previousLevel": 0,
+                "reason": "critical at intake",
+                "notify": ["supervisor", "compliance"],
+                "reference": complaint.reference,
+            },
+        )
+        try:
+            self._events.publish([event])
+        except ServiceUnavailable:
+            # The complaint is stored and tracked; the tracker's own escalations still follow.
+            log.error("intake escalation not announced", extra={"complaintId": complaint.id})
+
+    def _stop_tracker(self, complaint: Complaint) -> None:
+        try:
+            self._tracker.stop(complaint)
+        except ServiceUnavailable:
+            log.warning("SLA tracker not stopped; it ends by itself", extra={"complaintId": complaint.id})
+
+    def _event(
+        self,
+        complaint: Complaint,
+        action: Action,
+        caller: Caller,
+        now: datetime,
+        changes: dict[str, FieldChange],
+        data: dict[str, Any] | None = None,
+    ) -> AuditEvent:
+        return AuditEvent(
+            id=self._ids(),
+            complaint_id=complaint.id,
+            version=complaint.version,
+            action=action.value,
+            actor=_actor(caller),
+            at=now,
+            changes=changes,
+            data=data or {},
+        )
+
+
+def _deadlines(complaint: Complaint, extensions: int) -> Deadlines:
+    return compute_deadlines(
+        complaint.sla_policy,
+        complaint.received_at,
+        complaint.priority,
+        complaint.complexity,
+        complaint.product,
+        extensions=extensions,
+        paused_for=timedelta(seconds=complaint.paused_seconds),
+    )
+
+
+def _first_response_facts(complaint: Complaint) -> dict[str, Any]:
+    """Whether the first answer met its deadline, decided once, where it is given: the audit event
+    carries it, so the events and metrics derived from the trail need not read the complaint again.
+    On time means at or before the deadline, as the KPI counts it (complaints/kpis.py)."""
+    assert complaint.first_responded_at is not None
+    on_time = complaint.first_responded_at <= complaint.deadlines.first_response_due_at
+    return {
+        "firstResponseDueAt": complaint.deadlines.to_json()["firstResponseDueAt"],
+        "firstResponseOnTime": on_time,
+    }
+
+
+def _reason(request: OptionalReasonRequest) -> dict[str, Any]:
+    return {"reason": request.reason} if request.reason else {}

@@ -1,0 +1,36 @@
+"""KPIs of a period, read from storage in one streaming pass (docs/architecture.md §7)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from complaints.core.clock import Clock, utc_now
+from complaints.core.errors import InvalidInput
+from complaints.reporting.kpis import KpiReport, compute_kpis
+from complaints.reporting.ports import ComplaintHistory
+
+# One request reads every complaint of the period: longer periods are the quarterly reports' job.
+MAX_PERIOD = timedelta(days=366)
+
+
+class KpiService:
+    """`GET /v1/kpis`: the KPIs of the complaints received in a period, against the policy's targets."""
+
+    def __init__(self, store: ComplaintHistory, clock: Clock = utc_now) -> None:
+        self._store = store
+        self._clock = clock
+
+    def kpis(self, period_from: datetime, period_to: datetime) -> KpiReport:
+        if period_to <= period_from:
+            raise InvalidInput.for_field("to", "must be after from")
+        if period_to - period_from > MAX_PERIOD:
+            raise InvalidInput.for_field(
+                "to", f"must be at most {MAX_PERIOD.days} days after from (longer: POST /v1/reports)"
+            )
+        return compute_kpis(
+            self._store.received_between(period_from, period_to),
+            self._store.accountability_records(),
+            period_from=period_from,
+            period_to=period_to,
+            as_of=self._clock(),
+        )

@@ -1,0 +1,140 @@
+"""The escalation ladder (docs/architecture.md §3) and what the SLA tracker and the sweep watch for.
+
+Steps, each taken at most once per complaint, in this order:
+- `firstResponse` at the first-response deadline, if the customer has had no answer → level 1
+  (the team supervisor);
+- `resolution` at the resolution deadline → level 2 (the complaints manager) and an accountability
+  record against the handler and team;
+- `stillOpen` 24 h after the resolution deadline → level 3 (compliance/legal).
+A critical complaint starts at level 1 at intake and goes straight to level 3 when any step is reached.
+The escalation level never goes down: a step raises it to max(current, step level).
+
+The tracker state machine (infra/statemachines/sla-tracker.asl.json) cannot call this code: it reads
+the plan this module computes, stored on the complaint item as `slaPlan`, and applies it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from zlib import crc32
+
+from complaints.core.models import Complaint, Priority, Status
+from complaints.intake.lifecycle import OPEN_STATUSES
+
+STILL_OPEN_AFTER = timedelta(hours=24)
+AT_RISK_FRACTION = 0.8
+# The sweep looks at a complaint this long after a step fell due, to see whether its tracker took it.
+TRACKER_GRACE = timedelta(minutes=5)
+WATCH_SHARDS = 8
+
+
+class Step(StrEnum):
+    FIRST_RESPONSE = "firstResponse"
+    RESOLUTION = "resolution"
+    STILL_OPEN = "stillOpen"
+
+
+STEP_LEVELS = {Step.FIRST_RESPONSE: 1, Step.RESOLUTION: 2, Step.STILL_OPEN: 3}
+CRITICAL_LEVEL = 3
+
+
+def step_level(step: Step, priority: Priority) -> int:
+    return CRITICAL_LEVEL if priority is Priority.CRITICAL else STEP_LEVELS[step]
+
+
+def intake_level(priority: Priority) -> int:
+    return 1 if priority is Priority.CRITICAL else 0
+
+
+def step_due_at(complaint: Complaint, step: Step) -> datetime:
+    if step is Step.FIRST_RESPONSE:
+        return complaint.deadlines.first_response_due_at
+    if step is Step.RESOLUTION:
+        return complaint.deadlines.resolution_due_at
+    return complaint.deadlines.resolution_due_at + STILL_OPEN_AFTER
+
+
+def is_tracked(complaint: Complaint) -> bool:
+    """The tracker runs while the complaint is open and its clock runs (not while it waits on the
+    customer: resuming restarts the tracker)."""
+    return complaint.status in OPEN_STATUSES and complaint.status is not Status.AWAITING_CUSTOMER
+
+
+def pending_steps(complaint: Complaint) -> list[Step]:
+    steps = []
+    for step in Step:
+        if step.value in complaint.sla_steps:
+            continue
+        if step is Step.FIRST_RESPONSE and complaint.first_responded_at is not None:
+            continue
+        steps.append(step)
+    return steps
+
+
+def next_step(complaint: Complaint) -> Step | None:
+    """The step the tracker waits for: the first pending one (they are in time order)."""
+    if not is_tracked(complaint):
+        return None
+    pending = pending_steps(complaint)
+    return pending[0] if pending else None
+
+
+def next_due_at(complaint: Complaint) -> datetime | None:
+    step = next_step(complaint)
+    return step_due_at(complaint, step) if step else None
+
+
+def at_risk_at(complaint: Complaint, step: Step) -> datetime:
+    """80 % of the way from receipt to the deadline (paused time included, as the deadline moved)."""
+    due = step_due_at(complaint, step)
+    return complaint.received_at + (due - complaint.received_at) * AT_RISK_FRACTION
+
+
+AT_RISK_STEPS = (Step.FIRST_RESPONSE, Step.RESOLUTION)
+
+
+def at_risk_pending(complaint: Complaint) -> list[Step]:
+    """Deadlines whose 80 % warning has not been sent and still can be (the deadline is unmet)."""
+    return [
+        step
+        for step in AT_RISK_STEPS
+        if step.value not in complaint.at_risk_warned
+        and step.value not in complaint.sla_steps
+        and not (step is Step.FIRST_RESPONSE and complaint.first_responded_at is not None)
+    ]
+
+
+def watch_at(complaint: Complaint) -> datetime | None:
+    """When the sweep should next look at this complaint: its next at-risk warning, or shortly after
+    its next step falls due (to repair a tracker that did not take it). None: nothing to watch."""
+    if not is_tracked(complaint):
+        return None
+    moments = [at_risk_at(complaint, step) for step in at_risk_pending(complaint)]
+    due = next_due_at(complaint)
+    if due is not None:
+        moments.append(due + TRACKER_GRACE)
+    return min(moments) if moments else None
+
+
+def watch_shard(complaint_id: str) -> int:
+    """A stable shard per complaint, so the sweep's index has no hot partition."""
+    return crc32(complaint_id.encode()) % WATCH_SHARDS
+
+
+def tracker_execution_name(complaint: Complaint) -> str:
+    """Executions are named after the complaint; a restart gets the next generation's name (Step
+    Functions keeps names unique for 90 days)."""
+    generation = complaint.tracker_generation
+    return complaint.id if generation <= 1 else f"{complaint.id}--{generation}"
+
+
+def needs_new_tracker(before: Complaint, after: Complaint) -> bool:
+    """A change that the running tracker would not notice in time: it ended (paused, resolved) and the
+    complaint is tracked again, or the next step now falls due earlier than the tracker waits for."""
+    if not is_tracked(after):
+        return False
+    if not is_tracked(before):
+        return True
+    old, new = next_due_at(before), next_due_at(after)
+    return new is not None and (old is None or new < old)

@@ -1,0 +1,163 @@
+"""Deadlines: the SLA policies of docs/architecture.md §3.
+
+A policy maps (priority, complexity, product) to a first-response and a resolution deadline, each a
+number of calendar hours, calendar days or business days in a named time zone and holiday calendar.
+Rules shared by every policy:
+- an hour-based deadline is receipt + hours;
+- a day-based deadline ends at 23:59:59 local time of its last day, counting from the day after
+  receipt; a business-day deadline counts only working days of the policy's calendar (weekends and
+  public holidays off, make-up working days on), from the `holidays` library.
+Everything returned is UTC. The very same function serves intake and the preview endpoint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from functools import cache
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from complaints.core.models import Complexity, Deadlines, Priority, Product, SlaPolicyName
+
+if TYPE_CHECKING:
+    import holidays
+
+
+class Unit(StrEnum):
+    HOURS = "hours"
+    CALENDAR_DAYS = "calendar_days"
+    BUSINESS_DAYS = "business_days"
+
+
+@dataclass(frozen=True)
+class Period:
+    amount: int
+    unit: Unit
+
+
+@dataclass(frozen=True)
+class Calendar:
+    time_zone: str
+    country: str | None = None
+    subdivision: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    first_response: Period
+    resolution: Period
+    # The resolution limits an extension may move to, in order, each counted from receipt.
+    extensions: tuple[Period, ...] = ()
+
+
+_END_OF_DAY = time(23, 59, 59)
+_SHANGHAI = Calendar("Asia/Shanghai", "CN")
+_LONDON = Calendar("Europe/London", "GB", "ENG")
+_NEW_YORK = Calendar("America/New_York", "US")
+
+
+def _limits(policy: SlaPolicyName, priority: Priority, complexity: Complexity, product: Product) -> Limits:
+    """The policy table of docs/architecture.md §3."""
+    if policy is SlaPolicyName.SEED:
+        # 一般投诉24小时内初步回复, 复杂投诉48小时内提供解决方案; sensitive (critical) ones faster.
+        if priority is Priority.CRITICAL:
+            return Limits(Period(4, Unit.HOURS), Period(24, Unit.HOURS))
+        return Limits(Period(24, Unit.HOURS), Period(48, Unit.HOURS))
+    if policy is SlaPolicyName.CBIRC_2020:
+        # 办法第十五条: 15 days, extendable to 30; a further 30 with recorded approval.
+        return Limits(
+            Period(24, Unit.HOURS),
+            Period(15, Unit.CALENDAR_DAYS),
+            (Period(30, Unit.CALENDAR_DAYS), Period(60, Unit.CALENDAR_DAYS)),
+        )
+    if policy is SlaPolicyName.FCA_DISP:
+        if product is Product.PAYMENT:
+            # DISP 1.6.2A: 15 business days; 35 when a holding reply explains the delay.
+            return Limits(
+                Period(3, Unit.BUSINESS_DAYS),
+                Period(15, Unit.BUSINESS_DAYS),
+                (Period(35, Unit.BUSINESS_DAYS),),
+            )
+        return Limits(Period(3, Unit.BUSINESS_DAYS), Period(56, Unit.CALENDAR_DAYS))
+    return Limits(Period(15, Unit.CALENDAR_DAYS), Period(60, Unit.CALENDAR_DAYS))
+
+
+def calendar_for(policy: SlaPolicyName) -> Calendar:
+    return {
+        SlaPolicyName.SEED: _SHANGHAI,
+        SlaPolicyName.CBIRC_2020: _SHANGHAI,
+        SlaPolicyName.FCA_DISP: _LONDON,
+        SlaPolicyName.CFPB: _NEW_YORK,
+    }[policy]
+
+
+def local_date(policy: SlaPolicyName, moment: datetime) -> date:
+    """The calendar date of `moment` where the policy's clock runs (the date a customer knows)."""
+    return moment.astimezone(ZoneInfo(calendar_for(policy).time_zone)).date()
+
+
+@cache
+def _holidays(country: str, subdivision: str | None) -> holidays.HolidayBase:
+    # Imported on first use: only business-day policies need it, and it costs every cold start ~50 ms.
+    import holidays
+
+    return holidays.country_holidays(country, subdiv=subdivision)
+
+
+def is_working_day(day: date, calendar: Calendar) -> bool:
+    if calendar.country is None:
+        return day.weekday() < 5
+    return bool(_holidays(calendar.country, calendar.subdivision).is_working_day(day))
+
+
+def _due(received_at: datetime, period: Period, calendar: Calendar) -> datetime:
+    if period.unit is Unit.HOURS:
+        return received_at + timedelta(hours=period.amount)
+    zone = ZoneInfo(calendar.time_zone)
+    day = received_at.astimezone(zone).date()
+    if period.unit is Unit.CALENDAR_DAYS:
+        day += timedelta(days=period.amount)
+    else:
+        remaining = period.amount
+        while remaining:
+            day += timedelta(days=1)
+            if is_working_day(day, calendar):
+                remaining -= 1
+    return datetime.combine(day, _END_OF_DAY, tzinfo=zone).astimezone(received_at.tzinfo)
+
+
+def compute_deadlines(
+    policy: SlaPolicyName,
+    received_at: datetime,
+    priority: Priority,
+    complexity: Complexity,
+    product: Product,
+    extensions: int = 0,
+    paused_for: timedelta = timedelta(0),
+) -> Deadlines:
+    """The deadlines of a complaint of this class, after `extensions` extensions of its resolution
+    deadline (as far as the policy allows) and with the clock stopped for `paused_for`."""
+    limits = _limits(policy, priority, complexity, product)
+    calendar = calendar_for(policy)
+    ladder = (limits.resolution, *limits.extensions)
+    resolution = ladder[min(extensions, len(ladder) - 1)]
+    return Deadlines(
+        first_response_due_at=_due(received_at, limits.first_response, calendar) + paused_for,
+        resolution_due_at=_due(received_at, resolution, calendar) + paused_for,
+    )
+
+
+def extensions_allowed(
+    policy: SlaPolicyName, priority: Priority, complexity: Complexity, product: Product
+) -> int:
+    return len(_limits(policy, priority, complexity, product).extensions)
+
+
+def shift(deadlines: Deadlines, paused_for: timedelta) -> Deadlines:
+    """While the complaint waits on the customer the clock stops: deadlines move by the paused time."""
+    return Deadlines(
+        first_response_due_at=deadlines.first_response_due_at + paused_for,
+        resolution_due_at=deadlines.resolution_due_at + paused_for,
+    )

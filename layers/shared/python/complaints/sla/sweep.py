@@ -1,0 +1,79 @@
+"""The SLA sweep (every 15 minutes): for each complaint whose watch time has come, send the 80 %
+warning of a deadline once, and restart its tracker if the execution is missing or failed.
+
+It reads the sweep index shard by shard up to now, so its reads grow with the number of complaints
+due, never with the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from complaints.core.auth import SLA_SWEEP
+from complaints.core.clock import Clock, utc_now
+from complaints.core.errors import Conflict, ServiceUnavailable
+from complaints.core.models import Complaint
+from complaints.intake.service import ComplaintService
+from complaints.sla.escalation import WATCH_SHARDS, at_risk_at, at_risk_pending, next_step, step_due_at
+from complaints.sla.ports import SlaTracker, WatchStore
+
+
+@dataclass
+class SweepReport:
+    read: int = 0
+    warned: int = 0
+    restarted: int = 0
+    rewatched: int = 0
+    failed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "Read": self.read,
+            "Warned": self.warned,
+            "Restarted": self.restarted,
+            "Rewatched": self.rewatched,
+            "Failed": self.failed,
+        }
+
+
+class SlaSweep:
+    def __init__(
+        self, service: ComplaintService, store: WatchStore, tracker: SlaTracker, clock: Clock = utc_now
+    ) -> None:
+        self._service = service
+        self._store = store
+        self._tracker = tracker
+        self._clock = clock
+
+    def run(self) -> SweepReport:
+        now = self._clock()
+        report = SweepReport()
+        for shard in range(WATCH_SHARDS):
+            for complaint in self._store.due_for_watch(shard, now):
+                report.read += 1
+                try:
+                    self._look_at(complaint, report)
+                except (Conflict, ServiceUnavailable) as error:
+                    # Changed meanwhile or a dependency is busy: the next run looks again.
+                    report.failed += 1
+                    report.failures.append(f"{complaint.id}: {error.message}")
+        return report
+
+    def _look_at(self, complaint: Complaint, report: SweepReport) -> None:
+        now = self._clock()
+        changed = False
+        for step in at_risk_pending(complaint):
+            if at_risk_at(complaint, step) <= now < step_due_at(complaint, step):
+                complaint = self._service.warn_at_risk(complaint.id, step, SLA_SWEEP)
+                report.warned += 1
+                changed = True
+        if next_step(complaint) is not None and not self._tracker.is_running(complaint):
+            complaint = self._service.restart_tracker(complaint.id, SLA_SWEEP)
+            report.restarted += 1
+            changed = True
+        if not changed:
+            # Nothing to do now (a warning whose deadline already passed, a step the tracker took):
+            # look again at the complaint's next watch time.
+            self._store.rewatch(complaint)
+            report.rewatched += 1

@@ -1,0 +1,315 @@
+"""The customer's side of a complaint: the tracking link, the customer view, satisfaction and 回访.
+
+The link in every receipt carries a token: HMAC-SHA256 of the complaint id under a key only the bank
+holds, base64url without padding. Whoever holds the link may see that one complaint as the customer
+sees it — reference, status, deadlines and the public messages of its audit trail, never internal notes,
+staff names or contact details — rate a resolution (once per resolution) and reopen a resolved
+complaint. A wrong or missing token is refused with the same 403 whether the complaint exists or not.
+
+A rating of 3 or less opens a follow-up (回访) that a supervisor completes within 48 hours. Every change
+goes through `ComplaintService.change`, so it is versioned and recorded in the audit trail like any other."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
+from pydantic import Field, StringConstraints, field_validator
+
+from complaints.core.auth import Caller
+from complaints.core.errors import Conflict, Forbidden, IllegalTransition, VersionConflict
+from complaints.core.models import (
+    ApiModel,
+    Complaint,
+    Deadlines,
+    Feedback,
+    FollowUp,
+    FollowUpOutcome,
+    FollowUpStatus,
+    Language,
+    Rating,
+    Status,
+    UtcDatetime,
+)
+from complaints.core.paging import MAX_PAGE_SIZE
+from complaints.intake.commands import Reason, ReasonRequest, VersionedRequest
+from complaints.intake.lifecycle import Action
+from complaints.intake.ports import ComplaintRepository
+from complaints.sla.policies import calendar_for
+
+if TYPE_CHECKING:
+    # Only the type: the api function's routes import this module for its models at cold start, and
+    # the service is built on first use (adapters/runtime.py).
+    from complaints.intake.service import ComplaintService
+from complaints.tracking.links import SecretProvider, verify_tracking_token
+
+FOLLOW_UP_WINDOW = timedelta(hours=48)
+LOW_RATING = 3  # this rating or less opens a follow-up
+INVALID_LINK = "this tracking link is not valid: open the link in the latest message we sent you"
+# The customer gives no version; a concurrent staff change is simply retried on the latest one.
+_CUSTOMER_ATTEMPTS = 3
+
+CUSTOMER = Caller(id="customer", roles=frozenset(), permissions=frozenset())
+"""The customer acting through the tracking link; the token is their credential."""
+
+
+# --- what the customer sees -----------------------------------------------------------------------
+
+STATUS_LABELS: dict[Status, dict[Language, str]] = {
+    Status.RECEIVED: {Language.ZH_CN: "已受理，等待处理", Language.EN: "Received — waiting to be handled"},
+    Status.ACKNOWLEDGED: {Language.ZH_CN: "已答复，正在处理", Language.EN: "Answered — being handled"},
+    Status.IN_PROGRESS: {Language.ZH_CN: "处理中", Language.EN: "Being handled"},
+    Status.AWAITING_CUSTOMER: {
+        Language.ZH_CN: "等待您补充信息",
+        Language.EN: "Waiting for information from you",
+    },
+    Status.RESOLVED: {Language.ZH_CN: "已办结", Language.EN: "Resolved"},
+    Status.CLOSED: {Language.ZH_CN: "已结案", Language.EN: "Closed"},
+    Status.WITHDRAWN: {Language.ZH_CN: "已撤回", Language.EN: "Withdrawn"},
+}
+
+
+class TimelineKind(StrEnum):
+    RECEIVED = "received"
+    RESPONSE = "response"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+    WITHDRAWN = "withdrawn"
+
+
+# Audit actions the customer sees as a milestone, without the reasons staff gave for them.
+_MILESTONES = {
+    Action.RESOLVE.value: TimelineKind.RESOLVED,
+    Action.CLOSE.value: TimelineKind.CLOSED,
+    Action.REOPEN.value: TimelineKind.REOPENED,
+    Action.WITHDRAW.value: TimelineKind.WITHDRAWN,
+}
+
+
+class TimelineEntry(ApiModel):
+    kind: TimelineKind
+    at: UtcDatetime
+    message: str | None = Field(default=None, description="the bank's message, for a response")
+
+
+class CustomerFeedback(ApiModel):
+    rating: Rating
+    comment: str | None = None
+    at: UtcDatetime
+
+
+class TrackingView(ApiModel):
+    """One complaint as its customer sees it through the tracking link."""
+
+    id: str
+    reference: str
+    status: Status
+    status_label: dict[Language, str] = Field(description="the status in plain words, zh-CN and en")
+    language: Language = Field(description="the customer's language")
+    description: str = Field(description="the complaint as the customer gave it")
+    received_at: UtcDatetime
+    deadlines: Deadlines
+    time_zone: str = Field(description="where the policy's clock runs, e.g. Asia/Shanghai")
+    first_responded_at: UtcDatetime | None = None
+    resolved_at: UtcDatetime | None = None
+    closed_at: UtcDatetime | None = None
+    timeline: list[TimelineEntry] = Field(description="public messages and milestones, oldest first")
+    can_give_feedback: bool = Field(description="the current resolution may be rated")
+    can_reopen: bool = Field(description="the complaint is resolved and may be reopened")
+    feedback: CustomerFeedback | None = Field(
+        default=None, description="the customer's rating of the current resolution, once given"
+    )
+    follow_up_due_at: UtcDatetime | None = Field(
+        default=None, description="when a supervisor will have called the customer back (回访)"
+    )
+
+
+# --- what the customer and the supervisor send ----------------------------------------------------
+
+
+class FeedbackRequest(ApiModel):
+    rating: Rating
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+    @field_validator("comment")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return value or None
+
+
+class CustomerReopenRequest(ApiModel):
+    reason: Reason = Field(description="why the customer disputes the resolution")
+
+
+class FollowUpRequest(VersionedRequest):
+    outcome: FollowUpOutcome
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)] = Field(
+        description="what was said on the follow-up call"
+    )
+
+
+class FeedbackAlreadyGiven(Conflict):
+    code = "feedback_already_given"
+
+
+# --- the use cases --------------------------------------------------------------------------------
+
+
+def current_resolution(complaint: Complaint) -> int:
+    """1 for the first resolution, 2 after one reopen …: a rating belongs to one of them."""
+    return complaint.reopen_count + 1
+
+
+def _feedback_now(complaint: Complaint) -> Feedback | None:
+    number = current_resolution(complaint)
+    return next((f for f in complaint.feedback if f.resolution_number == number), None)
+
+
+class TrackingService:
+    def __init__(
+        self, complaints: ComplaintService, repository: ComplaintRepository, secrets: SecretProvider
+    ) -> None:
+        self._complaints = complaints
+        self._repository = repository
+        self._secrets = secrets
+
+    def view(self, complaint_id: str, token: str | None) -> TrackingView:
+        self._authorise(complaint_id, token)
+        return self._view(self._complaints.get(complaint_id))
+
+    def feedback(self, complaint_id: str, token: str | None, request: FeedbackRequest) -> TrackingView:
+        self._authorise(complaint_id, token)
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if _feedback_now(current) is not None:
+                raise FeedbackAlreadyGiven(
+                    "this resolution was already rated; thank you",
+                    [{"field": "rating", "message": "already given for this resolution"}],
+                )
+            given = Feedback(
+                rating=request.rating,
+                comment=request.comment,
+                at=now,
+                resolution_number=current_resolution(current),
+            )
+            changes: dict[str, Any] = {"feedback": [*current.feedback, given]}
+            open_follow_up = current.follow_up is not None and current.follow_up.status is FollowUpStatus.OPEN
+            if request.rating <= LOW_RATING and not open_follow_up:
+                changes["follow_up"] = FollowUp(
+                    status=FollowUpStatus.OPEN,
+                    rating=request.rating,
+                    opened_at=now,
+                    due_at=now + FOLLOW_UP_WINDOW,
+                )
+            return changes
+
+        data = {"rating": request.rating, "lowRating": request.rating <= LOW_RATING}
+        updated = self._as_customer(
+            lambda: self._complaints.change(complaint_id, Action.FEEDBACK, CUSTOMER, None, mutate, data)
+        )
+        return self._view(updated)
+
+    def reopen(self, complaint_id: str, token: str | None, request: CustomerReopenRequest) -> TrackingView:
+        """The customer disputes the resolution: the reopen of the lifecycle, by the customer."""
+        self._authorise(complaint_id, token)
+        updated = self._as_customer(
+            lambda: self._complaints.reopen(complaint_id, ReasonRequest(reason=request.reason), CUSTOMER)
+        )
+        return self._view(updated)
+
+    def complete_follow_up(self, complaint_id: str, request: FollowUpRequest, caller: Caller) -> Complaint:
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if current.follow_up is None or current.follow_up.status is not FollowUpStatus.OPEN:
+                raise IllegalTransition(
+                    "this complaint has no open follow-up to complete",
+                    [{"field": "followUp.status", "message": "no open follow-up"}],
+                )
+            completed = current.follow_up.model_copy(
+                update={
+                    "status": FollowUpStatus.COMPLETED,
+                    "completed_at": now,
+                    "completed_by": caller.id,
+                    "outcome": request.outcome,
+                    "notes": request.notes,
+                }
+            )
+            return {"follow_up": completed}
+
+        return self._complaints.change(
+            complaint_id,
+            Action.FOLLOW_UP,
+            caller,
+            request.version,
+            mutate,
+            data={"outcome": request.outcome.value},
+        )
+
+    # --- helpers ----------------------------------------------------------------------------------
+
+    def _authorise(self, complaint_id: str, token: str | None) -> None:
+        # Checked before the complaint is read: an unknown id and a wrong token look the same.
+        if not verify_tracking_token(complaint_id, token, self._secrets.secret()):
+            raise Forbidden(INVALID_LINK)
+
+    @staticmethod
+    def _as_customer(change: Callable[[], Complaint]) -> Complaint:
+        for _ in range(_CUSTOMER_ATTEMPTS - 1):
+            try:
+                return change()
+            except VersionConflict:
+                continue  # staff changed it meanwhile; the change is re-checked on the latest version
+        return change()
+
+    def _view(self, complaint: Complaint) -> TrackingView:
+        feedback = _feedback_now(complaint)
+        follow_up = complaint.follow_up
+        return TrackingView(
+            id=complaint.id,
+            reference=complaint.reference,
+            status=complaint.status,
+            status_label=STATUS_LABELS[complaint.status],
+            language=complaint.customer.language,
+            description=complaint.description,
+            received_at=complaint.received_at,
+            deadlines=complaint.deadlines,
+            time_zone=calendar_for(complaint.sla_policy).time_zone,
+            first_responded_at=complaint.first_responded_at,
+            resolved_at=complaint.resolved_at,
+            closed_at=complaint.closed_at,
+            timeline=self._timeline(complaint),
+            can_give_feedback=complaint.status in {Status.RESOLVED, Status.CLOSED} and feedback is None,
+            can_reopen=complaint.status is Status.RESOLVED,
+            feedback=CustomerFeedback(rating=feedback.rating, comment=feedback.comment, at=feedback.at)
+            if feedback
+            else None,
+            follow_up_due_at=follow_up.due_at
+            if follow_up and follow_up.status is FollowUpStatus.OPEN
+            else None,
+        )
+
+    def _timeline(self, complaint: Complaint) -> list[TimelineEntry]:
+        """Public responses and milestones of the audit trail; internal notes, reasons and who did
+        what stay with the staff."""
+        entries = [TimelineEntry(kind=TimelineKind.RECEIVED, at=complaint.received_at)]
+        next_token: str | None = None
+        while True:
+            page = self._repository.events(complaint.id, MAX_PAGE_SIZE, next_token)
+            for event in page.items:
+                if event.action == Action.RESPOND.value and event.data.get("public") is True:
+                    message = event.data.get("message")
+                    entries.append(
+                        TimelineEntry(
+                            kind=TimelineKind.RESPONSE,
+                            at=event.at,
+                            message=message if isinstance(message, str) else None,
+                        )
+                    )
+                elif event.action in _MILESTONES:
+                    entries.append(TimelineEntry(kind=_MILESTONES[event.action], at=event.at))
+            next_token = page.next_token
+            if not next_token:
+                break
+        return sorted(entries, key=lambda entry: entry.at)
