@@ -5,8 +5,14 @@ import sys
 from pathlib import Path
 
 _ROOT = Path(__file__).resolve().parent.parent
-# The handlers (imported as Lambda does: `api.app`) and the integration tests' helpers for API Gateway
-# events, the Lambda context and the moto tables, which the benchmark shares with the tests.
-for _path in (_ROOT / "functions", _ROOT / "tests" / "integration", _ROOT / "layers" / "shared" / "python"):
+# The handlers (imported as Lambda does: `api.app`) and the tests' helpers for API Gateway events, the
+# Lambda context and the moto deployment, which the benchmark shares with the tests.
+for _path in (
+    _ROOT / "functions",
+    _ROOT / "functions" / "api",
+    _ROOT / "tests" / "support",
+    _ROOT / "tests" / "integration",
+    _ROOT / "layers" / "shared" / "python",
+):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))

@@ -114,9 +114,9 @@ class CallLedger:
     """Counts the calls of the clients of one boto3 session (the default one unless told)."""
 
     def __init__(self, session: boto3.Session | None = None) -> None:
-        self._session = (
-            session or boto3.DEFAULT_SESSION or boto3.setup_default_session() or boto3.DEFAULT_SESSION
-        )
+        if session is None and boto3.DEFAULT_SESSION is None:
+            boto3.setup_default_session()
+        self._session = session or boto3.DEFAULT_SESSION
         self.calls: list[AwsCall] = []
         self._key_schemas: dict[str, list[str]] = {}
         self._peek_client: Any = None

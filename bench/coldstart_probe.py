@@ -1,6 +1,7 @@
 """Run in a fresh interpreter by bench/coldstart.py: import a handler module the way the Lambda runtime
 does at init (`app`, from PYTHONPATH) and print how long it took and the process's peak RSS (the
-interpreter included)."""
+interpreter included). With `--ready module:function,…` it then calls those functions (what the first
+request needs composed: the service, its clients) and prints the time until they returned as well."""
 
 from __future__ import annotations
 
@@ -23,11 +24,32 @@ def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time (user + system): what the import costs, whatever else the machine runs."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
-    started = time.perf_counter()
-    importlib.import_module(sys.argv[1] if len(sys.argv) > 1 else "app")
+    arguments = sys.argv[1:]
+    ready = arguments[arguments.index("--ready") + 1].split(",") if "--ready" in arguments else []
+    started, started_cpu = time.perf_counter(), cpu_seconds()
+    importlib.import_module("app")
     imported = time.perf_counter()
-    print(json.dumps({"importMs": (imported - started) * 1000, "peakRssMib": peak_rss_mib()}))
+    for target in ready:
+        module, function = target.split(":")
+        getattr(importlib.import_module(module), function)()
+    composed, composed_cpu = time.perf_counter(), cpu_seconds()
+    print(
+        json.dumps(
+            {
+                "importMs": (imported - started) * 1000,
+                "readyMs": (composed - started) * 1000,
+                "readyCpuMs": (composed_cpu - started_cpu) * 1000,
+                "peakRssMib": peak_rss_mib(),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -38,7 +38,8 @@ def deployment() -> Iterator[Deployment]:
     try:
         with mock_aws(), Path(os.devnull).open("w") as sink, redirect_stdout(sink), warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="No application metrics to publish")
-            session = boto3.setup_default_session(region_name=REGION) or boto3.DEFAULT_SESSION
+            boto3.setup_default_session(region_name=REGION)
+            session = boto3.DEFAULT_SESSION
             assert session is not None
             create_tables(session.client("dynamodb"))
             os.environ.update(create_deployment())

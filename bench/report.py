@@ -87,6 +87,23 @@ def table(results: dict[str, Any]) -> str:
             ],
         )
     )
+    first = cold["firstIntake"]
+    parts.append(
+        "### Ready for the first intake (import + composing the service, idempotent intake and their "
+        f"clients; target ≤ {first['targetRatio']}× the baseline's import + its table)\n\n"
+        + _rows(
+            ["handler", "ms", "× baseline", "within target"],
+            [
+                ["baseline (bench/baseline/app.py)", first["baselineMs"], "1.00", ""],
+                [
+                    "functions/api/app.py",
+                    first["apiMs"],
+                    f"{first['ratio']:.2f}",
+                    "yes" if first["withinTarget"] else "NO",
+                ],
+            ],
+        )
+    )
     warm = results["warm"]
     parts.append(
         f"### Warm latency (in-process on moto, {warm['lifecycles']} lifecycles after a warm-up)\n\n"

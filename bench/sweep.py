@@ -22,7 +22,6 @@ from typing import Any
 from moto.dynamodb.models import dynamodb_backends
 from moto_tables import REGION, TABLE_NAME
 
-from complaints import composition
 from complaints.adapters.dynamodb.table import (
     TABLE_INDEXES,
     WATCH_AT_KEY,
@@ -31,6 +30,7 @@ from complaints.adapters.dynamodb.table import (
     complaint_item,
     marshal,
 )
+from complaints.composition import sla_sweep as sla_sweep_root
 from complaints.core.models import Channel, Complaint, Customer, Deadlines, Priority, SlaPolicyName, Status
 from complaints.sla.escalation import WATCH_SHARDS, watch_shard
 
@@ -101,7 +101,7 @@ def measure(sizes: tuple[int, ...] = (10_000, 100_000), due: int = DUE) -> dict[
             started = time.perf_counter()
             fill(size, due, now)
             filled = time.perf_counter() - started
-            store = composition.sla_sweep.sla_sweep()._store
+            store = sla_sweep_root.sla_sweep()._store
             with deployed.ledger.recording() as calls:
                 due_now = [
                     complaint

@@ -1,8 +1,10 @@
 """Build the runtime-dependency layer for Lambda (arm64, Python 3.13) without Docker.
 
-pip downloads manylinux aarch64 wheels for CPython 3.13 and unpacks them into
-.build/layers/deps/python; what the runtime already ships (boto3, botocore …) is removed. The build
-is skipped when the requirements have not changed since the last one (a stamp holds their hash).
+The layer holds `[project] dependencies` of pyproject.toml, the one list of what the functions need at
+run time (the venv installs the same pins, so the tests run against what ships). pip downloads
+manylinux aarch64 wheels for CPython 3.13 and unpacks them into .build/layers/deps/python; what the
+runtime already ships (boto3, botocore …) is removed. The build is skipped when the dependencies have
+not changed since the last one (a stamp holds their hash).
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import hashlib
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIREMENTS = ROOT / "layers" / "deps" / "requirements.txt"
+PYPROJECT = ROOT / "pyproject.toml"
 OUTPUT = ROOT / ".build" / "layers" / "deps"
 STAMP = OUTPUT / ".requirements.sha256"
 PROVIDED_BY_RUNTIME = (
@@ -29,9 +32,20 @@ PROVIDED_BY_RUNTIME = (
 )
 
 
+def layer_requirements(pyproject: Path = PYPROJECT) -> list[str]:
+    """What the layer holds: the project's runtime dependencies, as pinned in pyproject.toml."""
+    dependencies: list[str] = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
+    return dependencies
+
+
+def digest(requirements: list[str]) -> str:
+    return hashlib.sha256("\n".join(requirements).encode()).hexdigest()
+
+
 def main() -> int:
-    digest = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest and (OUTPUT / "python").is_dir():
+    requirements = layer_requirements()
+    stamp = digest(requirements)
+    if STAMP.exists() and STAMP.read_text() == stamp and (OUTPUT / "python").is_dir():
         print(f"deps layer up to date ({OUTPUT})")
         return 0
     shutil.rmtree(OUTPUT, ignore_errors=True)
@@ -53,8 +67,7 @@ def main() -> int:
             "--only-binary=:all:",
             "--target",
             str(target),
-            "-r",
-            str(REQUIREMENTS),
+            *requirements,
         ],
         check=True,
     )
@@ -64,7 +77,7 @@ def main() -> int:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     for cache in target.rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
-    STAMP.write_text(digest)
+    STAMP.write_text(stamp)
     size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) / 2**20
     print(f"deps layer built: {target} ({size:.1f} MiB)")
     return 0

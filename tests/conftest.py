@@ -21,6 +21,23 @@ from e2e_support import PII, Api
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 180
+TEMPLATE = ROOT / "cdk.out" / "complaint-guard.template.json"
+# What `make synth` builds cdk.out from (bytecode caches aside: importing writes those).
+SYNTH_SOURCES = ("functions", "layers/shared", "infra")
+
+
+def newer_than_synth(template: Path = TEMPLATE, root: Path = ROOT) -> list[str]:
+    """The files under SYNTH_SOURCES modified after `template` was written, relative to `root`."""
+    synthesized = template.stat().st_mtime
+    return sorted(
+        str(path.relative_to(root))
+        for folder in SYNTH_SOURCES
+        for path in (root / folder).rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and path.suffix != ".pyc"
+        and path.stat().st_mtime > synthesized
+    )
 
 
 class RuntimeOutput:
@@ -30,6 +47,12 @@ class RuntimeOutput:
         self.lines: list[str] = []
 
     def text(self) -> str:
+        """The output so far; fails the test when there is none, so a scan cannot pass on nothing."""
+        if not self.lines:
+            pytest.fail(
+                "nothing to scan: the runtime's output is not captured (E2E_URL points at a runtime "
+                "started elsewhere; run the log scans without it)"
+            )
         return "".join(self.lines)
 
 
@@ -42,8 +65,15 @@ def local_runtime() -> Iterator[str]:
     if os.environ.get("E2E_URL"):
         yield os.environ["E2E_URL"].rstrip("/")
         return
-    if not (ROOT / "cdk.out" / "complaint-guard.template.json").exists():
+    if not TEMPLATE.exists():
         pytest.fail("cdk.out is missing: run `make synth` (make test does) before the e2e tests")
+    if stale := newer_than_synth():
+        # The runtime loads the handlers from cdk.out but the shared package from the source tree:
+        # a source newer than the synthesized stack would test a mix of two versions.
+        pytest.fail(
+            f"cdk.out is older than {len(stale)} source file(s), e.g. {', '.join(stale[:5])}: "
+            "run `make synth` before the e2e tests"
+        )
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'infra'}:{ROOT / 'layers' / 'shared' / 'python'}"}
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--port", "0", "--quiet"],
@@ -98,5 +128,8 @@ def api(local_runtime: str) -> Api:
 
 @pytest.fixture(scope="session")
 def runtime_output(local_runtime: str) -> RuntimeOutput:
-    """What the runtime has printed so far, for tests that scan it for more than the PII above."""
+    """What the runtime has printed so far, for tests that scan it for more than the PII above. With
+    E2E_URL nothing is captured here: a scan would check an empty text and pass, so it fails."""
+    if os.environ.get("E2E_URL"):
+        pytest.fail("E2E_URL is set: the runtime's output is not captured here, there is nothing to scan")
     return OUTPUT

@@ -5,7 +5,7 @@ calls for and records every send in the complaint's notification log (complaints
 record whose messages cannot all be sent fails alone (partial batch response): the queue retries it,
 messages already sent are not sent again, and after its retries it lands in the dead-letter queue.
 Every send counts in NotificationsSent / NotificationsFailed, in total, by channel and by kind, the
-same way for both (complaints/measures.py), added up over the batch. Logs carry ids, kinds, channels
+same way for both (complaints/metrics/measures.py), added up over the batch. Logs carry ids, kinds, channels
 and masked recipients: never a phone, an address or a name.
 """
 

@@ -5,7 +5,7 @@ batch's events go to the bus in PutEvents calls of up to 10. An event the bus re
 this batch's first failure, so the stream retries from it (events are at least once; their ids let
 consumers drop a repeat) and, after its retries, sends it to the dead-letter queue.
 
-Here every business fact becomes public, so here it is counted (complaints/measures.py): intake,
+Here every business fact becomes public, so here it is counted (complaints/metrics/measures.py): intake,
 first responses on time or late, breaches, escalations, resolutions, ratings. Only the records the
 stream will not hand over again are counted, so a retried batch does not count twice.
 """

@@ -53,7 +53,8 @@ class ComplaintGuardStack(Stack):
             log_retention=retention,
             removal=removal,
         )
-        # What every function is told about the resources it uses (complaints/config.py reads it).
+        # What every function is told about the resources it uses (its settings in
+        # complaints/composition/settings.py read it).
         environment = {
             "TABLE_NAME": self.data.table.table_name,
             "SLA_POLICY": settings.sla_policy,

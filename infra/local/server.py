@@ -36,13 +36,48 @@ class LocalServer(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
+# The methods the API and the local extras answer (one `do_<METHOD>` each below); any other verb is
+# answered with 405 in the API's error shape, as API Gateway would, not with http.server's 501 page.
+METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def method_not_allowed(method: str) -> HttpResponse:
+    response = json_response(
+        405,
+        {
+            "error": "method_not_allowed",
+            "message": f"method {method} is not allowed; the API answers {', '.join(METHODS)}",
+            "details": [],
+        },
+    )
+    response.headers["Allow"] = ", ".join(METHODS)
+    return response
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: LocalServer
     protocol_version = "HTTP/1.1"
 
-    def _serve(self) -> None:
+    def parse_request(self) -> bool:
+        """http.server answers a verb with no `do_<VERB>` with its own 501 HTML page; answer those
+        here instead (returning False ends the request, as after http.server's own error answers)."""
+        if not super().parse_request():
+            return False
+        if self.command in METHODS:
+            return True
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True  # a body of unknown length: it is not read, so do not reuse
+        else:
+            self._body()
+        self._send(method_not_allowed(self.command))
+        return False
+
+    def _body(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def _serve(self) -> None:
+        body = self._body()
         path = self.path.split("?", 1)[0]
         try:
             extra = self._extra(path)
@@ -58,11 +93,16 @@ class _Handler(BaseHTTPRequestHandler):
             response = json_response(
                 502, {"error": "internal_error", "message": "Internal server error", "details": []}
             )
+        self._send(response)
+
+    def _send(self, response: HttpResponse) -> None:
         self.send_response(response.status)
         for key, value in response.headers.items():
             if key.lower() not in {"content-length", "connection"}:
                 self.send_header(key, value)
         self.send_header("Content-Length", str(len(response.body)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)

@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import Call, Reply, handler_module, invoke_api
+from api_events import Call, Reply, api_caller, handler_module
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -32,18 +32,7 @@ def app_module(aws: Any) -> ModuleType:
 
 @pytest.fixture
 def call(app_module: ModuleType) -> Call:
-    def invoke(
-        method: str,
-        path: str,
-        body: Any = None,
-        claims: dict[str, Any] | None = None,
-        query: dict[str, str] | None = None,
-    ) -> Reply:
-        return invoke_api(
-            app_module, method, path, body, SUPERVISOR if claims is None else claims, query=query
-        )
-
-    return invoke
+    return api_caller(app_module, SUPERVISOR)
 
 
 def put_record(

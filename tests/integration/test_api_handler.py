@@ -13,9 +13,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import ModuleType
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from api_events import Call, LambdaContext, Reply, api_event, handler_module, intake_body, invoke_api
+from api_events import (
+    Call,
+    LambdaContext,
+    Reply,
+    api_caller,
+    api_event,
+    handler_module,
+    intake_body,
+)
 
 from complaints.reporting.signed_links import INVALID_LINK
 
@@ -53,12 +62,7 @@ def app_module(aws: Any) -> ModuleType:
 
 @pytest.fixture
 def call(app_module: ModuleType) -> Call:
-    def invoke(
-        method: str, path: str, body: Any = None, claims: dict[str, Any] | None = None, **rest: Any
-    ) -> Reply:
-        return invoke_api(app_module, method, path, body, CHANNEL_APP if claims is None else claims, **rest)
-
-    return invoke
+    return api_caller(app_module, CHANNEL_APP)
 
 
 def parse(moment: str) -> datetime:
@@ -101,7 +105,11 @@ def test_intake_returns_201_with_the_contract_fields(call: Call) -> None:
     body = reply.body
     assert body["id"]
     assert REFERENCE.match(body["reference"]), body["reference"]
-    assert body["reference"][3:9] == received.strftime("%y%m%d")
+    # the reference carries the date of receipt in the policy's time zone (the seed policy: Shanghai),
+    # taken from the complaint's receivedAt, not from the wall clock
+    assert body["slaPolicy"] == "seed"
+    received_in_shanghai = parse(body["receivedAt"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert body["reference"][3:9] == received_in_shanghai.strftime("%y%m%d")
     assert body["status"] == "received"
     assert body["category"] == "product"
     assert body["priority"] == "normal"

@@ -4,13 +4,13 @@ the byMonth index, figures checked against counts worked out by hand."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
 import pytest
 from api_events import LambdaContext, api_event, handler_module
-from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
+from fakes import DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
 from moto_tables import TABLE_NAME
 
 from complaints.core.auth import caller_from_claims
@@ -34,41 +34,49 @@ def get(app_module: ModuleType, query: dict[str, str], claims: dict[str, Any] = 
     return response["statusCode"], json.loads(response["body"])
 
 
-def submit(service: ComplaintService, received: datetime, channel: str) -> str:
+def submit(service: ComplaintService, clock: FakeClock, received: datetime, channel: str) -> str:
+    """Intake at `received` by the service's clock (no receivedAt: the complaint is received "now")."""
+    clock.now = received
     body = {
         "channel": channel,
         "customer": {"customerId": f"C-{received:%d%H}", "name": "Li Wei", "phone": "+8613800138000"},
         "description": "Charged twice.",
-        "receivedAt": received.isoformat(),
     }
     return service.intake(IntakeRequest.model_validate(body), APP).id
 
 
 def test_kpis_of_a_period_spanning_two_months(aws: Any, app_module: ModuleType) -> None:
-    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws), FakeTracker(), RecordingPublisher())
-    now = datetime.now(UTC).replace(microsecond=0)
-    start = (now - timedelta(days=20)).replace(hour=0, minute=0, second=0)
-    # Four complaints in the period, one before it (all received at most 30 days ago).
-    answered_fast = submit(service, start + timedelta(days=1), "hotline")  # answered at once: on time
-    closed = submit(service, start + timedelta(days=2), "counter")  # answered, resolved, closed
-    submit(service, start + timedelta(days=3), "hotline")  # never answered, deadline long past
-    submit(service, start + timedelta(days=4), "mobile_app")  # never answered, deadline long past
-    submit(service, start - timedelta(days=1), "hotline")  # before the period: not counted
+    # The period straddles the January/February boundary whatever today is: the complaints are taken in
+    # on a clock set by hand (a receivedAt of the request may be at most 30 days old, so a period
+    # relative to today would straddle a month boundary only on some days). The report is taken now,
+    # long after every deadline here.
+    clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
+    store = DynamoDbSlaStore(TABLE_NAME, aws)
+    service = ComplaintService(store, FakeTracker(), RecordingPublisher(), clock=clock)
+    start, end = datetime(2026, 1, 28, tzinfo=UTC), datetime(2026, 2, 5, tzinfo=UTC)
+    # Four complaints in the period, two in each month, and one before it.
+    answered_fast = submit(service, clock, datetime(2026, 1, 29, 9, tzinfo=UTC), "hotline")
+    closed = submit(service, clock, datetime(2026, 1, 30, 9, tzinfo=UTC), "counter")
+    submit(service, clock, datetime(2026, 2, 2, 9, tzinfo=UTC), "hotline")  # never answered
+    submit(service, clock, datetime(2026, 2, 3, 9, tzinfo=UTC), "mobile_app")  # never answered
+    submit(service, clock, datetime(2026, 1, 27, 9, tzinfo=UTC), "hotline")  # before the period
+    clock.now = datetime(2026, 1, 29, 10, tzinfo=UTC)  # an hour after receipt: on time
     service.respond(answered_fast, ResponseRequest(message="We are on it."), STAFF)
+    clock.now = datetime(2026, 2, 2, 9, tzinfo=UTC)  # three days after receipt: late against 24 h
     service.respond(closed, ResponseRequest(message="Refunded."), STAFF)
     service.resolve(
         closed, ResolveRequest(outcome="upheld", summary="Refunded.", root_cause="double posting"), STAFF
     )
     service.close(closed, OptionalReasonRequest(), STAFF)
 
-    status, report = get(
-        app_module, {"from": start.isoformat(), "to": (start + timedelta(days=10)).isoformat()}
-    )
+    status, report = get(app_module, {"from": start.isoformat(), "to": end.isoformat()})
     assert status == 200, report
-    # 4 received. First responses: the two answers came days after receipt, so both were late
-    # against the seed's 24 h (received 16–19 days ago, answered now): 0 on time of 4 counted.
+    # 4 received, 2 in January and 2 in February. First responses against the seed's 24 h: one answer
+    # an hour after receipt (on time), one three days after (late), and two never answered whose
+    # deadlines are long past: 1 on time of 4 counted.
     assert report["received"] == 4
-    assert report["firstResponseOnTimeRate"] == 0.0
+    assert report["firstResponsesOnTime"] == 1 and report["firstResponsesCounted"] == 4
+    assert report["firstResponseOnTimeRate"] == 0.25
     assert report["closureRate"] == 0.25  # 1 closed of 4
     assert report["resolutionRate"] == 0.25  # the closed one
     assert report["satisfactionRate"] is None  # nobody rated

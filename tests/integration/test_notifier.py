@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
+from api_events import LambdaContext
 from emf import emitted
 from fakes import FakeTracker, RecordingPublisher
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -67,18 +68,8 @@ LI = {
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "complaint-guard-notifier"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-notifier"
-    aws_request_id: str = "5a3f9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name: str = "/aws/lambda/complaint-guard-notifier"
-    log_stream_name: str = "2026/11/28/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 25_000
+def context() -> LambdaContext:
+    return LambdaContext("complaint-guard-notifier", memory_limit_in_mb=256)
 
 
 def _clear() -> None:
@@ -254,7 +245,7 @@ def test_a_receipt_goes_by_email_and_sms_with_a_working_tracking_link(
 ) -> None:
     complaint = submit(ZHANG)
     response = app.handler(
-        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), LambdaContext()
+        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), context()
     )
     assert response == {"batchItemFailures": []}
 
@@ -318,7 +309,7 @@ def test_responses_resolution_survey_and_staff_messages(
         ("m-5", on(EventName.SLA_AT_RISK, "e-6", deadline="firstResponse", team="cards", assignee="li.na")),
         ("m-6", on(EventName.SLA_BREACHED, "e-7", deadline="firstResponse")),
     )  # fmt: skip
-    assert app.handler(batch, LambdaContext()) == {"batchItemFailures": []}
+    assert app.handler(batch, context()) == {"batchItemFailures": []}
 
     subjects = [m.subject for m in emails_to(LI["email"])]
     assert subjects == [
@@ -382,7 +373,7 @@ def test_one_failed_send_fails_only_its_own_record_and_is_recorded(
         ("m-garbled", "this is not an event"),
         ("m-other", {"detail-type": "SomethingElse", "detail": {}}),  # not ours: nothing to tell
     )
-    response = app.handler(batch, LambdaContext())
+    response = app.handler(batch, context())
     undo()
     assert response == {"batchItemFailures": [{"itemIdentifier": "m-bad"}, {"itemIdentifier": "m-garbled"}]}
 
@@ -416,14 +407,12 @@ def test_a_retry_sends_what_failed_and_never_repeats_what_went(
     complaint = submit(ZHANG)
     record = ("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))
     undo = fail_sms_to(ZHANG["phone"])
-    assert app.handler(sqs_batch(record), LambdaContext()) == {
-        "batchItemFailures": [{"itemIdentifier": "m-1"}]
-    }
+    assert app.handler(sqs_batch(record), context()) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
     undo()
 
     # The queue delivers the message again (and, at least once, maybe a third time).
-    assert app.handler(sqs_batch(record), LambdaContext()) == {"batchItemFailures": []}
-    assert app.handler(sqs_batch(record), LambdaContext()) == {"batchItemFailures": []}
+    assert app.handler(sqs_batch(record), context()) == {"batchItemFailures": []}
+    assert app.handler(sqs_batch(record), context()) == {"batchItemFailures": []}
 
     assert len(emails_to(ZHANG["email"])) == 1
     assert len(sms_to(ZHANG["phone"])) == 1
@@ -440,7 +429,7 @@ def test_a_batch_that_fails_entirely_reports_every_message(
     complaint = submit(ZHANG)
     undo = fail_sms_to(ZHANG["phone"], code="InvalidParameter")
     response = app.handler(
-        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), LambdaContext()
+        sqs_batch(("m-1", bus_event(EventName.COMPLAINT_RECEIVED, complaint, "e-1"))), context()
     )
     undo()
     assert response == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
@@ -494,9 +483,9 @@ def test_the_notifiers_logs_never_hold_the_customers_phone_email_or_name(
         ]
         batch = sqs_batch(*((f"m-{n}", body) for n, body in enumerate(events)))
         undo = fail_sms_to(ZHANG["phone"])
-        first = app.handler(batch, LambdaContext())
+        first = app.handler(batch, context())
         undo()
-        second = app.handler(batch, LambdaContext())
+        second = app.handler(batch, context())
     finally:
         service_logger.removeHandler(handler)
         service_logger.setLevel(previous_level)

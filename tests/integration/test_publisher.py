@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from types import ModuleType
@@ -15,14 +14,14 @@ from typing import Any
 
 import boto3
 import pytest
-from api_events import handler_module
+from api_events import LambdaContext, handler_module
 from botocore.stub import Stubber
 from emf import emitted
 from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto_tables import REGION, TABLE_NAME, clear_caches
 
-from complaints import composition
 from complaints.adapters.eventbridge import EventBridgePublisher
+from complaints.composition import publisher as publisher_root
 from complaints.core.auth import caller_from_claims
 from complaints.core.models import AuditEvent, Complaint, Outcome
 from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
@@ -46,18 +45,8 @@ RESOLUTION = {
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "complaint-guard-publisher"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-publisher"
-    aws_request_id: str = "0f3c1d2e-7b61-11e6-9a41-93e812345678"
-    log_group_name: str = "/aws/lambda/complaint-guard-publisher"
-    log_stream_name: str = "2026/03/02/[$LATEST]abc"
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 25_000
+def context() -> LambdaContext:
+    return LambdaContext("complaint-guard-publisher", memory_limit_in_mb=256)
 
 
 class Stream:
@@ -153,7 +142,7 @@ def app_module(aws: Any) -> ModuleType:
 @pytest.fixture
 def handle(app_module: ModuleType) -> Callable[[list[dict[str, Any]]], dict[str, Any]]:
     def invoke(records: list[dict[str, Any]]) -> dict[str, Any]:
-        return app_module.handler({"Records": records}, LambdaContext())
+        return app_module.handler({"Records": records}, context())
 
     return invoke
 
@@ -167,7 +156,7 @@ def service(dynamodb: Any) -> ComplaintService:
 def put_events_batches(queue: Any) -> list[int]:
     """The number of entries of each PutEvents call the runtime's own events client makes."""
     batches: list[int] = []
-    client = composition.publisher.event_publisher()._client  # type: ignore[attr-defined]
+    client = publisher_root.event_publisher()._client  # type: ignore[attr-defined]
     client.meta.events.register(
         "before-parameter-build.events.PutEvents",
         lambda params, **_: batches.append(len(params["Entries"])),
@@ -370,9 +359,7 @@ def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
         },
     )
     # cached like the real one: the fixtures clear the composition caches when the test ends
-    monkeypatch.setattr(
-        composition.publisher, "event_publisher", cache(lambda: EventBridgePublisher(BUS, client))
-    )
+    monkeypatch.setattr(publisher_root, "event_publisher", cache(lambda: EventBridgePublisher(BUS, client)))
 
     with stubber:
         reply = handle(records)

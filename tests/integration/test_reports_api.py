@@ -19,7 +19,7 @@ from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto.ses.models import ses_backends
 from moto_tables import REGION, TABLE_NAME
 
-from complaints import composition
+from complaints.composition import report_builder as report_builder_root
 from complaints.core.auth import caller_from_claims
 from complaints.intake.commands import IntakeRequest, ResponseRequest
 from complaints.intake.service import ComplaintService
@@ -277,7 +277,7 @@ def test_a_build_that_cannot_store_its_files_fails_visibly_and_its_retry_publish
     delivery = sqs_event([message])
 
     # S3 refuses the first upload (before anything is sent, so botocore's retries do not hide it)
-    s3_client = composition.report_builder.quarterly_reports()._artifacts._client  # type: ignore[attr-defined]
+    s3_client = report_builder_root.quarterly_reports()._artifacts._client  # type: ignore[attr-defined]
     refused: list[str] = []
 
     def unavailable(**_: Any) -> None:

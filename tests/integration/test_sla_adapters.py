@@ -10,6 +10,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from complaint_builders import received_at_t0
 from moto_tables import REGION
 
 from complaints.adapters.eventbridge import EventBridgePublisher, EventPublishFailed
@@ -199,30 +200,7 @@ def tracker(states: Any, state_machine: str) -> StepFunctionsTracker:
 
 
 def complaint(complaint_id: str = "c-1", generation: int = 1) -> Complaint:
-    return Complaint.model_validate(
-        {
-            "id": complaint_id,
-            "reference": "CG-260302-ABCDEF",
-            "status": "received",
-            "channel": "counter",
-            "category": "service",
-            "product": "other",
-            "priority": "normal",
-            "complexity": "simple",
-            "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
-            "description": "Charged twice.",
-            "receivedAt": T0,
-            "createdAt": T0,
-            "updatedAt": T0,
-            "slaPolicy": "seed",
-            "deadlines": {
-                "firstResponseDueAt": "2026-03-03T01:00:00Z",
-                "resolutionDueAt": "2026-03-04T01:00:00Z",
-            },
-            "submittedBy": "counter-app",
-            "trackerGeneration": generation,
-        }
-    )
+    return received_at_t0(id=complaint_id, trackerGeneration=generation)
 
 
 def executions(states: Any, state_machine: str) -> list[dict[str, Any]]:

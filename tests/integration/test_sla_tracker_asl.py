@@ -23,13 +23,14 @@ from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, create_tables
 from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input
 from complaints.core.auth import Caller, Role
 from complaints.core.models import Complaint
-from complaints.intake.commands import IntakeRequest, ResolveRequest, UpdateRequest
+from complaints.intake.commands import IntakeRequest, ReasonRequest, ResolveRequest, UpdateRequest
 from complaints.intake.service import ComplaintService
 
 ASL = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "sla-tracker.asl.json"
 BUS = "complaints-test"
 APP = Caller("counter-app", frozenset({Role.CHANNEL_APP}), frozenset())
 AGENT = Caller("li.na", frozenset({Role.AGENT}), frozenset())
+SUPERVISOR = Caller("wang.fang", frozenset({Role.SUPERVISOR}), frozenset())
 
 
 class Harness:
@@ -258,6 +259,37 @@ def test_a_critical_complaint_goes_straight_to_level_three_when_breached(harness
     assert stored.sla_steps["firstResponse"] >= complaint.deadlines.first_response_due_at
     escalated = [m["detail"]["data"] for m in messages if m["detail-type"] == "ComplaintEscalated"]
     assert [(e["previousLevel"], e["level"]) for e in escalated] == [(1, 3)]
+    harness.sfn.stop_execution(executionArn=harness.execution(complaint))
+
+
+def test_a_level_raised_by_hand_is_not_lowered_by_the_tracker(harness: Harness) -> None:
+    """LevelGoesUp: the tracker's step takes max(current, step level), so a complaint a supervisor has
+    escalated by hand above the step's level keeps its level when the step fires."""
+    # seed policy, normal: first response due 24 h after receipt, 4 s from now; that step's level is 1.
+    complaint = harness.submit(now() - timedelta(hours=24) + timedelta(seconds=4))
+    harness.service.escalate(complaint.id, ReasonRequest(reason="the customer called again"), SUPERVISOR)
+    raised = harness.service.escalate(complaint.id, ReasonRequest(reason="press coverage"), SUPERVISOR)
+    assert raised.escalation_level == 2 and raised.breaches == []  # both before the step fires
+    harness.wait_for(lambda: bool(harness.store.get(complaint.id).breaches))
+    messages = harness.collect_messages(4, seconds=3)
+    stored = harness.store.get(complaint.id)
+    assert [b.deadline for b in stored.breaches] == ["firstResponse"]  # the step did fire
+    assert stored.escalation_level == 2  # and did not lower the level to its own 1
+    trail = harness.store.events(complaint.id, 100, None).items
+    by_hand = [e for e in trail if e.action == "escalate"]
+    assert [(e.changes["escalationLevel"].before, e.changes["escalationLevel"].after) for e in by_hand] == [
+        (0, 1),
+        (1, 2),
+    ]
+    (step,) = [e for e in trail if e.action == "sla_escalate"]  # the tracker's one write
+    if "escalationLevel" in step.changes:
+        assert step.changes["escalationLevel"].after == 2
+    lowered = [
+        m["detail"]["data"]
+        for m in messages
+        if m["detail-type"] == "ComplaintEscalated" and m["detail"]["data"]["level"] < 2
+    ]
+    assert lowered == []
     harness.sfn.stop_execution(executionArn=harness.execution(complaint))
 
 

@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 from api_events import LambdaContext, handler_module
 from emf import emitted
-from fakes import DynamoDbSlaStore, RecordingPublisher
+from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
 from moto_tables import TABLE_NAME
 
-from complaints import composition
+from complaints.composition import sla_sweep as sla_sweep_root
 from complaints.core.auth import caller_from_claims
 from complaints.core.events import EventName
 from complaints.core.models import Complaint, Outcome
@@ -32,10 +32,8 @@ from complaints.intake.commands import (
     ResponseRequest,
 )
 from complaints.intake.service import ComplaintService
-from complaints.sla.escalation import tracker_execution_name
 from complaints.sla.sweep import SlaSweep
 
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 FIRST_WARNING = datetime(2026, 3, 2, 20, 12, tzinfo=UTC)
 FIRST_LOOK_AFTER_DUE = datetime(2026, 3, 3, 1, 5, tzinfo=UTC)
 RESOLUTION_WARNING = datetime(2026, 3, 3, 15, 24, tzinfo=UTC)
@@ -46,36 +44,9 @@ AGENT = caller_from_claims(
 )
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-class FakeTracker:
-    """Starts and stops nothing real: keeps the running execution names and every start."""
-
-    def __init__(self) -> None:
-        self.started: list[str] = []
-        self.running: set[str] = set()
-
-    def start(self, complaint: Complaint) -> None:
-        name = tracker_execution_name(complaint)
-        self.started.append(name)
-        self.running.add(name)
-
-    def stop(self, complaint: Complaint) -> None:
-        self.running.discard(tracker_execution_name(complaint))
-
-    def is_running(self, complaint: Complaint) -> bool:
-        return tracker_execution_name(complaint) in self.running
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(T0)
+def clock() -> FakeClock:
+    return FakeClock(T0)
 
 
 @pytest.fixture
@@ -95,13 +66,15 @@ def publisher() -> RecordingPublisher:
 
 @pytest.fixture
 def service(
-    store: DynamoDbSlaStore, clock: Clock, tracker: FakeTracker, publisher: RecordingPublisher
+    store: DynamoDbSlaStore, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
 ) -> ComplaintService:
     return ComplaintService(store, clock=clock, tracker=tracker, events=publisher)
 
 
 @pytest.fixture
-def sweep(service: ComplaintService, store: DynamoDbSlaStore, tracker: FakeTracker, clock: Clock) -> SlaSweep:
+def sweep(
+    service: ComplaintService, store: DynamoDbSlaStore, tracker: FakeTracker, clock: FakeClock
+) -> SlaSweep:
     return SlaSweep(service, store, tracker, clock)
 
 
@@ -170,7 +143,7 @@ def tracker_takes_step(dynamodb: Any, complaint: Complaint, step: str, at: datet
 
 
 def test_due_for_watch_reads_only_the_complaints_whose_time_has_come(
-    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, query_counts: dict[str, int]
+    service: ComplaintService, store: DynamoDbSlaStore, clock: FakeClock, query_counts: dict[str, int]
 ) -> None:
     early = [submit(service).id for _ in range(3)]  # first warning at 2 March 20:12
     clock.now = T0 + timedelta(hours=6)
@@ -201,7 +174,7 @@ def test_the_stored_watch_time_and_shard(service: ComplaintService, dynamodb: An
 
 
 def test_the_sweep_reads_only_the_due_complaints(
-    service: ComplaintService, sweep: SlaSweep, clock: Clock, query_counts: dict[str, int]
+    service: ComplaintService, sweep: SlaSweep, clock: FakeClock, query_counts: dict[str, int]
 ) -> None:
     for _ in range(3):
         submit(service)
@@ -225,7 +198,7 @@ def test_a_warning_is_sent_once_per_deadline(
     service: ComplaintService,
     store: DynamoDbSlaStore,
     sweep: SlaSweep,
-    clock: Clock,
+    clock: FakeClock,
     publisher: RecordingPublisher,
 ) -> None:
     complaint = submit(service)
@@ -262,7 +235,7 @@ def test_a_warning_is_sent_once_per_deadline(
 
 
 def test_no_warning_after_the_deadline_passed(
-    service: ComplaintService, sweep: SlaSweep, clock: Clock, publisher: RecordingPublisher
+    service: ComplaintService, sweep: SlaSweep, clock: FakeClock, publisher: RecordingPublisher
 ) -> None:
     submit(service)
     clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # the sweep was down; first response now overdue
@@ -278,7 +251,7 @@ def test_a_tracker_that_is_not_running_is_restarted_once(
     service: ComplaintService,
     store: DynamoDbSlaStore,
     sweep: SlaSweep,
-    clock: Clock,
+    clock: FakeClock,
     tracker: FakeTracker,
 ) -> None:
     complaint = submit(service)
@@ -290,12 +263,12 @@ def test_a_tracker_that_is_not_running_is_restarted_once(
     first = sweep.run()
     assert (first.read, first.restarted) == (1, 1)
     assert store.get(complaint.id).tracker_generation == 2
-    assert tracker.started == [complaint.id, f"{complaint.id}--2"]
+    assert tracker.starts() == [complaint.id, f"{complaint.id}--2"]
 
     clock.now += timedelta(minutes=15)
     second = sweep.run()
     assert second.restarted == 0
-    assert tracker.started == [complaint.id, f"{complaint.id}--2"]
+    assert tracker.starts() == [complaint.id, f"{complaint.id}--2"]
     assert store.get(complaint.id).tracker_generation == 2
 
 
@@ -303,7 +276,7 @@ def test_a_complaint_with_nothing_to_do_is_rewatched_without_a_new_version(
     service: ComplaintService,
     store: DynamoDbSlaStore,
     sweep: SlaSweep,
-    clock: Clock,
+    clock: FakeClock,
     dynamodb: Any,
 ) -> None:
     complaint = submit(service)
@@ -327,7 +300,7 @@ def test_a_complaint_with_nothing_to_do_is_rewatched_without_a_new_version(
 
 
 def test_closed_complaints_leave_the_index(
-    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, dynamodb: Any
+    service: ComplaintService, store: DynamoDbSlaStore, clock: FakeClock, dynamodb: Any
 ) -> None:
     resolved = submit(service)
     withdrawn = submit(service)
@@ -349,7 +322,7 @@ def test_closed_complaints_leave_the_index(
 
 
 def test_a_paused_complaint_leaves_the_index_and_returns_on_resume(
-    service: ComplaintService, store: DynamoDbSlaStore, clock: Clock, dynamodb: Any
+    service: ComplaintService, store: DynamoDbSlaStore, clock: FakeClock, dynamodb: Any
 ) -> None:
     complaint = submit(service)
     clock.now = T0 + timedelta(hours=1)
@@ -368,7 +341,7 @@ def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
     service: ComplaintService,
     store: DynamoDbSlaStore,
     sweep: SlaSweep,
-    clock: Clock,
+    clock: FakeClock,
     dynamodb: Any,
 ) -> None:
     complaint = submit(service)
@@ -398,7 +371,7 @@ def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
 def test_each_run_emits_the_open_complaints_per_status_counted_through_the_status_index(
     dynamodb: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    service = composition.sla_sweep.sla_sweep()._service  # what the function builds, on moto
+    service = sla_sweep_root.sla_sweep()._service  # what the function builds, on moto
     first, _, third = submit(service), submit(service), submit(service)
     service.respond(first.id, ResponseRequest(message="We received it."), AGENT)
     service.resolve(
@@ -407,7 +380,7 @@ def test_each_run_emits_the_open_complaints_per_status_counted_through_the_statu
         AGENT,
     )
     queries: list[dict[str, Any]] = []
-    composition.sla_sweep.dynamodb().meta.events.register(
+    sla_sweep_root.dynamodb().meta.events.register(
         "before-parameter-build.dynamodb.Query", lambda params, **_: queries.append(params)
     )
     capsys.readouterr()

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import boto3
 import pytest
-from api_events import Call, Reply, handler_module, invoke_api
+from api_events import Call, Reply, api_caller, handler_module
 from botocore.stub import Stubber
 from moto_tables import REGION, clear_caches
 
@@ -62,18 +62,7 @@ def app_module(ssm: Any) -> ModuleType:
 
 @pytest.fixture
 def call(app_module: ModuleType) -> Call:
-    def invoke(
-        method: str,
-        path: str,
-        body: Any = None,
-        claims: dict[str, Any] | None = None,
-        query: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        repeated: dict[str, list[str]] | None = None,
-    ) -> Reply:
-        return invoke_api(app_module, method, path, body, claims, headers, query, repeated)
-
-    return invoke
+    return api_caller(app_module)
 
 
 def submit(call: Call, **overrides: Any) -> dict[str, Any]:

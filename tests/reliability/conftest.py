@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import Call, Reply, handler_module, invoke_api
+from api_events import Call, api_caller, handler_module
 from moto_tables import ENVIRONMENT, moto_backend
 from reliability_support import CHANNEL_APP, LogScan, leaked
 
@@ -50,10 +50,4 @@ def api_module(dynamodb: Any) -> ModuleType:
 @pytest.fixture
 def call(api_module: ModuleType) -> Call:
     """One request through the api function as API Gateway hands it over (channel app by default)."""
-
-    def invoke(
-        method: str, path: str, body: Any = None, claims: dict[str, Any] | None = None, **rest: Any
-    ) -> Reply:
-        return invoke_api(api_module, method, path, body, CHANNEL_APP if claims is None else claims, **rest)
-
-    return invoke
+    return api_caller(api_module, CHANNEL_APP)

@@ -12,7 +12,7 @@ from api_events import Call
 from moto_tables import IDEMPOTENCY_TABLE_NAME, TABLE_NAME, clear_caches
 from reliability_support import AGENT, Fault, assert_clear_503, table_items
 
-from complaints import composition
+from complaints.composition import api as api_root
 
 pytestmark = [
     pytest.mark.reliability,
@@ -66,7 +66,7 @@ def idempotency_records(dynamodb: Any) -> list[str]:
 def test_intake_on_a_busy_table_is_a_503_that_stores_nothing_and_the_retry_stores_one(
     call: Call, dynamodb: Any, code: str, reasons: list[dict[str, str]] | None
 ) -> None:
-    fault = Fault(composition.api.dynamodb(), "TransactWriteItems", code, cancellation_reasons=reasons)
+    fault = Fault(api_root.dynamodb(), "TransactWriteItems", code, cancellation_reasons=reasons)
 
     refused = call("POST", "/v1/complaints", intake_body(), headers=KEY)
 
@@ -89,7 +89,7 @@ def test_intake_when_the_key_cannot_be_recorded_is_a_503_that_stores_nothing(
     call: Call, dynamodb: Any
 ) -> None:
     # Powertools records the key "in progress" with a conditional PutItem before anything else
-    fault = Fault(composition.api.dynamodb(), "PutItem", "ProvisionedThroughputExceededException")
+    fault = Fault(api_root.dynamodb(), "PutItem", "ProvisionedThroughputExceededException")
 
     refused = call("POST", "/v1/complaints", intake_body(), headers=KEY)
 
@@ -106,7 +106,7 @@ def test_intake_whose_key_cannot_be_marked_done_answers_with_the_stored_complain
 ) -> None:
     # The complaint is stored, then Powertools' UpdateItem marking the key COMPLETED is throttled.
     # The caller must learn the complaint exists: a 503 "nothing was stored, retry" would be false.
-    fault = Fault(composition.api.dynamodb(), "UpdateItem", "ThrottlingException")
+    fault = Fault(api_root.dynamodb(), "UpdateItem", "ThrottlingException")
 
     answered = call("POST", "/v1/complaints", intake_body(), headers=KEY)
 
@@ -128,7 +128,7 @@ def test_an_update_on_a_busy_table_is_a_503_that_changes_nothing_and_the_retry_a
     created = call("POST", "/v1/complaints", intake_body()).body
     path = f"/v1/complaints/{created['id']}"
     before = sorted(map(str, table_items(dynamodb, TABLE_NAME)))
-    fault = Fault(composition.api.dynamodb(), "TransactWriteItems", code, cancellation_reasons=reasons)
+    fault = Fault(api_root.dynamodb(), "TransactWriteItems", code, cancellation_reasons=reasons)
 
     refused = call("PATCH", path, {"version": 1, "team": "payments"}, claims=AGENT)
 
@@ -155,7 +155,7 @@ def test_a_throttled_read_is_a_503_and_the_retry_reads(
 ) -> None:
     created = call("POST", "/v1/complaints", intake_body()).body
     target = path.format(id=created["id"])
-    fault = Fault(composition.api.dynamodb(), operation, "ProvisionedThroughputExceededException")
+    fault = Fault(api_root.dynamodb(), operation, "ProvisionedThroughputExceededException")
 
     refused = call("GET", target, claims=AGENT, query=query)
 
@@ -179,7 +179,7 @@ def test_an_sla_tracker_that_cannot_start_does_not_refuse_the_complaint(
     )["stateMachineArn"]
     monkeypatch.setenv("SLA_TRACKER_ARN", arn)
     clear_caches()
-    tracker_client = composition.api.complaint_service()._tracker._client  # type: ignore[attr-defined]
+    tracker_client = api_root.complaint_service()._tracker._client  # type: ignore[attr-defined]
     fault = Fault(tracker_client, "StartExecution", "ThrottlingException")
 
     created = call("POST", "/v1/complaints", intake_body(), headers=KEY)

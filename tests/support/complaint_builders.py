@@ -1,5 +1,6 @@
-"""Complaints and accountability records built field by field for tests of what is computed over
-many of them (KPIs, the quarterly report)."""
+"""Complaints and accountability records built field by field: `received_at_t0` for tests of one
+complaint's SLA (escalation, the tracker adapter), `complaint` and `record` for tests of what is computed
+over many of them (KPIs, the quarterly report)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,32 @@ from complaints.core.models import (
 
 H = timedelta(hours=1)
 RECORD_DUE = datetime(2026, 1, 1, tzinfo=UTC)
+# Monday 2 March 2026, 01:00 UTC (09:00 in Shanghai), as in fakes.T0.
+T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+
+
+def received_at_t0(**overrides: Any) -> Complaint:
+    """A normal complaint received at T0 with the seed deadlines (first response T0 + 24 h, resolution
+    T0 + 48 h); overrides by the API's field names (``trackerGeneration``, ``receivedAt`` …)."""
+    fields: dict[str, Any] = {
+        "id": "c-1",
+        "reference": "CG-260302-ABCDEF",
+        "status": Status.RECEIVED,
+        "channel": "counter",
+        "category": "service",
+        "product": "other",
+        "priority": Priority.NORMAL,
+        "complexity": "simple",
+        "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
+        "description": "Charged twice for one transfer.",
+        "receivedAt": T0,
+        "createdAt": T0,
+        "updatedAt": T0,
+        "slaPolicy": "seed",
+        "deadlines": {"firstResponseDueAt": T0 + 24 * H, "resolutionDueAt": T0 + 48 * H},
+        "submittedBy": "counter-app",
+    }
+    return Complaint.model_validate(fields | overrides)
 
 
 def at(month: int, day: int, hour: int = 9) -> datetime:

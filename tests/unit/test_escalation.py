@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from complaint_builders import received_at_t0
 
 from complaints.core.models import Complaint, Deadlines, Priority, Status
 from complaints.sla.escalation import (
@@ -34,25 +35,7 @@ RESOLUTION_DUE = datetime(2026, 3, 4, 1, 0, tzinfo=UTC)  # T0 + 48 h
 
 def complaint(**overrides: Any) -> Complaint:
     """A normal complaint received at T0 with the seed deadlines (24 h / 48 h)."""
-    fields: dict[str, Any] = {
-        "id": "c-1",
-        "reference": "CG-260302-ABCDEF",
-        "status": Status.RECEIVED,
-        "channel": "counter",
-        "category": "service",
-        "product": "other",
-        "priority": Priority.NORMAL,
-        "complexity": "simple",
-        "customer": {"customerId": "C-1", "name": "Li Wei", "phone": "+8613800138000"},
-        "description": "Charged twice for one transfer.",
-        "receivedAt": T0,
-        "createdAt": T0,
-        "updatedAt": T0,
-        "slaPolicy": "seed",
-        "deadlines": {"firstResponseDueAt": FIRST_DUE, "resolutionDueAt": RESOLUTION_DUE},
-        "submittedBy": "counter-app",
-    }
-    return Complaint.model_validate(fields | overrides)
+    return received_at_t0(**overrides)
 
 
 def critical(**overrides: Any) -> Complaint:

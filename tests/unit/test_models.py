@@ -221,8 +221,8 @@ def now() -> datetime:
 
 
 def test_received_at_a_few_minutes_ahead_is_clock_skew_not_the_future() -> None:
-    ahead = now() + timedelta(minutes=4)
-    assert IntakeRequest.model_validate(intake(receivedAt=iso(ahead))).received_at is not None
+    ahead = (now() + timedelta(minutes=4)).replace(microsecond=0)
+    assert IntakeRequest.model_validate(intake(receivedAt=iso(ahead))).received_at == ahead
 
 
 def test_received_at_in_the_future_is_refused() -> None:

@@ -137,9 +137,13 @@ OUTSIDE = [
 ]  # fmt: skip
 
 
-def build(now: datetime = SCHEDULE_FIRES, **settings: Any) -> tuple[QuarterlyReports, dict[str, Any]]:
+def build(
+    now: datetime = SCHEDULE_FIRES, extra: tuple[Complaint, ...] = (), **settings: Any
+) -> tuple[QuarterlyReports, dict[str, Any]]:
     parts: dict[str, Any] = {
-        "source": InMemorySource(QUARTER_COMPLAINTS + OUTSIDE, [record(1, "cmp-2", reviewed=True)]),
+        "source": InMemorySource(
+            [*QUARTER_COMPLAINTS, *OUTSIDE, *extra], [record(1, "cmp-2", reviewed=True)]
+        ),
         "records": InMemoryRecords(),
         "artifacts": InMemoryArtifacts(),
         "events": RecordingPublisher(),
@@ -430,3 +434,19 @@ def test_a_quarter_without_complaints_still_makes_a_report() -> None:
     assert view.headline.received == 0 and view.headline.closure_rate is None
     _, page = parts["artifacts"].files["reports/2026-Q4-scheduled/report.html"]
     assert page.count("<svg") == 4 and "无数据 no data" in page
+
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+
+
+def test_values_from_data_are_escaped_on_the_page() -> None:
+    """A root cause is free text staff typed: the template engine escapes it (autoescape)."""
+    hostile = complaint(
+        7, local(2, 20, 9), customer="c-7", status=Status.CLOSED, responded=2, resolved=10,
+        root_cause=HOSTILE, breaches=("firstResponse",),
+    )  # fmt: skip
+    reports, parts = build(extra=(hostile,))
+    reports.scheduled()
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert "<img" not in page and "<script" not in page
+    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -11,6 +11,7 @@ import hmac
 import re
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from fakes import T0, FakeClock, FixedSecretProvider, InMemoryComplaintRepository
@@ -541,3 +542,34 @@ def test_a_form_post_with_a_wrong_token_changes_nothing(
     answer = _page(tracking, complaint, form=tracking_page.Form.FEEDBACK, body="rating=1", token_="nope")
     assert answer.status == 403
     assert repo.get(complaint.id).feedback == []
+
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+HOSTILE_ESCAPED = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_hostile_customer_text_is_escaped_by_the_template_engine(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    """The description, a comment and a reopen reason: whatever the customer typed is shown as text."""
+    complaint = resolved(
+        service,
+        clock,
+        description=HOSTILE,
+        customer={"customerId": "C-3", "name": HOSTILE, "phone": CUSTOMER_PHONE, "preferredContact": ["sms"]},
+    )
+    rated = _page(
+        tracking,
+        complaint,
+        form=tracking_page.Form.FEEDBACK,
+        body=urlencode({"rating": "2", "comment": HOSTILE}),
+    )
+    reopened = _page(tracking, complaint, form=tracking_page.Form.REOPEN, body=urlencode({"reason": HOSTILE}))
+    assert rated.status == 200 and reopened.status == 200
+    for html in (rated.html, reopened.html, _page(tracking, complaint, lang="en").html):
+        assert (
+            "<img" not in html
+            and "<script" not in html
+            and "onerror" not in html.replace(HOSTILE_ESCAPED, "")
+        )
+        assert HOSTILE_ESCAPED in html

@@ -24,8 +24,9 @@ METRICS_NAMESPACE = "ComplaintGuard"
 
 @dataclass(frozen=True)
 class FunctionDefaults:
-    """What every function of the stack shares: the layers, the environment (complaints/config.py reads
-    it), how long its logs are kept and whether they stay when the stack is deleted."""
+    """What every function of the stack shares: the layers, the environment (each function's settings
+    in complaints/composition/settings.py read it), how long its logs are kept and whether they stay
+    when the stack is deleted."""
 
     layers: list[lambda_.ILayerVersion]
     environment: dict[str, str]

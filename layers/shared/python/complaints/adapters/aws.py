@@ -7,7 +7,7 @@ or, for deliveries, `DeliveryThrottled`. Each service answers with its own subse
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import ClientError
 
@@ -34,6 +34,9 @@ BUSY_CODES = frozenset(
     }
 )
 
+# The services the adapters call: boto3's type stubs know each by its literal name.
+Service = Literal["dynamodb", "events", "s3", "sesv2", "sns", "sqs", "ssm", "stepfunctions"]
+
 
 def error_code(error: ClientError) -> str:
     """The AWS error code of `error` ("" when the response has none)."""
@@ -51,7 +54,7 @@ def boto_config() -> Any:
     return Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=5)
 
 
-def client(service: str, **config: Any) -> Any:
+def client(service: Service, **config: Any) -> Any:
     """A boto3 client with `boto_config()`, merged with any `config` given (e.g. a signature version).
     boto3 is imported here, on first use: a cold start that needs no client does not load it."""
     import boto3

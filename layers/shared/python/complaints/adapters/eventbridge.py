@@ -4,13 +4,18 @@ an error that names the event, never a silent drop."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code
 from complaints.core.errors import ServiceUnavailable
 from complaints.core.events import SOURCE, DomainEvent
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.client import EventBridgeClient
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
 BATCH = 10
 
@@ -24,16 +29,25 @@ class EventPublishFailed(ServiceUnavailable):
 
 
 class EventBridgePublisher:
-    def __init__(self, bus_name: str, client: Any) -> None:
+    """`client` may be a factory: a function that publishes only now and then (the api announces
+    critical complaints only) creates its client on the first publication, not at cold start."""
+
+    def __init__(self, bus_name: str, client: EventBridgeClient | Callable[[], EventBridgeClient]) -> None:
         self._bus = bus_name
-        self._client = client
+        self._client_or_factory = client
+
+    @property
+    def _client(self) -> EventBridgeClient:
+        if callable(self._client_or_factory):
+            self._client_or_factory = self._client_or_factory()
+        return self._client_or_factory
 
     def publish(self, events: Sequence[DomainEvent]) -> None:
         """Every batch is tried; then, if any entry was refused, one error names them all."""
         failed: dict[str, str] = {}
         for start in range(0, len(events), BATCH):
             batch = events[start : start + BATCH]
-            entries = [
+            entries: list[PutEventsRequestEntryTypeDef] = [
                 {
                     "EventBusName": self._bus,
                     "Source": SOURCE,
@@ -46,7 +60,7 @@ class EventBridgePublisher:
             try:
                 response = self._client.put_events(Entries=entries)
             except ClientError as error:
-                code = str(error.response.get("Error", {}).get("Code", "error"))
+                code = error_code(error) or "error"
                 failed |= {event.id: f"{event.name.value} {event.id}: {code}" for event in batch}
                 continue
             if response.get("FailedEntryCount", 0):

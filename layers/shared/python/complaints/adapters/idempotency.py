@@ -7,7 +7,7 @@ request body is the payload Powertools validates, so the same key with another b
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
@@ -23,11 +23,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from complaints.core.errors import IdempotencyKeyReused, RequestInProgress, ServiceUnavailable
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
 Operation = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 class IdempotentIntake:
-    def __init__(self, table_name: str, ttl_seconds: int, client: Any) -> None:
+    def __init__(self, table_name: str, ttl_seconds: int, client: DynamoDBClient) -> None:
         self._config = IdempotencyConfig(
             event_key_jmespath="key",
             payload_validation_jmespath="body",

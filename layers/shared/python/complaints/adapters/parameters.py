@@ -7,12 +7,15 @@ The key never sits in code or in the environment; only its name does.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
 from complaints.core.errors import ServiceUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_ssm.client import SSMClient
 
 KEY_MAX_AGE = timedelta(minutes=5)
 
@@ -24,7 +27,7 @@ class SigningKeyUnavailable(RuntimeError):
 class SsmSigningKey:
     """The SecureString parameter `name`, decrypted; cached by Powertools for `max_age`."""
 
-    def __init__(self, name: str, client: Any, max_age: timedelta = KEY_MAX_AGE) -> None:
+    def __init__(self, name: str, client: SSMClient, max_age: timedelta = KEY_MAX_AGE) -> None:
         from aws_lambda_powertools.utilities.parameters import SSMProvider
 
         self._name = name

@@ -7,7 +7,10 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.client import S3Client
 
 # Files larger than this are spooled to /tmp before the upload, so memory stays flat.
 _SPOOL_BYTES = 8 * 1024 * 1024
@@ -16,7 +19,7 @@ _SPOOL_BYTES = 8 * 1024 * 1024
 class S3ArtifactStore:
     """Report files in the reports bucket; the bucket's default encryption is its KMS key."""
 
-    def __init__(self, bucket: str, client: Any) -> None:
+    def __init__(self, bucket: str, client: S3Client) -> None:
         self._bucket = bucket
         self._client = client
 

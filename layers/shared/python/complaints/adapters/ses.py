@@ -9,33 +9,28 @@ text may name the address).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.notifications.ports import DeliveryFailed, DeliveryThrottled
 
-_THROTTLING = frozenset(
-    {
-        "TooManyRequestsException",
-        "Throttling",
-        "ThrottlingException",
-        "ServiceUnavailable",
-        "InternalFailure",
-        "InternalServiceError",
-    }
-)
+if TYPE_CHECKING:
+    from mypy_boto3_sesv2.client import SESV2Client
+    from mypy_boto3_sesv2.type_defs import SendEmailRequestTypeDef
+
 CHARSET = "UTF-8"
 
 
-def delivery_error(service: str, error: ClientError, throttling: frozenset[str]) -> Exception:
-    """The domain error of an AWS error, by its code; the message names the code and the request."""
-    details = error.response.get("Error", {})
+def delivery_error(service: str, error: ClientError) -> Exception:
+    """The domain error of an AWS error, by its code (busy → `DeliveryThrottled`, see `is_busy`); the
+    message names the code and the request."""
     metadata = error.response.get("ResponseMetadata", {})
-    code = str(details.get("Code") or "Unknown")
+    code = error_code(error) or "Unknown"
     status, request = metadata.get("HTTPStatusCode", "?"), metadata.get("RequestId", "?")
     text = f"{service} refused the message: {code} (HTTP {status}, request {request})"
-    if code in throttling:
+    if is_busy(error):
         return DeliveryThrottled(text, code)
     return DeliveryFailed(text, code)
 
@@ -50,13 +45,13 @@ def transport_error(service: str, error: BotoCoreError) -> Exception:
 
 
 class SesEmailSender:
-    def __init__(self, sender: str, client: Any, configuration_set: str | None = None) -> None:
+    def __init__(self, sender: str, client: SESV2Client, configuration_set: str | None = None) -> None:
         self._sender = sender
         self._client = client
         self._configuration_set = configuration_set
 
     def send(self, to: str, subject: str, text: str, html: str) -> str:
-        request: dict[str, Any] = {
+        request: SendEmailRequestTypeDef = {
             "FromEmailAddress": self._sender,
             "Destination": {"ToAddresses": [to]},
             "Content": {
@@ -74,7 +69,7 @@ class SesEmailSender:
         try:
             response = self._client.send_email(**request)
         except ClientError as error:
-            raise delivery_error("SES", error, _THROTTLING) from None
+            raise delivery_error("SES", error) from None
         except BotoCoreError as error:
             raise transport_error("SES", error) from None
         return str(response["MessageId"])

@@ -13,7 +13,7 @@ never by message text, and never carry the phone number or the text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -21,39 +21,30 @@ from complaints.adapters.ses import delivery_error, transport_error
 from complaints.notifications.messages import LEVEL_TOPICS
 from complaints.notifications.ports import DeliveryFailed
 
-_THROTTLING = frozenset(
-    {
-        "Throttled",
-        "ThrottledException",
-        "Throttling",
-        "ThrottlingException",
-        "KMSThrottling",
-        "KMSThrottlingException",
-        "InternalError",
-        "InternalFailure",
-        "ServiceUnavailable",
-    }
-)
+if TYPE_CHECKING:
+    from mypy_boto3_sns.client import SNSClient
+    from mypy_boto3_sns.type_defs import MessageAttributeValueTypeDef, PublishInputTypeDef
+
 SMS_TYPE = "AWS.SNS.SMS.SMSType"
 SENDER_ID = "AWS.SNS.SMS.SenderID"
 
 
-def _string(value: str) -> dict[str, str]:
+def _string(value: str) -> MessageAttributeValueTypeDef:
     return {"DataType": "String", "StringValue": value}
 
 
-def _publish(client: Any, **request: Any) -> str:
+def _publish(client: SNSClient, request: PublishInputTypeDef) -> str:
     try:
         response = client.publish(**request)
     except ClientError as error:
-        raise delivery_error("SNS", error, _THROTTLING) from None
+        raise delivery_error("SNS", error) from None
     except BotoCoreError as error:
         raise transport_error("SNS", error) from None
     return str(response["MessageId"])
 
 
 class SnsSmsSender:
-    def __init__(self, client: Any, sender_id: str | None = None) -> None:
+    def __init__(self, client: SNSClient, sender_id: str | None = None) -> None:
         self._client = client
         self._sender_id = sender_id
 
@@ -61,14 +52,16 @@ class SnsSmsSender:
         attributes = {SMS_TYPE: _string("Transactional")}
         if self._sender_id:
             attributes[SENDER_ID] = _string(self._sender_id)
-        return _publish(self._client, PhoneNumber=phone, Message=text, MessageAttributes=attributes)
+        return _publish(
+            self._client, {"PhoneNumber": phone, "Message": text, "MessageAttributes": attributes}
+        )
 
 
 class SnsStaffNotifier:
     """`topics` maps each audience (`supervisor`, `manager`, `compliance`, `at_risk`) to its topic
     ARN; an escalation level (1, 2, 3) names the audience of that level."""
 
-    def __init__(self, topics: Mapping[str, str | None], client: Any) -> None:
+    def __init__(self, topics: Mapping[str, str | None], client: SNSClient) -> None:
         self._topics = {audience: arn for audience, arn in topics.items() if arn}
         self._client = client
 
@@ -81,8 +74,10 @@ class SnsStaffNotifier:
             raise DeliveryFailed(f"no staff topic is configured for {audience}", "TopicNotConfigured")
         return _publish(
             self._client,
-            TopicArn=arn,
-            Subject=subject,
-            Message=text,
-            MessageAttributes={name: _string(value) for name, value in attributes.items() if value},
+            {
+                "TopicArn": arn,
+                "Subject": subject,
+                "Message": text,
+                "MessageAttributes": {name: _string(value) for name, value in attributes.items() if value},
+            },
         )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
 from complaints.core.errors import ServiceUnavailable
 
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.client import SQSClient
+
 
 class SqsReportQueue:
-    def __init__(self, queue_url: str, client: Any) -> None:
+    def __init__(self, queue_url: str, client: SQSClient) -> None:
         self._queue_url = queue_url
         self._client = client
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code
 from complaints.core.errors import ServiceUnavailable
 from complaints.core.models import Complaint
 from complaints.sla.escalation import tracker_execution_name
+
+if TYPE_CHECKING:
+    from mypy_boto3_stepfunctions.client import SFNClient
 
 
 class TrackerUnavailable(ServiceUnavailable):
@@ -22,7 +26,7 @@ def tracker_input(complaint_id: str) -> dict[str, Any]:
 
 
 class StepFunctionsTracker:
-    def __init__(self, state_machine_arn: str, client: Any) -> None:
+    def __init__(self, state_machine_arn: str, client: SFNClient) -> None:
         self._state_machine = state_machine_arn
         self._client = client
 
@@ -38,7 +42,7 @@ class StepFunctionsTracker:
                 input=json.dumps(tracker_input(complaint.id)),
             )
         except ClientError as error:
-            if _code(error) == "ExecutionAlreadyExists":
+            if error_code(error) == "ExecutionAlreadyExists":
                 return
             raise TrackerUnavailable(f"could not start the SLA tracker of {complaint.id}") from error
 
@@ -46,7 +50,7 @@ class StepFunctionsTracker:
         try:
             self._client.stop_execution(executionArn=self.execution_arn(complaint), cause="superseded")
         except ClientError as error:
-            if _code(error) == "ExecutionDoesNotExist":
+            if error_code(error) == "ExecutionDoesNotExist":
                 return
             raise TrackerUnavailable(f"could not stop the SLA tracker of {complaint.id}") from error
 
@@ -54,11 +58,7 @@ class StepFunctionsTracker:
         try:
             described = self._client.describe_execution(executionArn=self.execution_arn(complaint))
         except ClientError as error:
-            if _code(error) == "ExecutionDoesNotExist":
+            if error_code(error) == "ExecutionDoesNotExist":
                 return False
             raise TrackerUnavailable(f"could not look at the SLA tracker of {complaint.id}") from error
         return bool(described.get("status") == "RUNNING")
-
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))

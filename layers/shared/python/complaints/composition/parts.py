@@ -38,7 +38,8 @@ def complaint_service(settings: LifecycleSettings, dynamodb: Any) -> ComplaintSe
     return ComplaintService(
         DynamoDbComplaintRepository(settings.table_name, dynamodb),
         tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),
-        events=EventBridgePublisher(settings.event_bus_name, client("events")),
+        # Created on the first publication: most intakes announce nothing themselves.
+        events=EventBridgePublisher(settings.event_bus_name, lambda: client("events")),
         default_policy=settings.sla_policy,
     )
 

@@ -21,7 +21,8 @@ class SettingsError(RuntimeError):
 
 
 class FunctionSettings(BaseModel):
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+    # Built when first validated: a function builds its own settings model, not the other four.
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore", defer_build=True)
 
     @classmethod
     def from_environment(cls, environment: Mapping[str, str] | None = None) -> Self:

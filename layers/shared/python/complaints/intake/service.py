@@ -54,6 +54,7 @@ from complaints.sla.escalation import (
     needs_new_tracker,
     step_due_at,
 )
+from complaints.sla.on_time import answered_on_time
 from complaints.sla.policies import compute_deadlines, extensions_allowed, local_date, shift
 from complaints.sla.ports import SlaTracker
 
@@ -465,9 +466,9 @@ def _deadlines(complaint: Complaint, extensions: int) -> Deadlines:
 def _first_response_facts(complaint: Complaint) -> dict[str, Any]:
     """Whether the first answer met its deadline, decided once, where it is given: the audit event
     carries it, so the events and metrics derived from the trail need not read the complaint again.
-    On time means at or before the deadline, as the KPI counts it (complaints/kpis.py)."""
+    On time is the one rule the KPIs and extracts use too (complaints/sla/on_time.py)."""
     assert complaint.first_responded_at is not None
-    on_time = complaint.first_responded_at <= complaint.deadlines.first_response_due_at
+    on_time = answered_on_time(complaint.first_responded_at, complaint.deadlines.first_response_due_at)
     return {
         "firstResponseDueAt": complaint.deadlines.to_json()["firstResponseDueAt"],
         "firstResponseOnTime": on_time,

@@ -18,18 +18,21 @@ and cbirc-2020, Europe/London for fca-disp, America/New_York for cfpb), named in
 
 from __future__ import annotations
 
-import html
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from complaints.core.models import Complaint, Language, Outcome, Redress, SlaPolicyName
 from complaints.notifications.messages import MessageKind
 from complaints.sla.escalation import Step
 from complaints.sla.policies import calendar_for
+
+if TYPE_CHECKING:
+    from markupsafe import Markup
 
 # --- SMS segments -----------------------------------------------------------------------------------
 
@@ -415,11 +418,21 @@ def _fields(template: str) -> list[str]:
     return [name for _, name, _, _ in _FORMATTER.parse(template) if name]
 
 
-def _html_value(name: str, value: str) -> str:
-    escaped = html.escape(value)
+def _html_value(name: str, value: str) -> Markup:
+    """A value as HTML: escaped, its line breaks kept; the tracking link made a link."""
+    from markupsafe import Markup, escape
+
     if name == _LINK:
-        return f'<a href="{escaped}">{escaped}</a>'
-    return escaped.replace("\n", "<br>\n")
+        return Markup('<a href="{0}">{0}</a>').format(value)
+    return escape(value).replace("\n", Markup("<br>\n"))
+
+
+def _html_paragraph(paragraph: str, values: Mapping[str, str]) -> Markup:
+    """A paragraph of a template with its values filled in: the template's words and every value are
+    escaped (markupsafe's `format` escapes whatever is not Markup already)."""
+    from markupsafe import escape
+
+    return escape(paragraph).format(**{name: _html_value(name, value) for name, value in values.items()})
 
 
 def _paragraphs(template: CustomerTemplate, values: Mapping[str, str]) -> list[str]:
@@ -471,22 +484,21 @@ def render_customer(kind: MessageKind, language: Language, values: Mapping[str, 
     ]
     text = "\n\n".join([*lines, frame.footer])
 
-    def as_html(paragraph: str) -> str:
-        return paragraph.format(**{name: _html_value(name, value) for name, value in values.items()})
+    # The HTML part is a template rendered with autoescape (templates/notifications/customer_email.html):
+    # the subject and footer are escaped by the engine, the paragraphs are Markup built by
+    # `_html_paragraph`, which escapes every value it puts in.
+    from complaints.rendering import render
 
-    body = "\n".join(
-        [
-            f"<p>{as_html(frame.greeting)}</p>",
-            *(f"<p>{as_html(p)}</p>" for p in _paragraphs(template, values)),
-            f"<p>{as_html(frame.sign_off)}</p>",
-            f'<p style="color:#777;font-size:12px">{html.escape(frame.footer)}</p>',
-        ]
-    )
-    page = (
-        f'<!DOCTYPE html>\n<html lang="{language.value}">\n<head><meta charset="utf-8">'
-        f"<title>{html.escape(subject)}</title></head>\n"
-        '<body style="font-family:sans-serif;line-height:1.5;color:#222;max-width:600px">\n'
-        f"{body}\n</body>\n</html>\n"
+    page = render(
+        "notifications/customer_email.html",
+        language=language.value,
+        subject=subject,
+        paragraphs=[
+            _html_paragraph(frame.greeting, values),
+            *(_html_paragraph(p, values) for p in _paragraphs(template, values)),
+            _html_paragraph(frame.sign_off, values),
+        ],
+        footer=frame.footer,
     )
     return CustomerContent(subject=subject, text=text, html=page, sms=fit_sms(template, values, language))
 

@@ -22,6 +22,7 @@ from complaints.reporting.models import RiskComplaint, TeamAccountability
 from complaints.reporting.quarter import Quarter
 from complaints.reporting.risk_signals import risk_signals
 
+# The HTML lists this many regulatory-risk complaints (highest escalation first); the CSV has them all.
 MAX_RISK_LISTED = 100
 MAX_OPEN_RECORDS_LISTED = 50
 FIRST_RESPONSE_BUCKETS: tuple[tuple[str, float], ...] = (

@@ -4,7 +4,6 @@ links, in Chinese and English. It carries no customer data."""
 from __future__ import annotations
 
 from datetime import datetime
-from html import escape
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the report module imports this one
@@ -54,17 +53,16 @@ def report_email(
         f"链接有效期至 Links valid until {valid_until}. 过期后请在系统中重新获取 "
         "(GET /v1/reports/{id}) / After that, ask the system for new ones.",
     ]
-    table = "".join(
-        f"<tr><td>{escape(name)}</td><td>{escape(value)}</td><td>{escape(verdict)}</td></tr>"
-        for name, value, verdict in rows
-    )
-    downloads = "".join(f'<li><a href="{escape(url)}">{escape(name)}</a></li>' for name, url in links.items())
-    html = (
-        f"<p>{escape(lines[0])}</p>"
-        + (f"<p>受理投诉 Complaints received: {headline.received}</p>" if headline else "")
-        + (f"<table>{table}</table>" if table else "")
-        + f'<p><a href="{escape(page)}">打开报告 Open the report</a></p>'
-        + f"<ul>{downloads}</ul>"
-        + f"<p>链接有效期至 Links valid until {escape(valid_until)}.</p>"
+    # The HTML part is a template rendered with autoescape: a bank name or a link is escaped by the engine.
+    from complaints.rendering import render
+
+    html = render(
+        "reporting/email.html",
+        title=lines[0],
+        received=headline.received if headline is not None else None,
+        rows=rows,
+        page=page,
+        links=list(links.items()),
+        valid_until=valid_until,
     )
     return subject, "\n".join(lines), html

@@ -12,6 +12,7 @@ from complaints.core.models import (
     Complaint,
 )
 from complaints.reporting.models import QuarterlyReport
+from complaints.sla.on_time import answered_on_time
 
 # --- the streaming aggregation ---------------------------------------------------------------------
 
@@ -62,7 +63,8 @@ def iso_utc(moment: datetime | None) -> str:
 def on_time_answer(complaint: Complaint) -> str:
     if complaint.first_responded_at is None:
         return ""
-    return "yes" if complaint.first_responded_at <= complaint.deadlines.first_response_due_at else "no"
+    on_time = answered_on_time(complaint.first_responded_at, complaint.deadlines.first_response_due_at)
+    return "yes" if on_time else "no"
 
 
 def _percent(rate: float | None) -> str:

@@ -11,6 +11,7 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
 - ``firstResponseOnTimeRate`` = on_time / (answered + unanswered_past_deadline), where
   answered = complaints with ``first_responded_at`` set;
   on_time = answered complaints with ``first_responded_at <= deadlines.first_response_due_at``
+  (``complaints.sla.on_time.answered_on_time``)
   (an answer after the deadline counts as answered, not on time);
   unanswered_past_deadline = complaints without ``first_responded_at`` whose deadline lies strictly
   before ``as_of`` — or, for a complaint withdrawn unanswered, strictly before ``withdrawn_at`` (its
@@ -82,6 +83,7 @@ from complaints.core.models import (
     Product,
     Status,
 )
+from complaints.sla.on_time import answered_on_time
 
 UNASSIGNED = "unassigned"
 TOP_ROOT_CAUSES = 5
@@ -304,7 +306,7 @@ class KpiAccumulator:
         due = complaint.deadlines.first_response_due_at
         if complaint.first_responded_at is not None:
             self.counted += 1
-            self.on_time += complaint.first_responded_at <= due
+            self.on_time += answered_on_time(complaint.first_responded_at, due)
             self.first_response_time.add(complaint.received_at, complaint.first_responded_at)
         else:
             clock_stopped = complaint.withdrawn_at or self.as_of

@@ -1,18 +1,20 @@
 """The quarterly report as one self-contained HTML file: inline CSS, inline SVG charts drawn by pygal
 (with its JavaScript switched off), no external resources — it opens the same from S3, from an e-mail
-attachment or from a USB stick in the board room. Labels are in Chinese and English. Every value that
-comes from data is escaped. No customer names, phones, e-mails or complaint texts appear in it.
+attachment or from a USB stick in the board room. Labels are in Chinese and English. The page is
+templates/reporting/report.html, rendered with autoescape: every value that comes from data is escaped
+by the engine, not by hand. No customer names, phones, e-mails or complaint texts appear in it.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from markupsafe import Markup
 
 from complaints.reporting.kpis import KpiReport
 from complaints.reporting.models import Artifact, QuarterlyReport
@@ -39,23 +41,6 @@ _BREAKDOWNS = (
     ("byPriority", "优先级", "Priority"),
 )
 _COLOURS = ("#1f5fa8", "#9bb7d9", "#d9822b", "#3b8f4f", "#b03a2e", "#6c5b7b", "#7f8c8d", "#c2a83e")
-_CSS = """
-body{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1d2733}
-main{max-width:1040px;margin:0 auto;padding:24px}
-h1{font-size:1.6rem;margin:0 0 4px}h2{font-size:1.2rem;margin:32px 0 8px;border-bottom:2px solid #1f5fa8}
-.meta{color:#566573;margin:0 0 16px}
-table{border-collapse:collapse;width:100%;margin:8px 0;font-size:.92rem}
-th,td{border:1px solid #d5dbe1;padding:6px 8px;text-align:left}th{background:#eef2f6}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-.met{color:#1e7b34;font-weight:600}.missed{color:#b03a2e;font-weight:600}.none{color:#7f8c8d}
-.cards{display:flex;gap:12px;flex-wrap:wrap}
-.card{flex:1 1 200px;border:1px solid #d5dbe1;border-radius:8px;padding:12px}
-.card .value{font-size:1.8rem;font-weight:700}
-.card.met{border-color:#1e7b34}.card.missed{border-color:#b03a2e}
-.chart svg{width:100%;height:auto}
-.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:16px}
-footer{margin-top:40px;color:#566573;font-size:.85rem}
-"""
 
 
 def _rate(value: Any) -> str:
@@ -81,13 +66,38 @@ def _verdict(met: bool | None) -> tuple[str, str]:
     return ("met", "✔ 达标 met") if met else ("missed", "✘ 未达标 missed")
 
 
-def _table(head: Iterable[str], rows: Iterable[Iterable[tuple[str, str]]]) -> str:
-    """rows of (css class, already-escaped cell)."""
-    header = "".join(f"<th>{escape(cell)}</th>" for cell in head)
-    body = "".join(
-        "<tr>" + "".join(f'<td class="{css}">{cell}</td>' for css, cell in row) + "</tr>" for row in rows
-    )
-    return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: plain text (one or more lines), escaped by the template engine."""
+
+    lines: tuple[str, ...]
+    css: str = ""
+
+
+def _cell(text: str, css: str = "") -> Cell:
+    return Cell((text,), css)
+
+
+@dataclass(frozen=True)
+class Table:
+    head: tuple[str, ...]
+    rows: list[list[Cell]]
+
+
+@dataclass(frozen=True)
+class Card:
+    css: str
+    chinese: str
+    english: str
+    value: str
+    verdict: str
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    chinese: str
+    english: str
+    table: Table
 
 
 def _chart(kind: str, title: str, **options: Any) -> Any:
@@ -124,8 +134,12 @@ def _chart(kind: str, title: str, **options: Any) -> Any:
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL)
 
 
-def _svg(chart: Any) -> str:
-    return f'<div class="chart">{_SCRIPT.sub("", chart.render(is_unicode=True))}</div>'
+def _svg(chart: Any) -> Markup:
+    # The one piece of the page written as it is: pygal's own SVG, its <script> removed. Everything pygal
+    # draws from data (a channel, a category) it escapes as XML itself.
+    return Markup('<div class="chart">{}</div>').format(
+        Markup(_SCRIPT.sub("", chart.render(is_unicode=True)))
+    )
 
 
 def _count_axis(largest: int) -> dict[str, list[int]]:
@@ -137,7 +151,7 @@ def _count_axis(largest: int) -> dict[str, list[int]]:
     return {"y_labels": list(range(0, largest + step, step))}
 
 
-def kpi_chart(report: QuarterlyReport) -> str:
+def kpi_chart(report: QuarterlyReport) -> Markup:
     chart = _chart("Bar", "KPIs against targets (%)", range=(0, 100), y_labels=[0, 20, 40, 60, 80, 90, 100])
     chart.x_labels = [english for _, _, english in _TARGETED]
     current, previous = report.kpis.to_json(), report.previous.to_json()
@@ -152,7 +166,7 @@ def kpi_chart(report: QuarterlyReport) -> str:
     return _svg(chart)
 
 
-def intake_chart(report: QuarterlyReport) -> str:
+def intake_chart(report: QuarterlyReport) -> Markup:
     months = list(report.intake_by_month)
     busiest = max((sum(report.intake_by_month[month].values()) for month in months), default=0)
     chart = _chart("StackedBar", "Complaints received by month and channel", **_count_axis(busiest))
@@ -165,7 +179,7 @@ def intake_chart(report: QuarterlyReport) -> str:
     return _svg(chart)
 
 
-def first_response_chart(report: QuarterlyReport) -> str:
+def first_response_chart(report: QuarterlyReport) -> Markup:
     largest = max([*report.first_response_buckets.values(), report.unanswered])
     chart = _chart("Bar", "Time to first response", show_legend=False, **_count_axis(largest))
     chart.x_labels = [*report.first_response_buckets, "unanswered"]
@@ -173,7 +187,7 @@ def first_response_chart(report: QuarterlyReport) -> str:
     return _svg(chart)
 
 
-def category_chart(report: QuarterlyReport) -> str:
+def category_chart(report: QuarterlyReport) -> Markup:
     largest = max(report.kpis.by_category.values(), default=0)
     chart = _chart("HorizontalBar", "Complaints by category", **_count_axis(largest))
     for category, count in sorted(report.kpis.by_category.items(), key=lambda item: -item[1]):
@@ -182,61 +196,58 @@ def category_chart(report: QuarterlyReport) -> str:
     return _svg(chart)
 
 
-def _kpi_rows(current: dict[str, Any], previous: dict[str, Any], report: QuarterlyReport) -> str:
+def _kpi_rows(current: dict[str, Any], previous: dict[str, Any], report: QuarterlyReport) -> Table:
     targets, met = report.kpis.targets.to_json(), report.kpis.met.to_json()
     rows = []
     for key, chinese, english in _TARGETED:
         css, verdict = _verdict(met[key])
         rows.append(
             [
-                ("", f"{escape(chinese)}<br>{escape(english)}"),
-                ("num", _rate(current[key])),
-                ("num", _rate(previous[key])),
-                ("num", _change(current[key], previous[key], rate=True)),
-                ("num", f"≥ {targets[key]:.0%}"),
-                (css, verdict),
+                Cell((chinese, english)),
+                _cell(_rate(current[key]), "num"),
+                _cell(_rate(previous[key]), "num"),
+                _cell(_change(current[key], previous[key], rate=True), "num"),
+                _cell(f"≥ {targets[key]:.0%}", "num"),
+                _cell(verdict, css),
             ]
         )
     for key, chinese, english in _OTHER_RATES:
         rows.append(
             [
-                ("", f"{escape(chinese)}<br>{escape(english)}"),
-                ("num", _rate(current[key])),
-                ("num", _rate(previous[key])),
-                ("num", _change(current[key], previous[key], rate=True)),
-                ("none", "—"),
-                ("none", "—"),
+                Cell((chinese, english)),
+                _cell(_rate(current[key]), "num"),
+                _cell(_rate(previous[key]), "num"),
+                _cell(_change(current[key], previous[key], rate=True), "num"),
+                _cell("—", "none"),
+                _cell("—", "none"),
             ]
         )
     for key, chinese, english in _DURATIONS:
         rows.append(
             [
-                ("", f"{escape(chinese)}<br>{escape(english)}"),
-                ("num", _hours(current[key])),
-                ("num", _hours(previous[key])),
-                ("num", _change(current[key], previous[key], rate=False)),
-                ("none", "—"),
-                ("none", "—"),
+                Cell((chinese, english)),
+                _cell(_hours(current[key]), "num"),
+                _cell(_hours(previous[key]), "num"),
+                _cell(_change(current[key], previous[key], rate=False), "num"),
+                _cell("—", "none"),
+                _cell("—", "none"),
             ]
         )
-    return _table(
+    return Table(
         ("指标 KPI", report.period, report.previous_period, "变化 change", "目标 target", "结果 result"), rows
     )
 
 
-def _cards(current: KpiReport) -> str:
+def _cards(current: KpiReport) -> list[Card]:
     values, met = current.to_json(), current.met.to_json()
     cards = []
     for key, chinese, english in _TARGETED:
         css, verdict = _verdict(met[key])
-        cards.append(
-            f'<div class="card {css}"><div>{escape(chinese)} · {escape(english)}</div>'
-            f'<div class="value">{_rate(values[key])}</div><div class="{css}">{verdict}</div></div>'
-        )
-    return f'<div class="cards">{"".join(cards)}</div>'
+        cards.append(Card(css, chinese, english, _rate(values[key]), verdict))
+    return cards
 
 
-def _breakdowns(report: QuarterlyReport) -> str:
+def _breakdowns(report: QuarterlyReport) -> list[Breakdown]:
     current, previous = report.kpis.to_json(), report.previous.to_json()
     parts = []
     for key, chinese, english in _BREAKDOWNS:
@@ -244,19 +255,19 @@ def _breakdowns(report: QuarterlyReport) -> str:
         total = sum(counts.values()) or 1
         rows = [
             [
-                ("", escape(value)),
-                ("num", str(count)),
-                ("num", f"{count / total:.1%}"),
-                ("num", str(previous[key].get(value, 0))),
+                _cell(value),
+                _cell(str(count), "num"),
+                _cell(f"{count / total:.1%}", "num"),
+                _cell(str(previous[key].get(value, 0)), "num"),
             ]
             for value, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         parts.append(
-            f"<div><h3>{escape(chinese)} · {escape(english)}</h3>"
-            + _table((english, report.period, "share", report.previous_period), rows)
-            + "</div>"
+            Breakdown(
+                chinese, english, Table((english, report.period, "share", report.previous_period), rows)
+            )
         )
-    return f'<div class="grid">{"".join(parts)}</div>'
+    return parts
 
 
 def _local(moment: datetime, timezone: str) -> str:
@@ -264,123 +275,84 @@ def _local(moment: datetime, timezone: str) -> str:
 
 
 def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
-    """The whole report page."""
+    """The whole report page, from templates/reporting/report.html (autoescaped: a root cause, a team
+    or a reference is escaped by the engine wherever it appears)."""
+    from complaints.rendering import render as render_template
+
     current = report.kpis
-    values = current.to_json()
     zone = report.timezone
-    root_causes = _table(
+    root_causes = Table(
         ("根因 Root cause", "complaints"),
-        [[("", escape(item.root_cause)), ("num", str(item.count))] for item in current.top_root_causes],
+        [[_cell(item.root_cause), _cell(str(item.count), "num")] for item in current.top_root_causes],
     )
-    breaches = _table(
+    breaches = Table(
         ("团队 Team", "breaches"),
-        [[("", escape(team)), ("num", str(count))] for team, count in current.breaches_by_team.items()],
+        [[_cell(team), _cell(str(count), "num")] for team, count in current.breaches_by_team.items()],
     )
-    accountability = _table(
+    accountability = Table(
         ("团队 Team", "opened", "reviewed", "justified", "unjustified"),
         [
             [
-                ("", escape(team.team)),
-                ("num", str(team.opened)),
-                ("num", str(team.reviewed)),
-                ("num", str(team.justified)),
-                ("num", str(team.unjustified)),
+                _cell(team.team),
+                _cell(str(team.opened), "num"),
+                _cell(str(team.reviewed), "num"),
+                _cell(str(team.justified), "num"),
+                _cell(str(team.unjustified), "num"),
             ]
             for team in report.accountability_by_team
         ],
     )
-    open_records = _table(
+    open_records = Table(
         ("参考号 Reference", "team", "handler", "deadline", "missed at"),
         [
             [
-                ("", escape(record.reference)),
-                ("", escape(record.team)),
-                ("", escape(record.assignee)),
-                ("", escape(record.deadline)),
-                ("", escape(_local(record.due_at, zone))),
+                _cell(record.reference),
+                _cell(record.team),
+                _cell(record.assignee),
+                _cell(record.deadline),
+                _cell(_local(record.due_at, zone)),
             ]
             for record in report.open_accountability
         ],
     )
-    risk = _table(
+    risk = Table(
         ("参考号 Reference", "received", "category", "product", "priority", "status", "level", "signals"),
         [
             [
-                ("", escape(item.reference)),
-                ("", escape(_local(item.received_at, zone))),
-                ("", escape(item.category)),
-                ("", escape(item.product)),
-                ("", escape(item.priority)),
-                ("", escape(item.status)),
-                ("num", str(item.escalation_level)),
-                (
-                    "",
-                    "; ".join(
-                        f"{escape(signal)}: {escape(', '.join(words))}"
-                        for signal, words in item.signals.items()
-                    ),
-                ),
+                _cell(item.reference),
+                _cell(_local(item.received_at, zone)),
+                _cell(item.category),
+                _cell(item.product),
+                _cell(item.priority),
+                _cell(item.status),
+                _cell(str(item.escalation_level), "num"),
+                _cell("; ".join(f"{signal}: {', '.join(words)}" for signal, words in item.signals.items())),
             ]
             for item in report.risk
         ],
     )
-    shown = len(report.risk)
-    risk_note = (
-        f"<p>{report.risk_total} 件 complaints flagged; the {shown} shown here are sorted by "
-        "escalation level. "
-        f'All are in <a href="{escape(links[Artifact.RISK_CSV])}">{Artifact.RISK_CSV.value}</a>.</p>'
+    return render_template(
+        "reporting/report.html",
+        report=report,
+        current=current,
+        zone=zone,
+        period_from=_local(report.period_from, zone),
+        period_to=_local(report.period_to, zone),
+        as_of=_local(report.as_of, zone),
+        cards=_cards(current),
+        kpis=_kpi_rows(current.to_json(), report.previous.to_json(), report),
+        charts={
+            "kpi": kpi_chart(report),
+            "first_response": first_response_chart(report),
+            "intake": intake_chart(report),
+            "category": category_chart(report),
+        },
+        breakdowns=_breakdowns(report),
+        root_causes=root_causes,
+        breaches=breaches,
+        accountability=accountability,
+        open_records=open_records,
+        risk_csv={"url": links[Artifact.RISK_CSV], "name": Artifact.RISK_CSV.value},
+        risk=risk,
+        downloads=[(artifact.value, url) for artifact, url in links.items() if artifact is not Artifact.HTML],
     )
-    downloads = "".join(
-        f'<li><a href="{escape(url)}">{escape(artifact.value)}</a></li>'
-        for artifact, url in links.items()
-        if artifact is not Artifact.HTML
-    )
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>季度投诉报告 Quarterly complaints report {escape(report.period)}</title>
-<style>{_CSS}</style></head>
-<body><main>
-<h1>季度投诉报告 · Quarterly complaints report {escape(report.period)}</h1>
-<p class="meta">{escape(_local(report.period_from, zone))} – {escape(_local(report.period_to, zone))}
-({escape(zone)}) · 受理 received <strong>{current.received}</strong> ·
-数据截至 as of {escape(_local(report.as_of, zone))} · report {escape(report.id)}</p>
-
-<h2>目标达成 · Targets</h2>
-{_cards(current)}
-{_kpi_rows(values, report.previous.to_json(), report)}
-<div class="grid">{kpi_chart(report)}{first_response_chart(report)}</div>
-
-<h2>投诉量 · Volumes</h2>
-<div class="grid">{intake_chart(report)}{category_chart(report)}</div>
-{_breakdowns(report)}
-<p>重复投诉客户 Repeat complainants (≥ 2 complaints this quarter):
-<strong>{current.repeat_complainants}</strong> (previous quarter: {report.previous.repeat_complainants})</p>
-
-<h2>根因 · Top root causes</h2>
-{root_causes}
-
-<h2>超时与问责 · Breaches and accountability</h2>
-<h3>超时次数（按团队） Breaches by team</h3>
-{breaches}
-<h3>问责记录（按团队） Accountability records by team</h3>
-{accountability}
-<h3>待复核 Awaiting review</h3>
-{open_records}
-
-<h2>监管风险投诉 · Regulatory-risk complaints</h2>
-<p>Complaints whose own words name a regulator, legal action or the media.</p>
-{risk_note}
-{risk}
-
-<h2>下载 · Downloads</h2>
-<ul>{downloads}</ul>
-
-<footer>
-<p>口径 Definitions: first response on time = answered by the deadline / (answered + unanswered past the
-deadline); satisfaction = latest ratings ≥ 4 of 5 / ratings; closure = closed / received; resolution =
-resolved or closed / received; accountability = reviewed records / records opened. Population: complaints
-received in the quarter ({escape(zone)}); durations in whole minutes; p90 is the nearest rank.</p>
-</footer>
-</main></body></html>
-"""

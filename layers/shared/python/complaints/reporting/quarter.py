@@ -13,7 +13,6 @@ from pydantic import Field, StringConstraints
 from complaints.core.errors import InvalidInput
 
 REPORT_TIMEZONE = "Asia/Shanghai"
-# The HTML lists this many regulatory-risk complaints (highest escalation first); the CSV has them all.
 # Reports start here: no complaint is older, and a quarter's days stay within what datetime holds.
 FIRST_YEAR = 1970
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")

@@ -7,13 +7,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 from urllib.parse import quote
 
-if TYPE_CHECKING:
-    # Only the type: the api function's routes import this module for its models at cold start, and
-    # the service is built on first use (adapters/runtime.py).
-    pass
 MIN_SECRET_LENGTH = 32
 
 

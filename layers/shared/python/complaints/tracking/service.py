@@ -41,7 +41,7 @@ from complaints.sla.policies import calendar_for
 
 if TYPE_CHECKING:
     # Only the type: the api function's routes import this module for its models at cold start, and
-    # the service is built on first use (adapters/runtime.py).
+    # the service is built on first use (complaints/composition/api.py).
     from complaints.intake.service import ComplaintService
 from complaints.tracking.links import SecretProvider, verify_tracking_token
 

@@ -8,12 +8,12 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
     ACCOUNTABILITY_INDEX,
     ACCOUNTABILITY_KEY,
     MAX_QUERIES_PER_PAGE,
     OPENED_KEY,
-    THROTTLING_CODES,
     ComplaintsTable,
     PageTokens,
     fixed_width_utc,
@@ -99,13 +99,12 @@ class DynamoDbAccountabilityStore(ComplaintsTable):
                 ExpressionAttributeValues=marshal({":expected": expected_version}),
             )
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise VersionConflict(
                     f"accountability record {record.id} was changed by someone else: read it again",
                     [{"field": "version", "message": "is stale"}],
                 ) from error
-            if code in THROTTLING_CODES:
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
 

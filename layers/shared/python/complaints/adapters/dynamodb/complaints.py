@@ -4,10 +4,11 @@ transaction, conditional on the version; listings through the sparse indexes."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
     COMPLAINT_SK,
     EVENT_PREFIX,
@@ -16,7 +17,6 @@ from complaints.adapters.dynamodb.table import (
     MAX_QUERIES_PER_PAGE,
     MONTH_INDEX,
     MONTH_KEY,
-    THROTTLING_CODES,
     ComplaintsTable,
     PageTokens,
     complaint_from,
@@ -33,13 +33,16 @@ from complaints.core.models import AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
 
 class DynamoDbComplaintRepository(ComplaintsTable):
     # --- writes -----------------------------------------------------------------------------------
 
     def create(self, complaint: Complaint, event: AuditEvent) -> None:
         new_item = "attribute_not_exists(pk)"
-        items = [
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
@@ -76,7 +79,7 @@ class DynamoDbComplaintRepository(ComplaintsTable):
             raise VersionConflict(f"complaint {complaint.id} already exists")
 
     def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
-        items = [
+        items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
@@ -101,19 +104,18 @@ class DynamoDbComplaintRepository(ComplaintsTable):
                 [{"field": "version", "message": "is stale"}],
             )
 
-    def _transact(self, items: list[dict[str, Any]]) -> int | None:
+    def _transact(self, items: list[TransactWriteItemTypeDef]) -> int | None:
         """Run a write transaction; return the index of the item whose condition failed, if any."""
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "TransactionCanceledException":
+            if error_code(error) == "TransactionCanceledException":
                 reasons = error.response.get("CancellationReasons") or []
                 for index, reason in enumerate(reasons):
                     if reason.get("Code") == "ConditionalCheckFailed":
                         return index
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
-            if code in THROTTLING_CODES:
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
             raise
         return None

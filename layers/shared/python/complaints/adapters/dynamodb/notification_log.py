@@ -12,12 +12,12 @@ masked before they get here. AWS errors become domain errors by their code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
-    THROTTLING_CODES,
     complaint_pk,
     fixed_width_utc,
     marshal,
@@ -25,6 +25,9 @@ from complaints.adapters.dynamodb.table import (
 )
 from complaints.core.errors import Conflict, ServiceUnavailable
 from complaints.notifications.ports import NotificationRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 NOTIFICATION_PREFIX = "NOTIFICATION#"
 ENTITY = "notification"
@@ -45,7 +48,7 @@ def notification_item(entry: NotificationRecord) -> dict[str, Any]:
 
 
 class DynamoDbNotificationLog:
-    def __init__(self, table_name: str, client: Any) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
 
@@ -56,12 +59,11 @@ class DynamoDbNotificationLog:
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
             )
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise NotificationAlreadyRecorded(
                     f"notification {entry.message_key} of event {entry.event_id} at {entry.at} is recorded"
                 ) from None
-            if code in THROTTLING_CODES:
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; the notification was not recorded") from None
             raise
 
@@ -80,7 +82,7 @@ class DynamoDbNotificationLog:
             try:
                 response = self._client.query(**request)
             except ClientError as error:
-                if error.response.get("Error", {}).get("Code", "") in THROTTLING_CODES:
+                if is_busy(error):
                     raise ServiceUnavailable("the database is busy; retry") from None
                 raise
             for item in response.get("Items", []):

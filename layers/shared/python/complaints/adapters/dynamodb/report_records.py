@@ -10,13 +10,17 @@ into decimals); the version sits beside it for the condition."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from complaints.adapters.dynamodb.table import THROTTLING_CODES, marshal, unmarshal
+from complaints.adapters.aws import error_code, is_busy
+from complaints.adapters.dynamodb.table import marshal, unmarshal
 from complaints.core.errors import Conflict, NotFound, ServiceUnavailable, VersionConflict
 from complaints.reporting.models import ReportRecord
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 REPORT_SK = "REPORT"
 ENTITY = "report"
@@ -26,12 +30,8 @@ def report_pk(report_id: str) -> str:
     return f"REPORT#{report_id}"
 
 
-def _busy(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code", "") in THROTTLING_CODES
-
-
 class DynamoDbReportRecords:
-    def __init__(self, table_name: str, client: Any) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
 
@@ -52,9 +52,9 @@ class DynamoDbReportRecords:
                 TableName=self._table, Item=self._item(record), ConditionExpression="attribute_not_exists(pk)"
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise Conflict(f"report {record.id} exists") from None
-            if _busy(error):
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; retry") from None
             raise
 
@@ -66,7 +66,7 @@ class DynamoDbReportRecords:
                 ConsistentRead=True,
             )
         except ClientError as error:
-            if _busy(error):
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; retry") from None
             raise
         if "Item" not in response:
@@ -84,9 +84,9 @@ class DynamoDbReportRecords:
                 ExpressionAttributeValues=marshal({":expected": record.version}),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 raise VersionConflict(f"report {record.id} changed meanwhile; read it again") from None
-            if _busy(error):
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; retry") from None
             raise
         return stored

@@ -24,15 +24,19 @@ import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import Step, step_due_at, step_level, watch_at, watch_shard
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 COMPLAINT_SK = "COMPLAINT"
 EVENT_PREFIX = "EVENT#"
@@ -77,17 +81,6 @@ LIST_HORIZON_MONTHS = 36
 # Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
 MAX_QUERIES_PER_PAGE = 12
 
-# The error codes that mean "busy, try again" (nothing was written): they become ServiceUnavailable.
-THROTTLING_CODES = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
-        "TransactionConflictException",
-        "InternalServerError",
-        "ServiceUnavailable",
-    }
-)
 _SERIALIZER = TypeSerializer()
 _DESERIALIZER = TypeDeserializer()
 
@@ -246,7 +239,7 @@ class ComplaintsTable:
     """One adapter per port over the same table: each keeps the table's name and client, and sends
     every call through `_call`, where AWS errors become domain errors by their code."""
 
-    def __init__(self, table_name: str, client: Any) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
         self._table = table_name
         self._client = client
 
@@ -254,10 +247,9 @@ class ComplaintsTable:
         try:
             response: dict[str, Any] = getattr(self._client, operation)(**kwargs)
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code in THROTTLING_CODES:
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; retry") from error
-            if code == "ValidationException" and "ExclusiveStartKey" in kwargs:
+            if error_code(error) == "ValidationException" and "ExclusiveStartKey" in kwargs:
                 raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
             raise
         return response

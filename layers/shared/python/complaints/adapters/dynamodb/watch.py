@@ -9,9 +9,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
     COMPLAINT_SK,
-    THROTTLING_CODES,
     WATCH_AT_KEY,
     WATCH_INDEX,
     WATCH_SHARD_KEY,
@@ -68,9 +68,8 @@ class DynamoDbWatchStore(ComplaintsTable):
                 ExpressionAttributeValues=marshal(values),
             )
         except ClientError as error:
-            code = error.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
+            if error_code(error) == "ConditionalCheckFailedException":
                 return
-            if code in THROTTLING_CODES:
+            if is_busy(error):
                 raise ServiceUnavailable("the database is busy; retry") from error
             raise

@@ -72,13 +72,22 @@ def intake_body(**overrides: Any) -> dict[str, Any]:
 
 @dataclass
 class LambdaContext:
+    """The Lambda context one function's handler is given (the api's by default); the ARN and log
+    names follow the function's name. The one copy the tests (and the benchmark) share."""
+
     function_name: str = "complaint-guard-api"
     function_version: str = "$LATEST"
     memory_limit_in_mb: int = 512
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-2:123456789012:function:complaint-guard-api"
+    invoked_function_arn: str = ""
     aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
-    log_group_name: str = "/aws/lambda/complaint-guard-api"
+    log_group_name: str = ""
     log_stream_name: str = "2026/11/28/[$LATEST]abc"
+
+    def __post_init__(self) -> None:
+        if not self.invoked_function_arn:
+            self.invoked_function_arn = f"arn:aws:lambda:eu-west-2:123456789012:function:{self.function_name}"
+        if not self.log_group_name:
+            self.log_group_name = f"/aws/lambda/{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
         return 25_000
@@ -108,6 +117,26 @@ class Reply:
 
 
 Call = Callable[..., Reply]
+
+
+def api_caller(module: ModuleType, default_claims: dict[str, Any] | None = None) -> Call:
+    """What the tests' `call` fixtures return: `call(method, path, body, claims, query, headers,
+    repeated)` through the api function, with `default_claims` when the call names none (`claims={}`:
+    no claims at all)."""
+
+    def call(
+        method: str,
+        path: str,
+        body: Any = None,
+        claims: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        repeated: dict[str, list[str]] | None = None,
+    ) -> Reply:
+        chosen = default_claims if claims is None else claims
+        return invoke_api(module, method, path, body, chosen, headers, query, repeated)
+
+    return call
 
 
 def invoke_api(

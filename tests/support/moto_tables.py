@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Final
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from complaints import composition
 from complaints.adapters.dynamodb.table import TABLE_INDEXES
+from complaints.composition import api as api_root
+from complaints.composition import notifier as notifier_root
+from complaints.composition import publisher as publisher_root
+from complaints.composition import report_builder as report_builder_root
+from complaints.composition import sla_sweep as sla_sweep_root
 
 TABLE_NAME = "complaints-test"
 IDEMPOTENCY_TABLE_NAME = "idempotency-test"
-REGION = "eu-west-2"
+REGION: Final = "eu-west-2"
 
 ENVIRONMENT = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -92,7 +96,8 @@ def create_deployment() -> dict[str, str]:
         Name=ENVIRONMENT["TRACKING_SECRET_PARAMETER"], Value=SIGNING_KEY, Type="SecureString"
     )
     boto3.client("s3", region_name=REGION).create_bucket(
-        Bucket=ENVIRONMENT["REPORT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION}
+        Bucket=ENVIRONMENT["REPORT_BUCKET"],
+        CreateBucketConfiguration={"LocationConstraint": REGION},
     )
     queue = boto3.client("sqs", region_name=REGION).create_queue(QueueName="complaint-guard-test-reports")
     boto3.client("ses", region_name=REGION).verify_domain_identity(Domain="bank.example")
@@ -110,11 +115,11 @@ def create_deployment() -> dict[str, str]:
 def clear_caches() -> None:
     """Forget every cached setting, client and service, so each test composes them anew."""
     for root in (
-        composition.api,
-        composition.notifier,
-        composition.publisher,
-        composition.report_builder,
-        composition.sla_sweep,
+        api_root,
+        notifier_root,
+        publisher_root,
+        report_builder_root,
+        sla_sweep_root,
     ):
         for composed in vars(root).values():
             if callable(getattr(composed, "cache_clear", None)):
