@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import requests
 from e2e_support import PII, Api
+from fakes import T0, FakeClock, FakeTracker, RecordingPublisher
 
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 180
@@ -133,3 +134,24 @@ def runtime_output(local_runtime: str) -> RuntimeOutput:
     if os.environ.get("E2E_URL"):
         pytest.fail("E2E_URL is set: the runtime's output is not captured here, there is nothing to scan")
     return OUTPUT
+
+
+# --- fakes every folder's tests share (tests/support/fakes.py) ------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """A clock at T0, which is also the intake command's "now" (it checks receivedAt against it)."""
+    fake = FakeClock(T0)
+    monkeypatch.setattr("complaints.intake.commands.utc_now", fake)
+    return fake
+
+
+@pytest.fixture
+def tracker() -> FakeTracker:
+    return FakeTracker()
+
+
+@pytest.fixture
+def publisher() -> RecordingPublisher:
+    return RecordingPublisher()

@@ -7,9 +7,11 @@ leaks from one test to the next.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
+from api_events import Call, api_caller, handler_module
 from moto_tables import TABLE_NAME, moto_backend
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
@@ -46,3 +48,21 @@ def table_keys(dynamodb: Any) -> Callable[[], set[tuple[str, str]]]:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     return keys
+
+
+@pytest.fixture
+def app_module(aws: Any) -> ModuleType:
+    """The api function's handler module, on this test's moto backend."""
+    return handler_module("api.app")
+
+
+@pytest.fixture
+def caller_claims() -> dict[str, Any]:
+    """Whose token `call` presents when a test names none: a channel app (a module may override it)."""
+    return {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
+
+
+@pytest.fixture
+def call(app_module: ModuleType, caller_claims: dict[str, Any]) -> Call:
+    """One request through the api function as API Gateway hands it over."""
+    return api_caller(app_module, caller_claims)

@@ -8,11 +8,10 @@ Put of EscalateAndOpenAccountability in infra/statemachines/sla-tracker.asl.json
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from types import ModuleType
 from typing import Any
 
 import pytest
-from api_events import Call, Reply, api_caller, handler_module
+from api_events import Call, Reply
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -26,13 +25,8 @@ pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publis
 
 
 @pytest.fixture
-def app_module(aws: Any) -> ModuleType:
-    return handler_module("api.app")
-
-
-@pytest.fixture
-def call(app_module: ModuleType) -> Call:
-    return api_caller(app_module, SUPERVISOR)
+def caller_claims() -> dict[str, Any]:
+    return SUPERVISOR
 
 
 def put_record(

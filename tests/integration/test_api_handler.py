@@ -20,9 +20,7 @@ from api_events import (
     Call,
     LambdaContext,
     Reply,
-    api_caller,
     api_event,
-    handler_module,
     intake_body,
 )
 
@@ -56,13 +54,8 @@ CONTRACT_FIELDS = {
 
 
 @pytest.fixture
-def app_module(aws: Any) -> ModuleType:
-    return handler_module("api.app")
-
-
-@pytest.fixture
-def call(app_module: ModuleType) -> Call:
-    return api_caller(app_module, CHANNEL_APP)
+def caller_claims() -> dict[str, Any]:
+    return CHANNEL_APP
 
 
 def parse(moment: str) -> datetime:

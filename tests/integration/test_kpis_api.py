@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
-import pytest
-from api_events import LambdaContext, api_event, handler_module
+from api_events import LambdaContext, api_event
 from fakes import DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
 from moto_tables import TABLE_NAME
 
@@ -22,11 +21,6 @@ MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SC
 AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
 APP = caller_from_claims({"client_id": "counter", "scope": "complaint-guard/complaints.submit"})
 STAFF = caller_from_claims(AGENT)
-
-
-@pytest.fixture
-def app_module(aws: Any) -> ModuleType:
-    return handler_module("api.app")
 
 
 def get(app_module: ModuleType, query: dict[str, str], claims: dict[str, Any] = MANAGER) -> tuple[int, Any]:

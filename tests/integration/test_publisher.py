@@ -18,7 +18,7 @@ from api_events import LambdaContext, handler_module
 from botocore.stub import Stubber
 from emf import emitted
 from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
-from moto_tables import REGION, TABLE_NAME, clear_caches
+from moto_tables import REGION, TABLE_NAME, clear_caches, drain
 
 from complaints.adapters.eventbridge import EventBridgePublisher
 from complaints.composition import publisher as publisher_root
@@ -121,17 +121,6 @@ def queue(aws: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, str]:
     monkeypatch.setenv("EVENT_BUS_NAME", BUS)
     clear_caches()
     return sqs, url
-
-
-def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return messages
-        for message in batch:
-            messages.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 @pytest.fixture

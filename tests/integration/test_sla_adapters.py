@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 from complaint_builders import received_at_t0
-from moto_tables import REGION
+from moto_tables import REGION, drain
 
 from complaints.adapters.eventbridge import EventBridgePublisher, EventPublishFailed
 from complaints.adapters.stepfunctions import StepFunctionsTracker
@@ -54,17 +54,6 @@ def queue(aws: Any, events_client: Any) -> Iterator[tuple[Any, str]]:
     )
     events_client.put_targets(Rule="tap", EventBusName=BUS, Targets=[{"Id": "tap", "Arn": arn}])
     yield sqs, url
-
-
-def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
-    messages: list[dict[str, Any]] = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
-        if not batch:
-            return messages
-        for message in batch:
-            messages.append(json.loads(message["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
 
 def test_23_events_go_out_in_3_put_events_calls_and_all_arrive(

@@ -55,16 +55,6 @@ def store(dynamodb: Any) -> DynamoDbSlaStore:
 
 
 @pytest.fixture
-def tracker() -> FakeTracker:
-    return FakeTracker()
-
-
-@pytest.fixture
-def publisher() -> RecordingPublisher:
-    return RecordingPublisher()
-
-
-@pytest.fixture
 def service(
     store: DynamoDbSlaStore, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
 ) -> ComplaintService:

@@ -142,3 +142,15 @@ def moto_backend(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             monkeypatch.setenv(name, value)
         yield client
     clear_caches()
+
+
+def drain(sqs: Any, url: str) -> list[dict[str, Any]]:
+    """Every message waiting on a queue (a rule's target in a test), parsed, and the queue emptied."""
+    messages: list[dict[str, Any]] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+        if not batch:
+            return messages
+        for message in batch:
+            messages.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])

@@ -1,35 +1,17 @@
-"""Fixtures the unit tests of the service share: a fake clock at T0 (also the intake's "now"), an
-in-memory repository, a recording tracker and publisher, and the service on them."""
+"""Fixtures the unit tests of the service share: an in-memory repository and the service on it, with
+the fake clock, tracker and publisher of tests/conftest.py."""
 
 from __future__ import annotations
 
 import pytest
-from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
 
 from complaints.intake.service import ComplaintService
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    fake = FakeClock(T0)
-    # The intake command checks receivedAt against "now"; make that the same fake now.
-    monkeypatch.setattr("complaints.intake.commands.utc_now", fake)
-    return fake
-
-
-@pytest.fixture
 def repo() -> InMemoryComplaintRepository:
     return InMemoryComplaintRepository()
-
-
-@pytest.fixture
-def tracker() -> FakeTracker:
-    return FakeTracker()
-
-
-@pytest.fixture
-def publisher() -> RecordingPublisher:
-    return RecordingPublisher()
 
 
 @pytest.fixture

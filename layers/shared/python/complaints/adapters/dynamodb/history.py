@@ -39,13 +39,7 @@ class DynamoDbComplaintHistory(ComplaintsTable):
             "ExpressionAttributeValues": marshal({":status": status.value}),
             "Select": "COUNT",
         }
-        total = 0
-        while True:
-            response = self._call("query", **request)
-            total += int(response.get("Count", 0))
-            if "LastEvaluatedKey" not in response:
-                return total
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return sum(int(response.get("Count", 0)) for response in self._query_pages(request))
 
     def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
         """Complaints received in [start, end), month partition by month through byMonth: reads grow
@@ -61,13 +55,8 @@ class DynamoDbComplaintHistory(ComplaintsTable):
                 "ExpressionAttributeNames": {"#month": MONTH_KEY, "#received": SORT_KEY},
                 "ExpressionAttributeValues": marshal({":month": month, ":first": first, ":last": last}),
             }
-            while True:
-                response = self._call("query", **request)
-                for item in response.get("Items", []):
-                    yield complaint_from(item)
-                if "LastEvaluatedKey" not in response:
-                    break
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            for response in self._query_pages(request):
+                yield from (complaint_from(item) for item in response.get("Items", []))
             if month == final:
                 return
             month = next_month(month)

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
+    ComplaintsTable,
     complaint_pk,
     fixed_width_utc,
     marshal,
@@ -27,7 +28,7 @@ from complaints.core.errors import Conflict, ServiceUnavailable
 from complaints.notifications.ports import NotificationRecord
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 NOTIFICATION_PREFIX = "NOTIFICATION#"
 ENTITY = "notification"
@@ -47,10 +48,8 @@ def notification_item(entry: NotificationRecord) -> dict[str, Any]:
     return body | {"pk": complaint_pk(entry.complaint_id), "sk": notification_sk(entry), "entity": ENTITY}
 
 
-class DynamoDbNotificationLog:
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
-        self._table = table_name
-        self._client = client
+class DynamoDbNotificationLog(ComplaintsTable):
+    """Each message sent (or not) about a complaint, beside it in the complaints table."""
 
     def record(self, entry: NotificationRecord) -> None:
         item = marshal(notification_item(entry))
@@ -78,18 +77,10 @@ class DynamoDbNotificationLog:
             "ConsistentRead": True,
         }
         entries: list[NotificationRecord] = []
-        while True:
-            try:
-                response = self._client.query(**request)
-            except ClientError as error:
-                if is_busy(error):
-                    raise ServiceUnavailable("the database is busy; retry") from None
-                raise
+        for response in self._query_pages(request):
             for item in response.get("Items", []):
                 body = unmarshal(item)
                 for key in _KEYS:
                     body.pop(key, None)
                 entries.append(NotificationRecord.model_validate(body))
-            if "LastEvaluatedKey" not in response:
-                return entries
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return entries

@@ -22,7 +22,7 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,8 @@ MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
 # The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
 WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
 ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "accountabilityKey", "openedKey"
+
+
 # Every GSI of the table as (name, partition key, sort key): the stack and the tests build the table
 # from this one list.
 TABLE_INDEXES: tuple[tuple[str, str, str], ...] = (
@@ -253,3 +255,13 @@ class ComplaintsTable:
                 raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
             raise
         return response
+
+    def _query_pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """Every page of one query, in order, following LastEvaluatedKey."""
+        page = dict(request)
+        while True:
+            response = self._call("query", **page)
+            yield response
+            if "LastEvaluatedKey" not in response:
+                return
+            page["ExclusiveStartKey"] = response["LastEvaluatedKey"]

@@ -39,13 +39,8 @@ class DynamoDbWatchStore(ComplaintsTable):
             "ExpressionAttributeNames": {"#shard": WATCH_SHARD_KEY, "#at": WATCH_AT_KEY},
             "ExpressionAttributeValues": marshal({":shard": str(shard), ":until": iso_seconds(until)}),
         }
-        while True:
-            response = self._call("query", **request)
-            for item in response.get("Items", []):
-                yield complaint_from(item)
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for response in self._query_pages(request):
+            yield from (complaint_from(item) for item in response.get("Items", []))
 
     def rewatch(self, complaint: Complaint) -> None:
         """Move the sweep's watch time of an unchanged complaint (bookkeeping, not a change: no new
