@@ -21,7 +21,7 @@ from typing import Any
 
 import boto3
 
-from complaints.adapters.dynamodb.table import TABLE_INDEXES
+from complaints.adapters.dynamodb.table import TABLE_INDEXES, TableIndex
 
 WRITE_UNIT_BYTES = 1024
 READ_UNIT_BYTES = 4096
@@ -81,25 +81,35 @@ def _units(size: int, unit: int) -> int:
 def write_units(
     old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, transactional: bool
 ) -> tuple[float, float]:
-    """(total, GSI share) of one item write. Every index projects ALL attributes (infra Data construct),
-    so an index entry weighs what the item weighs; a changed index key is a delete plus an insert."""
+    """(total, GSI share) of one item write. An index holds the table's keys, its own keys and what it
+    projects (infra Data construct): it is written when what it holds changes, weighed by that entry;
+    a changed index key is a delete plus an insert."""
     table = _units(max(item_size(old), item_size(new)), WRITE_UNIT_BYTES) * (2 if transactional else 1)
-    index = 0
-    for _, partition, sort in TABLE_INDEXES:
-        before = _index_key(old, partition, sort)
-        after = _index_key(new, partition, sort)
-        if before and after and before == after:
-            index += _units(max(item_size(old), item_size(new)), WRITE_UNIT_BYTES)
+    index_units = 0
+    for index in TABLE_INDEXES:
+        before, after = _index_entry(old, index), _index_entry(new, index)
+        if before == after:
+            continue
+        if before and after and _index_key(before, index) == _index_key(after, index):
+            index_units += _units(max(item_size(before), item_size(after)), WRITE_UNIT_BYTES)
         else:
-            index += _units(item_size(old), WRITE_UNIT_BYTES) if before else 0
-            index += _units(item_size(new), WRITE_UNIT_BYTES) if after else 0
-    return table + index, index
+            index_units += _units(item_size(before), WRITE_UNIT_BYTES) if before else 0
+            index_units += _units(item_size(after), WRITE_UNIT_BYTES) if after else 0
+    return table + index_units, index_units
 
 
-def _index_key(item: Mapping[str, Any] | None, partition: str, sort: str) -> tuple[Any, Any] | None:
-    if not item or partition not in item or sort not in item:
+def _index_entry(item: Mapping[str, Any] | None, index: TableIndex) -> dict[str, Any] | None:
+    """What the index holds of the item, or None when the item is not in it (a sparse index)."""
+    if not item or index.partition_key not in item or index.sort_key not in item:
         return None
-    return (str(item[partition]), str(item[sort]))
+    if index.projected is None:
+        return dict(item)
+    kept = {"pk", "sk", index.partition_key, index.sort_key, *index.projected}
+    return {name: value for name, value in item.items() if name in kept}
+
+
+def _index_key(entry: Mapping[str, Any], index: TableIndex) -> tuple[str, str]:
+    return (str(entry[index.partition_key]), str(entry[index.sort_key]))
 
 
 def read_units(items: list[Mapping[str, Any]], consistent: bool, transactional: bool = False) -> float:
@@ -170,6 +180,12 @@ class CallLedger:
         if operation == "GetItem":
             call.returned = call.scanned = 1 if parsed.get("Item") else 0
             call.read_units = read_units([parsed.get("Item") or {}], bool(params.get("ConsistentRead")))
+        elif operation == "BatchGetItem":
+            # billed per item read, each rounded up to 4 KB on its own
+            items = [item for found in parsed.get("Responses", {}).values() for item in found]
+            consistent = all(ask.get("ConsistentRead") for ask in params.get("RequestItems", {}).values())
+            call.returned = call.scanned = len(items)
+            call.read_units = sum(read_units([item], consistent) for item in items)
         elif operation in ("Query", "Scan"):
             items = parsed.get("Items", [])
             call.returned, call.scanned = len(items), int(parsed.get("ScannedCount", len(items)))

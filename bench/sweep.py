@@ -43,7 +43,7 @@ INDEXED_ATTRIBUTES = (
     "pk",
     "sk",
     "entity",
-    *(key for _, partition, sort in TABLE_INDEXES for key in (partition, sort)),
+    *(key for index in TABLE_INDEXES for key in (index.partition_key, index.sort_key)),
 )
 
 

@@ -286,9 +286,15 @@ def test_each_filter_is_served_by_its_index_newest_first(
     if index != "byMonth":
         # (the unfiltered view may hand out a token to keep walking back through older months)
         assert page.next_token is None
-    operations = {name for name, _ in client.calls}
-    assert operations == {"query"}  # never a scan
-    assert {kwargs["IndexName"] for _, kwargs in client.calls} == {index}
+    assert {name for name, _ in client.calls} <= {"query", "batch_get_item"}  # never a scan
+    assert {kwargs["IndexName"] for name, kwargs in client.calls if name == "query"} == {index}
+    # The index holds keys and filters only: the page's complaints are read from the table, by key,
+    # in one strongly consistent BatchGetItem.
+    reads = [kwargs["RequestItems"] for name, kwargs in client.calls if name == "batch_get_item"]
+    assert len(reads) == (1 if expected else 0)
+    for read in reads:
+        assert read["complaints-test"]["ConsistentRead"] is True
+        assert len(read["complaints-test"]["Keys"]) == len(expected)
 
 
 def test_listed_complaints_are_whole(

@@ -16,7 +16,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from complaints.adapters.dynamodb.table import TABLE_INDEXES
+from complaints.adapters.dynamodb.table import TABLE_INDEXES, TableIndex
 from complaints.composition import api as api_root
 from complaints.composition import notifier as notifier_root
 from complaints.composition import publisher as publisher_root
@@ -50,6 +50,15 @@ SIGNING_KEY = "k" * 48
 STAFF_TOPICS = ("SUPERVISOR", "MANAGER", "COMPLIANCE", "AT_RISK")
 
 
+def projection(index: TableIndex) -> Any:
+    """The index's projection as the stack declares it (Data construct)."""
+    if index.projected is None:
+        return {"ProjectionType": "ALL"}
+    if not index.projected:
+        return {"ProjectionType": "KEYS_ONLY"}
+    return {"ProjectionType": "INCLUDE", "NonKeyAttributes": list(index.projected)}
+
+
 def create_tables(client: Any) -> None:
     string = "S"
     client.create_table(
@@ -57,7 +66,10 @@ def create_tables(client: Any) -> None:
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[
             {"AttributeName": name, "AttributeType": string}
-            for name in sorted({"pk", "sk"} | {key for _, pk, sk in TABLE_INDEXES for key in (pk, sk)})
+            for name in sorted(
+                {"pk", "sk"}
+                | {key for index in TABLE_INDEXES for key in (index.partition_key, index.sort_key)}
+            )
         ],
         KeySchema=[
             {"AttributeName": "pk", "KeyType": "HASH"},
@@ -65,14 +77,14 @@ def create_tables(client: Any) -> None:
         ],
         GlobalSecondaryIndexes=[
             {
-                "IndexName": name,
+                "IndexName": index.name,
                 "KeySchema": [
-                    {"AttributeName": partition, "KeyType": "HASH"},
-                    {"AttributeName": sort, "KeyType": "RANGE"},
+                    {"AttributeName": index.partition_key, "KeyType": "HASH"},
+                    {"AttributeName": index.sort_key, "KeyType": "RANGE"},
                 ],
-                "Projection": {"ProjectionType": "ALL"},
+                "Projection": projection(index),
             }
-            for name, partition, sort in TABLE_INDEXES
+            for index in TABLE_INDEXES
         ],
     )
     client.create_table(

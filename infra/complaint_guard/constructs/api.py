@@ -59,6 +59,8 @@ class Api(Construct):
         data.allow_items(
             role,
             "dynamodb:GetItem",
+            # a list page's complaints, read by the keys their index returned
+            "dynamodb:BatchGetItem",
             "dynamodb:Query",
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",

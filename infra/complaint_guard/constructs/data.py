@@ -52,12 +52,21 @@ class Data(Construct):
             stream=dynamodb.StreamViewType.NEW_IMAGE,
             **protected,  # type: ignore[arg-type]
         )
-        for index_name, partition_key, sort_key in TABLE_INDEXES:
+        for index in TABLE_INDEXES:
             self.table.add_global_secondary_index(
-                index_name=index_name,
-                partition_key=dynamodb.Attribute(name=partition_key, type=dynamodb.AttributeType.STRING),
-                sort_key=dynamodb.Attribute(name=sort_key, type=dynamodb.AttributeType.STRING),
-                projection_type=dynamodb.ProjectionType.ALL,
+                index_name=index.name,
+                partition_key=dynamodb.Attribute(
+                    name=index.partition_key, type=dynamodb.AttributeType.STRING
+                ),
+                sort_key=dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.STRING),
+                projection_type=(
+                    dynamodb.ProjectionType.ALL
+                    if index.projected is None
+                    else dynamodb.ProjectionType.INCLUDE
+                    if index.projected
+                    else dynamodb.ProjectionType.KEYS_ONLY
+                ),
+                non_key_attributes=list(index.projected) if index.projected else None,
             )
         self.idempotency_table = dynamodb.Table(
             self,
@@ -94,7 +103,7 @@ class Data(Construct):
         )
 
     def index_arn(self, name: str) -> str:
-        if name not in {index for index, _, _ in TABLE_INDEXES}:
+        if name not in {index.name for index in TABLE_INDEXES}:
             raise ValueError(f"the complaints table has no index {name}")
         return f"{self.table.table_arn}/index/{name}"
 

@@ -132,7 +132,8 @@ class Reports(Construct):
         role = self.function.role
         # The report record, the period's complaints month by month (byMonth), the accountability
         # records (byAccountability); never a Scan.
-        data.allow_items(role, "dynamodb:GetItem", "dynamodb:PutItem")
+        # BatchGetItem: a quarter's complaints, by the keys byMonth returned
+        data.allow_items(role, "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem")
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:Query"],

@@ -41,7 +41,12 @@ class SlaSweep(Construct):
         role = self.function.role
         # Explicit actions on explicit resources: the table, the byWatch index (never a Scan), the key.
         data.allow_items(
-            role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"
+            role,
+            "dynamodb:GetItem",
+            "dynamodb:BatchGetItem",  # the due complaints, by the keys byWatch returned
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:ConditionCheckItem",
         )
         # ... and byStatus, which it counts (Select=COUNT) for the backlog gauge.
         role.add_to_principal_policy(

@@ -150,7 +150,7 @@ class DynamoDbComplaintRepository(ComplaintsTable):
         months_left = int(state.get("h", LIST_HORIZON_MONTHS))
         start_key = state.get("k")
 
-        items: list[Complaint] = []
+        found: list[dict[str, Any]] = []
         for _ in range(MAX_QUERIES_PER_PAGE):
             request: dict[str, Any] = {
                 "TableName": self._table,
@@ -159,7 +159,7 @@ class DynamoDbComplaintRepository(ComplaintsTable):
                 "ExpressionAttributeNames": {"#key": key_attr},
                 "ExpressionAttributeValues": {":key": {"S": key_value}},
                 "ScanIndexForward": False,
-                "Limit": query.limit - len(items),
+                "Limit": query.limit - len(found),
             }
             if filters:
                 clauses = []
@@ -171,7 +171,7 @@ class DynamoDbComplaintRepository(ComplaintsTable):
             if start_key:
                 request["ExclusiveStartKey"] = start_key
             response = self._call("query", **request)
-            items.extend(complaint_from(item) for item in response.get("Items", []))
+            found.extend(response.get("Items", []))
             start_key = response.get("LastEvaluatedKey")
             if start_key is None and index == MONTH_INDEX and months_left > 1:
                 key_value, months_left = previous_month(key_value), months_left - 1
@@ -179,8 +179,10 @@ class DynamoDbComplaintRepository(ComplaintsTable):
                 more = True
             else:
                 more = start_key is not None
-            if not more or len(items) >= query.limit:
+            if not more or len(found) >= query.limit:
                 break
+        # The indexes hold keys and filters, not complaints: the page's complaints come from the table.
+        items = self._complaints_at(found)
         if not more:
             return Page(items=items, next_token=None)
         next_state = {"f": fingerprint, "k": start_key, "m": key_value, "h": months_left}

@@ -18,7 +18,6 @@ from complaints.adapters.dynamodb.table import (
     STATUS_INDEX,
     STATUS_KEY,
     ComplaintsTable,
-    complaint_from,
     fixed_width_utc,
     marshal,
     month_of,
@@ -56,7 +55,7 @@ class DynamoDbComplaintHistory(ComplaintsTable):
                 "ExpressionAttributeValues": marshal({":month": month, ":first": first, ":last": last}),
             }
             for response in self._query_pages(request):
-                yield from (complaint_from(item) for item in response.get("Items", []))
+                yield from self._complaints_at(response.get("Items", []))
             if month == final:
                 return
             month = next_month(month)

@@ -24,7 +24,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
@@ -59,13 +59,30 @@ WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
 ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "accountabilityKey", "openedKey"
 
 
-# Every GSI of the table as (name, partition key, sort key): the stack and the tests build the table
-# from this one list.
-TABLE_INDEXES: tuple[tuple[str, str, str], ...] = (
-    *((index, attr, SORT_KEY) for _, index, attr in INDEXES),
-    (MONTH_INDEX, MONTH_KEY, SORT_KEY),
-    (WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
-    (ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY),
+class TableIndex(NamedTuple):
+    """A GSI of the table. `projected` names the attributes it copies beside the keys: `None` copies
+    every attribute. An index that copies little is written only when what it holds changes, so an
+    update that changes no index key and no projected attribute costs no index write at all."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+    projected: tuple[str, ...] | None = ()
+
+
+# The list indexes hold the other filters' keys, for the query's FilterExpression; the page's
+# complaints are then read from the table by key (BatchGetItem). byMonth and byWatch hold keys only
+# (nothing filters on them); the accountability records are small and written twice in their life.
+FILTER_KEYS = tuple(attr for _, _, attr in INDEXES)
+# Every GSI of the table: the stack and the tests build the table from this one list.
+TABLE_INDEXES: tuple[TableIndex, ...] = (
+    *(
+        TableIndex(index, attr, SORT_KEY, tuple(key for key in FILTER_KEYS if key != attr))
+        for _, index, attr in INDEXES
+    ),
+    TableIndex(MONTH_INDEX, MONTH_KEY, SORT_KEY),
+    TableIndex(WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
+    TableIndex(ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY, None),
 )
 STORAGE_ONLY = (
     "pk",
@@ -78,6 +95,9 @@ STORAGE_ONLY = (
     WATCH_AT_KEY,
     *(attr for _, _, attr in INDEXES),
 )
+# BatchGetItem takes at most 100 keys; unprocessed ones (throttling) are asked for again this often.
+BATCH_GET_KEYS = 100
+BATCH_GET_ATTEMPTS = 4
 # The unfiltered view walks back month by month through this many months of receipts.
 LIST_HORIZON_MONTHS = 36
 # Upper bound on DynamoDB queries behind one page, so a sparse filter cannot make a request slow.
@@ -255,6 +275,26 @@ class ComplaintsTable:
                 raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
             raise
         return response
+
+    def _complaints_at(self, found: list[dict[str, Any]]) -> list[Complaint]:
+        """The complaints whose keys an index returned, read from the table in the index's order
+        (BatchGetItem, 100 keys a call, strongly consistent: a list shows each complaint as it is)."""
+        keys = [{"pk": item["pk"], "sk": item["sk"]} for item in found]
+        items: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(keys), BATCH_GET_KEYS):
+            pending: dict[str, Any] = {self._table: {"Keys": keys[start : start + BATCH_GET_KEYS]}}
+            pending[self._table]["ConsistentRead"] = True
+            for _ in range(BATCH_GET_ATTEMPTS):
+                response = self._call("batch_get_item", RequestItems=pending)
+                for item in response.get("Responses", {}).get(self._table, []):
+                    items[item["pk"]["S"]] = item
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+            if pending:
+                raise ServiceUnavailable("the database is busy; retry")
+        # A complaint is never deleted; one listed and then erased would simply be left out.
+        return [complaint_from(items[key["pk"]["S"]]) for key in keys if key["pk"]["S"] in items]
 
     def _query_pages(self, request: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """Every page of one query, in order, following LastEvaluatedKey."""

@@ -16,7 +16,6 @@ from complaints.adapters.dynamodb.table import (
     WATCH_INDEX,
     WATCH_SHARD_KEY,
     ComplaintsTable,
-    complaint_from,
     complaint_pk,
     iso_seconds,
     marshal,
@@ -40,7 +39,7 @@ class DynamoDbWatchStore(ComplaintsTable):
             "ExpressionAttributeValues": marshal({":shard": str(shard), ":until": iso_seconds(until)}),
         }
         for response in self._query_pages(request):
-            yield from (complaint_from(item) for item in response.get("Items", []))
+            yield from self._complaints_at(response.get("Items", []))
 
     def rewatch(self, complaint: Complaint) -> None:
         """Move the sweep's watch time of an unchanged complaint (bookkeeping, not a change: no new
