@@ -3,6 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The scanners, pinned, in a venv of their own: checkov pins many libraries the project's venv must not get.
+SCAN_VENV := .venv-scan
+CHECKOV_VERSION := 3.3.30
+BANDIT_VERSION := 1.9.4
 export PYTHONPATH := infra:layers/shared/python
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 20
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
@@ -10,7 +14,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser layer synth run demo test test-fast lint bench openapi deploy diff destroy clean
+.PHONY: help install browser layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -33,6 +37,15 @@ layer: install ## build the arm64 / Python 3.13 dependency layer (skipped when u
 synth: layer ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
 	$(BIN)/python infra/app.py
 
+$(SCAN_VENV)/.installed: Makefile
+	@test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --disable-pip-version-check \
+	  checkov==$(CHECKOV_VERSION) bandit==$(BANDIT_VERSION)
+	@touch $@
+
+scan: synth $(SCAN_VENV)/.installed ## checkov on the template, bandit on the code; fails on what security/acknowledgements.yaml does not acknowledge
+	$(BIN)/python scripts/scan.py --scanners $(SCAN_VENV)/bin
+
 run: synth ## start the whole system locally on http://127.0.0.1:$(PORT)
 	$(BIN)/python -m local --port $(PORT)
 
@@ -44,7 +57,7 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: synth lint browser ## unit, integration, infra and end-to-end tests
+test: synth scan lint browser ## the scans, unit, integration, infra and end-to-end tests
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 test-fast: install ## unit and integration tests only

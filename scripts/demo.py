@@ -43,7 +43,7 @@ ON_TIME_AGE = timedelta(hours=1)
 LATE_AGE = timedelta(days=2)  # past the 24 h first-response deadline of every normal complaint
 REPORT_WAIT_SECONDS = 180.0
 RETRIES = 5
-TRACKING_LINK = r"/t/{id}\?token=([\w-]+)"
+TRACKING_LINK = r"/t/{id}\?token=([\w.-]+)"
 # Made-up customers: names from this list, phones +86139000xxxxx, e-mails at example.com.
 NAMES = ("Zhang Wei", "Wang Fang", "Chen Jie", "Li Lei", "Liu Yang", "Zhao Min", "Sun Li", "Zhou Jun")
 REPEAT_EVERY = 6  # every sixth complaint comes from the customer of the complaint three rows earlier

@@ -52,7 +52,7 @@ def count(record: NotificationRecord) -> None:
     )
 
 
-@tracer.capture_method(capture_response=False)
+@tracer.capture_method(capture_response=False, capture_error=False)
 def notify_record(record: SQSRecord) -> None:
     from complaints.notifications.inbound import domain_event_from_bus
 
@@ -76,7 +76,7 @@ def notify_record(record: SQSRecord) -> None:
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler(capture_response=False)
+@tracer.capture_lambda_handler(capture_response=False, capture_error=False)
 def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     try:
         return process_partial_response(

@@ -29,7 +29,7 @@ publisher.settings()
 
 
 @logger.inject_lambda_context(log_event=False)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False, capture_error=False)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     from complaints.adapters.dynamodb.stream import audit_event_from_stream_image

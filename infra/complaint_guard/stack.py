@@ -44,7 +44,7 @@ class ComplaintGuardStack(Stack):
         )
         self.layers = Layers(self, "Layers")
         layers: list[lambda_.ILayerVersion] = [self.layers.deps, self.layers.shared]
-        self.events = Events(self, "Events", archive_days=settings.event_archive_days)
+        self.events = Events(self, "Events", archive_days=settings.event_archive_days, key=self.data.key)
         self.sla_workflow = SlaWorkflow(
             self,
             "SlaWorkflow",
@@ -64,14 +64,14 @@ class ComplaintGuardStack(Stack):
             "PUBLIC_BASE_URL": settings.public_base_url,
             "BANK_NAME": settings.bank_name,
         }
-        self.reports = Reports(self, "Reports", retain=settings.retain_data)
+        self.reports = Reports(self, "Reports", retain=settings.retain_data, queue_key=self.data.key)
         # Only the API and the builder are told about reports; only the API queues builds.
         report_environment = self.reports.environment(
             timezone=settings.report_timezone,
             recipients=settings.report_recipients,
             link_days=settings.report_link_days,
         )
-        defaults = FunctionDefaults(layers, environment, retention, removal)
+        defaults = FunctionDefaults(layers, environment, retention, removal, self.data.key)
         self.api = Api(
             self,
             "Api",

@@ -82,7 +82,9 @@ class LocalRuntime:
                 ses.verify_domain_identity(Domain=sender.split("@", 1)[1])
 
     def _put_tracking_secret(self) -> None:
-        """What operations do once per account (see the README): a random SecureString."""
+        """What operations do once per account (see the README and complaints/adapters/parameters.py):
+        a random current key, `<keyId>:<secret>`, for tracking links and another for report links, under
+        the name TRACKING_SECRET_PARAMETER gives. No legacy key: no link was sent before key ids here."""
         names = {
             f.environment["TRACKING_SECRET_PARAMETER"]
             for f in self.functions.values()
@@ -90,7 +92,13 @@ class LocalRuntime:
         }
         ssm = boto3.client("ssm", region_name=self.emulator.region)
         for name in names:
-            ssm.put_parameter(Name=name, Value=secrets.token_hex(32), Type="SecureString", Overwrite=True)
+            for ring in ("tracking", "reports"):
+                ssm.put_parameter(
+                    Name=f"{name.rstrip('/')}/{ring}/current",
+                    Value=f"{ring[0]}1:{secrets.token_hex(32)}",
+                    Type="SecureString",
+                    Overwrite=True,
+                )
 
     def stop(self) -> None:
         if self.event_sources is not None:

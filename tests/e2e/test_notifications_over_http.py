@@ -19,7 +19,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.xdist_group("e2e")
-LINK = re.compile(r"(http://[^\s\"<>]+/t/[\w-]+\?token=[\w-]+)")
+LINK = re.compile(r"(http://[^\s\"<>]+/t/[\w-]+\?token=[\w.-]+)")
 
 
 def outbox(api: Api, to: str) -> list[dict[str, Any]]:

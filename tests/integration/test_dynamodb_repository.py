@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ from complaints.core.models import (
 from complaints.intake.ports import ComplaintQuery
 
 TableKeys = Callable[[], set[tuple[str, str]]]
+_EVENT_IDS = itertools.count(1)
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
@@ -76,7 +78,9 @@ def event(
     item: Complaint, action: str = "receive", changes: dict[str, FieldChange] | None = None
 ) -> AuditEvent:
     return AuditEvent(
-        id=f"ev-{item.id}-{item.version}",
+        # A new id for every write, as the service draws them: the adapter tells its own committed
+        # write from another one by the event it carried.
+        id=f"ev-{item.id}-{item.version}-{next(_EVENT_IDS)}",
         complaint_id=item.id,
         version=item.version,
         action=action,
@@ -114,7 +118,8 @@ def test_create_writes_the_complaint_its_first_event_and_its_reference(
     repository: DynamoDbComplaintRepository, table_keys: TableKeys
 ) -> None:
     new = complaint("c-000001", reference="CG-260302-ABC123")
-    repository.create(new, event(new))
+    first = event(new)
+    repository.create(new, first)
     assert table_keys() == {
         ("COMPLAINT#c-000001", "COMPLAINT"),
         ("COMPLAINT#c-000001", "EVENT#100000001"),
@@ -122,7 +127,7 @@ def test_create_writes_the_complaint_its_first_event_and_its_reference(
     }
     assert repository.get("c-000001") == new
     (stored_event,) = repository.events("c-000001", 10, None).items
-    assert stored_event == event(new)
+    assert stored_event == first
 
 
 def test_complaint_round_trips_every_field(repository: DynamoDbComplaintRepository) -> None:

@@ -24,11 +24,11 @@ import boto3
 import pytest
 from api_events import LambdaContext
 from emf import emitted
-from fakes import FakeTracker, RecordingPublisher
+from fakes import FakeTracker, FixedSecretProvider, RecordingPublisher
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
-from moto_tables import REGION, TABLE_NAME, clear_caches
+from moto_tables import REGION, TABLE_NAME, clear_caches, put_link_keys
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
@@ -82,9 +82,7 @@ def topics(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     sns = boto3.client("sns", region_name=REGION)
     arns = {name: sns.create_topic(Name=f"complaint-guard-{name}")["TopicArn"] for name in TOPICS}
-    boto3.client("ssm", region_name=REGION).put_parameter(
-        Name="/complaint-guard/tracking-key", Value=SECRET, Type="SecureString"
-    )
+    put_link_keys("/complaint-guard/tracking-key", tracking=f"t1:{SECRET}")
     environment = {
         "SENDER_EMAIL": SENDER,
         "BANK_NAME": "Example Bank",
@@ -260,7 +258,9 @@ def test_a_receipt_goes_by_email_and_sms_with_a_working_tracking_link(
     link = link_of(text)
     parts = urlsplit(link)
     assert f"{parts.scheme}://{parts.netloc}" == BASE_URL and parts.path == f"/t/{complaint.id}"
-    assert verify_tracking_token(complaint.id, parse_qs(parts.query)["token"][0], SECRET)
+    assert verify_tracking_token(
+        complaint.id, parse_qs(parts.query)["token"][0], FixedSecretProvider(SECRET, "t1")
+    )
     assert link in email.body
 
     entries = log.for_complaint(complaint.id)

@@ -17,7 +17,7 @@ from api_events import LambdaContext, api_event, handler_module
 from botocore.exceptions import ClientError
 from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto.ses.models import ses_backends
-from moto_tables import REGION, TABLE_NAME
+from moto_tables import REGION, TABLE_NAME, put_link_keys
 
 from complaints.composition import report_builder as report_builder_root
 from complaints.core.auth import caller_from_claims
@@ -66,7 +66,7 @@ def reporting_aws(aws: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     )
     events.put_targets(Rule="reports", EventBusName=BUS, Targets=[{"Id": "q", "Arn": announced_arn}])
     boto3.client("ses", region_name=REGION).verify_domain_identity(Domain="bank.example")
-    boto3.client("ssm", region_name=REGION).put_parameter(Name=PARAMETER, Value="s" * 48, Type="SecureString")
+    put_link_keys(PARAMETER, tracking="t1:" + "t" * 48, reports="r1:" + "s" * 48)
     for name, value in {
         "REPORT_BUCKET": BUCKET,
         "REPORT_QUEUE_URL": queue_url,

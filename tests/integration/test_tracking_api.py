@@ -2,7 +2,8 @@
 `/t/{id}` and feedback; issue 4 items 5 and 6).
 
 The tracking routes carry no authorizer claims (API Gateway lets them through without a Cognito token);
-the token in the link is the credential. The key that signs it is an SSM SecureString on moto.
+the token in the link is the credential. The keys that sign it are SSM SecureStrings on moto, named
+from TRACKING_SECRET_PARAMETER as operations put them (complaints/adapters/parameters.py).
 """
 
 from __future__ import annotations
@@ -17,11 +18,16 @@ import boto3
 import pytest
 from api_events import Call, Reply, api_caller, handler_module
 from botocore.stub import Stubber
-from moto_tables import REGION, clear_caches
+from moto_tables import REGION, clear_caches, put_link_keys
 
-from complaints.adapters.parameters import SigningKeyUnavailable, SsmSigningKey
+from complaints.adapters.parameters import (
+    TRACKING_RING,
+    SigningKeyUnavailable,
+    SsmKeyRing,
+    SsmSigningKey,
+)
 from complaints.core.errors import ServiceUnavailable
-from complaints.tracking.links import tracking_link, tracking_token
+from complaints.tracking.links import SigningKey, tracking_link, tracking_token
 
 STAFF_SCOPE = "complaint-guard/staff"
 CHANNEL_APP = {
@@ -35,6 +41,10 @@ PUBLIC: dict[str, Any] = {}  # no Cognito token: what API Gateway passes on a pu
 
 PARAMETER = "/complaint-guard/test/tracking-key"
 SECRET = "tracking-key-for-tests-0123456789abcdefghij"
+KEY = SigningKey("t1", SECRET)
+NEW_KEY = SigningKey("t2", "rotated-tracking-key-0123456789abcdefghij")
+RETIRED_KEY = SigningKey("t0", "retired-tracking-key-0123456789abcdefghij")
+LEGACY_SECRET = "legacy-tracking-key-0123456789abcdefghijkl"
 CUSTOMER = {
     "customerId": "C-2001",
     "name": "Chen Jing",
@@ -49,7 +59,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publis
 @pytest.fixture
 def ssm(aws: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     client = boto3.client("ssm", region_name=REGION)
-    client.put_parameter(Name=PARAMETER, Value=SECRET, Type="SecureString")
+    put_link_keys(PARAMETER, tracking=f"t1:{SECRET}", legacy=LEGACY_SECRET)
     monkeypatch.setenv("TRACKING_SECRET_PARAMETER", PARAMETER)
     clear_caches()
     yield client
@@ -90,7 +100,7 @@ def resolve(call: Call, complaint_id: str) -> dict[str, Any]:
 
 
 def token_of(complaint_id: str) -> str:
-    return tracking_token(complaint_id, SECRET)
+    return tracking_token(complaint_id, KEY)
 
 
 def track(call: Call, complaint_id: str, token: str | None = None, **kwargs: Any) -> Reply:
@@ -177,7 +187,7 @@ def test_a_malformed_page_link_is_answered_like_a_wrong_one(call: Call) -> None:
 
 def test_a_link_from_tracking_link_opens_the_page(call: Call) -> None:
     created = submit(call)
-    link = urlsplit(tracking_link(created["id"], SECRET, "https://complaints.example.com"))
+    link = urlsplit(tracking_link(created["id"], KEY, "https://complaints.example.com"))
     query = {name: values[-1] for name, values in parse_qs(link.query).items()}
     page = call("GET", link.path, claims=PUBLIC, query=query)
     assert page.status == 200, page.text
@@ -415,10 +425,105 @@ def test_a_form_post_with_a_wrong_token_changes_nothing(call: Call) -> None:
 # --- where the key comes from ---------------------------------------------------------------------
 
 
-def test_the_key_is_read_once_per_instance(call: Call, ssm: Any) -> None:
+def test_the_keys_are_cached_for_an_instance_within_their_time_to_live(call: Call, ssm: Any) -> None:
     created = submit(call)
     assert track(call, created["id"]).status == 200
-    ssm.delete_parameter(Name=PARAMETER)  # a second read would now fail
+    ssm.delete_parameter(Name=f"{PARAMETER}/tracking/current")  # a read now would fail
+    assert track(call, created["id"]).status == 200
+
+
+def test_a_rotated_key_is_read_again_once_its_time_to_live_is_over(ssm: Any) -> None:
+    ring = SsmKeyRing(PARAMETER, TRACKING_RING, ssm, max_age=timedelta(seconds=0))
+    assert ring.current() == KEY
+    put_link_keys(PARAMETER, tracking=f"t2:{NEW_KEY.secret}", previous_tracking=f"t1:{SECRET}")
+    assert ring.current() == NEW_KEY
+    assert list(ring.accepted()) == [NEW_KEY, KEY]
+    assert ring.legacy() == LEGACY_SECRET
+    cached = SsmKeyRing(PARAMETER, TRACKING_RING, ssm)
+    assert cached.current() == NEW_KEY
+    put_link_keys(PARAMETER, tracking=f"t3:{RETIRED_KEY.secret}")
+    assert cached.current() == NEW_KEY  # within its 5 minutes
+
+
+def test_report_keys_are_not_tracking_keys(ssm: Any) -> None:
+    from complaints.adapters.parameters import REPORTS_RING
+
+    assert SsmKeyRing(PARAMETER, REPORTS_RING, ssm).current() != KEY
+    assert SsmKeyRing(PARAMETER, REPORTS_RING, ssm).path == f"{PARAMETER}/reports"
+
+
+def test_a_missing_or_garbled_key_ring_is_a_deployment_fault_and_throttling_is_503(ssm: Any) -> None:
+    with pytest.raises(SigningKeyUnavailable, match="current is missing"):
+        SsmKeyRing("/nope", TRACKING_RING, ssm).current()
+    assert SsmKeyRing("/nope", TRACKING_RING, ssm).legacy() is None
+    ssm.put_parameter(Name="/garbled/tracking/current", Value=SECRET, Type="SecureString")
+    with pytest.raises(SigningKeyUnavailable, match="<keyId>:<secret>"):
+        SsmKeyRing("/garbled", TRACKING_RING, ssm).accepted()
+    client = boto3.client("ssm", region_name=REGION)
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "get_parameters_by_path", service_error_code="ThrottlingException", http_status_code=400
+        )
+        with pytest.raises(ServiceUnavailable):
+            SsmKeyRing(PARAMETER, TRACKING_RING, client).current()
+
+
+# --- rotation, expiry and the links sent before key ids ------------------------------------------------
+
+
+def test_during_a_rotation_links_of_both_keys_open_and_after_it_only_the_new_ones(
+    call: Call, ssm: Any
+) -> None:
+    created = submit(call)
+    old_link = tracking_token(created["id"], KEY)
+    # Operations: the current key becomes previous, then the new key current; instances pick it up.
+    put_link_keys(PARAMETER, tracking=f"t2:{NEW_KEY.secret}", previous_tracking=f"t1:{SECRET}")
+    clear_caches()
+    assert track(call, created["id"], token=old_link).status == 200
+    assert track(call, created["id"], token=tracking_token(created["id"], NEW_KEY)).status == 200
+    # The window is over: previous deleted.
+    ssm.delete_parameter(Name=f"{PARAMETER}/tracking/previous")
+    clear_caches()
+    assert_invalid_link(track(call, created["id"], token=old_link))
+    page = call("GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": old_link})
+    wrong = call("GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": "nope"})
+    assert page.status == 403 and page.text == wrong.text
+    assert track(call, created["id"], token=tracking_token(created["id"], NEW_KEY)).status == 200
+
+
+def test_a_retired_a_tampered_or_an_invented_key_id_is_a_wrong_link(call: Call) -> None:
+    created = submit(call)
+    key_id, expires, mac = token_of(created["id"]).split(".")
+    later = int(expires) + 365 * 86400
+    for token in (
+        tracking_token(created["id"], RETIRED_KEY),
+        f"t0.{expires}.{mac}",
+        f"t2.{expires}.{mac}",
+        f"{key_id}.{later}.{mac}",  # a longer life
+        tracking_token(created["id"], SigningKey("t1", RETIRED_KEY.secret)),
+    ):
+        assert_invalid_link(track(call, created["id"], token=token))
+
+
+def test_an_expired_link_still_opens_while_the_complaint_is_open(call: Call) -> None:
+    created = submit(call)
+    expired = tracking_token(created["id"], KEY, datetime.now().astimezone() - timedelta(days=1))
+    assert track(call, created["id"], token=expired).status == 200
+    resolve(call, created["id"])
+    assert track(call, created["id"], token=expired).status == 200
+    reply = call("POST", f"/v1/complaints/{created['id']}/close", {}, claims=AGENT)
+    assert reply.status == 200, reply.body
+    assert track(call, created["id"], token=expired).status == 200  # closed today: 180 days to go
+
+
+def test_a_link_sent_before_key_ids_opens_while_the_legacy_key_is_kept(call: Call, ssm: Any) -> None:
+    created = submit(call)
+    legacy = tracking_token(created["id"], LEGACY_SECRET)  # `?token=<hmac of the id>`
+    assert track(call, created["id"], token=legacy).status == 200
+    assert_invalid_link(track(call, created["id"], token=tracking_token(created["id"], SECRET)))
+    ssm.delete_parameter(Name=PARAMETER)  # operations retire the legacy links
+    clear_caches()
+    assert_invalid_link(track(call, created["id"], token=legacy))
     assert track(call, created["id"]).status == 200
 
 

@@ -4,11 +4,12 @@
 semantics as the DynamoDB adapter: a create refuses a taken reference (ReferenceTaken) or an existing
 id, an update refuses a stale version (VersionConflict), and a refused write stores nothing.
 Everything is stored as deep copies so a test can never mutate what "the database" holds by accident.
+A test injects a concurrent write between a service's read and its write with `interleave`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from complaints.adapters.dynamodb.accountability import DynamoDbAccountabilityStore
@@ -21,7 +22,7 @@ from complaints.core.models import AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import tracker_execution_name
-from complaints.tracking.links import MIN_SECRET_LENGTH
+from complaints.tracking.links import MIN_SECRET_LENGTH, SigningKey
 
 # The tests' "now": a Monday, 09:00 in Shanghai.
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -33,6 +34,16 @@ class InMemoryComplaintRepository:
         self.events_by_complaint: dict[str, list[AuditEvent]] = {}
         self.references: dict[str, str] = {}
         self.writes = 0
+        self.refused_updates = 0
+        self._interleaved: list[Callable[[], None]] = []
+        self._interleaving = False
+
+    def interleave(self, *writes: Callable[[], None]) -> None:
+        """Run each of `writes` just before one coming update checks its version, one per update
+        (the first before the next update, and so on): another writer got in between that update's
+        read and its write. A write given here may itself update the repository (its own update
+        runs nothing interleaved)."""
+        self._interleaved.extend(writes)
 
     # --- writes -----------------------------------------------------------------------------------
 
@@ -47,8 +58,15 @@ class InMemoryComplaintRepository:
         self.writes += 1
 
     def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        if self._interleaved and not self._interleaving:
+            self._interleaving = True
+            try:
+                self._interleaved.pop(0)()
+            finally:
+                self._interleaving = False
         stored = self.complaints.get(complaint.id)
         if stored is None or stored.version != expected_version:
+            self.refused_updates += 1
             raise VersionConflict(
                 f"complaint {complaint.id} is no longer at version {expected_version}",
                 [{"field": "version", "message": "is stale"}],
@@ -167,15 +185,31 @@ class RecordingPublisher:
 
 
 class FixedSecretProvider:
-    """A signing key given in code."""
+    """A link key ring given in code: the current key (id `key_id`), a previous one during a rotation
+    and the legacy key of links without key id, each optional but the current one."""
 
-    def __init__(self, secret: str) -> None:
+    def __init__(
+        self,
+        secret: str,
+        key_id: str = "k1",
+        *,
+        previous: SigningKey | None = None,
+        legacy: str | None = None,
+    ) -> None:
         if len(secret) < MIN_SECRET_LENGTH:
             raise ValueError(f"the tracking key must have at least {MIN_SECRET_LENGTH} characters")
-        self._secret = secret
+        self.key = SigningKey(key_id, secret)
+        self.previous = previous
+        self.legacy_secret = legacy
 
-    def secret(self) -> str:
-        return self._secret
+    def current(self) -> SigningKey:
+        return self.key
+
+    def accepted(self) -> Sequence[SigningKey]:
+        return [self.key] if self.previous is None else [self.key, self.previous]
+
+    def legacy(self) -> str | None:
+        return self.legacy_secret
 
 
 class DynamoDbSlaStore(

@@ -47,6 +47,9 @@ ENVIRONMENT = {
     "SENDER_EMAIL": "complaints@bank.example",
 }
 SIGNING_KEY = "k" * 48
+# The key rings derived from TRACKING_SECRET_PARAMETER (complaints/adapters/parameters.py): `<id>:<secret>`.
+TRACKING_KEY = "t1:" + "t" * 48
+REPORT_KEY = "r1:" + "r" * 48
 STAFF_TOPICS = ("SUPERVISOR", "MANAGER", "COMPLIANCE", "AT_RISK")
 
 
@@ -95,6 +98,30 @@ def create_tables(client: Any) -> None:
     )
 
 
+def put_link_keys(
+    parameter: str,
+    *,
+    tracking: str | None = TRACKING_KEY,
+    reports: str | None = REPORT_KEY,
+    previous_tracking: str | None = None,
+    previous_reports: str | None = None,
+    legacy: str | None = None,
+) -> None:
+    """Put the link keys as operations do, under the name TRACKING_SECRET_PARAMETER gives (P): the
+    current and previous keys of each ring under P/tracking and P/reports, the legacy key as P."""
+    ssm = boto3.client("ssm", region_name=REGION)
+    values = {
+        f"{parameter}/tracking/current": tracking,
+        f"{parameter}/tracking/previous": previous_tracking,
+        f"{parameter}/reports/current": reports,
+        f"{parameter}/reports/previous": previous_reports,
+        parameter: legacy,
+    }
+    for name, value in values.items():
+        if value is not None:
+            ssm.put_parameter(Name=name, Value=value, Type="SecureString", Overwrite=True)
+
+
 def create_deployment() -> dict[str, str]:
     """What the functions' settings name, on moto; returns the variables that hold moto's ARNs and URLs."""
     sfn = boto3.client("stepfunctions", region_name=REGION)
@@ -104,9 +131,7 @@ def create_deployment() -> dict[str, str]:
         roleArn="arn:aws:iam::123456789012:role/complaint-guard-test-tracker",
     )
     boto3.client("events", region_name=REGION).create_event_bus(Name=ENVIRONMENT["EVENT_BUS_NAME"])
-    boto3.client("ssm", region_name=REGION).put_parameter(
-        Name=ENVIRONMENT["TRACKING_SECRET_PARAMETER"], Value=SIGNING_KEY, Type="SecureString"
-    )
+    put_link_keys(ENVIRONMENT["TRACKING_SECRET_PARAMETER"], legacy=SIGNING_KEY)
     boto3.client("s3", region_name=REGION).create_bucket(
         Bucket=ENVIRONMENT["REPORT_BUCKET"],
         CreateBucketConfiguration={"LocationConstraint": REGION},

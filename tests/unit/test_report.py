@@ -26,11 +26,13 @@ from complaints.reporting.page import render
 from complaints.reporting.quarter import Quarter
 from complaints.reporting.quarterly_reports import QuarterlyReports, ReportSettings
 from complaints.reporting.signed_links import HmacLinkSigner
+from complaints.tracking.links import SigningKey, signature, tracking_token
 
 SHANGHAI = "Asia/Shanghai"
 # The schedule fires at 01:00 Shanghai time on 1 April 2026 = 2026-03-31 17:00 UTC.
 SCHEDULE_FIRES = datetime(2026, 3, 31, 17, 0, tzinfo=UTC)
 SECRET = "k" * 40
+OLD_SECRET = "o" * 40
 
 
 class InMemorySource:
@@ -138,7 +140,10 @@ OUTSIDE = [
 
 
 def build(
-    now: datetime = SCHEDULE_FIRES, extra: tuple[Complaint, ...] = (), **settings: Any
+    now: datetime = SCHEDULE_FIRES,
+    extra: tuple[Complaint, ...] = (),
+    keys: FixedSecretProvider | None = None,
+    **settings: Any,
 ) -> tuple[QuarterlyReports, dict[str, Any]]:
     parts: dict[str, Any] = {
         "source": InMemorySource(
@@ -155,7 +160,7 @@ def build(
         parts["records"],
         parts["artifacts"],
         parts["events"],
-        HmacLinkSigner(FixedSecretProvider(SECRET)),
+        HmacLinkSigner(keys or FixedSecretProvider(SECRET, "r2")),
         render,
         ReportSettings(
             timezone=SHANGHAI,
@@ -335,7 +340,7 @@ def test_a_quarter_that_has_not_begun_is_refused(period: str) -> None:
 
 
 def _signed(link: str) -> tuple[str, int, str]:
-    match = re.search(r"/r/([^/]+)/([^?]+)\?expires=(\d+)&signature=([\w-]+)$", link)
+    match = re.search(r"/r/([^/]+)/([^?]+)\?expires=(\d+)&signature=([\w.-]+)$", link)
     assert match, link
     return match.group(2), int(match.group(3)), match.group(4)
 
@@ -387,6 +392,55 @@ def test_an_expired_link_is_refused() -> None:
     later._records = parts["records"]
     with pytest.raises(NotFound):
         later.download("2026-Q1-scheduled", file_name, str(expires), signature)
+
+
+def test_a_link_carries_the_report_key_id_and_the_previous_key_still_opens_it() -> None:
+    old_keys = FixedSecretProvider(OLD_SECRET, "r1")
+    reports, parts = build(keys=old_keys)
+    file_name, expires, signature = _signed(reports.scheduled().links["complaints.csv"])
+    assert signature.startswith("r1.")
+    # Rotated: r2 signs, r1 is the previous key for the window.
+    rotated, _ = build(keys=FixedSecretProvider(SECRET, "r2", previous=SigningKey("r1", OLD_SECRET)))
+    rotated._records = parts["records"]
+    assert rotated.download("2026-Q1-scheduled", file_name, str(expires), signature)
+    assert _signed(rotated.view(parts["records"].get("2026-Q1-scheduled")).links["kpis.csv"])[2].startswith(
+        "r2."
+    )
+    # The window over, r1 is retired: its links are refused like an unknown report.
+    retired, _ = build(keys=FixedSecretProvider(SECRET, "r2"))
+    retired._records = parts["records"]
+    with pytest.raises(NotFound):
+        retired.download("2026-Q1-scheduled", file_name, str(expires), signature)
+
+
+@pytest.mark.parametrize("key_id", ["r2", "r9", "", "r 1", "r" * 33])
+def test_a_tampered_key_id_is_refused(key_id: str) -> None:
+    reports, _ = build(keys=FixedSecretProvider(SECRET, "r1", previous=SigningKey("r2", OLD_SECRET)))
+    file_name, expires, signature = _signed(reports.scheduled().links["complaints.csv"])
+    mac = signature.split(".", 1)[1]
+    with pytest.raises(NotFound):
+        reports.download("2026-Q1-scheduled", file_name, str(expires), f"{key_id}.{mac}")
+
+
+def test_a_link_signed_before_key_ids_opens_only_while_the_legacy_key_is_kept() -> None:
+    reports, parts = build(keys=FixedSecretProvider(SECRET, "r2", legacy=OLD_SECRET))
+    file_name, expires, _ = _signed(reports.scheduled().links["complaints.csv"])
+    message = f"report\n2026-Q1-scheduled\n{file_name}\n{expires}"
+    legacy = signature(message, OLD_SECRET)
+    assert reports.download("2026-Q1-scheduled", file_name, str(expires), legacy)
+    retired, _ = build(keys=FixedSecretProvider(SECRET, "r2"))
+    retired._records = parts["records"]
+    with pytest.raises(NotFound):
+        retired.download("2026-Q1-scheduled", file_name, str(expires), legacy)
+
+
+def test_a_tracking_token_is_no_report_signature_even_under_the_same_key() -> None:
+    reports, _ = build(keys=FixedSecretProvider(SECRET, "r2"))
+    file_name, expires, _ = _signed(reports.scheduled().links["complaints.csv"])
+    token = tracking_token("2026-Q1-scheduled", SigningKey("r2", SECRET))
+    for forged in (token, "r2." + token.rsplit(".", 1)[1]):
+        with pytest.raises(NotFound):
+            reports.download("2026-Q1-scheduled", file_name, str(expires), forged)
 
 
 def test_the_page_lists_the_most_escalated_risk_complaints_and_the_extract_all_of_them() -> None:

@@ -9,7 +9,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,11 +20,18 @@ from pydantic import ValidationError
 from complaints.core.auth import caller_from_claims
 from complaints.core.errors import Forbidden, IllegalTransition, NotFound
 from complaints.core.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, Status
-from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.intake.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest, ResponseRequest
 from complaints.intake.lifecycle import Action
 from complaints.intake.service import ComplaintService
 from complaints.tracking import page as tracking_page
-from complaints.tracking.links import tracking_link, tracking_token, verify_tracking_token
+from complaints.tracking.links import (
+    TRACKING_LINK_LIFETIME,
+    SigningKey,
+    parse_key,
+    tracking_link,
+    tracking_token,
+    verify_tracking_token,
+)
 from complaints.tracking.service import (
     FOLLOW_UP_WINDOW,
     INVALID_LINK,
@@ -38,6 +45,10 @@ from complaints.tracking.service import (
 
 SECRET = "k" * 40
 OTHER_SECRET = "q" * 40
+KEY = SigningKey("t2", SECRET)
+PREVIOUS = SigningKey("t1", OTHER_SECRET)
+RETIRED = SigningKey("t0", "r" * 40)
+LEGACY_SECRET = "l" * 40
 # Monday 2 March 2026, 09:00 in Shanghai.
 
 CHANNEL_APP = caller_from_claims(
@@ -56,25 +67,77 @@ CUSTOMER_EMAIL = "zhang.min@example.cn"
 
 # --- the token ------------------------------------------------------------------------------------
 
-
-def test_the_token_is_hmac_sha256_of_the_id_in_base64url_without_padding() -> None:
-    token = tracking_token("complaint-1", SECRET)
-    digest = hmac.new(SECRET.encode(), b"complaint-1", hashlib.sha256).digest()
-    assert token == base64.urlsafe_b64encode(digest).decode().rstrip("=")
-    assert "=" not in token and len(token) == 43  # 32 bytes, unpadded
-    assert re.fullmatch(r"[A-Za-z0-9_-]+", token)
+LATER = datetime(2026, 9, 1, tzinfo=UTC)
+KEYS = FixedSecretProvider(SECRET, "t2")
 
 
-def test_the_right_token_passes() -> None:
-    assert verify_tracking_token("complaint-1", tracking_token("complaint-1", SECRET), SECRET)
+def test_the_token_is_key_id_expiry_and_hmac_of_all_three_with_the_id() -> None:
+    token = tracking_token("complaint-1", KEY, LATER)
+    expires = int(LATER.timestamp())
+    message = f"tracking\ncomplaint-1\nt2\n{expires}".encode()
+    digest = hmac.new(SECRET.encode(), message, hashlib.sha256).digest()
+    mac = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    assert token == f"t2.{expires}.{mac}"
+    assert len(mac) == 43 and re.fullmatch(r"[A-Za-z0-9_.-]+", token)  # nothing a URL must escape
+
+
+def test_the_right_token_passes_with_its_expiry() -> None:
+    verified = verify_tracking_token("complaint-1", tracking_token("complaint-1", KEY, LATER), KEYS)
+    assert verified is not None and verified.expires_at == LATER
+    assert not verified.expired(LATER - timedelta(seconds=1)) and verified.expired(LATER)
+
+
+def test_a_new_token_expires_180_days_after_it_is_issued() -> None:
+    before = datetime.now(UTC).replace(microsecond=0)
+    verified = verify_tracking_token("complaint-1", tracking_token("complaint-1", KEY), KEYS)
+    assert verified is not None and verified.expires_at is not None
+    assert (
+        before + TRACKING_LINK_LIFETIME <= verified.expires_at <= datetime.now(UTC) + TRACKING_LINK_LIFETIME
+    )
+    assert timedelta(days=180) == TRACKING_LINK_LIFETIME
 
 
 def test_any_changed_character_fails() -> None:
-    token = tracking_token("complaint-1", SECRET)
+    token = tracking_token("complaint-1", KEY, LATER)
     for index, char in enumerate(token):
-        for replacement in {"A", "z", "0", "-", "_"} - {char}:
+        for replacement in {"A", "z", "0", "9", "-", "_", "."} - {char}:
             changed = token[:index] + replacement + token[index + 1 :]
-            assert not verify_tracking_token("complaint-1", changed, SECRET), (index, replacement)
+            assert not verify_tracking_token("complaint-1", changed, KEYS), (index, replacement)
+
+
+def test_a_previous_key_passes_during_a_rotation_and_a_retired_one_never() -> None:
+    rotating = FixedSecretProvider(SECRET, "t2", previous=PREVIOUS)
+    assert verify_tracking_token("c-1", tracking_token("c-1", PREVIOUS, LATER), rotating)
+    assert not verify_tracking_token("c-1", tracking_token("c-1", PREVIOUS, LATER), KEYS)  # window over
+    assert not verify_tracking_token("c-1", tracking_token("c-1", RETIRED, LATER), rotating)
+
+
+def test_a_tampered_key_id_or_expiry_fails() -> None:
+    rotating = FixedSecretProvider(SECRET, "t2", previous=PREVIOUS)
+    key_id, expires, mac = tracking_token("c-1", KEY, LATER).split(".")
+    for wrong in (
+        f"t1.{expires}.{mac}",  # another accepted key's id
+        f"t9.{expires}.{mac}",  # an unknown id
+        f"{key_id}.{int(expires) + 86400}.{mac}",  # a longer life
+        f"{key_id}.{expires}",
+        f"{key_id}..{expires}.{mac}",
+        f"{key_id}.{expires}.{mac}.x",
+        f"{'k' * 33}.{expires}.{mac}",
+    ):
+        assert not verify_tracking_token("c-1", wrong, rotating), wrong
+    # A key of the same secret under another id still does not verify the first id's link.
+    assert not verify_tracking_token("c-1", f"t1.{expires}.{mac}", FixedSecretProvider(SECRET, "t1"))
+
+
+def test_a_legacy_token_passes_only_while_the_legacy_key_is_kept_and_is_always_expired() -> None:
+    legacy = tracking_token("c-1", LEGACY_SECRET)  # the form sent before key ids: HMAC of the bare id
+    digest = hmac.new(LEGACY_SECRET.encode(), b"c-1", hashlib.sha256).digest()
+    assert legacy == base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    verified = verify_tracking_token("c-1", legacy, FixedSecretProvider(SECRET, legacy=LEGACY_SECRET))
+    assert verified is not None and verified.expires_at is None and verified.expired(T0)
+    assert not verify_tracking_token("c-1", legacy, KEYS)  # the legacy key retired
+    # The current key does not make a legacy-form token valid.
+    assert not verify_tracking_token("c-1", tracking_token("c-1", SECRET), KEYS)
 
 
 @pytest.mark.parametrize(
@@ -86,36 +149,43 @@ def test_any_changed_character_fails() -> None:
         "padded=",
         "非ASCII的令牌",
         "\udcff",
+        "t2.非.ASCII",
+        "\udcff.1.2",
     ],
 )
 def test_missing_or_malformed_tokens_fail(token: str | None) -> None:
-    assert not verify_tracking_token("complaint-1", token, SECRET)
+    assert not verify_tracking_token("complaint-1", token, FixedSecretProvider(SECRET, legacy=LEGACY_SECRET))
 
 
 def test_a_truncated_extended_or_padded_token_fails() -> None:
-    token = tracking_token("complaint-1", SECRET)
+    token = tracking_token("complaint-1", KEY, LATER)
     for wrong in (token[:-1], token + "A", token + "=", " " + token):
-        assert not verify_tracking_token("complaint-1", wrong, SECRET)
+        assert not verify_tracking_token("complaint-1", wrong, KEYS)
 
 
 def test_another_complaints_token_or_another_key_fails() -> None:
-    assert not verify_tracking_token("complaint-1", tracking_token("complaint-2", SECRET), SECRET)
-    assert not verify_tracking_token("complaint-1", tracking_token("complaint-1", OTHER_SECRET), SECRET)
+    assert not verify_tracking_token("complaint-1", tracking_token("complaint-2", KEY, LATER), KEYS)
+    other = SigningKey("t2", OTHER_SECRET)
+    assert not verify_tracking_token("complaint-1", tracking_token("complaint-1", other, LATER), KEYS)
 
 
-def test_a_short_key_is_refused() -> None:
+def test_a_short_or_malformed_key_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 32"):
         FixedSecretProvider("short")
     with pytest.raises(ValueError):
-        tracking_token("complaint-1", "short")
+        tracking_token("complaint-1", SigningKey("t1", "short"))
+    assert parse_key(f"t-2026_12:{SECRET}") == SigningKey("t-2026_12", SECRET)
+    for stored in (SECRET, f":{SECRET}", f"t 1:{SECRET}", f"{'k' * 33}:{SECRET}", "t1:short"):
+        with pytest.raises(ValueError):
+            parse_key(stored)
 
 
 def test_the_link_is_base_t_id_token() -> None:
-    token = tracking_token("c-1", SECRET)
-    assert tracking_link("c-1", SECRET, "https://complaints.example.com") == (
+    token = tracking_token("c-1", KEY, LATER)
+    assert tracking_link("c-1", KEY, "https://complaints.example.com", LATER) == (
         f"https://complaints.example.com/t/c-1?token={token}"
     )
-    assert tracking_link("c-1", SECRET, "https://complaints.example.com/") == (
+    assert tracking_link("c-1", KEY, "https://complaints.example.com/", LATER) == (
         f"https://complaints.example.com/t/c-1?token={token}"
     )
 
@@ -124,8 +194,10 @@ def test_the_link_is_base_t_id_token() -> None:
 
 
 @pytest.fixture
-def tracking(service: ComplaintService, repo: InMemoryComplaintRepository) -> TrackingService:
-    return TrackingService(service, repo, FixedSecretProvider(SECRET))
+def tracking(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> TrackingService:
+    return TrackingService(service, repo, FixedSecretProvider(SECRET, "t2"), clock=clock)
 
 
 def submit(service: ComplaintService, **overrides: Any) -> Complaint:
@@ -160,7 +232,7 @@ def resolved(service: ComplaintService, clock: FakeClock, **overrides: Any) -> C
 
 
 def token(complaint: Complaint) -> str:
-    return tracking_token(complaint.id, SECRET)
+    return tracking_token(complaint.id, KEY, T0 + TRACKING_LINK_LIFETIME)
 
 
 def test_a_wrong_token_is_forbidden_and_says_the_same_for_unknown_ids(
@@ -168,7 +240,7 @@ def test_a_wrong_token_is_forbidden_and_says_the_same_for_unknown_ids(
 ) -> None:
     complaint = submit(service)
     with pytest.raises(Forbidden) as known:
-        tracking.view(complaint.id, tracking_token("someone-else", SECRET))
+        tracking.view(complaint.id, tracking_token("someone-else", KEY))
     with pytest.raises(Forbidden) as unknown:
         tracking.view("no-such-complaint", "whatever")
     with pytest.raises(Forbidden) as missing:
@@ -180,7 +252,68 @@ def test_a_wrong_token_is_forbidden_and_says_the_same_for_unknown_ids(
 def test_a_valid_token_for_a_complaint_that_does_not_exist_is_404(tracking: TrackingService) -> None:
     # Only the bank can sign a token; a signed id that is not stored is simply not found.
     with pytest.raises(NotFound):
-        tracking.view("gone", tracking_token("gone", SECRET))
+        tracking.view("gone", tracking_token("gone", KEY, T0 + TRACKING_LINK_LIFETIME))
+
+
+# --- expiry: a link opens while its complaint is open and 180 days after it ended -----------------------
+
+
+def test_an_expired_link_still_opens_while_the_complaint_is_open(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    short = tracking_token(complaint.id, KEY, T0 + timedelta(days=1))
+    clock.advance(days=400)
+    assert tracking.view(complaint.id, short).status is Status.RECEIVED
+    service.resolve(
+        complaint.id, ResolveRequest(outcome="upheld", summary="Refunded.", root_cause="batch rerun"), AGENT
+    )
+    assert tracking.view(complaint.id, short).can_reopen  # resolved: the customer may still act on it
+
+
+@pytest.mark.parametrize("ending", ["close", "withdraw"])
+def test_an_expired_link_opens_until_180_days_after_the_complaint_ended_then_is_a_wrong_link(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock, ending: str
+) -> None:
+    complaint = resolved(service, clock) if ending == "close" else submit(service)
+    getattr(service, ending)(complaint.id, OptionalReasonRequest(), AGENT)
+    ended = clock.now
+    expired = tracking_token(complaint.id, KEY, T0 + timedelta(days=1))
+    fresh = tracking_token(complaint.id, KEY, ended + timedelta(days=300))
+    legacy = tracking_token(complaint.id, LEGACY_SECRET)
+    tracking_with_legacy = TrackingService(
+        service, tracking._repository, FixedSecretProvider(SECRET, "t2", legacy=LEGACY_SECRET), clock=clock
+    )
+    clock.now = ended + TRACKING_LINK_LIFETIME - timedelta(seconds=1)
+    assert tracking.view(complaint.id, expired).id == complaint.id
+    assert tracking_with_legacy.view(complaint.id, legacy).id == complaint.id
+    clock.now = ended + TRACKING_LINK_LIFETIME
+    for link, service_ in ((expired, tracking), (legacy, tracking_with_legacy)):
+        with pytest.raises(Forbidden) as caught:
+            service_.view(complaint.id, link)
+        assert caught.value.message == INVALID_LINK and caught.value.details == []
+        with pytest.raises(Forbidden):
+            service_.feedback(complaint.id, link, FeedbackRequest(rating=5))
+    assert tracking.view(complaint.id, fresh).id == complaint.id  # its own expiry is still ahead
+
+
+def test_an_expired_link_to_a_complaint_no_longer_stored_is_a_wrong_link(tracking: TrackingService) -> None:
+    with pytest.raises(Forbidden):
+        tracking.view("gone", tracking_token("gone", KEY, T0 - timedelta(seconds=1)))
+
+
+def test_a_link_of_the_previous_key_opens_and_one_of_a_retired_key_does_not(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    keys = FixedSecretProvider(SECRET, "t2", previous=PREVIOUS)
+    tracking = TrackingService(service, repo, keys, clock=clock)
+    assert tracking.view(complaint.id, tracking_token(complaint.id, PREVIOUS, T0 + timedelta(days=1))).id
+    keys.previous = None  # the rotation window is over
+    with pytest.raises(Forbidden):
+        tracking.view(complaint.id, tracking_token(complaint.id, PREVIOUS, T0 + timedelta(days=1)))
+    with pytest.raises(Forbidden):
+        tracking.view(complaint.id, tracking_token(complaint.id, RETIRED, T0 + timedelta(days=1)))
 
 
 def test_the_view_shows_status_deadlines_and_public_replies_only(

@@ -53,7 +53,9 @@ class Api(Construct):
             defaults=defaults,
         )
         role = self.function.role
-        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_link_keys(
+            role, defaults.environment["TRACKING_SECRET_PARAMETER"], "tracking", "reports", legacy=True
+        )
         # Explicit actions on explicit resources: the table, its list indexes and the accountability
         # index (never the sweep's byWatch, never a Scan), the idempotency table, the key.
         data.allow_items(
@@ -89,7 +91,11 @@ class Api(Construct):
         workflow.allow_tracking(role)
 
         access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=defaults.log_retention, removal_policy=defaults.removal
+            self,
+            "AccessLogs",
+            retention=defaults.log_retention,
+            removal_policy=defaults.removal,
+            encryption_key=defaults.key,
         )
         self.rest_api = apigw.RestApi(
             self,

@@ -31,6 +31,29 @@ class Data(Construct):
             rotation_period=Duration.days(365),
             removal_policy=removal,
         )
+        # The stack's log groups are on this key too (they can hold what a request carried): CloudWatch
+        # Logs of this region may use it, only for log groups of this account and region.
+        stack = Stack.of(self)
+        self.key.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal(f"logs.{stack.region}.amazonaws.com")],
+                actions=[
+                    "kms:Encrypt*",
+                    "kms:Decrypt*",
+                    "kms:ReEncrypt*",
+                    "kms:GenerateDataKey*",
+                    "kms:Describe*",
+                ],
+                resources=["*"],  # in a key policy, * is this key
+                conditions={
+                    "ArnLike": {
+                        "kms:EncryptionContext:aws:logs:arn": (
+                            f"arn:{stack.partition}:logs:{stack.region}:{stack.account}:log-group:*"
+                        )
+                    }
+                },
+            )
+        )
         # Every table the same way: on demand, our key, point-in-time recovery, protected, with TTL.
         protected = {
             "billing_mode": dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -77,18 +100,25 @@ class Data(Construct):
             **protected,  # type: ignore[arg-type]
         )
 
-    def allow_tracking_secret(self, role: iam.IRole, parameter_name: str) -> None:
-        """Read the SecureString that signs customers' tracking links. CloudFormation cannot create a
-        SecureString, so operations put it once (see the README); the stack names it and grants it."""
+    def allow_link_keys(
+        self, role: iam.IRole, parameter_name: str, *key_sets: str, legacy: bool = False
+    ) -> None:
+        """Read the keys that sign links: each set (`tracking`, `reports`) is the current and previous
+        key under `<parameter_name>/<set>/`, read in one GetParametersByPath (adapters/parameters.py);
+        `legacy` is the key of links sent before keys had ids, the SecureString `<parameter_name>`
+        itself. CloudFormation cannot create a SecureString, so operations put them (see the README);
+        the stack names them and grants them."""
         stack = Stack.of(self)
+        prefix = f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:parameter{parameter_name}"
         role.add_to_principal_policy(
             iam.PolicyStatement(
-                actions=["ssm:GetParameter"],
-                resources=[
-                    f"arn:{stack.partition}:ssm:{stack.region}:{stack.account}:parameter{parameter_name}"
-                ],
+                actions=["ssm:GetParametersByPath"], resources=[f"{prefix}/{key_set}" for key_set in key_sets]
             )
         )
+        if legacy:
+            role.add_to_principal_policy(
+                iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[prefix])
+            )
 
     def allow_items(self, role: iam.IRole, *actions: str) -> None:
         """`actions` (named one by one: least privilege) on the complaints table itself, not its indexes."""

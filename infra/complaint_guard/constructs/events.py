@@ -1,4 +1,5 @@
-"""Events: the stack's own EventBridge bus for domain events, archived so they can be replayed."""
+"""Events: the stack's own EventBridge bus for domain events, archived so they can be replayed, both
+encrypted with the stack's customer-managed key (domain events carry complaint data)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from typing import cast
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 ARCHIVE_NAME_MAX = 48
 
 
 class Events(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, archive_days: int) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, archive_days: int, key: kms.IKey) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
-        self.bus = events.EventBus(self, "Bus", event_bus_name=stack.stack_name)
+        self.bus = events.EventBus(self, "Bus", event_bus_name=stack.stack_name, kms_key=key)
         # The name as Fn::GetAtt Name rather than Ref: both give the name in CloudFormation, but the
         # emulator's CloudFormation (moto) answers Ref of a bus with no name at all.
         self.bus_name: str = cast(events.CfnEventBus, self.bus.node.default_child).attr_name
@@ -32,7 +34,10 @@ class Events(Construct):
             description=f"{stack.stack_name}: every domain event, for replay",
             event_pattern=events.EventPattern(),
             retention=Duration.days(archive_days),
+            kms_key=key,
         )
+        # This CDK version writes an empty KmsKeyIdentifier for an archive of bus.archive(kms_key=…).
+        cast(events.CfnArchive, self.archive.node.default_child).kms_key_identifier = key.key_arn
 
     def publish(self) -> iam.PolicyStatement:
         """What a publisher needs: PutEvents on this bus only."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -25,13 +26,15 @@ METRICS_NAMESPACE = "ComplaintGuard"
 @dataclass(frozen=True)
 class FunctionDefaults:
     """What every function of the stack shares: the layers, the environment (each function's settings
-    in complaints/composition/settings.py read it), how long its logs are kept and whether they stay
-    when the stack is deleted."""
+    in complaints/composition/settings.py read it), how long its logs are kept, whether they stay
+    when the stack is deleted and the stack's customer-managed key, which encrypts its logs and its
+    environment variables."""
 
     layers: list[lambda_.ILayerVersion]
     environment: dict[str, str]
     log_retention: logs.RetentionDays
     removal: RemovalPolicy
+    key: kms.IKey
 
     def with_environment(self, **extra: str) -> FunctionDefaults:
         """The same, with variables only this function needs."""
@@ -52,7 +55,11 @@ class ServiceFunction(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(
-            self, "Logs", retention=defaults.log_retention, removal_policy=defaults.removal
+            self,
+            "Logs",
+            retention=defaults.log_retention,
+            removal_policy=defaults.removal,
+            encryption_key=defaults.key,
         )
         # Our own role instead of AWSLambdaBasicExecutionRole: it may write to this log group only.
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
@@ -61,6 +68,10 @@ class ServiceFunction(Construct):
                 actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                 resources=[self.log_group.log_group_arn],
             )
+        )
+        # Lambda decrypts the environment with the function's role at start.
+        self.role.add_to_principal_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[defaults.key.key_arn])
         )
         self.function = lambda_.Function(
             self,
@@ -76,6 +87,7 @@ class ServiceFunction(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
+            environment_encryption=defaults.key,
             environment={
                 "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
                 "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,

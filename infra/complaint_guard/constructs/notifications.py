@@ -44,9 +44,10 @@ class Notifications(Construct):
         sender_email: str,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = dead_letter_queue(self)
+        self.dead_letters = dead_letter_queue(self, key=data.key)
         self.queue = work_queue(
             self,
+            key=data.key,
             dead_letters=self.dead_letters,
             max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(3),
@@ -92,7 +93,7 @@ class Notifications(Construct):
         role = self.function.role
         data.allow_items(role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query")
         role.add_to_principal_policy(data.key_use())
-        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_link_keys(role, defaults.environment["TRACKING_SECRET_PARAMETER"], "tracking")
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["sns:Publish"], resources=[t.topic_arn for t in self.topics.values()]

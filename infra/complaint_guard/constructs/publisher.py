@@ -3,9 +3,12 @@ which puts its domain event on the bus; a record that keeps failing ends in a de
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ..nag import accept
@@ -26,7 +29,7 @@ class Publisher(Construct):
         defaults: FunctionDefaults,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = dead_letter_queue(self)
+        self.dead_letters = dead_letter_queue(self, key=data.key)
         accept(
             self.dead_letters,
             "AwsSolutions-SQS3",
@@ -54,7 +57,7 @@ class Publisher(Construct):
                 bisect_batch_on_error=True,
                 retry_attempts=8,
                 report_batch_item_failures=True,
-                on_failure=sources.SqsDlq(self.dead_letters),
+                on_failure=_DeadLetters(self.dead_letters),
                 # Only new audit events: complaint items, references and the rest never wake it.
                 filters=[
                     lambda_.FilterCriteria.filter(
@@ -66,3 +69,24 @@ class Publisher(Construct):
                 ],
             )
         )
+
+
+@jsii.implements(lambda_.IEventSourceDlq)
+class _DeadLetters:
+    """The stream's on-failure destination, granted by name. CDK's SqsDlq grants kms:GenerateDataKey*
+    and kms:ReEncrypt* on an encrypted queue's key; the role already has the data key's Encrypt,
+    Decrypt and GenerateDataKey (key_use), which is all SQS needs to encrypt a message."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self.queue = queue
+
+    def bind(
+        self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction
+    ) -> lambda_.DlqDestinationConfig:
+        target_handler.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+                resources=[self.queue.queue_arn],
+            )
+        )
+        return lambda_.DlqDestinationConfig(destination=self.queue.queue_arn)

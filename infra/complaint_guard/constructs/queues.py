@@ -1,32 +1,40 @@
-"""The stack's SQS queues, all made the same way: SQS-managed encryption, TLS only, and work queues
+"""The stack's SQS queues, all made the same way: the stack's customer-managed key, TLS only, and work queues
 that hand what keeps failing to a dead-letter queue kept for 14 days."""
 
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 
-def dead_letter_queue(scope: Construct) -> sqs.Queue:
+def dead_letter_queue(scope: Construct, *, key: kms.IKey) -> sqs.Queue:
     return sqs.Queue(
         scope,
         "DeadLetters",
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
         enforce_ssl=True,
         retention_period=Duration.days(14),
     )
 
 
 def work_queue(
-    scope: Construct, *, dead_letters: sqs.IQueue, max_receive_count: int, visibility_timeout: Duration
+    scope: Construct,
+    *,
+    key: kms.IKey,
+    dead_letters: sqs.IQueue,
+    max_receive_count: int,
+    visibility_timeout: Duration,
 ) -> sqs.Queue:
     """A queue an event source reads; its visibility should be six times the function's timeout, as
     Lambda advises for SQS event sources."""
     return sqs.Queue(
         scope,
         "Queue",
-        encryption=sqs.QueueEncryption.SQS_MANAGED,
+        encryption=sqs.QueueEncryption.KMS,
+        encryption_master_key=key,
         enforce_ssl=True,
         visibility_timeout=visibility_timeout,
         dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=max_receive_count),

@@ -30,6 +30,7 @@ class Reports(Construct):
         construct_id: str,
         *,
         retain: bool,
+        queue_key: kms.IKey,
     ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
@@ -53,7 +54,13 @@ class Reports(Construct):
             self,
             "AccessLogs",
             encryption=s3.BucketEncryption.S3_MANAGED,  # S3 log delivery cannot write to a KMS bucket
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(400))],
+            # Versioned, so a log object cannot be silently overwritten; old versions expire as well.
+            versioned=True,
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(400), noncurrent_version_expiration=Duration.days(30)
+                )
+            ],
             **private,  # type: ignore[arg-type]
         )
         accept(
@@ -72,9 +79,10 @@ class Reports(Construct):
             server_access_logs_prefix="reports/",
             **private,  # type: ignore[arg-type]
         )
-        self.dead_letters = dead_letter_queue(self)
+        self.dead_letters = dead_letter_queue(self, key=queue_key)
         self.queue = work_queue(
             self,
+            key=queue_key,
             dead_letters=self.dead_letters,
             max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(90),
@@ -155,7 +163,7 @@ class Reports(Construct):
         )
         self._accept_report_files(role)
         role.add_to_principal_policy(events.publish())
-        data.allow_tracking_secret(role, defaults.environment["TRACKING_SECRET_PARAMETER"])
+        data.allow_link_keys(role, defaults.environment["TRACKING_SECRET_PARAMETER"], "reports")
         allow_email_from(role, sender_email)
         self.function.function.add_event_source(
             sources.SqsEventSource(self.queue, batch_size=1, report_batch_item_failures=True)

@@ -46,7 +46,9 @@ class SlaWorkflow(Construct):
         )
         self.role.add_to_principal_policy(data.key_use())
         self.role.add_to_principal_policy(events.publish())
-        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention, removal_policy=removal)
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=log_retention, removal_policy=removal, encryption_key=data.key
+        )
         # A named machine, so the execution ARNs that functions may stop and describe can be written
         # down in their policies: arn:…:execution:<name>:<execution name>.
         self.state_machine_name = f"{stack.stack_name}-sla-tracker"

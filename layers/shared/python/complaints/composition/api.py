@@ -56,7 +56,7 @@ def tracking_service() -> TrackingService:
     from complaints.tracking.service import TrackingService
 
     repository = DynamoDbComplaintRepository(settings().table_name, dynamodb())
-    return TrackingService(complaint_service(), repository, parts.signing_key(settings()))
+    return TrackingService(complaint_service(), repository, parts.tracking_keys(settings()))
 
 
 @cache

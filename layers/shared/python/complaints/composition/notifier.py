@@ -1,5 +1,5 @@
 """The notifier's composition root: the notifier and its senders, built once per instance on first
-use. The signing key is read only when a customer message needs a tracking link."""
+use. The tracking keys are read only when a customer message needs a tracking link."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from complaints.composition import parts
 from complaints.composition.settings import NotifierSettings
 
 if TYPE_CHECKING:
-    from complaints.adapters.parameters import SsmSigningKey
+    from complaints.adapters.parameters import SsmKeyRing
     from complaints.core.models import Complaint
     from complaints.notifications.notifier import Notifier
 
@@ -22,15 +22,16 @@ def settings() -> NotifierSettings:
 
 
 @cache
-def signing_key() -> SsmSigningKey:
-    return parts.signing_key(settings())
+def tracking_keys() -> SsmKeyRing:
+    return parts.tracking_keys(settings())
 
 
 def tracking_link_of(complaint: Complaint) -> str:
-    """The customer's tracking link, signed with the current key."""
+    """The customer's tracking link, signed with the current key, expiring 180 days from now (it still
+    opens while the complaint is open: tracking/links.py)."""
     from complaints.tracking.links import tracking_link
 
-    return tracking_link(complaint.id, signing_key().secret(), settings().public_base_url)
+    return tracking_link(complaint.id, tracking_keys().current(), settings().public_base_url)
 
 
 @cache

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from complaints.adapters.aws import client
 
 if TYPE_CHECKING:
-    from complaints.adapters.parameters import SsmSigningKey
+    from complaints.adapters.parameters import SsmKeyRing
     from complaints.composition.settings import (
         ApiSettings,
         LifecycleSettings,
@@ -44,10 +44,18 @@ def complaint_service(settings: LifecycleSettings, dynamodb: Any) -> ComplaintSe
     )
 
 
-def signing_key(settings: LinkSettings) -> SsmSigningKey:
-    from complaints.adapters.parameters import SsmSigningKey
+def tracking_keys(settings: LinkSettings) -> SsmKeyRing:
+    """The keys of customers' tracking links (adapters/parameters.py)."""
+    from complaints.adapters.parameters import TRACKING_RING, SsmKeyRing
 
-    return SsmSigningKey(settings.tracking_secret_parameter, client("ssm"))
+    return SsmKeyRing(settings.tracking_secret_parameter, TRACKING_RING, client("ssm"))
+
+
+def report_keys(settings: LinkSettings) -> SsmKeyRing:
+    """The keys of the report links, not those of tracking links (adapters/parameters.py)."""
+    from complaints.adapters.parameters import REPORTS_RING, SsmKeyRing
+
+    return SsmKeyRing(settings.tracking_secret_parameter, REPORTS_RING, client("ssm"))
 
 
 def brand(settings: LinkSettings) -> Brand:
@@ -83,7 +91,7 @@ def quarterly_reports(
         # Signature version 4 explicitly: S3 refuses older presigned links to KMS-encrypted objects.
         S3ArtifactStore(settings.report_bucket, client("s3", signature_version="s3v4")),
         EventBridgePublisher(settings.event_bus_name, client("events")),
-        HmacLinkSigner(signing_key(settings)),
+        HmacLinkSigner(report_keys(settings)),
         render,
         ReportSettings(
             timezone=settings.report_timezone,

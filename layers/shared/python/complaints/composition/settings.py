@@ -41,7 +41,9 @@ class ComplaintsTableSettings(FunctionSettings):
 
 
 class LinkSettings(FunctionSettings):
-    # The SSM SecureString whose value signs customers' tracking links and report links.
+    # The name P from which the link keys' SSM parameters are derived: P/tracking/{current,previous} and
+    # P/reports/{current,previous}, P itself the legacy key of links sent before key ids
+    # (complaints/adapters/parameters.py tells how operations put and rotate them).
     tracking_secret_parameter: str = Field(alias="TRACKING_SECRET_PARAMETER", min_length=1)
     # The base of links in messages, e.g. https://complaints.example.com (the page is /t/{id}).
     public_base_url: str = Field(alias="PUBLIC_BASE_URL", min_length=1)

@@ -2,11 +2,39 @@
 
 Field names are camelCase on the wire and snake_case in Python; every model refuses unknown fields so
 a typo in a channel app is an error, not silently ignored data.
+
+What text may hold: one rule, applied by type (`NoControls`, `CleanText`, `Normalised`), for every
+text a caller sends:
+
+* Control characters: C0 (U+0000–U+001F), DEL (U+007F) and C1 (U+0080–U+009F). They have no place in
+  a complaint: NUL and the C1 set break or confuse downstream systems (CSV, SMS gateways, e-mail
+  headers), ESC starts terminal escape sequences in anyone's log viewer, and a CR or LF inside a
+  name lets a value forge extra lines in logs and exports. Long texts keep the two a person types,
+  tab and line feed (a carriage return becomes a line feed, so Windows line breaks survive).
+* Bidirectional embedding, override and isolate controls: U+202A–U+202E (LRE, RLE, PDF, LRO, RLO) and
+  U+2066–U+2069 (LRI, RLI, FSI, PDI). They make text display in an order other than the one it is
+  stored in ("Trojan Source", CVE-2021-42574): a name or a reason can read one way to the agent and
+  another to the system or to the regulator's extract. No legitimate complaint text needs them;
+  Arabic or Hebrew text displays correctly without them.
+* Kept: the bidi marks U+200E (LRM), U+200F (RLM) and U+061C (ALM). They are invisible strong
+  characters that only set the direction of the neutral characters next to them, they cannot reorder
+  other text, and they are what a keyboard inserts to write mixed right-to-left and Latin text
+  correctly; refusing them would refuse real names. Identifiers refuse them anyway: their pattern
+  admits word characters only.
+
+Names and identifiers (`NoControls`: a customer's name, subcategory, root cause, customerId,
+assignee, team) refuse these characters with a 400 naming the field, since a name altered silently
+is a different name. Free texts (`CleanText`: description, messages, summaries, reasons, comments,
+notes) have them removed, since a complaint pasted from an e-mail or a PDF often carries stray
+control characters and must still be taken in. Identifiers are also NFKC-normalised (`Identifier`,
+`E164Phone`): the full-width "Ｃ－１２３" a Chinese input method types is the same customer as "C-123".
+Names and texts are not: NFKC would rewrite what the customer wrote (² becomes 2, ﬁ becomes fi).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -123,8 +151,58 @@ def _as_utc(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_as_utc)]
 """A timestamp that must name its zone; it is kept and returned in UTC."""
 
-# E.164: a plus, a country code that does not start with 0, at most 15 digits in all.
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_KEPT_IN_TEXTS = frozenset("\t\n")
+
+
+def _is_control(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F
+
+
+def _unsafe(char: str) -> bool:
+    return _is_control(char) or char in _BIDI_CONTROLS
+
+
+def _refuse_unsafe(value: Any) -> Any:
+    """Refuse a name or identifier holding a control or bidi override character (module docstring).
+    Leading and trailing whitespace (a line feed after a pasted name, say) is stripped anyway."""
+    if isinstance(value, str):
+        for position, char in enumerate(value.strip()):
+            if _unsafe(char):
+                kind = "bidirectional control" if char in _BIDI_CONTROLS else "control"
+                raise ValueError(
+                    f"must not contain {kind} characters (U+{ord(char):04X} at position {position + 1})"
+                )
+    return value
+
+
+def _strip_unsafe(value: Any) -> Any:
+    """A free text without control or bidi override characters; tab and line feed are kept and a
+    carriage return (alone or before a line feed) becomes one line feed (module docstring)."""
+    if isinstance(value, str):
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return "".join(char for char in value if char in _KEPT_IN_TEXTS or not _unsafe(char))
+    return value
+
+
+def _nfkc(value: Any) -> Any:
+    """NFKC-normalised, then checked like a name (module docstring)."""
+    if isinstance(value, str):
+        return _refuse_unsafe(unicodedata.normalize("NFKC", value))
+    return value
+
+
+NoControls = BeforeValidator(_refuse_unsafe)
+"""For names: refuses control and bidi override characters, naming the field."""
+CleanText = BeforeValidator(_strip_unsafe)
+"""For free texts: strips control (but tab and line feed) and bidi override characters."""
+Normalised = BeforeValidator(_nfkc)
+"""For identifiers: NFKC, then refuses control and bidi override characters."""
+
+# E.164: a plus, a country code that does not start with 0, at most 15 digits in all (ASCII digits:
+# `\d` would take any script's digits; full-width ones are folded by NFKC first).
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 
 
 def _e164(value: str) -> str:
@@ -136,14 +214,22 @@ def _e164(value: str) -> str:
 E164Phone = Annotated[
     str,
     StringConstraints(strip_whitespace=True),
+    Normalised,
     AfterValidator(_e164),
     Field(json_schema_extra={"pattern": _E164.pattern, "examples": ["+8613912345678"]}),
 ]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), NoControls]
+"""A name or label: no control or bidi override characters."""
 Identifier = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.@:-]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[\w.@:-]+$"),
+    Normalised,
 ]
-Description = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+"""An id a person types (customerId, assignee, team): NFKC-normalised, word characters and . @ : -."""
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), CleanText
+]
+"""A free text: control (but tab and line feed) and bidi override characters are removed."""
 
 
 class ApiModel(BaseModel):
@@ -192,7 +278,9 @@ class Deadlines(ApiModel):
 class Redress(ApiModel):
     amount: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
-    description: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    description: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), CleanText] | None
+    ) = None
 
 
 class Resolution(ApiModel):
@@ -217,7 +305,9 @@ class Feedback(ApiModel):
     """The customer's rating of one resolution, given once through the tracking link."""
 
     rating: Rating
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), CleanText] | None = (
+        None
+    )
     at: UtcDatetime
     resolution_number: Annotated[
         int, Field(ge=1, description="the resolution it rates: 1 for the first, 2 after one reopen …")
@@ -245,7 +335,7 @@ class FollowUp(ApiModel):
     completed_at: UtcDatetime | None = None
     completed_by: str | None = None
     outcome: FollowUpOutcome | None = None
-    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)] | None = None
+    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), CleanText] | None = None
 
 
 class Complaint(ApiModel):

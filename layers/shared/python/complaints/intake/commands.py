@@ -12,6 +12,7 @@ from complaints.core.models import (
     ApiModel,
     Category,
     Channel,
+    CleanText,
     Complexity,
     Customer,
     Description,
@@ -28,7 +29,8 @@ from complaints.core.models import (
 MAX_BACKDATING = timedelta(days=30)
 # Channel clocks drift; a receipt time a few minutes ahead of ours is not "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CleanText]
+"""A free text: control (but tab and line feed) and bidi override characters are removed."""
 Version = Annotated[int, Field(ge=1, description="the version you read; a stale one is refused with 409")]
 
 

@@ -12,6 +12,7 @@ from complaints.core.models import (
     Category,
     Channel,
     Complaint,
+    Identifier,
     Status,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
@@ -19,10 +20,10 @@ from complaints.core.paging import MAX_PAGE_SIZE, Page
 
 class ComplaintQuery(ApiModel):
     status: Status | None = None
-    assignee: str | None = None
+    assignee: Identifier | None = None
     category: Category | None = None
     channel: Channel | None = None
-    customer_id: str | None = None
+    customer_id: Identifier | None = None
     limit: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
     next_token: str | None = None
 

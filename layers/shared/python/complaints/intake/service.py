@@ -2,7 +2,9 @@
 
 Every change follows one path (`_change`): read the complaint, check the caller's version, apply the
 lifecycle table, bump `version`, record an audit event with the changed fields, and write both in one
-conditional transaction. A stale version or an illegal transition changes nothing.
+conditional transaction. A stale version or an illegal transition changes nothing. A change sent
+without a version is applied to the complaint as it is now: a write that got in between is not a
+conflict, the change is read and applied again (`change`).
 """
 
 from __future__ import annotations
@@ -61,6 +63,8 @@ from complaints.sla.ports import SlaTracker
 log = logging.getLogger(__name__)
 
 _REFERENCE_ATTEMPTS = 5
+# An unversioned change re-read and reapplied at most this often when another write gets in between.
+_UNVERSIONED_ATTEMPTS = 5
 MAX_ESCALATION_LEVEL = 3
 # Bookkeeping fields every change touches; the audit trail records what the change was about.
 _UNTRACKED_FIELDS = frozenset({"version", "updatedAt"})
@@ -326,9 +330,9 @@ class ComplaintService:
                 raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
             return {"at_risk_warned": {**latest.at_risk_warned, step.value: now}}
 
-        return self.change(
-            complaint_id, Action.WARN, caller, current.version, mutate, data={"deadline": step.value}
-        )
+        # Recorded on the complaint as it is now (no version): a change that got in since the warning
+        # was announced is not a reason to announce it again; `mutate` checks it is still pending.
+        return self.change(complaint_id, Action.WARN, caller, None, mutate, data={"deadline": step.value})
 
     def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
         """A new tracker generation for a complaint whose tracker is missing or failed."""
@@ -363,14 +367,50 @@ class ComplaintService:
         data: dict[str, Any] | None = None,
     ) -> Complaint:
         """The one path every change takes, here and in use cases of their own module (tracking,
-        feedback): read, check the version, apply the lifecycle table, write with an audit event."""
-        current = self._repository.get(complaint_id)
-        if expected_version is not None and expected_version != current.version:
-            raise VersionConflict(
-                f"the complaint is at version {current.version}, not {expected_version}: "
-                "read it again and reapply your change",
-                [{"field": "version", "message": f"current version is {current.version}"}],
-            )
+        feedback): read, check the version, apply the lifecycle table, write with an audit event.
+
+        With a version given, a complaint changed since is refused (409). Without one, the change is
+        applied to the complaint as it is now: when something else (an escalation, a tracker restart,
+        another caller) wrote between our read and our write, the complaint is read again and the
+        change reapplied, up to `_UNVERSIONED_ATTEMPTS` times, so a race is never answered 409."""
+        attempts = 1 if expected_version is not None else _UNVERSIONED_ATTEMPTS
+        for attempt in range(1, attempts + 1):
+            current = self._repository.get(complaint_id)
+            if expected_version is not None and expected_version != current.version:
+                raise VersionConflict(
+                    f"the complaint is at version {current.version}, not {expected_version}: "
+                    "read it again and reapply your change",
+                    [{"field": "version", "message": f"current version is {current.version}"}],
+                )
+            updated, event, restart = self._changed(current, action, caller, mutate, data)
+            try:
+                self._repository.update(updated, event, expected_version=current.version)
+            except VersionConflict:
+                if attempt == attempts:
+                    raise
+                log.info(
+                    "complaint changed during an unversioned %s; reapplying",
+                    action.value,
+                    extra={"complaintId": complaint_id, "attempt": attempt},
+                )
+                continue
+            break
+        if restart or (is_tracked(current) and not is_tracked(updated)):
+            self._stop_tracker(current)
+        if restart:
+            self._start_tracker(updated)
+        return updated
+
+    def _changed(
+        self,
+        current: Complaint,
+        action: Action,
+        caller: Caller,
+        mutate: Mutation,
+        data: dict[str, Any] | None,
+    ) -> tuple[Complaint, AuditEvent, bool]:
+        """The complaint after `action`, the audit event that records it, and whether the change
+        needs a new SLA tracker."""
         status = next_status(action, current.status)
         now = self._clock()
         changes = {
@@ -386,12 +426,7 @@ class ComplaintService:
         if current.first_responded_at is None and updated.first_responded_at is not None:
             data = {**(data or {}), **_first_response_facts(updated)}
         event = self._event(updated, action, caller, now, _diff(current.to_json(), updated.to_json()), data)
-        self._repository.update(updated, event, expected_version=current.version)
-        if restart or (is_tracked(current) and not is_tracked(updated)):
-            self._stop_tracker(current)
-        if restart:
-            self._start_tracker(updated)
-        return updated
+        return updated, event, restart
 
     # --- the SLA tracker is started and stopped on a best-effort basis: a complaint is never refused
     # --- or lost because Step Functions is unavailable; the SLA sweep repairs a missing tracker.

@@ -3,7 +3,6 @@ of the CSV extracts, with nothing retained that grows with the quarter."""
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
@@ -16,7 +15,7 @@ from complaints.core.models import (
     Channel,
     Complaint,
 )
-from complaints.reporting.extracts import COMPLAINT_COLUMNS, RISK_COLUMNS, iso_utc, on_time_answer
+from complaints.reporting.extracts import COMPLAINT_COLUMNS, RISK_COLUMNS, csv_writer, iso_utc, on_time_answer
 from complaints.reporting.kpis import KpiAccumulator
 from complaints.reporting.models import RiskComplaint, TeamAccountability
 from complaints.reporting.quarter import Quarter
@@ -68,9 +67,9 @@ class QuarterAggregator:
         self.unanswered = 0
         self.risk_total = 0
         self.risk: list[RiskComplaint] = []
-        self._complaints = csv.writer(complaints_csv)
+        self._complaints = csv_writer(complaints_csv)
         self._complaints.writerow(COMPLAINT_COLUMNS)
-        self._risk = csv.writer(risk_csv)
+        self._risk = csv_writer(risk_csv)
         self._risk.writerow(RISK_COLUMNS)
 
     def add(self, complaint: Complaint) -> None:

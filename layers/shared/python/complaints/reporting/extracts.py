@@ -1,11 +1,15 @@
-"""The report's CSV extracts: their columns and writers."""
+"""The report's CSV extracts: their columns and writers.
+
+Every CSV cell goes through `csv_safe` (write rows with `csv_writer`, never `csv.writer`): a cell a
+spreadsheet would read as a formula is written as text (OWASP, "CSV Injection")."""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, Protocol, TextIO
 
 from complaints.core.models import (
     AccountabilityRecord,
@@ -13,6 +17,49 @@ from complaints.core.models import (
 )
 from complaints.reporting.models import QuarterlyReport
 from complaints.sla.on_time import answered_on_time
+
+# --- cells that cannot run -------------------------------------------------------------------------
+
+# What makes a spreadsheet (Excel, LibreOffice, Google Sheets) read a cell as a formula or a command:
+# = + - @ first, or a tab or carriage return first (they are trimmed, and what follows is read).
+# Their full-width forms (＝ ＋ － ＠), which a Chinese input method types, are included as a
+# precaution: a spreadsheet that folds them to ASCII would read a formula too.
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+# A plain number ("-12", "+3.5") is read as that number, whatever its sign: it is left as it is.
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?$")
+
+
+def csv_safe(value: Any) -> Any:
+    """The cell as written to a CSV: a text that a spreadsheet would run as a formula gets a leading
+    single quote (OWASP's advice: the spreadsheet shows it as text, a reader sees what was typed).
+    Numbers, dates, empty cells and any other text are left as they are."""
+    if isinstance(value, str) and value and value[0] in FORMULA_STARTS and not _PLAIN_NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+class _Writer(Protocol):
+    def writerow(self, row: Iterable[Any], /) -> Any: ...
+
+
+class SafeCsvWriter:
+    """`csv.writer` whose every cell goes through `csv_safe`."""
+
+    def __init__(self, sink: TextIO) -> None:
+        self._writer: _Writer = csv.writer(sink)
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_safe(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(sink: TextIO) -> SafeCsvWriter:
+    """The one way the report writes CSV rows."""
+    return SafeCsvWriter(sink)
+
 
 # --- the streaming aggregation ---------------------------------------------------------------------
 
@@ -73,7 +120,7 @@ def _percent(rate: float | None) -> str:
 
 def write_kpis_csv(report: QuarterlyReport, sink: TextIO) -> None:
     """One row per KPI: this quarter, the previous one, the target and whether it is met."""
-    writer = csv.writer(sink)
+    writer = csv_writer(sink)
     writer.writerow(("kpi", report.period, report.previous_period, "target", "met"))
     current, previous = report.kpis.to_json(), report.previous.to_json()
     targets, met = current["targets"], current["met"]
@@ -103,7 +150,7 @@ def write_kpis_csv(report: QuarterlyReport, sink: TextIO) -> None:
 
 
 def write_accountability_csv(records: Iterable[AccountabilityRecord], sink: TextIO) -> None:
-    writer = csv.writer(sink)
+    writer = csv_writer(sink)
     writer.writerow(
         ("recordId", "complaintId", "reference", "team", "handler", "openedAt", "status", "finding", "action")
     )

@@ -1,10 +1,12 @@
 """The customer's side of a complaint: the tracking link, the customer view, satisfaction and 回访.
 
-The link in every receipt carries a token: HMAC-SHA256 of the complaint id under a key only the bank
-holds, base64url without padding. Whoever holds the link may see that one complaint as the customer
+The link in every message carries a token signed by the bank's tracking key, with the key's id and an
+expiry (tracking/links.py). Whoever holds the link may see that one complaint as the customer
 sees it — reference, status, deadlines and the public messages of its audit trail, never internal notes,
 staff names or contact details — rate a resolution (once per resolution) and reopen a resolved
-complaint. A wrong or missing token is refused with the same 403 whether the complaint exists or not.
+complaint. A wrong or missing token is refused with the same 403 whether the complaint exists or not;
+so is an expired one, once its complaint has been closed or withdrawn for 180 days (an open complaint's
+links keep working while it is open).
 
 A rating of 3 or less opens a follow-up (回访) that a supervisor completes within 48 hours. Every change
 goes through `ComplaintService.change`, so it is versioned and recorded in the audit trail like any other."""
@@ -19,9 +21,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field, StringConstraints, field_validator
 
 from complaints.core.auth import Caller
-from complaints.core.errors import Conflict, Forbidden, IllegalTransition, VersionConflict
+from complaints.core.clock import Clock, utc_now
+from complaints.core.errors import Conflict, Forbidden, IllegalTransition, NotFound, VersionConflict
 from complaints.core.models import (
     ApiModel,
+    CleanText,
     Complaint,
     Deadlines,
     Feedback,
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
     # Only the type: the api function's routes import this module for its models at cold start, and
     # the service is built on first use (complaints/composition/api.py).
     from complaints.intake.service import ComplaintService
-from complaints.tracking.links import SecretProvider, verify_tracking_token
+from complaints.tracking.links import TRACKING_LINK_LIFETIME, LinkKeys, verify_tracking_token
 
 FOLLOW_UP_WINDOW = timedelta(hours=48)
 LOW_RATING = 3  # this rating or less opens a follow-up
@@ -132,7 +136,9 @@ class TrackingView(ApiModel):
 
 class FeedbackRequest(ApiModel):
     rating: Rating
-    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), CleanText] | None = (
+        None
+    )
 
     @field_validator("comment")
     @classmethod
@@ -146,9 +152,9 @@ class CustomerReopenRequest(ApiModel):
 
 class FollowUpRequest(VersionedRequest):
     outcome: FollowUpOutcome
-    notes: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)] = Field(
-        description="what was said on the follow-up call"
-    )
+    notes: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CleanText
+    ] = Field(description="what was said on the follow-up call")
 
 
 class FeedbackAlreadyGiven(Conflict):
@@ -163,6 +169,19 @@ def current_resolution(complaint: Complaint) -> int:
     return complaint.reopen_count + 1
 
 
+def still_reachable(complaint: Complaint, now: datetime) -> bool:
+    """Whether an expired link to `complaint` still opens: while it is open (a resolved complaint is
+    open to its customer: they may rate or reopen it), and for TRACKING_LINK_LIFETIME after it was
+    closed or withdrawn."""
+    if complaint.status is Status.CLOSED:
+        ended_at = complaint.closed_at
+    elif complaint.status is Status.WITHDRAWN:
+        ended_at = complaint.withdrawn_at
+    else:
+        return True
+    return ended_at is not None and now < ended_at + TRACKING_LINK_LIFETIME
+
+
 def _feedback_now(complaint: Complaint) -> Feedback | None:
     number = current_resolution(complaint)
     return next((f for f in complaint.feedback if f.resolution_number == number), None)
@@ -170,11 +189,16 @@ def _feedback_now(complaint: Complaint) -> Feedback | None:
 
 class TrackingService:
     def __init__(
-        self, complaints: ComplaintService, repository: ComplaintRepository, secrets: SecretProvider
+        self,
+        complaints: ComplaintService,
+        repository: ComplaintRepository,
+        keys: LinkKeys,
+        clock: Clock = utc_now,
     ) -> None:
         self._complaints = complaints
         self._repository = repository
-        self._secrets = secrets
+        self._keys = keys
+        self._clock = clock
 
     def view(self, complaint_id: str, token: str | None) -> TrackingView:
         self._authorise(complaint_id, token)
@@ -250,8 +274,20 @@ class TrackingService:
     # --- helpers ----------------------------------------------------------------------------------
 
     def _authorise(self, complaint_id: str, token: str | None) -> None:
-        # Checked before the complaint is read: an unknown id and a wrong token look the same.
-        if not verify_tracking_token(complaint_id, token, self._secrets.secret()):
+        # The signature is checked before the complaint is read: an unknown id and a wrong token look
+        # the same. Only a link the bank signed for this complaint, past its expiry (or of the legacy
+        # form), is looked up: it still opens while the complaint is open and for a while after.
+        verified = verify_tracking_token(complaint_id, token, self._keys)
+        if verified is None:
+            raise Forbidden(INVALID_LINK)
+        now = self._clock()
+        if not verified.expired(now):
+            return
+        try:
+            reachable = still_reachable(self._repository.get(complaint_id), now)
+        except NotFound:
+            reachable = False
+        if not reachable:
             raise Forbidden(INVALID_LINK)
 
     @staticmethod

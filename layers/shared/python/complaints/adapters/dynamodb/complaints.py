@@ -1,12 +1,22 @@
 """The complaint repository on the complaints table: a complaint and its audit event in one
-transaction, conditional on the version; listings through the sparse indexes."""
+transaction, conditional on the version; listings through the sparse indexes.
+
+A write is answered as done exactly when it happened. Each transaction carries a `ClientRequestToken`
+derived from its audit event (`write_token`), so every retry of one write (botocore's own, after a
+timeout or a 5xx whose first attempt had in fact committed) sends the same token, and DynamoDB answers
+a repeat within ten minutes with success instead of running the conditions again. Where a repeat is
+still cancelled on its condition (past that window, or an emulator that ignores the token), the write
+is looked for before answering: the audit event it carried is in the table under its version, with its
+own id, only if this very write committed (`_already_written`)."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
@@ -24,6 +34,7 @@ from complaints.adapters.dynamodb.table import (
     complaint_pk,
     event_from,
     event_item,
+    event_sk,
     marshal,
     month_of,
     previous_month,
@@ -35,6 +46,20 @@ from complaints.intake.ports import ComplaintQuery
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+# DynamoDB takes a ClientRequestToken of 1 to 36 characters.
+TOKEN_LENGTH = 32
+# A transaction that got no answer at all (after botocore's own retries) is sent again this often, with
+# its token: if it had committed, DynamoDB says so.
+UNANSWERED_ATTEMPTS = 2
+
+
+def write_token(event: AuditEvent) -> str:
+    """The idempotency token of the transaction that writes `event`: the same for every retry of that
+    write (it depends on nothing but the event), different for any other write (the event's id is
+    new for each), and 32 hex characters whatever the ids look like."""
+    key = f"{event.complaint_id}#{event.version}#{event.id}"
+    return hashlib.sha256(key.encode()).hexdigest()[:TOKEN_LENGTH]
 
 
 class DynamoDbComplaintRepository(ComplaintsTable):
@@ -72,7 +97,7 @@ class DynamoDbComplaintRepository(ComplaintsTable):
                 }
             },
         ]
-        failed = self._transact(items)
+        failed = self._transact(items, event)
         if failed == 2:
             raise ReferenceTaken(f"reference {complaint.reference} is taken")
         if failed is not None:
@@ -97,28 +122,60 @@ class DynamoDbComplaintRepository(ComplaintsTable):
                 }
             },
         ]
-        if self._transact(items) is not None:
+        if self._transact(items, event) is not None:
             raise VersionConflict(
                 f"complaint {complaint.id} was changed by someone else (it is no longer at version "
                 f"{expected_version}): read it again and reapply your change",
                 [{"field": "version", "message": "is stale"}],
             )
 
-    def _transact(self, items: list[TransactWriteItemTypeDef]) -> int | None:
-        """Run a write transaction; return the index of the item whose condition failed, if any."""
-        try:
-            self._client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error_code(error) == "TransactionCanceledException":
-                reasons = error.response.get("CancellationReasons") or []
-                for index, reason in enumerate(reasons):
-                    if reason.get("Code") == "ConditionalCheckFailed":
-                        return index
-                raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
-            if is_busy(error):
-                raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
-            raise
-        return None
+    def _transact(self, items: list[TransactWriteItemTypeDef], event: AuditEvent) -> int | None:
+        """Run the write transaction that records `event`; return the index of the item whose
+        condition failed, if any, unless the write had already committed (a retry of it)."""
+        token, attempt = write_token(event), 1
+        while True:
+            try:
+                self._client.transact_write_items(TransactItems=items, ClientRequestToken=token)
+            except (BotoConnectionError, HTTPClientError) as error:
+                # No answer (a timeout, a dropped connection): the write may have committed. Sent again
+                # with the same token, it is answered as done if it had.
+                if attempt < UNANSWERED_ATTEMPTS:
+                    attempt += 1
+                    continue
+                raise ServiceUnavailable(
+                    "the database did not answer; read the complaint before you retry"
+                ) from error
+            except ClientError as error:
+                if error_code(error) == "TransactionCanceledException":
+                    reasons = error.response.get("CancellationReasons") or []
+                    for index, reason in enumerate(reasons):
+                        if reason.get("Code") == "ConditionalCheckFailed":
+                            return None if self._already_written(event) else index
+                    raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
+                if is_busy(error):
+                    raise ServiceUnavailable("the database is busy; nothing was changed, retry") from error
+                if error_code(error) == "TransactionInProgressException":
+                    # This very write (same token) is still being applied: it is neither done nor refused.
+                    raise ServiceUnavailable(
+                        "the database is still applying this change; read the complaint before you retry"
+                    ) from error
+                raise
+            return None
+
+    def _already_written(self, event: AuditEvent) -> bool:
+        """Whether the transaction that records `event` committed: its audit event is stored under
+        its version with its own id (ids are drawn anew for each write; an event is written by
+        nothing else and never rewritten)."""
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=marshal({"pk": complaint_pk(event.complaint_id), "sk": event_sk(event.version)}),
+            ProjectionExpression="#id",
+            ExpressionAttributeNames={"#id": "id"},
+            ConsistentRead=True,
+        )
+        stored: dict[str, Any] = response.get("Item", {}).get("id", {})
+        return stored.get("S") == event.id
 
     # --- reads ------------------------------------------------------------------------------------
 
