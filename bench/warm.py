@@ -95,7 +95,7 @@ class ApiClient:
         headers: dict[str, str] | None = None,
         query: dict[str, str] | None = None,
     ) -> Any:
-        reply = invoke_api(self._app, method, path, body, AGENT if claims is None else claims, headers, query)
+        reply = invoke_api(self._app, method, path, body, AGENT if claims is None else claims, query, headers)
         if reply.status >= 400:
             raise RuntimeError(f"{method} {path}: {reply.status} {reply.text}")
         return reply.body if reply.text.startswith(("{", "[")) else reply.text

@@ -14,7 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
-from api_events import LambdaContext, handler_module
+from api_events import CUSTOMER, LambdaContext, handler_module
 from botocore.stub import Stubber
 from emf import emitted
 from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
@@ -157,13 +157,7 @@ def submit(service: ComplaintService) -> Complaint:
     request = IntakeRequest.model_validate(
         {
             "channel": "mobile_app",
-            "customer": {
-                "customerId": "C-1001",
-                "name": "Li Wei",
-                "phone": "+8613800138000",
-                "email": "li.wei@bank-customer.cn",
-                "preferredContact": ["sms", "email"],
-            },
+            "customer": CUSTOMER,
             "description": "A transfer of 500 CNY was debited twice on 20 November.",
             "category": "product",
             "product": "payment",

@@ -49,19 +49,23 @@ def api_event(
     }
 
 
+# The test customer of the intake requests (the log scans look for these details).
+CUSTOMER: dict[str, Any] = {
+    "customerId": "C-1001",
+    "name": "Li Wei",
+    "phone": "+8613800138000",
+    "email": "li.wei@bank-customer.cn",
+    "preferredContact": ["sms", "email"],
+    "language": "zh-CN",
+    "segment": "retail",
+}
+
+
 def intake_body(**overrides: Any) -> dict[str, Any]:
     """A channel app's intake request (the integration tests and the benchmark submit this one)."""
     body: dict[str, Any] = {
         "channel": "mobile_app",
-        "customer": {
-            "customerId": "C-1001",
-            "name": "Li Wei",
-            "phone": "+8613800138000",
-            "email": "li.wei@bank-customer.cn",
-            "preferredContact": ["sms", "email"],
-            "language": "zh-CN",
-            "segment": "retail",
-        },
+        "customer": dict(CUSTOMER),
         "description": "A transfer of 500 CNY was debited twice on 20 November.",
         "category": "product",
         "product": "payment",
@@ -129,12 +133,11 @@ def api_caller(module: ModuleType, default_claims: dict[str, Any] | None = None)
         path: str,
         body: Any = None,
         claims: dict[str, Any] | None = None,
-        query: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-        repeated: dict[str, list[str]] | None = None,
+        *rest: Any,
+        **named: Any,
     ) -> Reply:
         chosen = default_claims if claims is None else claims
-        return invoke_api(module, method, path, body, chosen, headers, query, repeated)
+        return invoke_api(module, method, path, body, chosen, *rest, **named)
 
     return call
 
@@ -145,8 +148,8 @@ def invoke_api(
     path: str,
     body: Any = None,
     claims: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
     query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
     repeated: dict[str, list[str]] | None = None,
 ) -> Reply:
     """One request through the api function as API Gateway hands it over; `repeated` gives query

@@ -9,7 +9,13 @@ import pytest
 from complaint_builders import H, at, complaint, record
 
 from complaints.core.models import Category, Channel, Priority, Product, Status
-from complaints.reporting.kpis import CustomerTally, DurationHistogram, KpiAccumulator, compute_kpis
+from complaints.reporting.kpis import (
+    KPI_FIGURES,
+    CustomerTally,
+    DurationHistogram,
+    KpiAccumulator,
+    compute_kpis,
+)
 
 FROM = datetime(2026, 1, 1, tzinfo=UTC)
 TO = datetime(2026, 4, 1, tzinfo=UTC)
@@ -305,18 +311,11 @@ def test_an_empty_period_has_no_rates_and_no_verdicts() -> None:
     report = compute_kpis(
         [COMPLAINTS[10], COMPLAINTS[11]], RECORDS, period_from=FROM, period_to=TO, as_of=AS_OF
     ).to_json()
-    assert report["received"] == 0
-    for rate in (
-        "firstResponseOnTimeRate",
-        "satisfactionRate",
-        "closureRate",
-        "resolutionRate",
-        "accountabilityRate",
-        "medianHoursToFirstResponse",
-        "p90HoursToFirstResponse",
-        "medianHoursToResolution",
-        "p90HoursToResolution",
-    ):
+    assert report["received"] == report["repeatComplainants"] == 0
+    # every other figure is a rate or a duration: none without complaints
+    rates = [name for name in KPI_FIGURES if name not in ("received", "repeatComplainants")]
+    assert len(rates) == 9
+    for rate in rates:
         assert report[rate] is None, rate
     assert report["met"] == {"firstResponseOnTimeRate": None, "satisfactionRate": None, "closureRate": None}
     assert set(report["byChannel"].values()) == {0}

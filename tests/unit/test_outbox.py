@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from api_events import CUSTOMER
 
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import Actor, AuditEvent, FieldChange
@@ -20,15 +21,6 @@ COMPLAINT_ID = "0b7c2f7e-6d1a-4b8e-9a51-3c2f1d0e9a11"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 AGENT = Actor(id="agent-7", roles=["agent"])
 CHANNEL_APP = Actor(id="counter-app", roles=["channel_app"])
-CUSTOMER = {
-    "customerId": "C-1001",
-    "name": "Li Wei",
-    "phone": "+8613800138000",
-    "email": "li.wei@bank-customer.cn",
-    "preferredContact": ["sms", "email"],
-    "language": "zh-CN",
-    "segment": "retail",
-}
 RESOLUTION = {
     "outcome": "upheld",
     "summary": "The duplicate debit of 500 CNY was refunded.",

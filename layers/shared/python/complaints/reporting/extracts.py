@@ -15,6 +15,7 @@ from complaints.core.models import (
     AccountabilityRecord,
     Complaint,
 )
+from complaints.reporting.kpis import KPI_FIGURES
 from complaints.reporting.models import QuarterlyReport
 from complaints.sla.on_time import answered_on_time
 
@@ -124,19 +125,7 @@ def write_kpis_csv(report: QuarterlyReport, sink: TextIO) -> None:
     writer.writerow(("kpi", report.period, report.previous_period, "target", "met"))
     current, previous = report.kpis.to_json(), report.previous.to_json()
     targets, met = current["targets"], current["met"]
-    for name in (
-        "received",
-        "firstResponseOnTimeRate",
-        "satisfactionRate",
-        "closureRate",
-        "resolutionRate",
-        "accountabilityRate",
-        "medianHoursToFirstResponse",
-        "p90HoursToFirstResponse",
-        "medianHoursToResolution",
-        "p90HoursToResolution",
-        "repeatComplainants",
-    ):
+    for name in KPI_FIGURES:
         now, before = current[name], previous[name]
         writer.writerow(
             (

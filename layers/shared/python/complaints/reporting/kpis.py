@@ -86,6 +86,20 @@ from complaints.core.models import (
 from complaints.sla.on_time import answered_on_time
 
 UNASSIGNED = "unassigned"
+# The figures of a KpiReport, by their API names, in the order reports list them.
+KPI_FIGURES = (
+    "received",
+    "firstResponseOnTimeRate",
+    "satisfactionRate",
+    "closureRate",
+    "resolutionRate",
+    "accountabilityRate",
+    "medianHoursToFirstResponse",
+    "p90HoursToFirstResponse",
+    "medianHoursToResolution",
+    "p90HoursToResolution",
+    "repeatComplainants",
+)
 TOP_ROOT_CAUSES = 5
 SATISFIED_FROM = 4
 FIRST_RESPONSE_ON_TIME_TARGET = 0.90
