@@ -23,8 +23,9 @@ from fakes import T0, FakeClock, FakeTracker, RecordingPublisher
 ROOT = Path(__file__).resolve().parents[1]
 STARTUP_SECONDS = 180
 TEMPLATE = ROOT / "cdk.out" / "complaint-guard.template.json"
-# What `make synth` builds cdk.out from (bytecode caches aside: importing writes those).
-SYNTH_SOURCES = ("functions", "layers/shared", "infra")
+# What `make synth` builds cdk.out from (bytecode caches aside: importing writes those; the local
+# runtime, infra/local, runs from the source tree).
+SYNTH_SOURCES = ("functions", "layers/shared", "infra/complaint_guard", "infra/statemachines")
 
 
 def newer_than_synth(template: Path = TEMPLATE, root: Path = ROOT) -> list[str]:

@@ -136,30 +136,27 @@ class LocalFunction:
             if self._idle:
                 return self._idle.pop()
             self._count += 1
-        return self._new_instance()
+            number = self._count
+        return self._new_instance(number)
 
     def _release(self, instance: ModuleType) -> None:
         with self._lock:
             self._idle.append(instance)
             self._lock.notify()
 
-    def _new_instance(self) -> ModuleType:
+    def _new_instance(self, number: int) -> ModuleType:
         module_name = self.handler.rsplit(".", 1)[0]
         path = self.code_dir / f"{module_name.replace('.', '/')}.py"
-        spec = importlib.util.spec_from_file_location(f"{self.logical_id}_{self._count}_{module_name}", path)
+        spec = importlib.util.spec_from_file_location(f"{self.logical_id}_{number}_{module_name}", path)
         if spec is None or spec.loader is None:
             raise ImportError(f"cannot load {path}")
         module = importlib.util.module_from_spec(spec)
         # Registered like any imported module: pydantic resolves the handler's annotations through it.
         sys.modules[spec.name] = module
         # The function's own modules beside its handler (the api's resolver and routes) are imported
-        # afresh for each instance, as in a separate execution environment. The newest instance's stay
-        # registered by name: pydantic resolves a route's annotations through sys.modules, and every
-        # instance's copy of a module defines the same names.
-        own = {entry.stem for entry in self.code_dir.iterdir() if entry.suffix == ".py" or entry.is_dir()}
+        # once and shared by its instances: re-importing them per instance would take them out of
+        # sys.modules for a moment, where pydantic looks a route's annotations up mid-request.
         with _IMPORTS:
-            for name in [name for name in sys.modules if name.split(".")[0] in own]:
-                del sys.modules[name]
             sys.path.insert(0, str(self.code_dir))
             try:
                 spec.loader.exec_module(module)
