@@ -108,7 +108,8 @@ def local_runtime() -> Iterator[str]:
     finally:
         process.terminate()  # what Ctrl-C does: the runtime stops cleanly
         try:
-            process.wait(timeout=30)
+            # stopping lets in-flight work finish (invocations, moto's server): slow on a loaded machine
+            process.wait(timeout=90)
         except subprocess.TimeoutExpired:
             process.kill()
             raise
