@@ -28,7 +28,6 @@ from complaints.core.models import (
 from complaints.intake.commands import (
     VersionedRequest,
 )
-from complaints.reporting.signed_links import INVALID_LINK as INVALID_REPORT_LINK
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.types import EventHandlerInstance
@@ -239,7 +238,9 @@ def invalid_request(error: RequestValidationError) -> Response[Any]:
     # A link's parts are a credential, not input to correct: a malformed link (a repeated parameter,
     # say) gets the answer of any wrong link.
     if app.current_event.path.startswith(REPORT_LINKS):
-        return error_response(HTTPStatus.NOT_FOUND, "not_found", INVALID_REPORT_LINK)
+        from complaints.reporting.signed_links import INVALID_LINK
+
+        return error_response(HTTPStatus.NOT_FOUND, "not_found", INVALID_LINK)
     if app.current_event.path.startswith(TRACKING_PAGES):
         from complaints.tracking import page as tracking_page
 

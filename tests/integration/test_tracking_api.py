@@ -235,7 +235,7 @@ def test_the_html_page_shows_the_status_and_the_form_and_escapes_text(call: Call
     assert 'id="feedback-form"' in html and 'name="rating" value="5"' in html
     assert 'id="reopen-form"' in html
     assert "<script" not in html
-    assert "&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html
     assert "&lt;script&gt;document.cookie&lt;/script&gt; refunded" in html
     english = call(
         "GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": token_of(created["id"]), "lang": "en"}

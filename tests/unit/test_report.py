@@ -503,4 +503,4 @@ def test_values_from_data_are_escaped_on_the_page() -> None:
     reports.scheduled()
     _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
     assert "<img" not in page and "<script" not in page
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -616,7 +616,7 @@ def test_the_page_escapes_customer_and_staff_text(
     service.respond(complaint.id, ResponseRequest(message="<img src=x onerror=alert(1)>"), AGENT)
     html = _page(tracking, complaint).html
     assert "<script>" not in html and "<img" not in html and "<b>" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
@@ -678,7 +678,7 @@ def test_a_form_post_with_a_wrong_token_changes_nothing(
 
 
 HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
-HOSTILE_ESCAPED = "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+HOSTILE_ESCAPED = "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
 def test_hostile_customer_text_is_escaped_by_the_template_engine(

@@ -61,8 +61,8 @@ class SnsStaffNotifier:
     """`topics` maps each audience (`supervisor`, `manager`, `compliance`, `at_risk`) to its topic
     ARN; an escalation level (1, 2, 3) names the audience of that level."""
 
-    def __init__(self, topics: Mapping[str, str | None], client: SNSClient) -> None:
-        self._topics = {audience: arn for audience, arn in topics.items() if arn}
+    def __init__(self, topics: Mapping[str, str], client: SNSClient) -> None:
+        self._topics = dict(topics)
         self._client = client
 
     def publish(self, level_or_kind: str, subject: str, text: str, attributes: Mapping[str, str]) -> str:

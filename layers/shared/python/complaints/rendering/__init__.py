@@ -53,15 +53,6 @@ def environment() -> Environment:
     return env
 
 
-# markupsafe writes a quote as a decimal reference, html.escape (which the pages used before) as a named
-# or hex one; the pages keep the spelling they always had. The same character either way, and no escape
-# is undone: a `&` from data is `&amp;` by now, so `&#34;` in the output can only be the engine's own.
-_SPELLING = (("&#34;", "&quot;"), ("&#39;", "&#x27;"))
-
-
 def render(name: str, /, **context: Any) -> str:
     """Render the template `name` (a path relative to this folder) with `context`."""
-    page = environment().get_template(name).render(**context)
-    for engine, kept in _SPELLING:
-        page = page.replace(engine, kept)
-    return page
+    return environment().get_template(name).render(**context)
