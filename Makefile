@@ -52,6 +52,9 @@ run: synth ## start the whole system locally on http://127.0.0.1:$(PORT)
 demo: install ## play 60 real CFPB complaints into `make run` and print the quarter's report (DEMO_ARGS="--count 120")
 	$(BIN)/python scripts/demo.py --url http://127.0.0.1:$(PORT) $(DEMO_ARGS)
 
+verify-archive: install ## check the audit trail's archive against the trail table and every hash chain (the `make run` runtime; --stack NAME for AWS)
+	$(BIN)/python scripts/verify_archive.py --local http://127.0.0.1:$(PORT) $(VERIFY_ARGS)
+
 lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -31,7 +31,7 @@ CHANNEL_APP = {
     "client_id": "mobile-app",
     "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read",
 }
-AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": "complaint-guard/staff"}
+AGENT = {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": "complaint-guard/staff"}
 MANAGER = {"cognito:groups": "[manager]", "username": "manager-1", "scope": "complaint-guard/staff"}
 SECRET = "k" * 48
 WARM_UP_LIFECYCLES = 3

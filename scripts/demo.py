@@ -37,7 +37,7 @@ import requests
 
 DATA = Path(__file__).resolve().parent / "demo_data" / "cfpb_sample.csv"
 REPORT_TIMEZONE = "Asia/Shanghai"  # cdk.json: report_timezone
-DESCRIPTION_MAX = 5000  # complaints.core.models.Description
+DESCRIPTION_MAX = 50_000  # complaints.core.models.DESCRIPTION_MAX_LENGTH
 SHORT_TEXT_MAX = 200  # complaints.core.models.ShortText
 ON_TIME_AGE = timedelta(hours=1)
 LATE_AGE = timedelta(days=2)  # past the 24 h first-response deadline of every normal complaint

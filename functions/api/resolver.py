@@ -99,8 +99,8 @@ def responses(
     described = {
         400: "invalid input",
         401: "no or invalid token",
-        403: "your role may not do this",
-        404: "unknown id",
+        403: "your role may not do this, or not on this complaint (staff: another team's)",
+        404: "unknown id (to a channel app, also a complaint it did not submit)",
         409: "stale version, illegal transition or reused key",
         503: "a dependency is busy; nothing changed, retry",
     }

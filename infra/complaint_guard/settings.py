@@ -8,6 +8,8 @@ from typing import Any
 from aws_cdk import App
 from pydantic import BaseModel, ConfigDict, Field
 
+from complaints.privacy.retention import RetentionSchedule
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -49,6 +51,11 @@ class StackSettings(BaseModel):
     ops_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
     # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
     waf_requests_per_5_minutes: int = 3000
+
+    # How long each kind of record is kept (complaints/privacy/retention.py; the defaults and the
+    # regulators' minimums they cover are in docs/architecture.md, "Retention"). The audit trail's
+    # archive is locked (S3 Object Lock, compliance mode) for `trail_days`.
+    retention: RetentionSchedule = RetentionSchedule()
 
     # The quarterly report: the time zone of its calendar quarters (and of its schedule, 01:00 on the
     # first day of each quarter), the management distribution list it is e-mailed to, and how many

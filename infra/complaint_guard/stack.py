@@ -10,6 +10,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from .constructs.api import Api
+from .constructs.attachments import Attachments
 from .constructs.data import Data
 from .constructs.events import Events
 from .constructs.firewall import Firewall
@@ -23,6 +24,7 @@ from .constructs.reports import Reports
 from .constructs.schedules import Schedules
 from .constructs.sla_sweep import SlaSweep
 from .constructs.sla_workflow import SlaWorkflow
+from .constructs.trail_archive import TrailArchive
 from .settings import StackSettings
 
 
@@ -64,7 +66,13 @@ class ComplaintGuardStack(Stack):
             "PUBLIC_BASE_URL": settings.public_base_url,
             "BANK_NAME": settings.bank_name,
         }
-        self.reports = Reports(self, "Reports", retain=settings.retain_data, queue_key=self.data.key)
+        self.reports = Reports(
+            self,
+            "Reports",
+            retain=settings.retain_data,
+            queue_key=self.data.key,
+            keep_days=settings.retention.report_days,
+        )
         # Only the API and the builder are told about reports; only the API queues builds.
         report_environment = self.reports.environment(
             timezone=settings.report_timezone,
@@ -72,6 +80,17 @@ class ComplaintGuardStack(Stack):
             link_days=settings.report_link_days,
         )
         defaults = FunctionDefaults(layers, environment, retention, removal, self.data.key)
+        # Evidence attached to complaints, scanned for malware; browsers upload from the tracking page's
+        # origin and the staff console's.
+        self.attachments = Attachments(
+            self,
+            "Attachments",
+            data=self.data,
+            access_logs=self.reports.access_logs,
+            retain=settings.retain_data,
+            upload_origins=(settings.public_base_url, *settings.staff_callback_urls),
+            keep_days=settings.retention.attachment_days,
+        )
         self.api = Api(
             self,
             "Api",
@@ -80,9 +99,12 @@ class ComplaintGuardStack(Stack):
             workflow=self.sla_workflow,
             user_pool=self.identity.user_pool,
             defaults=defaults.with_environment(
+                TRAIL_TABLE_NAME=self.data.trail_table.table_name,
+                RETENTION_COMPLAINT_DAYS=str(settings.retention.complaint_days),
                 IDEMPOTENCY_TABLE_NAME=self.data.idempotency_table.table_name,
                 REPORT_QUEUE_URL=self.reports.queue.queue_url,
                 **report_environment,
+                **self.attachments.environment(),
             ),
             throttle_rate=settings.api_throttle_rate,
             throttle_burst=settings.api_throttle_burst,
@@ -93,7 +115,10 @@ class ComplaintGuardStack(Stack):
             data=self.data,
             events=self.events,
             workflow=self.sla_workflow,
-            defaults=defaults,
+            defaults=defaults.with_environment(
+                TRAIL_TABLE_NAME=self.data.trail_table.table_name,
+                RETENTION_COMPLAINT_DAYS=str(settings.retention.complaint_days),
+            ),
         )
         self.publisher = Publisher(
             self,
@@ -102,15 +127,32 @@ class ComplaintGuardStack(Stack):
             events=self.events,
             defaults=defaults,
         )
+        self.trail_archive = TrailArchive(
+            self,
+            "TrailArchive",
+            data=self.data,
+            defaults=defaults,
+            retention_days=settings.retention.trail_days,
+            access_logs=self.reports.access_logs,
+            retain=settings.retain_data,
+        )
         self.notifications = Notifications(
             self,
             "Notifications",
             data=self.data,
             events=self.events,
-            defaults=defaults,
+            defaults=defaults.with_environment(
+                RETENTION_NOTIFICATION_LOG_DAYS=str(settings.retention.notification_log_days)
+            ),
             sender_email=settings.sender_email,
         )
         self.reports.allow_requests(self.api.function.role)
+        self.attachments.allow_transfers(self.api.function.role)
+        scan_recorder = self.attachments.add_scan_recorder(
+            defaults=defaults.with_environment(
+                TRAIL_TABLE_NAME=self.data.trail_table.table_name, **self.attachments.environment()
+            )
+        )
         report_builder = self.reports.add_builder(
             data=self.data,
             events=self.events,
@@ -124,6 +166,8 @@ class ComplaintGuardStack(Stack):
             report_builder=report_builder.function,
             report_timezone=settings.report_timezone,
         )
+        # Every role that may rewrite the trail's content is known: the trail table's policy names them.
+        self.data.append_only()
         self.firewall = Firewall(
             self,
             "Firewall",
@@ -138,13 +182,17 @@ class ComplaintGuardStack(Stack):
                 "api": self.api.function.function,
                 "sla-sweep": self.sla_sweep.function.function,
                 "publisher": self.publisher.function.function,
+                "archiver": self.trail_archive.function.function,
                 "notifier": self.notifications.function.function,
                 "report": report_builder.function,
+                "malware-scan": scan_recorder.function,
             },
             queues=[
                 WatchedQueue("notifications", self.notifications.dead_letters, self.notifications.queue),
                 WatchedQueue("publisher", self.publisher.dead_letters),
+                WatchedQueue("archiver", self.trail_archive.dead_letters),
                 WatchedQueue("reports", self.reports.dead_letters, self.reports.queue),
+                WatchedQueue("malware-scan", self.attachments.dead_letters),
             ],
             state_machine=self.sla_workflow.state_machine,
             rest_api=self.api.rest_api,
@@ -152,6 +200,9 @@ class ComplaintGuardStack(Stack):
         )
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
         CfnOutput(self, "TableName", value=self.data.table.table_name)
+        CfnOutput(self, "TrailTableName", value=self.data.trail_table.table_name)
+        CfnOutput(self, "TrailArchiveBucket", value=self.trail_archive.bucket.bucket_name)
+        CfnOutput(self, "AttachmentBucket", value=self.attachments.bucket.bucket_name)
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
         CfnOutput(self, "SlaTrackerArn", value=self.sla_workflow.state_machine.state_machine_arn)

@@ -79,6 +79,7 @@ class Deployer:
             if "LogicalResourceId" in r
         }
         self._mirror_state_machines(template, resources)
+        self._apply_bucket_protection(template, resources)
         described = cloudformation.describe_stacks(StackName=self._stack_name)["Stacks"][0]
         outputs = {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
         return DeployedStack(self._stack_name, template, resources, outputs)
@@ -110,6 +111,20 @@ class Deployer:
             )
             if created["stateMachineArn"] != arn:
                 raise RuntimeError(f"state machine {arn} came back as {created['stateMachineArn']}")
+
+    def _apply_bucket_protection(self, template: dict[str, Any], resources: dict[str, str]) -> None:
+        """The emulator's CloudFormation creates buckets without their versioning and Object Lock;
+        apply both as the template declares them, so an archived event is locked here as in AWS."""
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] != "AWS::S3::Bucket" or logical_id not in resources:
+                continue
+            properties = resource.get("Properties", {})
+            bucket = resources[logical_id]
+            if properties.get("VersioningConfiguration", {}).get("Status") == "Enabled":
+                self._s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+            lock = properties.get("ObjectLockConfiguration")
+            if properties.get("ObjectLockEnabled") and lock:
+                self._s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration=lock)
 
     def _wait(self, cloudformation: Any) -> str:
         deadline = time.monotonic() + 300

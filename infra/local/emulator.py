@@ -12,6 +12,8 @@ from typing import Any
 import requests
 from moto.server import ThreadedMotoServer
 
+from .post_policy import enforce_post_policies
+
 ACCOUNT_ID = "123456789012"  # moto's account
 
 
@@ -71,6 +73,8 @@ class Emulator:
             }
         )
         _serialize_dynamodb_writes()
+        # S3 checks a presigned POST upload against its policy (type, size, key, expiry); moto does not.
+        enforce_post_policies()
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         self._server.start()
         # moto runs state machines' ASL for real only when asked to.

@@ -3,7 +3,9 @@
 The routes are the stack's AWS::ApiGateway::Method resources; the Cognito authorizer is emulated
 with the local token issuer (signature, expiry, one of the method's authorization scopes); requests
 become Lambda proxy events (version 1.0) for the integration's function, and its answer becomes the
-HTTP response. API Gateway's own errors use the stack's gateway response shape.
+HTTP response. API Gateway's own errors use the stack's gateway response shape. In front of it all,
+the WAF's body size rules (complaint_guard/limits.py, which the Firewall construct reads too) refuse
+a body over its path's limit as the WAF does: 403 with the rule's response body.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from complaint_guard.limits import REFUSED_STATUS, refusing
 
 from .deployer import DeployedStack
 from .functions import LocalFunction
@@ -113,6 +117,12 @@ class Gateway:
         self, http_method: str, raw_path: str, headers: dict[str, str], body: bytes, source_ip: str
     ) -> HttpResponse:
         split = urlsplit(raw_path)
+        # The WAF sees the request before API Gateway does, the path as sent.
+        too_large = refusing(http_method, split.path, len(body))
+        if too_large is not None:
+            return HttpResponse(
+                REFUSED_STATUS, {"Content-Type": "application/json"}, too_large.response_body().encode()
+            )
         path = split.path.rstrip("/") or "/"
         candidates = [(m, match) for m in self._methods if (match := m.pattern.match(path))]
         if not candidates:

@@ -58,6 +58,10 @@ class LocalRuntime:
         for function in self.functions.values():
             if "PUBLIC_BASE_URL" in function.environment:
                 function.environment["PUBLIC_BASE_URL"] = self.url
+            # The emulator runs no GuardDuty: nothing scans attachments here, and they say so
+            # (`not_scanned`) rather than wait for a verdict that never comes.
+            if "ATTACHMENT_SCANNER" in function.environment:
+                function.environment["ATTACHMENT_SCANNER"] = "none"
         self._verify_senders()
         self._put_tracking_secret()
         self.outbox = Outbox(self.emulator.region)
@@ -115,7 +119,15 @@ class LocalRuntime:
         return {
             ("GET", "/_local/tokens"): lambda path, body: json_response(200, self.tokens.role_tokens()),
             ("GET", "/_local/health"): lambda path, body: json_response(
-                200, {"status": "ok", "stack": self.stack_name, "emulator": self.emulator.endpoint}
+                200,
+                {
+                    "status": "ok",
+                    "stack": self.stack_name,
+                    "emulator": self.emulator.endpoint,
+                    "region": self.emulator.region,
+                    # what `cdk deploy` prints: the tables' and buckets' names (make verify-archive)
+                    "outputs": self.stack.outputs if self.stack else {},
+                },
             ),
             ("GET", "/_local/outbox"): lambda path, body: json_response(
                 200, self.outbox.entries() if self.outbox else []

@@ -1,6 +1,8 @@
 """Local stand-in for Cognito: signed tokens whose claims look like Cognito access tokens.
 
-`GET /_local/tokens` hands out one per role. The gateway verifies them as API Gateway's Cognito
+`GET /_local/tokens` hands out one per role, and two more to try the access rules with (core/access):
+a second channel app (`channel_app_2`, which cannot read the first one's complaints) and an agent of
+another team (`agent_other_team`). The gateway verifies them as API Gateway's Cognito
 authorizer verifies real ones (signature, expiry, one of the method's scopes) and passes the claims to
 the handler in `requestContext.authorizer.claims`, where the handler's own role checks read them.
 The signing key is new on every start, so a token never outlives the runtime that issued it.
@@ -16,10 +18,23 @@ import secrets
 import time
 from typing import Any
 
-from complaints.core.auth import STAFF_ROLES, Role, Scope
+from complaints.core.access import INTAKE_TEAM
+from complaints.core.auth import STAFF_ROLES, TEAM_GROUP_PREFIX, Role, Scope
 
 ISSUER = "http://127.0.0.1/local-cognito"
 LIFETIME_SECONDS = 12 * 3600
+# The teams `make demo` assigns complaints to (scripts/demo.py TEAMS, and its default), and the one
+# the README's example assigns to: the local agent and supervisor work them and the intake queue.
+LOCAL_TEAMS = (INTAKE_TEAM, "branch-ops", "cards", "payments", "lending", "customer-care")
+OTHER_TEAM = "collections"
+# Each staff token's team groups. The manager and compliance read bank-wide and work no team here, so
+# the manager may review any team's accountability record (nobody reviews their own team's).
+STAFF_TEAMS: dict[Role, tuple[str, ...]] = {
+    Role.AGENT: LOCAL_TEAMS,
+    Role.SUPERVISOR: LOCAL_TEAMS,
+    Role.MANAGER: (),
+    Role.COMPLIANCE: (),
+}
 
 
 def _b64(data: bytes) -> str:
@@ -55,23 +70,28 @@ class TokenIssuer:
         return claims if claims.get("exp", 0) > time.time() else None
 
     def role_tokens(self) -> dict[str, str]:
-        """One token per role: a channel app (client credentials) and a staff user per group."""
+        """One token per role: a channel app (client credentials) and a staff user per group, in
+        the groups of their teams; and a second channel app and an agent of another team."""
         tokens = {
-            Role.CHANNEL_APP.value: self.issue(
-                {
-                    "sub": "local-counter-app",
-                    "client_id": "local-counter-app",
-                    "scope": f"{Scope.SUBMIT.value} {Scope.READ.value}",
-                }
-            )
+            Role.CHANNEL_APP.value: self._channel_app("local-counter-app"),
+            f"{Role.CHANNEL_APP.value}_2": self._channel_app("local-mobile-app"),
         }
         for role in STAFF_ROLES:
-            tokens[role.value] = self.issue(
-                {
-                    "sub": f"local-{role.value}",
-                    "username": f"local-{role.value}",
-                    "cognito:groups": [role.value],
-                    "scope": f"openid {Scope.STAFF.value}",
-                }
-            )
+            tokens[role.value] = self._staff(f"local-{role.value}", role, STAFF_TEAMS[role])
+        tokens["agent_other_team"] = self._staff("local-agent-other-team", Role.AGENT, (OTHER_TEAM,))
         return tokens
+
+    def _channel_app(self, client_id: str) -> str:
+        return self.issue(
+            {"sub": client_id, "client_id": client_id, "scope": f"{Scope.SUBMIT.value} {Scope.READ.value}"}
+        )
+
+    def _staff(self, username: str, role: Role, teams: tuple[str, ...]) -> str:
+        return self.issue(
+            {
+                "sub": username,
+                "username": username,
+                "cognito:groups": [role.value, *(f"{TEAM_GROUP_PREFIX}{team}" for team in teams)],
+                "scope": f"openid {Scope.STAFF.value}",
+            }
+        )

@@ -28,7 +28,52 @@ def iso(moment: datetime) -> str:
 
 
 def test_tokens_are_handed_out_for_every_role(api: Api) -> None:
-    assert set(api.tokens) == {"channel_app", "agent", "supervisor", "manager", "compliance"}
+    assert set(api.tokens) == {
+        "channel_app",
+        "channel_app_2",
+        "agent",
+        "agent_other_team",
+        "supervisor",
+        "manager",
+        "compliance",
+    }
+
+
+def test_access_is_scoped_to_the_submitting_app_and_the_agents_teams(api: Api) -> None:
+    created = submit(api, complaint_body(customer_id="C-E2E-ACCESS")).json()
+    path = f"/v1/complaints/{created['id']}"
+    assert api.request("GET", path, role="channel_app").status_code == 200
+    # another app: the answer to an unknown id
+    other_app = api.request("GET", path, role="channel_app_2")
+    unknown = api.request("GET", f"/v1/complaints/{uuid.uuid4()}", role="channel_app_2")
+    assert other_app.status_code == unknown.status_code == 404
+    assert other_app.json()["error"] == unknown.json()["error"] == "not_found"
+    # the intake queue is the local agent's, not the other team's
+    assert api.request("GET", path, role="agent_other_team").status_code == 403
+    moved = api.request("PATCH", path, json={"team": "collections", "version": 1})
+    assert moved.status_code == 200, moved.text
+    assert api.request("GET", path, role="agent_other_team").status_code == 200
+    assert api.request("GET", path, role="agent").status_code == 403
+    listed = api.request("GET", "/v1/complaints", role="agent", params={"customerId": "C-E2E-ACCESS"})
+    assert listed.json()["items"] == []
+    # the app serving the customer finds the open complaint without its details
+    found = api.request(
+        "POST",
+        "/v1/customers/C-E2E-ACCESS/open-complaints",
+        role="channel_app_2",
+        json={"phone": "+8613912345678"},
+    ).json()
+    assert found == {
+        "items": [
+            {
+                "reference": created["reference"],
+                "status": "received",
+                "channel": "counter",
+                "category": "service",
+                "receivedAt": created["receivedAt"],
+            }
+        ]
+    }
 
 
 def test_intake_returns_the_contract_fields_and_seed_deadlines(api: Api) -> None:
@@ -51,7 +96,7 @@ def test_intake_returns_the_contract_fields_and_seed_deadlines(api: Api) -> None
 def test_bad_input_names_the_wrong_fields_and_stores_nothing(api: Api) -> None:
     body = complaint_body(customer_id="C-BAD")
     body["customer"]["phone"] = "13912345678"  # no country code
-    body["description"] = "x" * 5001
+    body["description"] = "x" * 50_001
     body["colour"] = "red"
     response = submit(api, body)
     assert response.status_code == 400

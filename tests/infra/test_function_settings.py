@@ -9,7 +9,9 @@ import pytest
 
 from complaints.composition.settings import (
     ApiSettings,
+    ArchiverSettings,
     FunctionSettings,
+    MalwareScanSettings,
     NotifierSettings,
     PublisherSettings,
     ReportBuilderSettings,
@@ -26,6 +28,8 @@ SETTINGS_OF: dict[str, type[FunctionSettings]] = {
     "PublisherHandler": PublisherSettings,
     "NotificationsHandler": NotifierSettings,
     "ReportsBuilder": ReportBuilderSettings,
+    "AttachmentsScanResults": MalwareScanSettings,
+    "TrailArchiveArchiver": ArchiverSettings,
 }
 
 

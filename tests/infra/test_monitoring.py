@@ -41,11 +41,15 @@ def test_every_alarm_tells_the_ops_topic_when_it_fires_and_when_it_clears(
     found = alarms(resources)
     assert sorted(found) == [
         "complaint-guard-api-5xx-rate",
+        "complaint-guard-dead-letters-archiver",
+        "complaint-guard-dead-letters-malware-scan",
         "complaint-guard-dead-letters-notifications",
         "complaint-guard-dead-letters-publisher",
         "complaint-guard-dead-letters-reports",
         "complaint-guard-first-response-on-time-rate",
         "complaint-guard-lambda-errors-api",
+        "complaint-guard-lambda-errors-archiver",
+        "complaint-guard-lambda-errors-malware-scan",
         "complaint-guard-lambda-errors-notifier",
         "complaint-guard-lambda-errors-publisher",
         "complaint-guard-lambda-errors-report",
@@ -64,6 +68,7 @@ def test_one_alarm_per_dead_letter_queue_on_any_visible_message(resources: Resou
         ("notifications", "NotificationsDeadLetters"),
         ("publisher", "PublisherDeadLetters"),
         ("reports", "ReportsDeadLetters"),
+        ("archiver", "TrailArchiveDeadLetters"),
     ):
         queue = the_one(resources, "AWS::SQS::Queue", construct)
         alarm = found[f"complaint-guard-dead-letters-{name}"]
@@ -245,5 +250,6 @@ def test_lambda_widgets_show_every_function(resources: Resources) -> None:
     ):
         lines = graph(resources, title)
         assert [(line[1], line[-1]["label"], line[-1]["stat"]) for line in lines] == [
-            (metric, name, stat) for name in ("api", "sla-sweep", "publisher", "notifier", "report")
+            (metric, name, stat)
+            for name in ("api", "sla-sweep", "publisher", "archiver", "notifier", "report", "malware-scan")
         ], title

@@ -132,6 +132,17 @@ def table_id(resources: Resources) -> str:
     )
 
 
+@pytest.fixture(scope="module")
+def trail_id(resources: Resources) -> str:
+    """The trail table: keyed by complaint and version."""
+    (found,) = (
+        key
+        for key, table in of_type(resources, "AWS::DynamoDB::Table").items()
+        if [k["AttributeName"] for k in table["Properties"]["KeySchema"]] == ["complaintId", "version"]
+    )
+    return found
+
+
 def schedule_named(resources: Resources, name: str) -> dict[str, Any]:
     (schedule,) = (
         s for s in of_type(resources, "AWS::Scheduler::Schedule").values() if s["Properties"]["Name"] == name
@@ -165,7 +176,7 @@ def api_id(resources: Resources) -> str:
 
 
 def test_tracker_is_a_standard_state_machine_running_the_asl_file(
-    resources: Resources, tracker: tuple[str, dict[str, Any]], table_id: str, bus_id: str
+    resources: Resources, tracker: tuple[str, dict[str, Any]], table_id: str, trail_id: str, bus_id: str
 ) -> None:
     _, machine = tracker
     props = machine["Properties"]
@@ -175,6 +186,7 @@ def test_tracker_is_a_standard_state_machine_running_the_asl_file(
     assert json.loads(props["DefinitionString"]) == json.loads(ASL.read_text())
     assert props["DefinitionSubstitutions"] == {
         "TableName": {"Ref": table_id},
+        "TrailTableName": {"Ref": trail_id},
         "EventBusName": {"Fn::GetAtt": [bus_id, "Name"]},
     }
     # every placeholder of the file is substituted
@@ -196,8 +208,8 @@ def test_tracker_logs_everything_but_execution_data_and_is_traced(
     assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
 
 
-def test_tracker_role_allows_what_the_definition_calls_on_the_table_only(
-    resources: Resources, tracker: tuple[str, dict[str, Any]], table_id: str, bus_id: str
+def test_tracker_role_allows_what_the_definition_calls_on_the_tables_only(
+    resources: Resources, tracker: tuple[str, dict[str, Any]], table_id: str, trail_id: str, bus_id: str
 ) -> None:
     _, machine = tracker
     role_id = machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]
@@ -215,7 +227,8 @@ def test_tracker_role_allows_what_the_definition_calls_on_the_table_only(
     needed = set().union(*(INTEGRATION_ACTIONS[task] for task in tasks))
     assert needed <= granted
 
-    # … on the complaints table itself (no index, no other table), the data key and the bus
+    # … on the complaints table itself (no index), the trail table only to append, the data key and
+    # the bus
     dynamodb = {a for a in granted if a.startswith("dynamodb:")}
     assert dynamodb == {
         "dynamodb:GetItem",
@@ -223,8 +236,13 @@ def test_tracker_role_allows_what_the_definition_calls_on_the_table_only(
         "dynamodb:PutItem",
         "dynamodb:ConditionCheckItem",
     }
-    for action in dynamodb:
-        assert allowed(statements, action) == [{"Fn::GetAtt": [table_id, "Arn"]}], action
+    complaints, trail = {"Fn::GetAtt": [table_id, "Arn"]}, {"Fn::GetAtt": [trail_id, "Arn"]}
+    for action in ("dynamodb:GetItem", "dynamodb:UpdateItem"):
+        assert allowed(statements, action) == [complaints], action
+    for action in ("dynamodb:PutItem", "dynamodb:ConditionCheckItem"):
+        assert sorted(map(json.dumps, allowed(statements, action))) == sorted(
+            map(json.dumps, [complaints, trail])
+        ), action
     key_id = resources[table_id]["Properties"]["SSESpecification"]["KMSMasterKeyId"]["Fn::GetAtt"][0]
     for action in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"):
         assert allowed(statements, action) == [{"Fn::GetAtt": [key_id, "Arn"]}], action
@@ -289,7 +307,7 @@ def test_the_sweep_runs_every_15_minutes(resources: Resources, sweep_id: str) ->
 
 
 def test_only_the_sweep_queries_the_watch_index_and_nobody_scans(
-    resources: Resources, sweep_id: str, table_id: str
+    resources: Resources, sweep_id: str, table_id: str, trail_id: str
 ) -> None:
     sweep_role = role_of(resources[sweep_id])
     sweep = role_statements(resources, sweep_role)
@@ -298,13 +316,12 @@ def test_only_the_sweep_queries_the_watch_index_and_nobody_scans(
         f"<{table_id}.Arn>/index/byStatus",
         f"<{table_id}.Arn>/index/byWatch",
     ]
-    for action in (
-        "dynamodb:GetItem",
-        "dynamodb:PutItem",
-        "dynamodb:UpdateItem",
-        "dynamodb:ConditionCheckItem",
-    ):
-        assert allowed(sweep, action) == [{"Fn::GetAtt": [table_id, "Arn"]}], action
+    complaints, trail = {"Fn::GetAtt": [table_id, "Arn"]}, {"Fn::GetAtt": [trail_id, "Arn"]}
+    for action in ("dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"):
+        assert allowed(sweep, action) == [complaints], action
+    # the events of its changes are appended to the trail (and looked for after a lost answer)
+    for action in ("dynamodb:GetItem", "dynamodb:PutItem"):
+        assert sorted(map(json.dumps, allowed(sweep, action))) == sorted(map(json.dumps, [complaints, trail]))
     # no other role may read the sweep's index
     for policy in of_type(resources, "AWS::IAM::Policy").values():
         if {"Ref": sweep_role} in policy["Properties"]["Roles"]:
@@ -361,8 +378,9 @@ def test_functions_may_start_stop_and_describe_this_trackers_executions_only(
 
 def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources) -> None:
     """Every resource with a `*` is either `*` for actions without resource-level permissions, the
-    tracker's executions (their names are per complaint) for stop and describe, or the report files
-    (their keys are per report) for reading and writing them."""
+    tracker's executions (their names are per complaint) for stop and describe, the report files
+    (their keys are per report) for reading and writing them, or the attachment files and GuardDuty's
+    own rule (constructs/attachments.py)."""
     (machine,) = of_type(resources, "AWS::StepFunctions::StateMachine").values()
     executions = (
         "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
@@ -378,6 +396,23 @@ def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources
                 assert actions <= NO_RESOURCE_LEVEL, statement
             elif text.startswith("<ReportsBucket") and text.endswith(".Arn>/reports/*"):
                 assert actions <= {"s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"}, statement
+            elif text.startswith("<AttachmentsBucket") and text.endswith(".Arn>/attachments/*"):
+                # the api signs transfers; GuardDuty reads and tags what it scans (one key per file)
+                assert actions <= {
+                    "s3:GetObject",
+                    "s3:GetObjectVersion",
+                    "s3:PutObject",
+                    "s3:GetObjectTagging",
+                    "s3:GetObjectVersionTagging",
+                    "s3:PutObjectTagging",
+                    "s3:PutObjectVersionTagging",
+                }, statement
+            elif text.startswith("<TrailArchiveBucket") and text.endswith(".Arn>/trail/*"):
+                # the archiver writes one object per audit event, and nothing else
+                assert actions == {"s3:PutObject"}, statement
+            elif text.endswith(":rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*"):
+                # the rule GuardDuty Malware Protection creates and names itself (constructs/attachments.py)
+                assert all(action.startswith("events:") for action in actions), statement
             else:
                 assert text == executions, statement
                 assert actions == {"states:StopExecution", "states:DescribeExecution"}, statement

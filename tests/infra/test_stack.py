@@ -54,8 +54,19 @@ def test_tables_are_encrypted_with_our_key_recoverable_and_protected(resources: 
         assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
         assert props["DeletionProtectionEnabled"] is True
         assert props["BillingMode"] == "PAY_PER_REQUEST"
-        assert props["TimeToLiveSpecification"]["Enabled"] is True
         assert table["DeletionPolicy"] == "Retain"
+    # TTL on the complaints (the retention schedule) and the idempotency records; never on the trail
+    with_ttl = {
+        tuple(k["AttributeName"] for k in t["Properties"]["KeySchema"]): t["Properties"].get(
+            "TimeToLiveSpecification"
+        )
+        for t in tables.values()
+    }
+    assert with_ttl == {
+        ("pk", "sk"): {"AttributeName": "expiresAt", "Enabled": True},
+        ("id",): {"AttributeName": "expiration", "Enabled": True},
+        ("complaintId", "version"): None,
+    }
 
 
 def test_complaint_list_views_are_indexes_not_scans(resources: dict[str, Any]) -> None:
@@ -116,6 +127,7 @@ PUBLIC_METHODS = {
     ("GET", "/v1/track/{complaint_id}"),
     ("POST", "/v1/track/{complaint_id}/feedback"),
     ("POST", "/v1/track/{complaint_id}/reopen"),
+    ("POST", "/v1/track/{complaint_id}/attachments"),  # the customer's evidence
     ("GET", "/t/{complaint_id}"),
     ("POST", "/t/{complaint_id}/feedback"),
     ("POST", "/t/{complaint_id}/reopen"),
@@ -208,7 +220,7 @@ def test_staff_need_mfa_and_channel_apps_use_client_credentials(resources: dict[
     groups = {
         g["Properties"]["GroupName"] for g in of_type(resources, "AWS::Cognito::UserPoolGroup").values()
     }
-    assert groups == {"agent", "supervisor", "manager", "compliance"}
+    assert groups == {"agent", "supervisor", "manager", "compliance", "team:intake"}
     clients = of_type(resources, "AWS::Cognito::UserPoolClient").values()
     machine = [
         c["Properties"] for c in clients if c["Properties"].get("AllowedOAuthFlows") == ["client_credentials"]

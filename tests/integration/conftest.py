@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from api_events import Call, api_caller, handler_module
-from moto_tables import TABLE_NAME, moto_backend
+from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME, moto_backend
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 
@@ -30,22 +30,30 @@ def dynamodb(aws: Any) -> Any:
 
 @pytest.fixture
 def repository(dynamodb: Any) -> DynamoDbComplaintRepository:
-    return DynamoDbComplaintRepository(TABLE_NAME, dynamodb)
+    return DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME)
 
 
 @pytest.fixture
 def table_keys(dynamodb: Any) -> Callable[[], set[tuple[str, str]]]:
-    """(pk, sk) of every item in the complaint table (tests only: the adapter never scans)."""
+    """(pk, sk) of every item in the complaint table, and ("trail", "<complaintId>#<version>") of every
+    audit event in the trail table (tests only: the adapters never scan)."""
 
-    def keys() -> set[tuple[str, str]]:
-        found: set[tuple[str, str]] = set()
-        kwargs: dict[str, Any] = {"TableName": TABLE_NAME}
+    def scan(table: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {"TableName": table}
         while True:
             page = dynamodb.scan(**kwargs)
-            found |= {(item["pk"]["S"], item["sk"]["S"]) for item in page["Items"]}
+            items += page["Items"]
             if "LastEvaluatedKey" not in page:
-                return found
+                return items
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def keys() -> set[tuple[str, str]]:
+        found = {(item["pk"]["S"], item["sk"]["S"]) for item in scan(TABLE_NAME)}
+        trail = {
+            ("trail", f"{item['complaintId']['S']}#{item['version']['N']}") for item in scan(TRAIL_TABLE_NAME)
+        }
+        return found | trail
 
     return keys
 

@@ -222,6 +222,53 @@ def test_only_supervisors_and_managers_see_or_review_records(
     assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
 
 
+@pytest.mark.parametrize(
+    ("record_id", "reviewer", "reason"),
+    [
+        # a supervisor of the team the record names (c-aaaaaa: team cards, agent-7)
+        ("c-aaaaaa", {**SUPERVISOR, "cognito:groups": "[supervisor team:cards]"}, "your own team (cards)"),
+        # a manager whose teams include it
+        (
+            "c-bbbbbb",
+            {**MANAGER, "cognito:groups": "[manager team:cards team:loans]"},
+            "your own team (loans)",
+        ),
+        # the handler it names, now a supervisor of another team (c-bbbbbb: agent-9 of team loans)
+        (
+            "c-bbbbbb",
+            {**SUPERVISOR, "username": "agent-9", "cognito:groups": "[supervisor team:cards]"},
+            "own handling",
+        ),
+    ],
+    ids=["own team", "manager's own team", "own handling"],
+)
+def test_nobody_reviews_their_own_handling_or_their_own_team(
+    call: Call, records: list[str], record_id: str, reviewer: dict[str, Any], reason: str
+) -> None:
+    error = assert_error(
+        call("POST", f"/v1/accountability/{record_id}/review", review_body(), claims=reviewer),
+        403,
+        "forbidden",
+    )
+    assert reason in error["message"]
+    assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == []
+    # a supervisor from outside the team reviews it
+    outsider = {**SUPERVISOR, "cognito:groups": "[supervisor team:mortgages]"}
+    assert (
+        call("POST", f"/v1/accountability/{record_id}/review", review_body(), claims=outsider).status == 200
+    )
+
+
+def test_a_record_of_a_complaint_with_no_team_is_the_intake_queues(call: Call, dynamodb: Any) -> None:
+    put_record(dynamodb, "c-dddddd", "2026-03-07T08:00:00.000Z", team="unassigned", assignee="unassigned")
+    intake = {**SUPERVISOR, "cognito:groups": "[supervisor team:intake]"}
+    error = assert_error(
+        call("POST", "/v1/accountability/c-dddddd/review", review_body(), claims=intake), 403, "forbidden"
+    )
+    assert "your own team (intake)" in error["message"]
+    assert call("POST", "/v1/accountability/c-dddddd/review", review_body(), claims=MANAGER).status == 200
+
+
 def test_without_a_token_it_is_401(call: Call, records: list[str]) -> None:
     assert_error(call("GET", "/v1/accountability", claims={}), 401, "unauthorized")
 

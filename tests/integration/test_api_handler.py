@@ -37,8 +37,13 @@ OTHER_CHANNEL_APP = {
 }
 READ_ONLY_APP = {"client_id": "tracker-app", "scope": "complaint-guard/complaints.read"}
 # API Gateway REST hands a list claim over as a "[a b]" string.
-AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
-SUPERVISOR = {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": STAFF_SCOPE}
+# The agent works the intake queue (complaints with no team yet) and the teams the tests assign to.
+AGENT = {
+    "cognito:groups": "[agent team:intake team:cards team:payments]",
+    "username": "agent-7",
+    "scope": STAFF_SCOPE,
+}
+SUPERVISOR = {"cognito:groups": "[supervisor team:intake]", "username": "sup-1", "scope": STAFF_SCOPE}
 COMPLIANCE = {"cognito:groups": "[compliance]", "username": "legal-1", "scope": STAFF_SCOPE}
 NO_CLAIMS: dict[str, Any] = {}
 
@@ -148,7 +153,7 @@ def test_intake_with_a_policy_override(call: Call) -> None:
     [
         (intake_body(customer={**intake_body()["customer"], "phone": "138 0013 8000"}), "customer.phone"),
         (intake_body(foo="bar"), "foo"),
-        (intake_body(description="x" * 5001), "description"),
+        (intake_body(description="x" * 50_001), "description"),
         (intake_body(channel="fax"), "channel"),
         (intake_body(customer={**intake_body()["customer"], "email": "nope"}), "customer.email"),
     ],

@@ -13,7 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from complaint_builders import at, complaint
-from moto_tables import REGION, TABLE_NAME
+from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.adapters.aws import BUSY_CODES, error_code, is_busy
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
@@ -61,9 +61,10 @@ def test_the_code_is_read_from_the_response_and_only_busy_codes_are_busy() -> No
 def test_dynamodb_busy_is_service_unavailable(aws: Any, code: str) -> None:
     client = stubbed("dynamodb")
     with Stubber(client) as stub:
-        for operation in ("get_item", "transact_write_items", "get_item", "query", "update_item"):
+        # the complaint, its chain head (read before a change), the change itself, a report, a log, a watch
+        for operation in ("get_item", "get_item", "get_item", "query", "update_item"):
             stub.add_client_error(operation, service_error_code=code, http_status_code=400)
-        repository = DynamoDbComplaintRepository(TABLE_NAME, client)
+        repository = DynamoDbComplaintRepository(TABLE_NAME, client, trail_table=TRAIL_TABLE_NAME)
         with pytest.raises(ServiceUnavailable):
             repository.get("c-1")
         item = complaint(1, at(3, 2), customer="C-1")
@@ -85,7 +86,7 @@ def test_dynamodb_other_errors_are_not_service_unavailable(aws: Any, code: str) 
             stub.add_client_error(operation, service_error_code=code, http_status_code=400)
         item = complaint(1, at(3, 2), customer="C-1")
         calls = [
-            lambda: DynamoDbComplaintRepository(TABLE_NAME, client).get("c-1"),
+            lambda: DynamoDbComplaintRepository(TABLE_NAME, client, trail_table=TRAIL_TABLE_NAME).get("c-1"),
             lambda: DynamoDbReportRecords(TABLE_NAME, client).get("r-1"),
             lambda: DynamoDbNotificationLog(TABLE_NAME, client).for_complaint("c-1"),
             lambda: DynamoDbWatchStore(TABLE_NAME, client).rewatch(item),

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
+from moto_tables import TRAIL_TABLE_NAME
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.core.errors import InvalidInput, NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
@@ -122,7 +123,7 @@ def test_create_writes_the_complaint_its_first_event_and_its_reference(
     repository.create(new, first)
     assert table_keys() == {
         ("COMPLAINT#c-000001", "COMPLAINT"),
-        ("COMPLAINT#c-000001", "EVENT#100000001"),
+        ("trail", "c-000001#1"),
         ("REFERENCE#CG-260302-ABC123", "REFERENCE"),
     }
     assert repository.get("c-000001") == new
@@ -204,7 +205,7 @@ def test_update_with_a_stale_version_writes_neither_complaint_nor_event(
     with pytest.raises(VersionConflict) as caught:
         repository.update(stale, event(stale, "update"), expected_version=1)
     assert caught.value.details[0]["field"] == "version"
-    assert table_keys() == before  # no EVENT#100000003
+    assert table_keys() == before  # no event c-000001#3
     stored = repository.get("c-000001")
     assert stored.version == 2
     assert stored.team == "cards"
@@ -286,7 +287,7 @@ def test_each_filter_is_served_by_its_index_newest_first(
     dynamodb: Any, stocked: dict[str, Complaint], query: ComplaintQuery, index: str, expected: list[str]
 ) -> None:
     client = RecordingClient(dynamodb)
-    page = DynamoDbComplaintRepository("complaints-test", client).list(query)
+    page = DynamoDbComplaintRepository("complaints-test", client, trail_table=TRAIL_TABLE_NAME).list(query)
     assert ids(page.items) == expected
     if index != "byMonth":
         # (the unfiltered view may hand out a token to keep walking back through older months)
@@ -465,7 +466,7 @@ def test_events_of_one_complaint_only(repository: DynamoDbComplaintRepository) -
     "code", ["ProvisionedThroughputExceededException", "ThrottlingException", "RequestLimitExceeded"]
 )
 def test_throttled_reads_become_service_unavailable(dynamodb: Any, code: str) -> None:
-    repository = DynamoDbComplaintRepository("complaints-test", dynamodb)
+    repository = DynamoDbComplaintRepository("complaints-test", dynamodb, trail_table=TRAIL_TABLE_NAME)
     with Stubber(dynamodb) as stub:
         stub.add_client_error("get_item", service_error_code=code, http_status_code=400)
         stub.add_client_error("query", service_error_code=code, http_status_code=400)
@@ -479,7 +480,7 @@ def test_throttled_reads_become_service_unavailable(dynamodb: Any, code: str) ->
 def test_throttled_writes_become_service_unavailable_and_write_nothing(
     dynamodb: Any, table_keys: TableKeys
 ) -> None:
-    repository = DynamoDbComplaintRepository("complaints-test", dynamodb)
+    repository = DynamoDbComplaintRepository("complaints-test", dynamodb, trail_table=TRAIL_TABLE_NAME)
     new = complaint("c-000001")
     with Stubber(dynamodb) as stub:
         stub.add_client_error(
@@ -494,6 +495,10 @@ def test_throttled_writes_become_service_unavailable_and_write_nothing(
 
 def test_a_transaction_cancelled_for_throttling_is_service_unavailable(dynamodb: Any) -> None:
     class Throttled:
+        def get_item(self, **_: Any) -> dict[str, Any]:
+            # the complaint's chain head, read before the update
+            return {"Item": {"version": {"N": "1"}, "trailHead": {"S": "0" * 64}, "trailSalt": {"S": "salt"}}}
+
         def transact_write_items(self, **_: Any) -> None:
             raise ClientError(
                 {
@@ -507,7 +512,7 @@ def test_a_transaction_cancelled_for_throttling_is_service_unavailable(dynamodb:
                 "TransactWriteItems",
             )
 
-    repository = DynamoDbComplaintRepository("complaints-test", Throttled())
+    repository = DynamoDbComplaintRepository("complaints-test", Throttled(), trail_table=TRAIL_TABLE_NAME)
     new = complaint("c-000001")
     with pytest.raises(ServiceUnavailable):
         repository.create(new, event(new))
@@ -516,7 +521,7 @@ def test_a_transaction_cancelled_for_throttling_is_service_unavailable(dynamodb:
 
 
 def test_other_aws_errors_are_not_disguised(dynamodb: Any) -> None:
-    repository = DynamoDbComplaintRepository("complaints-test", dynamodb)
+    repository = DynamoDbComplaintRepository("complaints-test", dynamodb, trail_table=TRAIL_TABLE_NAME)
     with Stubber(dynamodb) as stub:
         stub.add_client_error("get_item", service_error_code="AccessDeniedException", http_status_code=400)
         with pytest.raises(ClientError):

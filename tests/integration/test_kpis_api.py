@@ -10,7 +10,7 @@ from typing import Any
 
 from api_events import LambdaContext, api_event
 from fakes import DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
-from moto_tables import TABLE_NAME
+from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.core.auth import caller_from_claims
 from complaints.intake.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest, ResponseRequest
@@ -18,7 +18,7 @@ from complaints.intake.service import ComplaintService
 
 STAFF_SCOPE = "complaint-guard/staff"
 MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
-AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
+AGENT = {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": STAFF_SCOPE}
 APP = caller_from_claims({"client_id": "counter", "scope": "complaint-guard/complaints.submit"})
 STAFF = caller_from_claims(AGENT)
 
@@ -45,7 +45,7 @@ def test_kpis_of_a_period_spanning_two_months(aws: Any, app_module: ModuleType) 
     # relative to today would straddle a month boundary only on some days). The report is taken now,
     # long after every deadline here.
     clock = FakeClock(datetime(2026, 1, 1, tzinfo=UTC))
-    store = DynamoDbSlaStore(TABLE_NAME, aws)
+    store = DynamoDbSlaStore(TABLE_NAME, aws, trail_table=TRAIL_TABLE_NAME)
     service = ComplaintService(store, FakeTracker(), RecordingPublisher(), clock=clock)
     start, end = datetime(2026, 1, 28, tzinfo=UTC), datetime(2026, 2, 5, tzinfo=UTC)
     # Four complaints in the period, two in each month, and one before it.

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
-from moto_tables import REGION, TABLE_NAME
+from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog, NotificationAlreadyRecorded
@@ -244,7 +244,12 @@ def test_an_entry_is_never_overwritten(dynamodb: Any) -> None:
 
 def test_notifications_stay_out_of_the_audit_trail(dynamodb: Any) -> None:
     DynamoDbNotificationLog(TABLE_NAME, dynamodb).record(entry(T0))
-    assert DynamoDbComplaintRepository(TABLE_NAME, dynamodb).events("c-1", 10, None).items == []
+    assert (
+        DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME)
+        .events("c-1", 10, None)
+        .items
+        == []
+    )
 
 
 def test_a_busy_table_is_service_unavailable(dynamodb: Any) -> None:

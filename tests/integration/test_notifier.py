@@ -28,7 +28,7 @@ from fakes import FakeTracker, FixedSecretProvider, RecordingPublisher
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
-from moto_tables import REGION, TABLE_NAME, clear_caches, put_link_keys
+from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME, clear_caches, put_link_keys
 
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
@@ -110,7 +110,9 @@ def app(topics: dict[str, str]) -> ModuleType:
 @pytest.fixture
 def service(dynamodb: Any) -> ComplaintService:
     return ComplaintService(
-        DynamoDbComplaintRepository(TABLE_NAME, dynamodb), FakeTracker(), RecordingPublisher()
+        DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME),
+        FakeTracker(),
+        RecordingPublisher(),
     )
 
 

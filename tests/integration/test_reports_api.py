@@ -17,7 +17,7 @@ from api_events import LambdaContext, api_event, handler_module
 from botocore.exceptions import ClientError
 from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
 from moto.ses.models import ses_backends
-from moto_tables import REGION, TABLE_NAME, put_link_keys
+from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME, put_link_keys
 
 from complaints.composition import report_builder as report_builder_root
 from complaints.core.auth import caller_from_claims
@@ -27,7 +27,7 @@ from complaints.reporting.quarter import Quarter
 
 STAFF_SCOPE = "complaint-guard/staff"
 MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
-AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
+AGENT = {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": STAFF_SCOPE}
 APP = caller_from_claims({"client_id": "counter", "scope": "complaint-guard/complaints.submit"})
 STAFF = caller_from_claims(AGENT)
 BUCKET = "complaint-guard-reports-test"
@@ -107,7 +107,9 @@ def seed_current_quarter(aws: Any) -> tuple[Quarter, list[str]]:
     now = datetime.now(UTC)
     quarter = Quarter.containing(now, TIMEZONE)
     start, _ = quarter.bounds(TIMEZONE)
-    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws), FakeTracker(), RecordingPublisher())
+    service = ComplaintService(
+        DynamoDbSlaStore(TABLE_NAME, aws, trail_table=TRAIL_TABLE_NAME), FakeTracker(), RecordingPublisher()
+    )
     references = []
     for number in range(3):
         received = max(now - timedelta(hours=1), start) + timedelta(seconds=number + 1)

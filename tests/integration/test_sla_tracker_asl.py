@@ -18,10 +18,10 @@ import boto3
 import pytest
 from fakes import DynamoDbSlaStore, RecordingPublisher
 from moto import mock_aws
-from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, create_tables
+from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, TRAIL_TABLE_NAME, create_tables
 
 from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input
-from complaints.core.auth import Caller, Role
+from complaints.core.auth import Caller, Role, caller_from_claims
 from complaints.core.models import Complaint
 from complaints.intake.commands import IntakeRequest, ReasonRequest, ResolveRequest, UpdateRequest
 from complaints.intake.service import ComplaintService
@@ -29,8 +29,9 @@ from complaints.intake.service import ComplaintService
 ASL = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "sla-tracker.asl.json"
 BUS = "complaints-test"
 APP = Caller("counter-app", frozenset({Role.CHANNEL_APP}), frozenset())
-AGENT = Caller("li.na", frozenset({Role.AGENT}), frozenset())
-SUPERVISOR = Caller("wang.fang", frozenset({Role.SUPERVISOR}), frozenset())
+# Staff of the intake queue, where these complaints wait (core/access.py).
+AGENT = caller_from_claims({"username": "li.na", "cognito:groups": ["agent", "team:intake"]})
+SUPERVISOR = caller_from_claims({"username": "wang.fang", "cognito:groups": ["supervisor", "team:intake"]})
 
 
 class Harness:
@@ -49,11 +50,16 @@ class Harness:
             Rule="all", EventBusName=BUS, Targets=[{"Id": "q", "Arn": queue_arn["Attributes"]["QueueArn"]}]
         )
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
-        definition = ASL.read_text().replace("${TableName}", TABLE_NAME).replace("${EventBusName}", BUS)
+        definition = (
+            ASL.read_text()
+            .replace("${TableName}", TABLE_NAME)
+            .replace("${TrailTableName}", TRAIL_TABLE_NAME)
+            .replace("${EventBusName}", BUS)
+        )
         self.state_machine = self.sfn.create_state_machine(
             name="sla-tracker", definition=definition, roleArn="arn:aws:iam::123456789012:role/sla-tracker"
         )["stateMachineArn"]
-        self.store = DynamoDbSlaStore(TABLE_NAME, self.dynamodb)
+        self.store = DynamoDbSlaStore(TABLE_NAME, self.dynamodb, trail_table=TRAIL_TABLE_NAME)
         self.tracker = StepFunctionsTracker(self.state_machine, self.sfn)
         self.service = ComplaintService(self.store, self.tracker, RecordingPublisher())
 
@@ -295,12 +301,13 @@ def test_a_level_raised_by_hand_is_not_lowered_by_the_tracker(harness: Harness) 
 
 def test_transitions_per_complaint_stay_low(harness: Harness) -> None:
     """What Standard workflows cost: a complaint answered and resolved in time costs one round
-    (read, choose, wait); each escalation step about twenty. The numbers are in docs/decisions.md."""
+    (read, choose, wait); each escalation step about twenty-two (two of them seal its audit event into
+    the complaint's hash chain). The numbers are in docs/decisions.md."""
     complaint = harness.submit(now() - timedelta(hours=72) + timedelta(seconds=1))
     execution = harness.execution(complaint)
     harness.wait_until_finished(execution)
     three_steps = harness.transitions(execution)
-    assert three_steps <= 70, three_steps
+    assert three_steps <= 74, three_steps
 
     quiet = harness.submit(now())
     first_round = harness.execution(quiet)
@@ -311,3 +318,35 @@ def test_transitions_per_complaint_stay_low(harness: Harness) -> None:
     )
     assert harness.wait_until_finished(first_round, seconds=10)["status"] == "ABORTED"
     assert tracker_input(quiet.id)["complaintId"] == quiet.id
+
+
+def test_the_trackers_events_extend_the_complaints_hash_chain(harness: Harness) -> None:
+    """The state machine seals its events as the domain does (States.Hash over the same link): the
+    trail of a complaint escalated three times by it verifies, and a change to one of its events is
+    found."""
+    from complaints.trail.chain import verify
+
+    complaint = harness.submit(now() - timedelta(hours=72) + timedelta(seconds=2))
+    assert harness.wait_until_finished(harness.execution(complaint))["status"] == "SUCCEEDED"
+
+    events = harness.store.stored_events(complaint.id)
+    head = harness.store.chain_head(complaint.id)
+    assert [(event.version, event.content["action"]) for event in events] == [
+        (1, "receive"),
+        (2, "sla_escalate"),
+        (3, "sla_escalate"),
+        (4, "sla_escalate"),
+    ]
+    assert head.version == 4 and head.hash == events[-1].hash
+    assert [event.previous_hash for event in events[1:]] == [event.hash for event in events[:-1]]
+    assert verify(complaint.id, events, head).valid
+
+    harness.dynamodb.update_item(
+        TableName=TRAIL_TABLE_NAME,
+        Key={"complaintId": {"S": complaint.id}, "version": {"N": "3"}},
+        UpdateExpression="SET changes.escalationLevel.#after = :one",
+        ExpressionAttributeNames={"#after": "after"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
+    tampered = verify(complaint.id, harness.store.stored_events(complaint.id), head)
+    assert (tampered.valid, tampered.first_broken_at) == (False, 3)

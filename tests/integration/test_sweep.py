@@ -18,7 +18,7 @@ import pytest
 from api_events import LambdaContext, handler_module
 from emf import emitted
 from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
-from moto_tables import TABLE_NAME
+from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.composition import sla_sweep as sla_sweep_root
 from complaints.core.auth import caller_from_claims
@@ -40,7 +40,7 @@ RESOLUTION_WARNING = datetime(2026, 3, 3, 15, 24, tzinfo=UTC)
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
-    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    {"cognito:groups": ["agent", "team:intake"], "username": "agent-7", "scope": "complaint-guard/staff"}
 )
 
 
@@ -51,7 +51,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def store(dynamodb: Any) -> DynamoDbSlaStore:
-    return DynamoDbSlaStore(TABLE_NAME, dynamodb)
+    return DynamoDbSlaStore(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME)
 
 
 @pytest.fixture

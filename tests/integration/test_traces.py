@@ -16,7 +16,7 @@ from aws_xray_sdk.core import xray_recorder
 
 from complaints.composition import api as composition_api
 
-STAFF = {"cognito:groups": "[agent]", "username": "agent-7", "scope": "complaint-guard/staff"}
+STAFF = {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": "complaint-guard/staff"}
 CHANNEL_APP = {
     "client_id": "mobile-app",
     "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read",

@@ -34,9 +34,9 @@ CHANNEL_APP = {
     "client_id": "mobile-app",
     "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read",
 }
-AGENT = {"cognito:groups": "[agent]", "username": "agent-7", "scope": STAFF_SCOPE}
-SUPERVISOR = {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": STAFF_SCOPE}
-MANAGER = {"cognito:groups": "[manager]", "username": "mgr-1", "scope": STAFF_SCOPE}
+AGENT = {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": STAFF_SCOPE}
+SUPERVISOR = {"cognito:groups": "[supervisor team:intake]", "username": "sup-1", "scope": STAFF_SCOPE}
+MANAGER = {"cognito:groups": "[manager team:intake]", "username": "mgr-1", "scope": STAFF_SCOPE}
 PUBLIC: dict[str, Any] = {}  # no Cognito token: what API Gateway passes on a public route
 
 PARAMETER = "/complaint-guard/test/tracking-key"

@@ -17,7 +17,7 @@ import boto3
 import pytest
 from botocore.exceptions import ReadTimeoutError
 from botocore.stub import ANY, Stubber
-from moto_tables import TABLE_NAME
+from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.adapters.aws import boto_config
 from complaints.adapters.dynamodb.complaints import TOKEN_LENGTH, DynamoDbComplaintRepository, write_token
@@ -77,9 +77,9 @@ def event(item: Complaint, action: str = "receive") -> AuditEvent:
 
 def trail(dynamodb: Any, complaint_id: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = dynamodb.query(
-        TableName=TABLE_NAME,
-        KeyConditionExpression="pk = :pk AND begins_with(sk, :events)",
-        ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}, ":events": {"S": "EVENT#"}},
+        TableName=TRAIL_TABLE_NAME,
+        KeyConditionExpression="complaintId = :id",
+        ExpressionAttributeValues={":id": {"S": complaint_id}},
     )["Items"]
     return items
 
@@ -144,7 +144,7 @@ def test_the_token_is_derived_from_the_write_and_fits_dynamodb() -> None:
 
 def test_create_and_update_send_their_token(dynamodb: Any) -> None:
     client = boto3.client("dynamodb", region_name=dynamodb.meta.region_name)
-    repository = DynamoDbComplaintRepository(TABLE_NAME, client)
+    repository = DynamoDbComplaintRepository(TABLE_NAME, client, trail_table=TRAIL_TABLE_NAME)
     new = complaint()
     created, updated = event(new), event(new.model_copy(update={"version": 2}), "update")
     with Stubber(client) as stub:
@@ -162,7 +162,7 @@ def test_create_and_update_send_their_token(dynamodb: Any) -> None:
 def test_a_create_retried_after_it_committed_is_answered_as_done(
     dynamodb: Any, retried: RetriedAfterCommit
 ) -> None:
-    repository = DynamoDbComplaintRepository(TABLE_NAME, retried.client)
+    repository = DynamoDbComplaintRepository(TABLE_NAME, retried.client, trail_table=TRAIL_TABLE_NAME)
     new = complaint()
     first = event(new)
     repository.create(new, first)  # no VersionConflict, although the retry found the complaint there
@@ -175,8 +175,10 @@ def test_a_create_retried_after_it_committed_is_answered_as_done(
 def test_an_update_retried_after_it_committed_is_answered_as_done_once(
     dynamodb: Any, retried: RetriedAfterCommit
 ) -> None:
-    DynamoDbComplaintRepository(TABLE_NAME, dynamodb).create(complaint(), event(complaint()))
-    repository = DynamoDbComplaintRepository(TABLE_NAME, retried.client)
+    DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME).create(
+        complaint(), event(complaint())
+    )
+    repository = DynamoDbComplaintRepository(TABLE_NAME, retried.client, trail_table=TRAIL_TABLE_NAME)
     assigned = complaint(version=2, assignee="agent-7")
     change = event(assigned, "update")
     repository.update(assigned, change, expected_version=1)
@@ -189,13 +191,13 @@ def test_an_update_retried_after_it_committed_is_answered_as_done_once(
 def test_a_write_that_lost_the_race_is_still_a_conflict(dynamodb: Any, retried: RetriedAfterCommit) -> None:
     """The check is for this write's own event: another write at the same version is not mistaken
     for it, retried or not."""
-    plain = DynamoDbComplaintRepository(TABLE_NAME, dynamodb)
+    plain = DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME)
     plain.create(complaint(), event(complaint()))
     theirs = complaint(version=2, assignee="agent-1")
     plain.update(theirs, event(theirs, "update"), expected_version=1)
     ours = complaint(version=2, assignee="agent-7")
     with pytest.raises(VersionConflict):
-        DynamoDbComplaintRepository(TABLE_NAME, retried.client).update(
+        DynamoDbComplaintRepository(TABLE_NAME, retried.client, trail_table=TRAIL_TABLE_NAME).update(
             ours, event(ours, "update"), expected_version=1
         )
     with pytest.raises(VersionConflict):
@@ -207,7 +209,7 @@ def test_a_write_whose_answer_was_lost_is_sent_again_with_its_token_and_answered
     dynamodb: Any,
 ) -> None:
     client = AnswerLost(dynamodb)
-    repository = DynamoDbComplaintRepository(TABLE_NAME, client)
+    repository = DynamoDbComplaintRepository(TABLE_NAME, client, trail_table=TRAIL_TABLE_NAME)
     new = complaint()
     first = event(new)
     repository.create(new, first)
@@ -228,14 +230,18 @@ def test_a_write_never_answered_is_a_503_not_a_500(dynamodb: Any) -> None:
 
     client = Unreachable(dynamodb)
     with pytest.raises(ServiceUnavailable):
-        DynamoDbComplaintRepository(TABLE_NAME, client).create(complaint(), event(complaint()))
+        DynamoDbComplaintRepository(TABLE_NAME, client, trail_table=TRAIL_TABLE_NAME).create(
+            complaint(), event(complaint())
+        )
     assert len(client.tokens) == 2 and len(set(client.tokens)) == 1
 
 
 def test_a_write_whose_retry_was_refused_on_its_condition_is_answered_as_done(dynamodb: Any) -> None:
     """The answer of the first attempt is lost; the second, run again by an emulator that ignores
     the token, is cancelled on its condition: the adapter finds its own event and answers done."""
-    repository = DynamoDbComplaintRepository(TABLE_NAME, AnswerLost(dynamodb, lost=5))
+    repository = DynamoDbComplaintRepository(
+        TABLE_NAME, AnswerLost(dynamodb, lost=5), trail_table=TRAIL_TABLE_NAME
+    )
     new = complaint()
     repository.create(new, event(new))
     assert repository.get(new.id) == new

@@ -17,7 +17,11 @@ CHANNEL_APP = {
     "client_id": "counter-app",
     "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read",
 }
-AGENT = {"cognito:groups": "[agent]", "username": "agent-9", "scope": "complaint-guard/staff"}
+AGENT = {
+    "cognito:groups": "[agent team:intake team:payments]",
+    "username": "agent-9",
+    "scope": "complaint-guard/staff",
+}
 
 
 class LogScan:

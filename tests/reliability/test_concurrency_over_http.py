@@ -52,7 +52,9 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
     path = f"/v1/complaints/{created['id']}"
 
     def assign(n: int) -> requests.Response:
-        return api.request("PATCH", path, json={"version": 1, "team": f"team-{n}"})
+        # The assignee, not the team: a request that read the complaint after the winner moved it to
+        # another team would rightly be refused (403, core/access) rather than found stale.
+        return api.request("PATCH", path, json={"version": 1, "assignee": f"agent-{n}"})
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(assign, range(20)))
@@ -62,7 +64,7 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
     winner = next(r.json() for r in responses if r.status_code == 200)
     assert winner["version"] == 2
     current = api.request("GET", path).json()
-    assert (current["version"], current["team"]) == (2, winner["team"])
+    assert (current["version"], current["assignee"]) == (2, winner["assignee"])
     trail = api.request("GET", f"{path}/events").json()["items"]
     assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("update", 2)]
-    assert trail[1]["changes"]["team"] == {"before": None, "after": winner["team"]}
+    assert trail[1]["changes"]["assignee"] == {"before": None, "after": winner["assignee"]}

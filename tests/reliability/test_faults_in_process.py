@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from api_events import Call
-from moto_tables import IDEMPOTENCY_TABLE_NAME, TABLE_NAME, clear_caches
+from moto_tables import IDEMPOTENCY_TABLE_NAME, TABLE_NAME, TRAIL_TABLE_NAME, clear_caches
 from reliability_support import AGENT, Fault, assert_clear_503, table_items
 
 from complaints.composition import api as api_root
@@ -54,8 +54,10 @@ def intake_body() -> dict[str, Any]:
 
 
 def kinds_stored(dynamodb: Any) -> list[str]:
-    """The sort-key kind of every item of the complaint table: COMPLAINT, EVENT, REFERENCE …"""
-    return sorted(item["sk"]["S"].split("#")[0] for item in table_items(dynamodb, TABLE_NAME))
+    """The sort-key kind of every item of the complaint table (COMPLAINT, REFERENCE …), and EVENT for
+    every audit event in the trail table."""
+    kinds = [item["sk"]["S"].split("#")[0] for item in table_items(dynamodb, TABLE_NAME)]
+    return sorted(kinds + ["EVENT" for _ in table_items(dynamodb, TRAIL_TABLE_NAME)])
 
 
 def idempotency_records(dynamodb: Any) -> list[str]:

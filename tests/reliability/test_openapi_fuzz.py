@@ -48,9 +48,13 @@ schema = schemathesis.openapi.from_path(Path(__file__).resolve().parents[2] / "d
 schema.config.phases.coverage.unexpected_methods = set()
 
 
+CHANNEL_APP_ROUTES = {("POST", "/v1/complaints"), ("POST", "/v1/customers/{customer_id}/open-complaints")}
+
+
 def role_for(method: str, path: str) -> str:
-    """Channel apps submit; a manager may call every staff route (reports, reviews, extensions)."""
-    return "channel_app" if (method, path) == ("POST", "/v1/complaints") else "manager"
+    """Channel apps submit (and look for a customer's open complaints first); a manager may call every
+    staff route (reports, reviews, extensions)."""
+    return "channel_app" if (method, path) in CHANNEL_APP_ROUTES else "manager"
 
 
 def remember_customer(body: Any) -> None:

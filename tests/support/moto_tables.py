@@ -18,12 +18,15 @@ from moto import mock_aws
 
 from complaints.adapters.dynamodb.table import TABLE_INDEXES, TableIndex
 from complaints.composition import api as api_root
+from complaints.composition import archiver as archiver_root
+from complaints.composition import malware_scan as malware_scan_root
 from complaints.composition import notifier as notifier_root
 from complaints.composition import publisher as publisher_root
 from complaints.composition import report_builder as report_builder_root
 from complaints.composition import sla_sweep as sla_sweep_root
 
 TABLE_NAME = "complaints-test"
+TRAIL_TABLE_NAME = "trail-test"
 IDEMPOTENCY_TABLE_NAME = "idempotency-test"
 REGION: Final = "eu-west-2"
 
@@ -34,6 +37,8 @@ ENVIRONMENT = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION,
     "TABLE_NAME": TABLE_NAME,
+    "TRAIL_TABLE_NAME": TRAIL_TABLE_NAME,
+    "TRAIL_ARCHIVE_BUCKET": "complaint-guard-test-trail-archive",
     "IDEMPOTENCY_TABLE_NAME": IDEMPOTENCY_TABLE_NAME,
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_SERVICE_NAME": "complaint-guard-test",
@@ -44,6 +49,9 @@ ENVIRONMENT = {
     "TRACKING_SECRET_PARAMETER": "/complaint-guard-test/signing-key",
     "PUBLIC_BASE_URL": "https://complaints.bank.example",
     "REPORT_BUCKET": "complaint-guard-test-reports",
+    # No scanner in these tests (attachments read not_scanned); the attachment tests set guardduty.
+    "ATTACHMENT_BUCKET": "complaint-guard-test-attachments",
+    "ATTACHMENT_SCANNER": "none",
     "SENDER_EMAIL": "complaints@bank.example",
 }
 SIGNING_KEY = "k" * 48
@@ -91,6 +99,19 @@ def create_tables(client: Any) -> None:
         ],
     )
     client.create_table(
+        TableName=TRAIL_TABLE_NAME,
+        BillingMode="PAY_PER_REQUEST",
+        AttributeDefinitions=[
+            {"AttributeName": "complaintId", "AttributeType": "S"},
+            {"AttributeName": "version", "AttributeType": "N"},
+        ],
+        KeySchema=[
+            {"AttributeName": "complaintId", "KeyType": "HASH"},
+            {"AttributeName": "version", "KeyType": "RANGE"},
+        ],
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )
+    client.create_table(
         TableName=IDEMPOTENCY_TABLE_NAME,
         BillingMode="PAY_PER_REQUEST",
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": string}],
@@ -132,9 +153,27 @@ def create_deployment() -> dict[str, str]:
     )
     boto3.client("events", region_name=REGION).create_event_bus(Name=ENVIRONMENT["EVENT_BUS_NAME"])
     put_link_keys(ENVIRONMENT["TRACKING_SECRET_PARAMETER"], legacy=SIGNING_KEY)
-    boto3.client("s3", region_name=REGION).create_bucket(
-        Bucket=ENVIRONMENT["REPORT_BUCKET"],
+    s3 = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(
+        Bucket=ENVIRONMENT["REPORT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    s3.create_bucket(
+        Bucket=ENVIRONMENT["TRAIL_ARCHIVE_BUCKET"],
         CreateBucketConfiguration={"LocationConstraint": REGION},
+        ObjectLockEnabledForBucket=True,
+    )
+    s3.put_object_lock_configuration(
+        Bucket=ENVIRONMENT["TRAIL_ARCHIVE_BUCKET"],
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 7 * 365}},
+        },
+    )
+    s3.create_bucket(
+        Bucket=ENVIRONMENT["ATTACHMENT_BUCKET"], CreateBucketConfiguration={"LocationConstraint": REGION}
+    )
+    s3.put_bucket_versioning(
+        Bucket=ENVIRONMENT["ATTACHMENT_BUCKET"], VersioningConfiguration={"Status": "Enabled"}
     )
     queue = boto3.client("sqs", region_name=REGION).create_queue(QueueName="complaint-guard-test-reports")
     boto3.client("ses", region_name=REGION).verify_domain_identity(Domain="bank.example")
@@ -153,6 +192,8 @@ def clear_caches() -> None:
     """Forget every cached setting, client and service, so each test composes them anew."""
     for root in (
         api_root,
+        archiver_root,
+        malware_scan_root,
         notifier_root,
         publisher_root,
         report_builder_root,

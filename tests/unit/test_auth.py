@@ -115,22 +115,32 @@ P = Permission
 # Hand-written from docs/architecture.md §1, §5: who may do what.
 EXPECTED: dict[str, dict[Permission, bool]] = {
     "channel_app": {
+        P.VERIFY_TRAIL: False, P.ERASE: False, P.LEGAL_HOLD: False,
+        P.FIND_OPEN: True, P.NOTE: False,
         P.SUBMIT: True, P.READ: True, P.LIST: False, P.WORK: False, P.EXTEND: False,
         P.READ_AUDIT: False, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
     },
     "agent": {
+        P.VERIFY_TRAIL: False, P.ERASE: False, P.LEGAL_HOLD: False,
+        P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: False,
         P.READ_AUDIT: True, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
     },
     "supervisor": {
+        P.VERIFY_TRAIL: True, P.ERASE: False, P.LEGAL_HOLD: False,
+        P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: True,
         P.READ_AUDIT: True, P.REVIEW: True, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
     },
     "manager": {
+        P.VERIFY_TRAIL: True, P.ERASE: False, P.LEGAL_HOLD: False,
+        P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: True,
         P.READ_AUDIT: True, P.REVIEW: True, P.READ_REPORTS: True, P.PREVIEW_SLA: True,
     },
     "compliance": {
+        P.VERIFY_TRAIL: True, P.ERASE: True, P.LEGAL_HOLD: True,
+        P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: False, P.EXTEND: False,
         P.READ_AUDIT: True, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
     },
@@ -193,3 +203,40 @@ def test_permissions_of_several_groups_add_up() -> None:
     assert caller.can(Permission.WORK)
     assert caller.can(Permission.READ_AUDIT)
     assert not caller.can(Permission.EXTEND)
+
+
+# --- team groups ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "groups",
+    [
+        ["agent", "team:cards", "team:intake"],  # a JSON list (local runtime, tests)
+        "[agent team:cards team:intake]",  # API Gateway REST flattens a list claim like this
+        "agent,team:cards,team:intake",  # … or like this (the local gateway)
+    ],
+)
+def test_team_groups_become_the_callers_teams(groups: Any) -> None:
+    caller = staff(groups)
+    assert caller.roles == {Role.AGENT}
+    assert caller.teams == {"cards", "intake"}
+
+
+def test_a_staff_member_without_team_groups_has_no_teams() -> None:
+    assert staff("[manager]").teams == frozenset()
+
+
+def test_an_empty_team_group_and_look_alike_groups_are_no_teams() -> None:
+    assert staff("[agent team: teams:cards Team:cards cards]").teams == frozenset()
+
+
+def test_team_groups_without_a_staff_role_grant_nothing() -> None:
+    caller = staff("[team:cards]")
+    assert caller.roles == frozenset() and caller.teams == frozenset()
+    assert caller.permissions == frozenset()
+
+
+def test_a_channel_app_has_no_teams_and_may_look_up_open_complaints_only_if_it_may_submit() -> None:
+    assert channel_app().teams == frozenset()
+    assert channel_app(scope=SUBMIT_SCOPE).can(Permission.FIND_OPEN)
+    assert not channel_app(scope=READ_SCOPE).can(Permission.FIND_OPEN)

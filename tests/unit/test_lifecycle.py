@@ -79,11 +79,35 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.RESTART_TRACKER, R): R,
     (Action.RESTART_TRACKER, A): A,
     (Action.RESTART_TRACKER, IP): IP,
+    # evidence: attached while open or resolved, never moving the status
+    (Action.ATTACH, R): R,
+    (Action.ATTACH, A): A,
+    (Action.ATTACH, IP): IP,
+    (Action.ATTACH, AC): AC,
+    (Action.ATTACH, RES): RES,
+    # the malware scanner's verdict lands in any status and moves none
+    (Action.RECORD_SCAN, R): R,
+    (Action.RECORD_SCAN, A): A,
+    (Action.RECORD_SCAN, IP): IP,
+    (Action.RECORD_SCAN, AC): AC,
+    (Action.RECORD_SCAN, RES): RES,
+    (Action.RECORD_SCAN, CL): CL,
+    (Action.RECORD_SCAN, W): W,
+    # a legal hold is placed and lifted whatever the complaint's status, and never moves it
+    (Action.LEGAL_HOLD, R): R,
+    (Action.LEGAL_HOLD, A): A,
+    (Action.LEGAL_HOLD, IP): IP,
+    (Action.LEGAL_HOLD, AC): AC,
+    (Action.LEGAL_HOLD, RES): RES,
+    (Action.LEGAL_HOLD, CL): CL,
+    (Action.LEGAL_HOLD, W): W,
 }
 
 # RECEIVE creates a complaint; it is never a transition of an existing one (tested separately below).
 # RECEIVE creates a complaint; SLA_ESCALATE is taken by the tracker state machine, not this table.
-CHANGE_ACTIONS = [action for action in Action if action not in (Action.RECEIVE, Action.SLA_ESCALATE)]
+CHANGE_ACTIONS = [
+    action for action in Action if action not in (Action.RECEIVE, Action.SLA_ESCALATE, Action.ERASE)
+]
 REFUSED = [
     (action, status)
     for action, status in itertools.product(CHANGE_ACTIONS, Status)
@@ -93,7 +117,7 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 48
+    assert len(ALLOWED) == 67
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
@@ -118,12 +142,15 @@ def test_every_other_combination_is_refused_naming_the_current_status(
 
 
 def test_closed_and_withdrawn_are_final() -> None:
-    # Nothing moves them; a closed complaint only takes the customer's rating and its follow-up.
+    # Nothing moves them; a closed complaint only takes the customer's rating and its follow-up, and
+    # either takes the malware scanner's verdict on a file attached before it ended and a legal hold.
     for action in CHANGE_ACTIONS:
         for final in (CL, W):
             if (action, final) in ALLOWED:
-                assert final is CL and action in (Action.FEEDBACK, Action.FOLLOW_UP)
-                assert next_status(action, final) is CL
+                assert action in (Action.RECORD_SCAN, Action.LEGAL_HOLD) or (
+                    final is CL and action in (Action.FEEDBACK, Action.FOLLOW_UP)
+                )
+                assert next_status(action, final) is final
             else:
                 with pytest.raises(IllegalTransition):
                     next_status(action, final)

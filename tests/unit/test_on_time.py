@@ -19,7 +19,7 @@ DUE = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
-    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    {"cognito:groups": ["agent", "team:intake"], "username": "agent-7", "scope": "complaint-guard/staff"}
 )
 
 

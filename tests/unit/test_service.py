@@ -10,7 +10,14 @@ import pytest
 from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
 
 from complaints.core.auth import caller_from_claims
-from complaints.core.errors import IllegalTransition, InvalidInput, NotFound, ReferenceTaken, VersionConflict
+from complaints.core.errors import (
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    ReferenceTaken,
+    VersionConflict,
+)
 from complaints.core.models import AuditEvent, Complaint, Outcome, Priority, SlaPolicyName, Status
 from complaints.intake.commands import (
     IntakeRequest,
@@ -32,10 +39,18 @@ CHANNEL_APP = caller_from_claims(
     {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
 )
 AGENT = caller_from_claims(
-    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    {
+        "cognito:groups": ["agent", "team:intake", "team:cards"],
+        "username": "agent-7",
+        "scope": "complaint-guard/staff",
+    }
 )
 SUPERVISOR = caller_from_claims(
-    {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": "complaint-guard/staff"}
+    {
+        "cognito:groups": "[supervisor team:intake team:cards]",
+        "username": "sup-1",
+        "scope": "complaint-guard/staff",
+    }
 )
 
 
@@ -633,6 +648,84 @@ def test_list_passes_the_query_to_the_repository(service: ComplaintService, cloc
     first = submit(service)
     clock.advance(minutes=1)
     second = submit(service, channel="hotline")
-    page = service.list(ComplaintQuery())
+    page = service.list(ComplaintQuery(), AGENT)
     assert [c.id for c in page.items] == [second.id, first.id]
-    assert [c.id for c in service.list(ComplaintQuery(channel="hotline")).items] == [second.id]
+    assert [c.id for c in service.list(ComplaintQuery(channel="hotline"), AGENT).items] == [second.id]
+
+
+# --- access: each use case applies core/access on the complaint it reads -------------------------------
+
+OTHER_APP = caller_from_claims({"client_id": "mobile-app", "scope": "complaint-guard/complaints.read"})
+LOANS_AGENT = caller_from_claims(
+    {"cognito:groups": ["agent", "team:loans"], "username": "agent-9", "scope": "complaint-guard/staff"}
+)
+MANAGER = caller_from_claims(
+    {"cognito:groups": ["manager"], "username": "mgr-1", "scope": "complaint-guard/staff"}
+)
+
+
+def test_a_channel_app_reads_only_what_it_submitted(service: ComplaintService) -> None:
+    complaint = submit(service)
+    assert service.read(complaint.id, CHANNEL_APP) == complaint
+    with pytest.raises(NotFound) as hidden:
+        service.read(complaint.id, OTHER_APP)
+    with pytest.raises(NotFound) as unknown:
+        service.read("no-such-id", OTHER_APP)
+    assert hidden.value.message == unknown.value.message.replace("no-such-id", complaint.id)
+
+
+def test_staff_of_another_team_may_neither_read_nor_change_and_nothing_is_written(
+    service: ComplaintService, repo: InMemoryComplaintRepository
+) -> None:
+    complaint = submit(service)
+    writes = repo.writes
+    with pytest.raises(Forbidden, match="intake queue"):
+        service.read(complaint.id, LOANS_AGENT)
+    with pytest.raises(Forbidden, match="your teams"):
+        service.update(complaint.id, UpdateRequest(team="loans", version=1), LOANS_AGENT)
+    with pytest.raises(Forbidden):
+        service.read_events(complaint.id, LOANS_AGENT, 10, None)
+    assert repo.writes == writes
+
+
+def test_a_change_is_checked_on_the_complaint_as_it_is_now(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    """Moved to another team between the agent's read and write, the complaint is no longer theirs:
+    the unversioned change is re-read and refused, not applied."""
+    complaint = submit(service)
+    repo.interleave(lambda: service.update(complaint.id, UpdateRequest(team="loans"), SUPERVISOR))
+    with pytest.raises(Forbidden, match="team loans"):
+        service.escalate(complaint.id, reason("customer called again"), AGENT)
+    assert repo.get(complaint.id).escalation_level == 0
+
+
+def test_the_listing_holds_the_callers_teams_only_unless_they_read_bank_wide(
+    service: ComplaintService, clock: FakeClock
+) -> None:
+    in_intake = submit(service)
+    clock.advance(minutes=1)
+    in_cards = service.update(submit(service).id, UpdateRequest(team="cards", version=1), AGENT)
+    clock.advance(minutes=1)
+    in_loans = service.update(submit(service).id, UpdateRequest(team="loans", version=1), AGENT)
+    assert [c.id for c in service.list(ComplaintQuery(), AGENT).items] == [in_cards.id, in_intake.id]
+    assert [c.id for c in service.list(ComplaintQuery(), LOANS_AGENT).items] == [in_loans.id]
+    everything = [in_loans.id, in_cards.id, in_intake.id]
+    assert [c.id for c in service.list(ComplaintQuery(), MANAGER).items] == everything
+    nobody = caller_from_claims(
+        {"cognito:groups": ["agent"], "username": "new-1", "scope": "complaint-guard/staff"}
+    )
+    with pytest.raises(Forbidden, match="no team"):
+        service.list(ComplaintQuery(), nobody)
+
+
+def test_compliance_adds_a_note_but_may_not_respond(service: ComplaintService) -> None:
+    compliance = caller_from_claims(
+        {"cognito:groups": ["compliance"], "username": "legal-1", "scope": "complaint-guard/staff"}
+    )
+    complaint = submit(service)
+    note = ResponseRequest(message="Checked: no breach.", internal=True)
+    noted = service.respond(complaint.id, note, compliance)
+    assert noted.version == 2 and noted.status is Status.RECEIVED
+    with pytest.raises(Forbidden, match="work complaints"):
+        service.respond(complaint.id, ResponseRequest(message="Hello"), compliance)

@@ -23,10 +23,18 @@ from complaints.sla.escalation import Step
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
-    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    {
+        "cognito:groups": ["agent", "team:intake", "team:cards"],
+        "username": "agent-7",
+        "scope": "complaint-guard/staff",
+    }
 )
 SUPERVISOR = caller_from_claims(
-    {"cognito:groups": ["supervisor"], "username": "sup-1", "scope": "complaint-guard/staff"}
+    {
+        "cognito:groups": ["supervisor", "team:intake", "team:cards"],
+        "username": "sup-1",
+        "scope": "complaint-guard/staff",
+    }
 )
 
 
@@ -74,7 +82,7 @@ def test_an_unversioned_change_is_retried_until_it_lands(
     repo.interleave(
         lambda: escalation(background, complaint.id),
         *[
-            lambda n=n: background.update(complaint.id, UpdateRequest(team=f"team-{n}"), SUPERVISOR)
+            lambda n=n: background.update(complaint.id, UpdateRequest(subcategory=f"race-{n}"), SUPERVISOR)
             for n in range(races - 1)
         ],
     )
@@ -90,7 +98,7 @@ def test_an_unversioned_change_gives_up_after_its_attempts(
     complaint = submitted(service)
     repo.interleave(
         *[
-            lambda n=n: background.update(complaint.id, UpdateRequest(team=f"team-{n}"), SUPERVISOR)
+            lambda n=n: background.update(complaint.id, UpdateRequest(subcategory=f"race-{n}"), SUPERVISOR)
             for n in range(_UNVERSIONED_ATTEMPTS)
         ]
     )
@@ -119,7 +127,7 @@ def test_the_retry_reapplies_the_action_to_the_complaint_as_it_is_now(
     complaint = submitted(service)
     service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
     repo.interleave(
-        lambda: background.withdraw(complaint.id, OptionalReasonRequest(reason="sorted out"), CHANNEL_APP)
+        lambda: background.withdraw(complaint.id, OptionalReasonRequest(reason="sorted out"), SUPERVISOR)
     )
     with pytest.raises(IllegalTransition):
         service.escalate(complaint.id, ReasonRequest(reason="customer called again"), AGENT)

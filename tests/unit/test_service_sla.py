@@ -34,7 +34,11 @@ ID = "id-0001"
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
-    {"cognito:groups": ["agent"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    {
+        "cognito:groups": ["agent", "team:intake", "team:cards"],
+        "username": "agent-7",
+        "scope": "complaint-guard/staff",
+    }
 )
 
 

@@ -55,10 +55,10 @@ CHANNEL_APP = caller_from_claims(
     {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit complaint-guard/complaints.read"}
 )
 AGENT = caller_from_claims(
-    {"cognito:groups": "[agent]", "username": "agent-7", "scope": "complaint-guard/staff"}
+    {"cognito:groups": "[agent team:intake]", "username": "agent-7", "scope": "complaint-guard/staff"}
 )
 SUPERVISOR = caller_from_claims(
-    {"cognito:groups": "[supervisor]", "username": "sup-1", "scope": "complaint-guard/staff"}
+    {"cognito:groups": "[supervisor team:intake]", "username": "sup-1", "scope": "complaint-guard/staff"}
 )
 CUSTOMER_NAME = "Zhang Min"
 CUSTOMER_PHONE = "+8613912345678"

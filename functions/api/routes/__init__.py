@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from resolver import app
 
-from routes import accountability, complaints, lifecycle, reporting, tracking
+from routes import accountability, attachments, complaints, compliance, lifecycle, reporting, tracking
 
-ROUTERS = (complaints.router, lifecycle.router, tracking.router, accountability.router, reporting.router)
+ROUTERS = (
+    complaints.router,
+    lifecycle.router,
+    tracking.router,
+    accountability.router,
+    reporting.router,
+    compliance.router,
+    attachments.router,
+)
 
 
 def include_all() -> None:

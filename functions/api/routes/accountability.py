@@ -28,6 +28,8 @@ router = Router()  # type: ignore[no-untyped-call]
 @router.get(
     "/v1/accountability",
     summary="Breaches awaiting (or after) review",
+    description="Supervisors and managers see every team's records: each is reviewed by someone "
+    "outside the team it names.",
     tags=["accountability"],
     responses=responses(),
 )
@@ -44,6 +46,8 @@ def list_accountability(
 @router.post(
     "/v1/accountability/<record_id>/review",
     summary="Record the finding and the action",
+    description="Supervisors and managers, once per record; never the handler it names nor a member "
+    "of its team (`unassigned`: the intake queue): 403.",
     tags=["accountability"],
     responses=responses(404, 409),
 )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Query
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
@@ -26,6 +26,7 @@ from complaints.intake.commands import (
     SlaPreviewRequest,
     UpdateRequest,
 )
+from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplaints
 from complaints.intake.ports import ComplaintQuery
 
 if TYPE_CHECKING:
@@ -35,6 +36,9 @@ if TYPE_CHECKING:
 from resolver import ComplaintId, IfMatch, caller, responses, with_version
 
 router = Router()  # type: ignore[no-untyped-call]
+CustomerId = Annotated[
+    str, Path(description="the customer's id, as intake gave it", min_length=1, max_length=64)
+]
 
 
 @router.post(
@@ -72,7 +76,15 @@ def submit_complaint(
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
 
 
-@router.get("/v1/complaints", summary="List complaints", tags=["complaints"], responses=responses())
+@router.get(
+    "/v1/complaints",
+    summary="List complaints",
+    description="Staff. Managers and compliance list every complaint; agents and supervisors only "
+    "those of their teams (their `team:<name>` groups; `intake` holds the complaints with no team yet), "
+    "so a page may hold fewer than `limit` items and still have a `nextToken`.",
+    tags=["complaints"],
+    responses=responses(),
+)
 def list_complaints(
     status: Annotated[Status | None, Query()] = None,
     assignee: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -82,7 +94,7 @@ def list_complaints(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[Complaint]:
-    caller(Permission.LIST)
+    staff = caller(Permission.LIST)
     query = ComplaintQuery(
         status=status,
         assignee=assignee,
@@ -92,23 +104,45 @@ def list_complaints(
         limit=limit,
         next_token=next_token,
     )
-    return composition.complaint_service().list(query)
+    return composition.complaint_service().list(query, staff)
+
+
+@router.post(
+    "/v1/customers/<customer_id>/open-complaints",
+    summary="A customer's open complaints, for the channel app serving them",
+    description="For a channel app about to submit a complaint: does the customer in front of it "
+    "already have one open? Name the customer and give a contact detail the bank holds for them "
+    "(`phone` or `email`: exactly one, in the body). Only the open complaints recorded with that "
+    "contact are listed, and of each only reference, status, channel, category and receivedAt; a "
+    "wrong contact, an unknown customer and nothing open all answer `items: []`.",
+    tags=["complaints"],
+    responses=responses(),
+)
+def customer_open_complaints(
+    customer_id: CustomerId, body: Annotated[CustomerLookupRequest, Body()]
+) -> OpenComplaints:
+    caller(Permission.FIND_OPEN)
+    return composition.complaint_service().open_for_customer(customer_id, body)
 
 
 @router.get(
     "/v1/complaints/<complaint_id>",
     summary="Read a complaint",
+    description="A channel app reads only the complaints it submitted: any other id is a 404, the "
+    "answer to an unknown id. Agents and supervisors read their teams' complaints (else a 403 naming "
+    "the rule); managers and compliance read every complaint.",
     tags=["complaints"],
     responses=responses(404),
 )
 def get_complaint(complaint_id: ComplaintId) -> Complaint:
-    caller(Permission.READ)
-    return composition.complaint_service().get(complaint_id)
+    return composition.complaint_service().read(complaint_id, caller(Permission.READ))
 
 
 @router.patch(
     "/v1/complaints/<complaint_id>",
     summary="Triage or assign",
+    description="Staff who work the complaint's team (`intake` while it has none); the `team` given "
+    "may be any, handing the complaint on to that team.",
     tags=["complaints"],
     responses=responses(404, 409),
 )
@@ -125,6 +159,7 @@ def update_complaint(
 @router.get(
     "/v1/complaints/<complaint_id>/events",
     summary="The audit trail",
+    description="Staff, where they may read the complaint (agents and supervisors: their teams').",
     tags=["complaints"],
     responses=responses(404),
 )
@@ -133,8 +168,8 @@ def audit_trail(
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> AuditTrail:
-    caller(Permission.READ_AUDIT)
-    page = composition.complaint_service().events(complaint_id, limit, next_token)
+    staff = caller(Permission.READ_AUDIT)
+    page = composition.complaint_service().read_events(complaint_id, staff, limit, next_token)
     notifications = [] if next_token else composition.notification_log().for_complaint(complaint_id)
     return AuditTrail(items=page.items, next_token=page.next_token, notifications=notifications)
 

@@ -1,5 +1,6 @@
 """Lifecycle actions on a complaint: respond, pause and resume, extend, escalate, resolve, close, reopen,
-withdraw. Each takes the version the caller read (in the body or as If-Match)."""
+withdraw. Each takes the version the caller read (in the body or as If-Match). Each is for the staff
+who work the complaint's team (core/access), checked by the service on the complaint it changes."""
 
 from __future__ import annotations
 
@@ -33,13 +34,16 @@ complaints = composition.complaint_service
 @router.post(
     "/v1/complaints/<complaint_id>/responses",
     summary="Send a response to the customer",
+    description="A response: staff who work the complaint's team. An internal note (`internal: true`): "
+    "they, and compliance on any complaint.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )
 def respond(
     complaint_id: ComplaintId, body: Annotated[ResponseRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
-    return complaints().respond(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+    staff = caller(Permission.NOTE if body.internal else Permission.WORK)
+    return complaints().respond(complaint_id, with_version(body, if_match), staff)
 
 
 @router.post(
@@ -69,6 +73,7 @@ def resume(
 @router.post(
     "/v1/complaints/<complaint_id>/extend",
     summary="Extend the resolution deadline (supervisor)",
+    description="Supervisors and managers, on the complaints of their teams.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )

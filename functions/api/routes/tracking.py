@@ -132,6 +132,7 @@ def _tracking_page(
 @router.post(
     "/v1/complaints/<complaint_id>/follow-up",
     summary="Complete the follow-up (回访) of a low rating (supervisor, manager)",
+    description="Supervisors and managers, on the complaints of their teams.",
     tags=["satisfaction"],
     responses=responses(404, 409),
 )

@@ -74,6 +74,10 @@ class Api(Construct):
                 resources=[*data.list_index_arns(), data.accountability_index_arn()],
             )
         )
+        # The audit trail: appended with each change, read for the trail and its integrity check;
+        # a customer's erasure pseudonymises the content of their complaints' events.
+        data.allow_trail(role, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query")
+        data.allow_erasure(role)
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=[

@@ -1,4 +1,5 @@
-"""Data: the complaints table, the idempotency table and the key that encrypts both."""
+"""Data: the complaints table, the trail table (the audit trail, append-only), the idempotency table
+and the key that encrypts them."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from complaints.adapters.dynamodb.table import (
 )
 
 TTL_ATTRIBUTE = "expiresAt"
+# What an erasure may rewrite in an event: the fields that may hold personal values.
+ERASABLE = ("changes", "data")
 
 
 class Data(Construct):
@@ -71,10 +74,21 @@ class Data(Construct):
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
             time_to_live_attribute=TTL_ATTRIBUTE,
-            # The outbox: every new audit event goes to the publisher through the stream.
+            **protected,  # type: ignore[arg-type]
+        )
+        # The audit trail: one item per event, written in the complaint's own transaction and never
+        # changed (complaints/trail/chain.py). No TTL, so no attribute can make an event expire; the
+        # resource policy (`_append_only`) denies every principal the calls that change or remove an
+        # item. Its stream is the outbox: every new event goes to the publisher and the archiver.
+        self.trail_table = dynamodb.Table(
+            self,
+            "Trail",
+            partition_key=dynamodb.Attribute(name="complaintId", type=dynamodb.AttributeType.STRING),
+            sort_key=dynamodb.Attribute(name="version", type=dynamodb.AttributeType.NUMBER),
             stream=dynamodb.StreamViewType.NEW_IMAGE,
             **protected,  # type: ignore[arg-type]
         )
+        self._erasers: list[iam.IRole] = []
         for index in TABLE_INDEXES:
             self.table.add_global_secondary_index(
                 index_name=index.name,
@@ -98,6 +112,53 @@ class Data(Construct):
             # Powertools idempotency writes its records' expiry here.
             time_to_live_attribute="expiration",
             **protected,  # type: ignore[arg-type]
+        )
+
+    def append_only(self) -> None:
+        """The trail table's resource policy: no principal updates, deletes or batch-writes its items
+        (a batch write can overwrite or delete) or turns TTL on; only an eraser's role may update, and
+        its own policy limits that to the event's stored content (`allow_erasure`). Called once every
+        eraser is known."""
+        erasers = [role.role_arn for role in self._erasers]
+        self.trail_table.add_to_resource_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:UpdateTimeToLive"],
+                resources=["*"],  # in a table's resource policy, * is this table
+            )
+        )
+        self.trail_table.add_to_resource_policy(
+            iam.PolicyStatement(
+                effect=iam.Effect.DENY,
+                principals=[iam.AnyPrincipal()],
+                actions=["dynamodb:UpdateItem"],
+                resources=["*"],
+                conditions={"ArnNotEquals": {"aws:PrincipalArn": erasers}} if erasers else None,
+            )
+        )
+
+    def allow_trail(self, role: iam.IRole, *actions: str) -> None:
+        """`actions` on the trail table: PutItem to append (always on the condition that the event is
+        new), GetItem and Query to read. Never Update or Delete: the table's policy denies them."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(actions), resources=[self.trail_table.table_arn])
+        )
+
+    def allow_erasure(self, role: iam.IRole) -> None:
+        """A customer's erasure: update the events of their complaints, and only the attributes that
+        hold event content (never the chain fields, which stay as written)."""
+        self._erasers.append(role)
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:UpdateItem"],
+                resources=[self.trail_table.table_arn],
+                conditions={
+                    "ForAllValues:StringEquals": {
+                        "dynamodb:Attributes": ["complaintId", "version", *ERASABLE]
+                    }
+                },
+            )
         )
 
     def allow_link_keys(

@@ -1,4 +1,5 @@
-"""Identity: who may call the API. Staff are users in groups; channel apps are app clients."""
+"""Identity: who may call the API. Staff are users in groups (their role's and their teams'); channel
+apps are app clients."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
-from complaints.core.auth import RESOURCE_SERVER, STAFF_ROLES, Scope
+from complaints.core.access import INTAKE_TEAM
+from complaints.core.auth import RESOURCE_SERVER, STAFF_ROLES, TEAM_GROUP_PREFIX, Scope
 
 
 class Identity(Construct):
@@ -50,6 +52,16 @@ class Identity(Construct):
                 group_name=role.value,
                 description=f"complaint-guard {role.value}s",
             )
+        # Team groups (`team:<name>`) carry the teams whose complaints a staff member works, in the
+        # access token's `cognito:groups` (no pre-token-generation trigger needed). Operations create
+        # one per team (README, "Roles and teams"); the intake queue's belongs to the system.
+        cognito.CfnUserPoolGroup(
+            self,
+            "GroupTeamIntake",
+            user_pool_id=self.user_pool.user_pool_id,
+            group_name=f"{TEAM_GROUP_PREFIX}{INTAKE_TEAM}",
+            description="complaint-guard intake queue: works the complaints that have no team yet",
+        )
         scopes = {
             Scope.SUBMIT: cognito.ResourceServerScope(
                 scope_name="complaints.submit", scope_description="submit complaints"

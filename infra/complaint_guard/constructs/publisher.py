@@ -1,21 +1,18 @@
-"""Publisher: the outbox. The complaints table's stream hands every new audit event to one function,
+"""Publisher: the outbox. The trail table's stream hands every new audit event to one function,
 which puts its domain event on the bus; a record that keeps failing ends in a dead-letter queue."""
 
 from __future__ import annotations
 
-import jsii
 from aws_cdk import Duration
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
 from .function import FunctionDefaults, ServiceFunction
-from .queues import dead_letter_queue
+from .queues import StreamDeadLetters, dead_letter_queue
 
 
 class Publisher(Construct):
@@ -51,42 +48,14 @@ class Publisher(Construct):
         role.add_to_principal_policy(data.key_use())
         self.function.function.add_event_source(
             sources.DynamoEventSource(
-                data.table,
+                data.trail_table,
                 starting_position=lambda_.StartingPosition.TRIM_HORIZON,
                 batch_size=10,
                 bisect_batch_on_error=True,
                 retry_attempts=8,
                 report_batch_item_failures=True,
-                on_failure=_DeadLetters(self.dead_letters),
-                # Only new audit events: complaint items, references and the rest never wake it.
-                filters=[
-                    lambda_.FilterCriteria.filter(
-                        {
-                            "eventName": lambda_.FilterRule.is_equal("INSERT"),
-                            "dynamodb": {"NewImage": {"sk": {"S": lambda_.FilterRule.begins_with("EVENT#")}}},
-                        }
-                    )
-                ],
+                on_failure=StreamDeadLetters(self.dead_letters),
+                # Only new audit events (an erasure's rewrite of an event is not news).
+                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
             )
         )
-
-
-@jsii.implements(lambda_.IEventSourceDlq)
-class _DeadLetters:
-    """The stream's on-failure destination, granted by name. CDK's SqsDlq grants kms:GenerateDataKey*
-    and kms:ReEncrypt* on an encrypted queue's key; the role already has the data key's Encrypt,
-    Decrypt and GenerateDataKey (key_use), which is all SQS needs to encrypt a message."""
-
-    def __init__(self, queue: sqs.IQueue) -> None:
-        self.queue = queue
-
-    def bind(
-        self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction
-    ) -> lambda_.DlqDestinationConfig:
-        target_handler.add_to_role_policy(
-            iam.PolicyStatement(
-                actions=["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-                resources=[self.queue.queue_arn],
-            )
-        )
-        return lambda_.DlqDestinationConfig(destination=self.queue.queue_arn)

@@ -3,8 +3,11 @@ that hand what keeps failing to a dead-letter queue kept for 14 days."""
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -39,3 +42,24 @@ def work_queue(
         visibility_timeout=visibility_timeout,
         dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=max_receive_count),
     )
+
+
+@jsii.implements(lambda_.IEventSourceDlq)
+class StreamDeadLetters:
+    """The stream's on-failure destination, granted by name. CDK's SqsDlq grants kms:GenerateDataKey*
+    and kms:ReEncrypt* on an encrypted queue's key; the role already has the data key's Encrypt,
+    Decrypt and GenerateDataKey (key_use), which is all SQS needs to encrypt a message."""
+
+    def __init__(self, queue: sqs.IQueue) -> None:
+        self.queue = queue
+
+    def bind(
+        self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction
+    ) -> lambda_.DlqDestinationConfig:
+        target_handler.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+                resources=[self.queue.queue_arn],
+            )
+        )
+        return lambda_.DlqDestinationConfig(destination=self.queue.queue_arn)

@@ -31,6 +31,7 @@ class Reports(Construct):
         *,
         retain: bool,
         queue_key: kms.IKey,
+        keep_days: int,
     ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
@@ -75,6 +76,13 @@ class Reports(Construct):
             encryption_key=self.key,
             bucket_key_enabled=True,
             versioned=True,  # a rebuilt report never silently replaces the one management was sent
+            # The retention schedule (privacy/retention.py): a report, and any version it replaced.
+            lifecycle_rules=[
+                s3.LifecycleRule(
+                    expiration=Duration.days(keep_days),
+                    noncurrent_version_expiration=Duration.days(keep_days),
+                )
+            ],
             server_access_logs_bucket=self.access_logs,
             server_access_logs_prefix="reports/",
             **private,  # type: ignore[arg-type]

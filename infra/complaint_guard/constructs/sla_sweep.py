@@ -48,6 +48,8 @@ class SlaSweep(Construct):
             "dynamodb:UpdateItem",
             "dynamodb:ConditionCheckItem",
         )
+        # The events of its changes (restarts, warnings) go to the trail in the same transaction.
+        data.allow_trail(role, "dynamodb:PutItem", "dynamodb:GetItem")
         # ... and byStatus, which it counts (Select=COUNT) for the backlog gauge.
         role.add_to_principal_policy(
             iam.PolicyStatement(

@@ -35,8 +35,9 @@ class SlaWorkflow(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
-        # What the ASL file calls: GetItem (ReadComplaint), the escalation transaction (Update, Put,
-        # and its condition checks), PutEvents. The complaints table only, never its indexes.
+        # What the ASL file calls: GetItem (ReadComplaint), the escalation transaction (Update of the
+        # complaint, Put of the accountability record, and their condition checks; Put of the audit
+        # event in the trail table), PutEvents. The tables only, never their indexes.
         data.allow_items(
             self.role,
             "dynamodb:GetItem",
@@ -44,6 +45,7 @@ class SlaWorkflow(Construct):
             "dynamodb:PutItem",
             "dynamodb:ConditionCheckItem",
         )
+        data.allow_trail(self.role, "dynamodb:PutItem", "dynamodb:ConditionCheckItem")
         self.role.add_to_principal_policy(data.key_use())
         self.role.add_to_principal_policy(events.publish())
         self.log_group = logs.LogGroup(
@@ -63,6 +65,7 @@ class SlaWorkflow(Construct):
             definition_body=sfn.DefinitionBody.from_string(DEFINITION.read_text()),
             definition_substitutions={
                 "TableName": data.table.table_name,
+                "TrailTableName": data.trail_table.table_name,
                 "EventBusName": events.bus_name,
             },
             role=self.role,

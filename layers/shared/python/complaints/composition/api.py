@@ -11,13 +11,18 @@ from complaints.composition import parts
 from complaints.composition.settings import ApiSettings
 
 if TYPE_CHECKING:
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
     from complaints.adapters.idempotency import IdempotentIntake
+    from complaints.adapters.parameters import SsmKeyRing
+    from complaints.attachments.service import AttachmentService
     from complaints.intake.service import ComplaintService
+    from complaints.privacy.erasure import Erasure
     from complaints.reporting.kpi_service import KpiService
     from complaints.reporting.quarterly_reports import QuarterlyReports
     from complaints.sla.accountability import AccountabilityReviews
     from complaints.tracking.service import TrackingService
+    from complaints.trail.integrity import TrailIntegrity
 
 
 @cache
@@ -31,8 +36,14 @@ def dynamodb() -> Any:
 
 
 @cache
+def tracking_keys() -> SsmKeyRing:
+    """The tracking ring: signs tracking links and, with keys derived from it, page tokens."""
+    return parts.tracking_keys(settings())
+
+
+@cache
 def complaint_service() -> ComplaintService:
-    return parts.complaint_service(settings(), dynamodb())
+    return parts.complaint_service(settings(), dynamodb(), tracking_keys())
 
 
 @cache
@@ -55,8 +66,36 @@ def tracking_service() -> TrackingService:
     from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.tracking.service import TrackingService
 
-    repository = DynamoDbComplaintRepository(settings().table_name, dynamodb())
-    return TrackingService(complaint_service(), repository, parts.tracking_keys(settings()))
+    config = settings()
+    repository = DynamoDbComplaintRepository(
+        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=tracking_keys()
+    )
+    return TrackingService(complaint_service(), repository, tracking_keys())
+
+
+@cache
+def trail_repository() -> DynamoDbComplaintRepository:
+    """The complaints and their trail as stored, for the checks and the erasure."""
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+
+    config = settings()
+    return DynamoDbComplaintRepository(
+        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=tracking_keys()
+    )
+
+
+@cache
+def trail_integrity() -> TrailIntegrity:
+    from complaints.trail.integrity import TrailIntegrity
+
+    return TrailIntegrity(trail_repository())
+
+
+@cache
+def erasure() -> Erasure:
+    from complaints.privacy.erasure import Erasure
+
+    return Erasure(trail_repository(), notification_log())
 
 
 @cache
@@ -64,7 +103,9 @@ def accountability_reviews() -> AccountabilityReviews:
     from complaints.adapters.dynamodb.accountability import DynamoDbAccountabilityStore
     from complaints.sla.accountability import AccountabilityReviews
 
-    return AccountabilityReviews(DynamoDbAccountabilityStore(settings().table_name, dynamodb()))
+    return AccountabilityReviews(
+        DynamoDbAccountabilityStore(settings().table_name, dynamodb(), page_keys=tracking_keys())
+    )
 
 
 @cache
@@ -82,4 +123,14 @@ def quarterly_reports() -> QuarterlyReports:
     config = settings()
     return parts.quarterly_reports(
         config, dynamodb(), queue=SqsReportQueue(config.report_queue_url, client("sqs"))
+    )
+
+
+@cache
+def attachment_service() -> AttachmentService:
+    # The tracking link is checked (and its keys read) only when a customer attaches.
+    return parts.attachment_service(
+        settings(),
+        complaint_service(),
+        link_check=lambda complaint_id, token: tracking_service().authorise(complaint_id, token),
     )

@@ -3,6 +3,7 @@ use. The tracking keys are read only when a customer message needs a tracking li
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +47,7 @@ def sns_client() -> Any:
 
 @cache
 def notifier() -> Notifier:
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintReader
     from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
     from complaints.adapters.ses import SesEmailSender
     from complaints.adapters.sns import SnsSmsSender, SnsStaffNotifier
@@ -57,7 +58,7 @@ def notifier() -> Notifier:
     config = settings()
     dynamodb = client("dynamodb")
     return Notifier(
-        complaints=DynamoDbComplaintRepository(config.table_name, dynamodb),
+        complaints=DynamoDbComplaintReader(config.table_name, dynamodb),
         planner=NotificationPlanner(
             parts.brand(config), tracking_link_of, staff_language=config.staff_language
         ),
@@ -72,5 +73,7 @@ def notifier() -> Notifier:
             },
             sns_client(),
         ),
-        log=DynamoDbNotificationLog(config.table_name, dynamodb),
+        log=DynamoDbNotificationLog(
+            config.table_name, dynamodb, timedelta(days=config.retention_notification_log_days)
+        ),
     )

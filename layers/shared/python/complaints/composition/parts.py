@@ -5,6 +5,7 @@ first use; modules are imported inside the builder, so a cold start pays only fo
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,8 +13,11 @@ from complaints.adapters.aws import client
 
 if TYPE_CHECKING:
     from complaints.adapters.parameters import SsmKeyRing
+    from complaints.attachments.ports import LinkCheck
+    from complaints.attachments.service import AttachmentService
     from complaints.composition.settings import (
         ApiSettings,
+        AttachmentSettings,
         LifecycleSettings,
         LinkSettings,
         ReportBuilderSettings,
@@ -22,25 +26,33 @@ if TYPE_CHECKING:
     from complaints.notifications.templates import Brand
     from complaints.reporting.ports import ReportMailer, ReportQueue
     from complaints.reporting.quarterly_reports import QuarterlyReports
+    from complaints.tracking.links import LinkKeys
 
 # Without BANK_NAME_ZH, Chinese messages use BANK_NAME, unless that is still the placeholder default.
 _DEFAULT_BANK_NAME = "complaint-guard bank"
 _DEFAULT_BANK_NAME_ZH = "某银行"
 
 
-def complaint_service(settings: LifecycleSettings, dynamodb: Any) -> ComplaintService:
-    """The one path of every change: the complaints table, the SLA tracker and the event bus."""
+def complaint_service(
+    settings: LifecycleSettings, dynamodb: Any, page_keys: LinkKeys | None = None
+) -> ComplaintService:
+    """The one path of every change: the complaints table, the SLA tracker and the event bus.
+    `page_keys` sign the page tokens the api hands out (adapters/dynamodb/table.py, PageTokens)."""
     from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.eventbridge import EventBridgePublisher
     from complaints.adapters.stepfunctions import StepFunctionsTracker
     from complaints.intake.service import ComplaintService
+    from complaints.privacy.retention import RetentionSchedule
 
     return ComplaintService(
-        DynamoDbComplaintRepository(settings.table_name, dynamodb),
+        DynamoDbComplaintRepository(
+            settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys
+        ),
         tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),
         # Created on the first publication: most intakes announce nothing themselves.
         events=EventBridgePublisher(settings.event_bus_name, lambda: client("events")),
         default_policy=settings.sla_policy,
+        retention=RetentionSchedule(complaint_days=settings.retention_complaint_days),
     )
 
 
@@ -102,4 +114,24 @@ def quarterly_reports(
         ),
         queue=queue,
         mailer=mailer,
+    )
+
+
+def attachment_service(
+    settings: AttachmentSettings, complaints: ComplaintService, link_check: LinkCheck
+) -> AttachmentService:
+    """Attachments: their bucket (presigned POSTs and GETs), the change path, whether a scanner runs."""
+    from complaints.adapters.s3_attachments import S3AttachmentStore
+    from complaints.attachments.service import AttachmentService
+
+    # Signature version 4 explicitly (S3 refuses older presigned requests for KMS-encrypted objects), on
+    # the regional virtual-hosted endpoint: a browser's POST must not meet the global endpoint's
+    # redirect. Against an emulator's endpoint (AWS_ENDPOINT_URL: the local runtime), path style.
+    style = "path" if os.environ.get("AWS_ENDPOINT_URL") else "virtual"
+    s3 = client("s3", signature_version="s3v4", s3={"addressing_style": style})
+    return AttachmentService(
+        complaints,
+        S3AttachmentStore(settings.attachment_bucket, s3),
+        scanned=settings.attachment_scanner != "none",
+        link_check=link_check,
     )

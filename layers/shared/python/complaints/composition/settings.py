@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -58,6 +58,10 @@ class LifecycleSettings(ComplaintsTableSettings):
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
     sla_tracker_arn: str = Field(alias="SLA_TRACKER_ARN", min_length=1)
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+    # The audit trail's own table (append-only: complaints/trail/chain.py).
+    trail_table_name: str = Field(alias="TRAIL_TABLE_NAME", min_length=1)
+    # Days a complaint's record is kept after it ends (the retention schedule, privacy/retention.py).
+    retention_complaint_days: int = Field(default=5 * 365, ge=3 * 365, alias="RETENTION_COMPLAINT_DAYS")
 
 
 class ReportSettingsFromEnvironment(FunctionSettings):
@@ -68,7 +72,15 @@ class ReportSettingsFromEnvironment(FunctionSettings):
     report_link_days: int = Field(default=7, ge=1, le=30, alias="REPORT_LINK_DAYS")
 
 
-class ApiSettings(LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment):
+class AttachmentSettings(FunctionSettings):
+    # The bucket of attached files, and what scans them: `guardduty` (GuardDuty Malware Protection for
+    # S3; staff download only what it found clean) or `none` (no scanner: the local runtime, where
+    # attachments read `not_scanned`). No default: a deployment never falls back to unscanned files.
+    attachment_bucket: str = Field(alias="ATTACHMENT_BUCKET", min_length=1)
+    attachment_scanner: Literal["guardduty", "none"] = Field(alias="ATTACHMENT_SCANNER")
+
+
+class ApiSettings(LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment, AttachmentSettings):
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
     # Seconds a retried intake with the same Idempotency-Key returns the first answer.
     idempotency_ttl_seconds: int = Field(default=24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS")
@@ -80,8 +92,17 @@ class SweepSettings(LifecycleSettings):
     pass
 
 
+class MalwareScanSettings(LifecycleSettings, AttachmentSettings):
+    """The function that records the scanner's verdicts on attachments (functions/malware_scan)."""
+
+
 class PublisherSettings(FunctionSettings):
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
+
+
+class ArchiverSettings(FunctionSettings):
+    # The bucket under Object Lock that keeps every audit event as the chain seals it.
+    trail_archive_bucket: str = Field(alias="TRAIL_ARCHIVE_BUCKET", min_length=1)
 
 
 class ReportBuilderSettings(ComplaintsTableSettings, LinkSettings, ReportSettingsFromEnvironment):
@@ -104,3 +125,7 @@ class NotifierSettings(ComplaintsTableSettings, LinkSettings):
     staff_topic_manager: str = Field(alias="STAFF_TOPIC_MANAGER", min_length=1)
     staff_topic_compliance: str = Field(alias="STAFF_TOPIC_COMPLIANCE", min_length=1)
     staff_topic_at_risk: str = Field(alias="STAFF_TOPIC_AT_RISK", min_length=1)
+    # Days an entry of the notification log is kept (privacy/retention.py).
+    retention_notification_log_days: int = Field(
+        default=5 * 365, ge=3 * 365, alias="RETENTION_NOTIFICATION_LOG_DAYS"
+    )

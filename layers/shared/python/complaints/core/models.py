@@ -226,10 +226,20 @@ Identifier = Annotated[
     Normalised,
 ]
 """An id a person types (customerId, assignee, team): NFKC-normalised, word characters and . @ : -."""
+DESCRIPTION_MAX_LENGTH = 50_000
+"""The longest complaint description taken in, in characters. Real complaints run long (CFPB
+narratives of over 20,000 characters); 50,000 Chinese characters are 150 KB of UTF-8 in the complaint
+item and in its receipt's audit event, and 300 KB JSON-escaped in the intake's idempotency record, each
+under DynamoDB's 400 KB item (docs/architecture.md §5, "Sizes")."""
 Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), CleanText
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX_LENGTH), CleanText
 ]
-"""A free text: control (but tab and line feed) and bidi override characters are removed."""
+"""The complaint as the customer tells it, a free text: control (but tab and line feed) and bidi
+override characters are removed."""
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000), CleanText]
+"""A message to the customer or a resolution summary, a free text cleaned like a description. It stays
+at 5,000 characters: it travels in the domain events on the bus (EventBridge takes 256 KB per
+PutEvents of up to 10) and in the customer's e-mail."""
 
 
 class ApiModel(BaseModel):
@@ -258,9 +268,16 @@ class Customer(ApiModel):
     preferred_contact: list[ContactMethod] = Field(default_factory=lambda: [ContactMethod.SMS])
     language: Language = Language.ZH_CN
     segment: Segment = Segment.RETAIL
+    erased: bool = Field(
+        default=False,
+        description="set by an erasure only: the personal data was pseudonymised and the customer can "
+        "no longer be reached through this record",
+    )
 
     @model_validator(mode="after")
     def _reachable_by_preferred_contact(self) -> Customer:
+        if self.erased:
+            return self
         if self.phone is None and self.email is None:
             raise ValueError("give the customer's phone or email: the bank must be able to reply")
         if ContactMethod.SMS in self.preferred_contact and self.phone is None:
@@ -285,7 +302,7 @@ class Redress(ApiModel):
 
 class Resolution(ApiModel):
     outcome: Outcome
-    summary: Description
+    summary: LongText
     root_cause: ShortText
     redress: Redress | None = None
 
@@ -338,6 +355,42 @@ class FollowUp(ApiModel):
     notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000), CleanText] | None = None
 
 
+class ScanStatus(StrEnum):
+    """What the malware scanner found in an attached file (complaints/attachments)."""
+
+    PENDING = "pending"  # the scanner's verdict has not arrived yet (or the file was never uploaded)
+    NOT_SCANNED = "not_scanned"  # no scanner runs where it is stored (the local runtime)
+    CLEAN = "clean"
+    THREATS_FOUND = "threats_found"
+    UNSUPPORTED = "unsupported"  # the scanner cannot read it (e.g. a password-protected file)
+    FAILED = "failed"  # the scan failed or could not reach the file
+
+
+class Attachment(ApiModel):
+    """Evidence (a statement, a screenshot) attached to a complaint by its customer, the channel app that
+    submitted it or staff. The file lives in the attachments bucket under a key the server chose."""
+
+    id: str
+    file_name: str = Field(description="the name it downloads under, sanitised")
+    content_type: str = Field(description="one of the allowed types (complaints/attachments/rules.py)")
+    size: Annotated[int, Field(ge=1, description="bytes; the upload must be exactly this size")]
+    added_by: str = Field(description="a staff user, the channel app's client id, or `customer`")
+    added_at: UtcDatetime
+    scan_status: ScanStatus
+    scanned_at: UtcDatetime | None = Field(default=None, description="when the scanner gave its verdict")
+    scanned_version: str | None = Field(
+        default=None, description="the stored version of the file the verdict is about; a download serves it"
+    )
+
+
+class LegalHold(ApiModel):
+    """A complaint kept for litigation or an investigation: compliance places and lifts it."""
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CleanText]
+    placed_by: str
+    placed_at: UtcDatetime
+
+
 class Complaint(ApiModel):
     id: str
     reference: str
@@ -378,6 +431,20 @@ class Complaint(ApiModel):
     reopen_count: Annotated[int, Field(ge=0)] = 0
     feedback: list[Feedback] = Field(default_factory=list, description="the customer's ratings, oldest first")
     follow_up: FollowUp | None = None
+    attachments: list[Attachment] = Field(
+        default_factory=list, description="evidence attached to it, oldest first (POST …/attachments)"
+    )
+    legal_hold: LegalHold | None = Field(
+        default=None, description="set by compliance: kept whatever its age, and never erased, while held"
+    )
+    retain_until: UtcDatetime | None = Field(
+        default=None,
+        description="when the record may be deleted (the retention schedule, from when it ended); "
+        "null while it is open or held",
+    )
+    erased_at: UtcDatetime | None = Field(
+        default=None, description="when the customer's personal data was erased (pseudonymised)"
+    )
     submitted_by: str
     version: Annotated[int, Field(ge=1)] = 1
 

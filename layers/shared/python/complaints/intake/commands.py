@@ -17,6 +17,7 @@ from complaints.core.models import (
     Customer,
     Description,
     Identifier,
+    LongText,
     Outcome,
     Priority,
     Product,
@@ -51,6 +52,15 @@ class IntakeRequest(ApiModel):
     sla_policy: SlaPolicyName | None = Field(
         default=None, description="overrides the deployment's SLA policy for this complaint"
     )
+
+    @field_validator("customer")
+    @classmethod
+    def _not_erased(cls, value: Customer) -> Customer:
+        if value.erased:
+            raise ValueError(
+                "erased is set by an erasure (POST /v1/customers/{customerId}/erasure), never here"
+            )
+        return value
 
     @field_validator("received_at")
     @classmethod
@@ -91,7 +101,7 @@ class UpdateRequest(VersionedRequest):
 
 
 class ResponseRequest(VersionedRequest):
-    message: Description
+    message: LongText
     internal: bool = Field(
         default=False, description="an internal note for the audit trail; it is not sent to the customer"
     )
@@ -107,7 +117,7 @@ class OptionalReasonRequest(VersionedRequest):
 
 class ResolveRequest(VersionedRequest):
     outcome: Outcome
-    summary: Description
+    summary: LongText
     root_cause: ShortText
     redress: Redress | None = None
 
@@ -118,3 +128,8 @@ class SlaPreviewRequest(ApiModel):
     priority: Priority = Priority.NORMAL
     complexity: Complexity = Complexity.SIMPLE
     product: Product = Product.OTHER
+
+
+class LegalHoldRequest(VersionedRequest):
+    hold: bool = Field(description="true places the hold, false lifts it")
+    reason: Reason = Field(description="the matter or investigation, and who asked")

@@ -30,6 +30,13 @@ class Action(StrEnum):
     FOLLOW_UP = "complete_follow_up"
     WARN = "warn_at_risk"
     RESTART_TRACKER = "restart_tracker"
+    # Evidence attached (complaints/attachments), and the malware scanner's verdict on it.
+    ATTACH = "attach_file"
+    RECORD_SCAN = "record_scan_result"
+    # Compliance keeps a complaint (retention, erasure) for litigation or an investigation.
+    LEGAL_HOLD = "set_legal_hold"
+    # A customer's erasure (privacy/erasure.py): written by its own path, never a transition.
+    ERASE = "erase_personal_data"
     # Taken by the SLA tracker state machine itself; named here for the audit trail only.
     SLA_ESCALATE = "sla_escalate"
 
@@ -70,6 +77,12 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     # A customer who disputes the resolution reopens it; a closed complaint stays closed.
     Action.REOPEN: {Status.RESOLVED: Status.IN_PROGRESS},
     Action.WITHDRAW: {status: Status.WITHDRAWN for status in OPEN_STATUSES},
+    # Evidence may be attached while the complaint is open, and once resolved (the customer may back a
+    # dispute with it); never to a closed or withdrawn one. Attaching never moves the status.
+    Action.ATTACH: {**_STAY_OPEN, Status.RESOLVED: Status.RESOLVED},
+    # The scanner's verdict arrives whenever its scan ends, whatever the complaint's status by then.
+    Action.RECORD_SCAN: {status: status for status in Status},
+    Action.LEGAL_HOLD: {status: status for status in Status},
 }
 
 

@@ -24,6 +24,9 @@ class ComplaintQuery(ApiModel):
     category: Category | None = None
     channel: Channel | None = None
     customer_id: Identifier | None = None
+    # Not a filter the caller chooses: the caller's scope (core/access.list_scope). Only complaints
+    # whose team (`intake` while they have none: core/access.team_of) is one of these; None: any team.
+    teams: tuple[str, ...] | None = None
     limit: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
     next_token: str | None = None
 
@@ -41,7 +44,8 @@ class ComplaintRepository(Protocol):
         `expected_version`. Raises VersionConflict otherwise; nothing is written then."""
 
     def list(self, query: ComplaintQuery) -> Page[Complaint]:
-        """Newest received first. Raises InvalidInput for a token that is not ours."""
+        """Newest received first. Raises InvalidInput for a token that is not ours. With `teams`, a
+        page holds only complaints of those teams and may be short (even empty) with a next token."""
 
     def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
         """Oldest first."""

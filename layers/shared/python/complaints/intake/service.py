@@ -14,9 +14,11 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from complaints.core import access
 from complaints.core.auth import Caller
 from complaints.core.clock import Clock, IdGenerator, new_id, new_reference, utc_now
 from complaints.core.errors import (
+    Forbidden,
     IllegalTransition,
     InvalidInput,
     ReferenceTaken,
@@ -30,6 +32,7 @@ from complaints.core.models import (
     Complaint,
     Deadlines,
     FieldChange,
+    LegalHold,
     Priority,
     Resolution,
     SlaPolicyName,
@@ -37,8 +40,10 @@ from complaints.core.models import (
 )
 from complaints.core.paging import Page
 from complaints.core.ports import EventPublisher
+from complaints.intake import customer_lookup
 from complaints.intake.commands import (
     IntakeRequest,
+    LegalHoldRequest,
     OptionalReasonRequest,
     ReasonRequest,
     ResolveRequest,
@@ -46,8 +51,10 @@ from complaints.intake.commands import (
     SlaPreviewRequest,
     UpdateRequest,
 )
+from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplaints
 from complaints.intake.lifecycle import Action, next_status
 from complaints.intake.ports import ComplaintQuery, ComplaintRepository
+from complaints.privacy.retention import RetentionSchedule, retain_until
 from complaints.sla.escalation import (
     Step,
     at_risk_pending,
@@ -94,6 +101,7 @@ class ComplaintService:
         clock: Clock = utc_now,
         ids: IdGenerator = new_id,
         references: Callable[[date], str] = new_reference,
+        retention: RetentionSchedule | None = None,
     ) -> None:
         self._repository = repository
         self._tracker = tracker
@@ -102,6 +110,7 @@ class ComplaintService:
         self._clock = clock
         self._ids = ids
         self._references = references
+        self._retention = retention or RetentionSchedule()
 
     # --- intake and reads -------------------------------------------------------------------------
 
@@ -155,13 +164,41 @@ class ComplaintService:
         )
 
     def get(self, complaint_id: str) -> Complaint:
+        """The complaint, for the system's own use (notifier, tracking link): no caller's rule applies.
+        A caller's read is `read`."""
         return self._repository.get(complaint_id)
 
-    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+    def read(self, complaint_id: str, caller: Caller) -> Complaint:
+        """The complaint, if `caller` may read it (core/access): a channel app the ones it submitted
+        (else the 404 of an unknown id), an agent or supervisor their teams' (else a 403)."""
+        return access.require_read(caller, self._repository.get(complaint_id))
+
+    def list(self, query: ComplaintQuery, caller: Caller) -> Page[Complaint]:
+        """A page of the listing, limited to the caller's teams unless they read bank-wide."""
+        scope = access.list_scope(caller)
+        if scope is not None:
+            if not scope:
+                raise Forbidden(
+                    "you belong to no team (no team:<name> group in your token), so there is nothing "
+                    "you may list; ask an administrator to add you to your team's group"
+                )
+            query = query.model_copy(update={"teams": tuple(sorted(scope))})
         return self._repository.list(query)
+
+    def open_for_customer(self, customer_id: str, request: CustomerLookupRequest) -> OpenComplaints:
+        """What a channel app serving the customer may know of their open complaints (intake/
+        customer_lookup): only those whose stored contact is the one it gives."""
+        return customer_lookup.open_complaints(self._repository, customer_id, request)
 
     def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
         self._repository.get(complaint_id)  # 404 for an unknown complaint, not an empty trail
+        return self._repository.events(complaint_id, limit, next_token)
+
+    def read_events(
+        self, complaint_id: str, caller: Caller, limit: int, next_token: str | None
+    ) -> Page[AuditEvent]:
+        """The audit trail, where `caller` may read the complaint and has the audit permission."""
+        access.require_read_audit(caller, self._repository.get(complaint_id))
         return self._repository.events(complaint_id, limit, next_token)
 
     # --- changes ----------------------------------------------------------------------------------
@@ -300,12 +337,25 @@ class ComplaintService:
             complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
         )
 
+    def legal_hold(self, complaint_id: str, request: LegalHoldRequest, caller: Caller) -> Complaint:
+        """Place or lift a legal hold: while held the complaint is kept whatever its age and its
+        customer's data is not erased (privacy/retention.py, privacy/erasure.py)."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if not request.hold:
+                return {"legal_hold": None}
+            return {"legal_hold": LegalHold(reason=request.reason, placed_by=caller.id, placed_at=now)}
+
+        data = {"hold": request.hold, "reason": request.reason}
+        return self.change(complaint_id, Action.LEGAL_HOLD, caller, request.version, mutate, data=data)
+
     # --- what the SLA sweep does -----------------------------------------------------------------
 
     def warn_at_risk(self, complaint_id: str, step: Step, caller: Caller) -> Complaint:
         """Announce the 80 % warning of one deadline, then record it. Announced first so that a
         failed record means a warning sent twice at worst, never a warning lost."""
         current = self._repository.get(complaint_id)
+        access.require_change(caller, Action.WARN.value, current)  # before anything is announced
         if step not in at_risk_pending(current):
             raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
         self._events.publish(
@@ -376,6 +426,9 @@ class ComplaintService:
         attempts = 1 if expected_version is not None else _UNVERSIONED_ATTEMPTS
         for attempt in range(1, attempts + 1):
             current = self._repository.get(complaint_id)
+            # Who may make this change, on the complaint as it is now (its team, not the one read
+            # earlier): the rules are in core/access, one per action.
+            access.require_change(caller, action.value, current)
             if expected_version is not None and expected_version != current.version:
                 raise VersionConflict(
                     f"the complaint is at version {current.version}, not {expected_version}: "
@@ -420,6 +473,8 @@ class ComplaintService:
             "version": current.version + 1,
         }
         updated = Complaint.model_validate(current.model_dump() | changes)
+        # Kept for the schedule's time once it ends; reopened or held, kept until it ends again.
+        updated = updated.model_copy(update={"retain_until": retain_until(updated, self._retention)})
         restart = needs_new_tracker(current, updated)
         if restart:
             updated = updated.model_copy(update={"tracker_generation": current.tracker_generation + 1})

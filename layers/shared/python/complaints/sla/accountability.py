@@ -1,10 +1,12 @@
 """Accountability: a record opened (by the SLA tracker) for each missed resolution deadline, naming
-the handler and team; a supervisor reviews it once, with a finding and the action taken."""
+the handler and team; a supervisor or manager from outside that team reviews it once, with a finding
+and the action taken."""
 
 from __future__ import annotations
 
 from pydantic import Field
 
+from complaints.core import access
 from complaints.core.auth import Caller
 from complaints.core.clock import Clock, utc_now
 from complaints.core.errors import IllegalTransition, VersionConflict
@@ -31,6 +33,9 @@ class AccountabilityReviews:
 
     def review(self, record_id: str, request: ReviewRequest, caller: Caller) -> AccountabilityRecord:
         record = self._store.get_accountability(record_id)
+        # Nobody reviews their own handling or their own team's (core/access): refused before the
+        # record's state is told.
+        access.require_review(caller, record)
         if request.version is not None and request.version != record.version:
             raise VersionConflict(
                 f"the record is at version {record.version}, not {request.version}",

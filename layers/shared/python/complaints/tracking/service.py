@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator
 
-from complaints.core.auth import Caller
+from complaints.core.auth import Caller, Role
 from complaints.core.clock import Clock, utc_now
 from complaints.core.errors import Conflict, Forbidden, IllegalTransition, NotFound, VersionConflict
 from complaints.core.models import (
@@ -55,8 +55,9 @@ INVALID_LINK = "this tracking link is not valid: open the link in the latest mes
 # The customer gives no version; a concurrent staff change is simply retried on the latest one.
 _CUSTOMER_ATTEMPTS = 3
 
-CUSTOMER = Caller(id="customer", roles=frozenset(), permissions=frozenset())
-"""The customer acting through the tracking link; the token is their credential."""
+CUSTOMER = Caller(id="customer", roles=frozenset({Role.CUSTOMER}), permissions=frozenset())
+"""The customer acting through the tracking link; the token is their credential, checked before this
+caller acts (core/access lets the customer rate and reopen, nothing else)."""
 
 
 # --- what the customer sees -----------------------------------------------------------------------
@@ -270,6 +271,11 @@ class TrackingService:
             mutate,
             data={"outcome": request.outcome.value},
         )
+
+    def authorise(self, complaint_id: str, token: str | None) -> None:
+        """Refuse (403) anything but a valid link to this complaint: the check of the customer's routes
+        that live in their own capability (complaints/attachments)."""
+        self._authorise(complaint_id, token)
 
     # --- helpers ----------------------------------------------------------------------------------
 

@@ -15,7 +15,6 @@ from complaints.adapters.dynamodb.table import (
     MAX_QUERIES_PER_PAGE,
     OPENED_KEY,
     ComplaintsTable,
-    PageTokens,
     fixed_width_utc,
     marshal,
     plain,
@@ -67,7 +66,7 @@ class DynamoDbAccountabilityStore(ComplaintsTable):
             request["FilterExpression"] = "#team = :team"
             request["ExpressionAttributeNames"]["#team"] = "team"
             request["ExpressionAttributeValues"][":team"] = {"S": team}
-        start = PageTokens.decode(next_token, fingerprint)["k"] if next_token else None
+        start = self._tokens.decode(next_token, fingerprint)["k"] if next_token else None
         items: list[AccountabilityRecord] = []
         for _ in range(MAX_QUERIES_PER_PAGE):
             request["Limit"] = limit - len(items)
@@ -78,7 +77,7 @@ class DynamoDbAccountabilityStore(ComplaintsTable):
             start = response.get("LastEvaluatedKey")
             if start is None or len(items) >= limit:
                 break
-        token = PageTokens.encode({"f": fingerprint, "k": start}) if start else None
+        token = self._tokens.encode({"f": fingerprint, "k": start}) if start else None
         return Page(items=items, next_token=token)
 
     def save_review(self, record: AccountabilityRecord, expected_version: int) -> None:

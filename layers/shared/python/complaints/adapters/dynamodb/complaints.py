@@ -1,5 +1,10 @@
-"""The complaint repository on the complaints table: a complaint and its audit event in one
-transaction, conditional on the version; listings through the sparse indexes.
+"""The complaint repository on the complaints table and the trail table: a complaint and its audit
+event in one transaction, conditional on the version; listings through the sparse indexes.
+
+Each event is sealed into the complaint's hash chain as it is written (complaints/trail/chain.py):
+the transaction puts the event with its chain fields and the complaint with the new head, on the
+condition that the complaint is still at the version the head belongs to. The head and salt of the
+version last read are kept per complaint (`_heads`), so a change costs no extra read.
 
 A write is answered as done exactly when it happened. Each transaction carries a `ClientRequestToken`
 derived from its audit event (`write_token`), so every retry of one write (botocore's own, after a
@@ -12,6 +17,8 @@ own id, only if this very write committed (`_already_written`)."""
 from __future__ import annotations
 
 import hashlib
+import secrets
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -21,37 +28,47 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
     COMPLAINT_SK,
-    EVENT_PREFIX,
     INDEXES,
     LIST_HORIZON_MONTHS,
     MAX_QUERIES_PER_PAGE,
     MONTH_INDEX,
     MONTH_KEY,
+    TRAIL_HEAD,
+    TRAIL_SALT,
     ComplaintsTable,
     PageTokens,
     complaint_from,
     complaint_item,
     complaint_pk,
+    event_content,
     event_from,
     event_item,
-    event_sk,
     marshal,
     month_of,
     previous_month,
+    stored_event_from,
+    unmarshal,
 )
+from complaints.core.access import team_of
 from complaints.core.errors import NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from complaints.core.models import AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
+from complaints.trail.chain import GENESIS, ChainHead, StoredEvent, seal
 
 if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+    from complaints.tracking.links import LinkKeys
 
 # DynamoDB takes a ClientRequestToken of 1 to 36 characters.
 TOKEN_LENGTH = 32
 # A transaction that got no answer at all (after botocore's own retries) is sent again this often, with
 # its token: if it had committed, DynamoDB says so.
 UNANSWERED_ATTEMPTS = 2
+# Chain heads kept per instance (the versions last read); a miss costs one consistent GetItem.
+HEADS_KEPT = 1024
 
 
 def write_token(event: AuditEvent) -> str:
@@ -62,24 +79,119 @@ def write_token(event: AuditEvent) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:TOKEN_LENGTH]
 
 
-class DynamoDbComplaintRepository(ComplaintsTable):
+class DynamoDbComplaintReader(ComplaintsTable):
+    """Complaints as they are now: one by id, or a page of a listing (functions that only read)."""
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def get(self, complaint_id: str) -> Complaint:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFound(f"no complaint with id {complaint_id}")
+        self._read(response["Item"])
+        return complaint_from(response["Item"])
+
+    def list(self, query: ComplaintQuery) -> Page[Complaint]:
+        fingerprint = PageTokens.fingerprint(query)
+        state = self._tokens.decode(query.next_token, fingerprint) if query.next_token else {}
+        given = {field: getattr(query, field) for field, _, _ in INDEXES if getattr(query, field) is not None}
+        primary = next(((f, i, a) for f, i, a in INDEXES if f in given), None)
+        primary_field = primary[0] if primary else None
+        filters = {
+            attr: given[field] for field, _, attr in INDEXES if field in given and field != primary_field
+        }
+        if primary is not None:
+            index, key_attr, key_value = primary[1], primary[2], str(given[primary[0]])
+        else:
+            index, key_attr = MONTH_INDEX, MONTH_KEY
+            key_value = state.get("m") or month_of(datetime.now(UTC))
+        months_left = int(state.get("h", LIST_HORIZON_MONTHS))
+        start_key = state.get("k")
+
+        found: list[dict[str, Any]] = []
+        kept: list[Complaint] = []  # with `teams`: the complaints read so far that are in scope
+        for _ in range(MAX_QUERIES_PER_PAGE):
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "IndexName": index,
+                "KeyConditionExpression": "#key = :key",
+                "ExpressionAttributeNames": {"#key": key_attr},
+                "ExpressionAttributeValues": {":key": {"S": key_value}},
+                "ScanIndexForward": False,
+                "Limit": query.limit - len(found) - len(kept),
+            }
+            if filters:
+                clauses = []
+                for n, (attr, value) in enumerate(sorted(filters.items())):
+                    request["ExpressionAttributeNames"][f"#f{n}"] = attr
+                    request["ExpressionAttributeValues"][f":f{n}"] = {"S": str(value)}
+                    clauses.append(f"#f{n} = :f{n}")
+                request["FilterExpression"] = " AND ".join(clauses)
+            if start_key:
+                request["ExclusiveStartKey"] = start_key
+            response = self._call("query", **request)
+            found.extend(response.get("Items", []))
+            if query.teams is not None:
+                # No index holds the team: what this query found is read now and only the complaints
+                # of the caller's teams kept, so the next query fills the page from where this one
+                # stopped (LastEvaluatedKey), and no complaint is skipped or shown twice across pages.
+                kept.extend(c for c in self._complaints_at(found) if team_of(c) in query.teams)
+                found = []
+            start_key = response.get("LastEvaluatedKey")
+            if start_key is None and index == MONTH_INDEX and months_left > 1:
+                key_value, months_left = previous_month(key_value), months_left - 1
+                start_key = None
+                more = True
+            else:
+                more = start_key is not None
+            if not more or len(found) + len(kept) >= query.limit:
+                break
+        # The indexes hold keys and filters, not complaints: the page's complaints come from the table.
+        items = kept + self._complaints_at(found)
+        if not more:
+            return Page(items=items, next_token=None)
+        next_state = {"f": fingerprint, "k": start_key, "m": key_value, "h": months_left}
+        return Page(items=items, next_token=self._tokens.encode(next_state))
+
+    def _read(self, item: dict[str, Any]) -> None:
+        """A complaint item was read (the repository keeps its chain head)."""
+
+
+class DynamoDbComplaintRepository(DynamoDbComplaintReader):
+    """Complaints and their audit trail: every change, and the trail as stored."""
+
+    def __init__(
+        self, table_name: str, client: DynamoDBClient, *, trail_table: str, page_keys: LinkKeys | None = None
+    ) -> None:
+        super().__init__(table_name, client, page_keys=page_keys)
+        self._trail_table = trail_table
+        self._heads: OrderedDict[str, ChainHead] = OrderedDict()
+
     # --- writes -----------------------------------------------------------------------------------
 
     def create(self, complaint: Complaint, event: AuditEvent) -> None:
         new_item = "attribute_not_exists(pk)"
+        salt = secrets.token_hex(16)
+        content = event_content(event)
+        chained = seal(content, GENESIS, salt)
         items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": marshal(complaint_item(complaint)),
+                    "Item": marshal(complaint_item(complaint) | {TRAIL_HEAD: chained.hash, TRAIL_SALT: salt}),
                     "ConditionExpression": new_item,
                 }
             },
             {
                 "Put": {
-                    "TableName": self._table,
-                    "Item": marshal(event_item(event)),
-                    "ConditionExpression": new_item,
+                    "TableName": self._trail_table,
+                    "Item": marshal(event_item(content, chained)),
+                    "ConditionExpression": "attribute_not_exists(complaintId)",
                 }
             },
             {
@@ -102,13 +214,28 @@ class DynamoDbComplaintRepository(ComplaintsTable):
             raise ReferenceTaken(f"reference {complaint.reference} is taken")
         if failed is not None:
             raise VersionConflict(f"complaint {complaint.id} already exists")
+        self._remember(complaint.id, ChainHead(complaint.version, chained.hash, salt))
 
     def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        self._write_change(complaint, event, expected_version, keep_salt=True)
+
+    def erase(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+        """The erased complaint and its erasure event; the complaint's salt is forgotten
+        (privacy/erasure.py)."""
+        self._write_change(complaint, event, expected_version, keep_salt=False)
+
+    def _write_change(
+        self, complaint: Complaint, event: AuditEvent, expected_version: int, *, keep_salt: bool
+    ) -> None:
+        head = self._head(complaint.id, expected_version)
+        content = event_content(event)
+        chained = seal(content, head.hash or GENESIS, head.salt)
+        salt = head.salt if keep_salt else None
         items: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": marshal(complaint_item(complaint)),
+                    "Item": marshal(complaint_item(complaint) | {TRAIL_HEAD: chained.hash, TRAIL_SALT: salt}),
                     "ConditionExpression": "#version = :expected",
                     "ExpressionAttributeNames": {"#version": "version"},
                     "ExpressionAttributeValues": marshal({":expected": expected_version}),
@@ -116,18 +243,101 @@ class DynamoDbComplaintRepository(ComplaintsTable):
             },
             {
                 "Put": {
-                    "TableName": self._table,
-                    "Item": marshal(event_item(event)),
-                    "ConditionExpression": "attribute_not_exists(pk)",
+                    "TableName": self._trail_table,
+                    "Item": marshal(event_item(content, chained)),
+                    "ConditionExpression": "attribute_not_exists(complaintId)",
                 }
             },
         ]
         if self._transact(items, event) is not None:
-            raise VersionConflict(
-                f"complaint {complaint.id} was changed by someone else (it is no longer at version "
-                f"{expected_version}): read it again and reapply your change",
-                [{"field": "version", "message": "is stale"}],
+            raise self._stale(complaint.id, expected_version)
+        self._remember(complaint.id, ChainHead(complaint.version, chained.hash, salt))
+
+    def rewrite_event(self, event: StoredEvent, content: dict[str, Any]) -> None:
+        """An erasure's pseudonymised content of an event, on the condition that the event is the one
+        read (its hash): only the content attributes change, never the chain fields."""
+        try:
+            self._client.update_item(
+                TableName=self._trail_table,
+                Key=marshal({"complaintId": content["complaintId"], "version": content["version"]}),
+                UpdateExpression="SET #changes = :changes, #data = :data",
+                ConditionExpression="#hash = :hash",
+                ExpressionAttributeNames={"#changes": "changes", "#data": "data", "#hash": "hash"},
+                ExpressionAttributeValues=marshal(
+                    {
+                        ":changes": content.get("changes") or {},
+                        ":data": content.get("data") or {},
+                        ":hash": event.hash,
+                    }
+                ),
             )
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                raise VersionConflict(
+                    f"event {event.version} of complaint {content['complaintId']} changed during the "
+                    "erasure; retry"
+                ) from None
+            if is_busy(error):
+                raise ServiceUnavailable("the database is busy; retry the erasure") from error
+            raise
+
+    def customer_complaint_ids(self, customer_id: str) -> list[str]:
+        """Every complaint the customer id names, newest first (the byCustomer index, every page)."""
+        index, key = next((index, attr) for field, index, attr in INDEXES if field == "customer_id")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": index,
+            "KeyConditionExpression": "#key = :key",
+            "ExpressionAttributeNames": {"#key": key},
+            "ExpressionAttributeValues": {":key": {"S": customer_id}},
+            "ScanIndexForward": False,
+        }
+        return [
+            str(item["pk"]["S"]).removeprefix("COMPLAINT#")
+            for page in self._query_pages(request)
+            for item in page.get("Items", [])
+        ]
+
+    def _read(self, item: dict[str, Any]) -> None:
+        self._remember(str(item["id"]["S"]), _chain_head(item))
+
+    @staticmethod
+    def _stale(complaint_id: str, expected_version: int) -> VersionConflict:
+        return VersionConflict(
+            f"complaint {complaint_id} was changed by someone else (it is no longer at version "
+            f"{expected_version}): read it again and reapply your change",
+            [{"field": "version", "message": "is stale"}],
+        )
+
+    def _remember(self, complaint_id: str, head: ChainHead) -> None:
+        self._heads[complaint_id] = head
+        self._heads.move_to_end(complaint_id)
+        while len(self._heads) > HEADS_KEPT:
+            self._heads.popitem(last=False)
+
+    def _head(self, complaint_id: str, version: int) -> ChainHead:
+        """The chain head of the complaint at `version`: kept from the last read, or read now (a
+        complaint no longer at that version is a conflict before anything is written)."""
+        kept = self._heads.get(complaint_id)
+        if kept is not None and kept.version == version:
+            return kept
+        head = self.chain_head(complaint_id)
+        if head.version != version:
+            raise self._stale(complaint_id, version)
+        return head
+
+    def chain_head(self, complaint_id: str) -> ChainHead:
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
+            ProjectionExpression="#version, #head, #salt",
+            ExpressionAttributeNames={"#version": "version", "#head": TRAIL_HEAD, "#salt": TRAIL_SALT},
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            raise NotFound(f"no complaint with id {complaint_id}")
+        return _chain_head(response["Item"])
 
     def _transact(self, items: list[TransactWriteItemTypeDef], event: AuditEvent) -> int | None:
         """Run the write transaction that records `event`; return the index of the item whose
@@ -168,8 +378,8 @@ class DynamoDbComplaintRepository(ComplaintsTable):
         nothing else and never rewritten)."""
         response = self._call(
             "get_item",
-            TableName=self._table,
-            Key=marshal({"pk": complaint_pk(event.complaint_id), "sk": event_sk(event.version)}),
+            TableName=self._trail_table,
+            Key=marshal({"complaintId": event.complaint_id, "version": event.version}),
             ProjectionExpression="#id",
             ExpressionAttributeNames={"#id": "id"},
             ConsistentRead=True,
@@ -177,88 +387,35 @@ class DynamoDbComplaintRepository(ComplaintsTable):
         stored: dict[str, Any] = response.get("Item", {}).get("id", {})
         return stored.get("S") == event.id
 
-    # --- reads ------------------------------------------------------------------------------------
-
-    def get(self, complaint_id: str) -> Complaint:
-        response = self._call(
-            "get_item",
-            TableName=self._table,
-            Key=marshal({"pk": complaint_pk(complaint_id), "sk": COMPLAINT_SK}),
-            ConsistentRead=True,
-        )
-        if "Item" not in response:
-            raise NotFound(f"no complaint with id {complaint_id}")
-        return complaint_from(response["Item"])
-
-    def list(self, query: ComplaintQuery) -> Page[Complaint]:
-        fingerprint = PageTokens.fingerprint(query)
-        state = PageTokens.decode(query.next_token, fingerprint) if query.next_token else {}
-        given = {field: getattr(query, field) for field, _, _ in INDEXES if getattr(query, field) is not None}
-        primary = next(((f, i, a) for f, i, a in INDEXES if f in given), None)
-        primary_field = primary[0] if primary else None
-        filters = {
-            attr: given[field] for field, _, attr in INDEXES if field in given and field != primary_field
-        }
-        if primary is not None:
-            index, key_attr, key_value = primary[1], primary[2], str(given[primary[0]])
-        else:
-            index, key_attr = MONTH_INDEX, MONTH_KEY
-            key_value = state.get("m") or month_of(datetime.now(UTC))
-        months_left = int(state.get("h", LIST_HORIZON_MONTHS))
-        start_key = state.get("k")
-
-        found: list[dict[str, Any]] = []
-        for _ in range(MAX_QUERIES_PER_PAGE):
-            request: dict[str, Any] = {
-                "TableName": self._table,
-                "IndexName": index,
-                "KeyConditionExpression": "#key = :key",
-                "ExpressionAttributeNames": {"#key": key_attr},
-                "ExpressionAttributeValues": {":key": {"S": key_value}},
-                "ScanIndexForward": False,
-                "Limit": query.limit - len(found),
-            }
-            if filters:
-                clauses = []
-                for n, (attr, value) in enumerate(sorted(filters.items())):
-                    request["ExpressionAttributeNames"][f"#f{n}"] = attr
-                    request["ExpressionAttributeValues"][f":f{n}"] = {"S": str(value)}
-                    clauses.append(f"#f{n} = :f{n}")
-                request["FilterExpression"] = " AND ".join(clauses)
-            if start_key:
-                request["ExclusiveStartKey"] = start_key
-            response = self._call("query", **request)
-            found.extend(response.get("Items", []))
-            start_key = response.get("LastEvaluatedKey")
-            if start_key is None and index == MONTH_INDEX and months_left > 1:
-                key_value, months_left = previous_month(key_value), months_left - 1
-                start_key = None
-                more = True
-            else:
-                more = start_key is not None
-            if not more or len(found) >= query.limit:
-                break
-        # The indexes hold keys and filters, not complaints: the page's complaints come from the table.
-        items = self._complaints_at(found)
-        if not more:
-            return Page(items=items, next_token=None)
-        next_state = {"f": fingerprint, "k": start_key, "m": key_value, "h": months_left}
-        return Page(items=items, next_token=PageTokens.encode(next_state))
-
     def events(self, complaint_id: str, limit: int, next_token: str | None) -> Page[AuditEvent]:
         fingerprint = f"events:{complaint_id}"
         request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :events)",
-            "ExpressionAttributeValues": marshal(
-                {":pk": complaint_pk(complaint_id), ":events": EVENT_PREFIX}
-            ),
+            "TableName": self._trail_table,
+            "KeyConditionExpression": "complaintId = :id",
+            "ExpressionAttributeValues": marshal({":id": complaint_id}),
             "ConsistentRead": True,
             "Limit": limit,
         }
         if next_token:
-            request["ExclusiveStartKey"] = PageTokens.decode(next_token, fingerprint)["k"]
+            request["ExclusiveStartKey"] = self._tokens.decode(next_token, fingerprint)["k"]
         response = self._call("query", **request)
         last = response.get("LastEvaluatedKey")
-        token = PageTokens.encode({"f": fingerprint, "k": last}) if last else None
+        token = self._tokens.encode({"f": fingerprint, "k": last}) if last else None
         return Page(items=[event_from(item) for item in response.get("Items", [])], next_token=token)
+
+    def stored_events(self, complaint_id: str) -> list[StoredEvent]:
+        """Every event of the complaint as stored, oldest first, with its chain fields."""
+        request: dict[str, Any] = {
+            "TableName": self._trail_table,
+            "KeyConditionExpression": "complaintId = :id",
+            "ExpressionAttributeValues": marshal({":id": complaint_id}),
+            "ConsistentRead": True,
+        }
+        return [
+            stored_event_from(item) for page in self._query_pages(request) for item in page.get("Items", [])
+        ]
+
+
+def _chain_head(item: dict[str, Any]) -> ChainHead:
+    body = unmarshal(item)
+    return ChainHead(version=int(body["version"]), hash=body.get(TRAIL_HEAD), salt=body.get(TRAIL_SALT))

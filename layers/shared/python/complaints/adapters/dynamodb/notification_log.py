@@ -12,12 +12,14 @@ masked before they get here. AWS errors become domain errors by their code.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
 from complaints.adapters.dynamodb.table import (
+    EXPIRES_AT,
     ComplaintsTable,
     complaint_pk,
     fixed_width_utc,
@@ -28,11 +30,11 @@ from complaints.core.errors import Conflict, ServiceUnavailable
 from complaints.notifications.ports import NotificationRecord
 
 if TYPE_CHECKING:
-    pass
+    from mypy_boto3_dynamodb.client import DynamoDBClient
 
 NOTIFICATION_PREFIX = "NOTIFICATION#"
 ENTITY = "notification"
-_KEYS = ("pk", "sk", "entity")
+_KEYS = ("pk", "sk", "entity", EXPIRES_AT)
 
 
 class NotificationAlreadyRecorded(Conflict):
@@ -43,16 +45,24 @@ def notification_sk(entry: NotificationRecord) -> str:
     return f"{NOTIFICATION_PREFIX}{fixed_width_utc(entry.at)}#{entry.event_id}#{entry.message_key}"
 
 
-def notification_item(entry: NotificationRecord) -> dict[str, Any]:
+def notification_item(entry: NotificationRecord, keep_for: timedelta) -> dict[str, Any]:
     body = entry.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return body | {"pk": complaint_pk(entry.complaint_id), "sk": notification_sk(entry), "entity": ENTITY}
+    keys = {"pk": complaint_pk(entry.complaint_id), "sk": notification_sk(entry), "entity": ENTITY}
+    # The table's TTL deletes the entry after the retention schedule's time (privacy/retention.py).
+    return body | keys | {EXPIRES_AT: int((entry.at + keep_for).timestamp())}
 
 
 class DynamoDbNotificationLog(ComplaintsTable):
     """Each message sent (or not) about a complaint, beside it in the complaints table."""
 
+    def __init__(
+        self, table_name: str, client: DynamoDBClient, keep_for: timedelta = timedelta(days=5 * 365)
+    ) -> None:
+        super().__init__(table_name, client)
+        self._keep_for = keep_for
+
     def record(self, entry: NotificationRecord) -> None:
-        item = marshal(notification_item(entry))
+        item = marshal(notification_item(entry, self._keep_for))
         try:
             self._client.put_item(
                 TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(pk)"
@@ -84,3 +94,31 @@ class DynamoDbNotificationLog(ComplaintsTable):
                     body.pop(key, None)
                 entries.append(NotificationRecord.model_validate(body))
         return entries
+
+    def erase_recipients(self, complaint_id: str) -> int:
+        """An erasure: every entry's (masked) recipient of the complaint replaced; how many."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": complaint_pk(complaint_id)},
+                ":prefix": {"S": NOTIFICATION_PREFIX},
+            },
+            "ProjectionExpression": "pk, sk, recipient, channel",
+            "ConsistentRead": True,
+        }
+        erased = 0
+        for response in self._query_pages(request):
+            for item in response.get("Items", []):
+                if item.get("channel", {}).get("S") == "staff":
+                    continue  # a staff topic is nobody's personal data
+                self._call(
+                    "update_item",
+                    TableName=self._table,
+                    Key={"pk": item["pk"], "sk": item["sk"]},
+                    UpdateExpression="SET recipient = :erased",
+                    ConditionExpression="attribute_exists(pk)",
+                    ExpressionAttributeValues={":erased": {"S": "erased"}},
+                )
+                erased += 1
+        return erased

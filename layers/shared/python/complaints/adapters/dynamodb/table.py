@@ -4,13 +4,14 @@ Item layout (single table):
 | item       | pk                     | sk                 | notes                                   |
 |------------|------------------------|--------------------|-----------------------------------------|
 | complaint  | COMPLAINT#<id>         | COMPLAINT          | the complaint's fields + index keys     |
-| audit      | COMPLAINT#<id>         | EVENT#<1e8+version>| one per version, append-only            |
 | reference  | REFERENCE#<reference>  | REFERENCE          | makes the human reference unique        |
 | account-   | ACCOUNTABILITY#<id>    | ACCOUNTABILITY     | opened by the SLA tracker at a          |
 | ability    |                        |                    | resolution breach, reviewed by staff    |
 
-The audit sort key is 100000000 + version: fixed width, so text order is version order, and the SLA
-tracker's state machine can compute it with States.MathAdd (it cannot pad numbers).
+The audit trail lives in a table of its own (the trail table: `complaintId`, `version`), written in
+the same transaction as the complaint, never updated or deleted by the application (the table's
+resource policy denies it), with no TTL; the complaint item holds the head of its hash chain
+(`trailHead`) and the salt of its pseudonyms (`trailSalt`): complaints/trail/chain.py.
 
 Listing is served by sparse GSIs that share the sort key `receivedKey` (`<receivedAt>#<id>`, newest
 first): byStatus, byAssignee, byCustomer, byCategory, byChannel and byMonth (for the unfiltered view).
@@ -21,8 +22,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator, Mapping
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -34,13 +37,19 @@ from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import Step, step_due_at, step_level, watch_at, watch_shard
+from complaints.tracking.links import LinkKeys, SigningKey
+from complaints.trail.chain import Seal, StoredEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 COMPLAINT_SK = "COMPLAINT"
-EVENT_PREFIX = "EVENT#"
-EVENT_KEY_BASE = 100_000_000
+# The complaint item's chain fields, and an event's.
+TRAIL_HEAD, TRAIL_SALT = "trailHead", "trailSalt"
+SEALED, PREVIOUS_HASH, HASH = "sealed", "previousHash", "hash"
+CHAIN_FIELDS = (SEALED, PREVIOUS_HASH, HASH)
+# The complaints table's TTL attribute (epoch seconds): the retention schedule's deletion time.
+EXPIRES_AT = "expiresAt"
 SORT_KEY = "receivedKey"
 
 # (query field, index name, partition key attribute), most selective first: a query uses the first
@@ -93,6 +102,9 @@ STORAGE_ONLY = (
     "slaPlan",
     WATCH_SHARD_KEY,
     WATCH_AT_KEY,
+    TRAIL_HEAD,
+    TRAIL_SALT,
+    EXPIRES_AT,
     *(attr for _, _, attr in INDEXES),
 )
 # BatchGetItem takes at most 100 keys; unprocessed ones (throttling) are asked for again this often.
@@ -157,7 +169,7 @@ def received_key(complaint: Complaint) -> str:
 
 def complaint_item(complaint: Complaint) -> dict[str, Any]:
     body = complaint.model_dump(mode="json", by_alias=True, exclude_none=True)
-    keys = {
+    keys: dict[str, Any] = {
         "pk": complaint_pk(complaint.id),
         "sk": COMPLAINT_SK,
         "entity": "complaint",
@@ -170,6 +182,9 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
         MONTH_KEY: month_of(complaint.received_at),
         "slaPlan": sla_plan(complaint),
     }
+    if complaint.retain_until is not None:
+        # The table's TTL deletes the item after this (the retention schedule, privacy/retention.py).
+        keys[EXPIRES_AT] = int(complaint.retain_until.timestamp())
     watch = watch_at(complaint)
     if watch is not None:
         keys |= {WATCH_SHARD_KEY: f"{watch_shard(complaint.id)}", WATCH_AT_KEY: iso_seconds(watch)}
@@ -211,43 +226,87 @@ def complaint_from(item: Mapping[str, Any]) -> Complaint:
     return Complaint.model_validate(plain(body))
 
 
-def event_item(event: AuditEvent) -> dict[str, Any]:
-    body = event.model_dump(mode="json", by_alias=True)
-    return body | {"pk": complaint_pk(event.complaint_id), "sk": event_sk(event.version)}
+def event_content(event: AuditEvent) -> dict[str, Any]:
+    """An event's JSON form: what the trail stores beside its chain fields, and what they seal."""
+    return event.model_dump(mode="json", by_alias=True)
 
 
-def event_sk(version: int) -> str:
-    return f"{EVENT_PREFIX}{EVENT_KEY_BASE + version}"
+def event_item(content: Mapping[str, Any], chained: Seal) -> dict[str, Any]:
+    """The trail table's item of an event (its key is `complaintId` and `version`)."""
+    return dict(content) | {SEALED: chained.sealed, PREVIOUS_HASH: chained.previous_hash, HASH: chained.hash}
 
 
 def event_from(item: Mapping[str, Any]) -> AuditEvent:
     return audit_event_from_plain(unmarshal(item))
 
 
+def stored_event_from(item: Mapping[str, Any]) -> StoredEvent:
+    return stored_event_from_plain(unmarshal(item))
+
+
+def stored_event_from_plain(item: Mapping[str, Any]) -> StoredEvent:
+    """A trail item as stored, from an item already unmarshalled (a query result or a stream image)."""
+    body = plain(dict(item))
+    return StoredEvent(
+        content={key: value for key, value in body.items() if key not in CHAIN_FIELDS},
+        sealed=str(body.get(SEALED, "")),
+        previous_hash=str(body.get(PREVIOUS_HASH, "")),
+        hash=str(body.get(HASH, "")),
+    )
+
+
 def audit_event_from_plain(item: dict[str, Any]) -> AuditEvent:
     """An audit event from an item already unmarshalled (a query result or a stream image)."""
-    body = plain({key: value for key, value in item.items() if key not in ("pk", "sk")})
+    body = plain({key: value for key, value in item.items() if key not in CHAIN_FIELDS})
     return AuditEvent.model_validate(body)
 
 
 class PageTokens:
-    """Opaque page tokens: base64url JSON bound to the query that produced them."""
+    """Opaque page tokens: base64url JSON bound to the query that produced them, then signed
+    (`<state>.<keyId>.<mac>`, HMAC-SHA256), so a token changed, made up or issued for another query is
+    a 400 naming `nextToken`, never a query run on what a client wrote.
+
+    The api signs with a key derived from each key of the tracking ring (its own purpose, so a page
+    token is never a tracking link's signature), and accepts the current and previous ring's keys as
+    links do: a rotation keeps paging working. An adapter given no ring (functions that hand out no
+    token) signs with a key of its own process."""
+
+    def __init__(self, keys: LinkKeys | None = None) -> None:
+        self._keys = keys
+        self._own = SigningKey("p", secrets.token_hex(32)) if keys is None else None
 
     @staticmethod
     def fingerprint(query: ComplaintQuery) -> str:
         filters = query.model_dump(mode="json", exclude={"limit", "next_token"})
         return hashlib.sha256(json.dumps(filters, sort_keys=True).encode()).hexdigest()[:16]
 
-    @staticmethod
-    def encode(state: dict[str, Any]) -> str:
-        return (
-            base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
-        )
+    def _current(self) -> SigningKey:
+        return self._keys.current() if self._keys is not None else self._own  # type: ignore[return-value]
+
+    def _accepted(self) -> Sequence[SigningKey]:
+        return list(self._keys.accepted()) if self._keys is not None else [self._own]  # type: ignore[list-item]
 
     @staticmethod
-    def decode(token: str, fingerprint: str) -> dict[str, Any]:
+    def _mac(key: SigningKey, body: str) -> str:
+        derived = hmac.new(key.secret.encode(), b"complaint-guard page tokens", hashlib.sha256).digest()
+        digest = hmac.new(derived, body.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def encode(self, state: dict[str, Any]) -> str:
+        body = (
+            base64.urlsafe_b64encode(json.dumps(state, separators=(",", ":")).encode()).decode().rstrip("=")
+        )
+        key = self._current()
+        return f"{body}.{key.key_id}.{self._mac(key, body)}"
+
+    def decode(self, token: str, fingerprint: str) -> dict[str, Any]:
+        body, _, rest = token.partition(".")
+        key_id, _, mac = rest.partition(".")
+        key = next((key for key in self._accepted() if key.key_id == key_id), None)
+        if key is None or not hmac.compare_digest(mac, self._mac(key, body)):
+            raise InvalidInput.for_field("nextToken", "is not a token this API issued")
         try:
-            state = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            state = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
         except (binascii.Error, ValueError, UnicodeDecodeError) as error:
             raise InvalidInput.for_field("nextToken", "is not a token this API issued") from error
         if not isinstance(state, dict) or state.get("f") != fingerprint:
@@ -261,9 +320,10 @@ class ComplaintsTable:
     """One adapter per port over the same table: each keeps the table's name and client, and sends
     every call through `_call`, where AWS errors become domain errors by their code."""
 
-    def __init__(self, table_name: str, client: DynamoDBClient) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, page_keys: LinkKeys | None = None) -> None:
         self._table = table_name
         self._client = client
+        self._tokens = PageTokens(page_keys)
 
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
         try:
