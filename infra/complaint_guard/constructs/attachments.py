@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import cast
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_guardduty as guardduty
@@ -32,6 +32,7 @@ from complaints.adapters.guardduty import DETAIL_TYPE, SOURCE
 from complaints.attachments.rules import OBJECT_PREFIX, UPLOAD_WINDOW
 
 from ..nag import accept, accept_wildcard_resource
+from .buckets import private_bucket
 from .data import Data
 from .function import FunctionDefaults, ServiceFunction
 from .queues import dead_letter_queue
@@ -71,25 +72,13 @@ class Attachments(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self._data = data
-        self.bucket = s3.Bucket(
+        self.bucket = private_bucket(
             self,
-            "Bucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=data.key,
-            bucket_key_enabled=True,
-            versioned=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="attachments/",
-            # The retention schedule (privacy/retention.py): a file, and any version it replaced.
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(keep_days), noncurrent_version_expiration=Duration.days(keep_days)
-                )
-            ],
+            key=data.key,
+            access_logs=access_logs,
+            log_prefix="attachments/",
+            keep_days=keep_days,
+            retain=retain,
             # The tracking page's and the staff console's browsers upload straight to S3.
             cors=[
                 s3.CorsRule(
@@ -99,8 +88,6 @@ class Attachments(Construct):
                     max_age=int(UPLOAD_WINDOW.total_seconds()),
                 )
             ],
-            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
-            auto_delete_objects=False,
         )
         self.objects = self.bucket.arn_for_objects(f"{OBJECT_PREFIX}*")
         # SSE-KMS with our key and nothing else: a request that asks for other encryption is refused

@@ -4,15 +4,13 @@ which puts its domain event on the bus; a record that keeps failing ends in a de
 from __future__ import annotations
 
 from aws_cdk import Duration
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
 
 from ..nag import accept
 from .data import Data
 from .events import Events
 from .function import FunctionDefaults, ServiceFunction
-from .queues import StreamDeadLetters, dead_letter_queue
+from .queues import dead_letter_queue, new_trail_events
 
 
 class Publisher(Construct):
@@ -47,15 +45,5 @@ class Publisher(Construct):
         # The stream's records are encrypted with the table's key.
         role.add_to_principal_policy(data.key_use())
         self.function.function.add_event_source(
-            sources.DynamoEventSource(
-                data.trail_table,
-                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
-                batch_size=10,
-                bisect_batch_on_error=True,
-                retry_attempts=8,
-                report_batch_item_failures=True,
-                on_failure=StreamDeadLetters(self.dead_letters),
-                # Only new audit events (an erasure's rewrite of an event is not news).
-                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
-            )
+            new_trail_events(data.trail_table, self.dead_letters, batch_size=10)
         )

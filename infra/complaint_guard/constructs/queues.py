@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import jsii
 from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -63,3 +65,21 @@ class StreamDeadLetters:
             )
         )
         return lambda_.DlqDestinationConfig(destination=self.queue.queue_arn)
+
+
+def new_trail_events(
+    table: dynamodb.ITable, dead_letters: sqs.IQueue, *, batch_size: int
+) -> lambda_.IEventSource:
+    """The trail table's stream as an event source: new audit events only (an erasure's rewrite of an
+    event is not news), in order, a batch split in two on error and retried 8 times, each record a
+    failure of its own (`batchItemFailures`), then the dead-letter queue."""
+    return sources.DynamoEventSource(
+        table,
+        starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+        batch_size=batch_size,
+        bisect_batch_on_error=True,
+        retry_attempts=8,
+        report_batch_item_failures=True,
+        on_failure=StreamDeadLetters(dead_letters),
+        filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
+    )

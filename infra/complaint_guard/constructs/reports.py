@@ -12,6 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..nag import accept, accept_wildcard_resource
+from .buckets import private_bucket
 from .data import Data
 from .events import Events
 from .function import FunctionDefaults, ServiceFunction
@@ -69,23 +70,14 @@ class Reports(Construct):
             "AwsSolutions-S1",
             "this is the access-log bucket of the reports bucket; logging it into itself would loop",
         )
-        self.bucket = s3.Bucket(
+        # Versioned: a rebuilt report never silently replaces the one management was sent.
+        self.bucket = private_bucket(
             self,
-            "Bucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            bucket_key_enabled=True,
-            versioned=True,  # a rebuilt report never silently replaces the one management was sent
-            # The retention schedule (privacy/retention.py): a report, and any version it replaced.
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(keep_days),
-                    noncurrent_version_expiration=Duration.days(keep_days),
-                )
-            ],
-            server_access_logs_bucket=self.access_logs,
-            server_access_logs_prefix="reports/",
-            **private,  # type: ignore[arg-type]
+            key=self.key,
+            access_logs=self.access_logs,
+            log_prefix="reports/",
+            keep_days=keep_days,
+            retain=retain,
         )
         self.dead_letters = dead_letter_queue(self, key=queue_key)
         self.queue = work_queue(

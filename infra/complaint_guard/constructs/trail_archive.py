@@ -4,19 +4,18 @@ retention ends), written by the archiver function from the trail table's stream.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from complaints.trail.archive import PREFIX
 
 from ..nag import accept, accept_wildcard_resource
+from .buckets import private_bucket
 from .data import Data
 from .function import FunctionDefaults, ServiceFunction
-from .queues import StreamDeadLetters, dead_letter_queue
+from .queues import dead_letter_queue, new_trail_events
 
 
 class TrailArchive(Construct):
@@ -32,30 +31,17 @@ class TrailArchive(Construct):
         retain: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.bucket = s3.Bucket(
+        # Objects under compliance retention cannot be deleted by anyone, the root included, until
+        # their lock ends; a day later the lifecycle takes them (the retention schedule's trail_days).
+        self.bucket = private_bucket(
             self,
-            "Bucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=data.key,
-            bucket_key_enabled=True,
-            versioned=True,
+            key=data.key,
+            access_logs=access_logs,
+            log_prefix="trail-archive/",
+            keep_days=retention_days + 1,
+            retain=retain,
             object_lock_enabled=True,
             object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(retention_days)),
-            # Once its lock ends, an archived event goes (the retention schedule's trail_days).
-            lifecycle_rules=[
-                s3.LifecycleRule(
-                    expiration=Duration.days(retention_days + 1),
-                    noncurrent_version_expiration=Duration.days(retention_days + 1),
-                )
-            ],
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix="trail-archive/",
-            # Objects under compliance retention cannot be deleted anyway; the bucket stays with them.
-            removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
         )
         self.dead_letters = dead_letter_queue(self, key=data.key)
         accept(
@@ -82,14 +68,5 @@ class TrailArchive(Construct):
         )
         role.add_to_principal_policy(data.key_use())
         self.function.function.add_event_source(
-            sources.DynamoEventSource(
-                data.trail_table,
-                starting_position=lambda_.StartingPosition.TRIM_HORIZON,
-                batch_size=25,
-                bisect_batch_on_error=True,
-                retry_attempts=8,
-                report_batch_item_failures=True,
-                on_failure=StreamDeadLetters(self.dead_letters),
-                filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("INSERT")})],
-            )
+            new_trail_events(data.trail_table, self.dead_letters, batch_size=25)
         )

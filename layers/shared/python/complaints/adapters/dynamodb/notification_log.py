@@ -76,8 +76,9 @@ class DynamoDbNotificationLog(ComplaintsTable):
                 raise ServiceUnavailable("the database is busy; the notification was not recorded") from None
             raise
 
-    def for_complaint(self, complaint_id: str) -> list[NotificationRecord]:
-        request: dict[str, Any] = {
+    def _entries(self, complaint_id: str) -> dict[str, Any]:
+        """The query for the complaint's log, oldest first, read consistently."""
+        return {
             "TableName": self._table,
             "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
             "ExpressionAttributeValues": {
@@ -86,6 +87,9 @@ class DynamoDbNotificationLog(ComplaintsTable):
             },
             "ConsistentRead": True,
         }
+
+    def for_complaint(self, complaint_id: str) -> list[NotificationRecord]:
+        request = self._entries(complaint_id)
         entries: list[NotificationRecord] = []
         for response in self._query_pages(request):
             for item in response.get("Items", []):
@@ -97,16 +101,7 @@ class DynamoDbNotificationLog(ComplaintsTable):
 
     def erase_recipients(self, complaint_id: str) -> int:
         """An erasure: every entry's (masked) recipient of the complaint replaced; how many."""
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-            "ExpressionAttributeValues": {
-                ":pk": {"S": complaint_pk(complaint_id)},
-                ":prefix": {"S": NOTIFICATION_PREFIX},
-            },
-            "ProjectionExpression": "pk, sk, recipient, channel",
-            "ConsistentRead": True,
-        }
+        request = self._entries(complaint_id) | {"ProjectionExpression": "pk, sk, recipient, channel"}
         erased = 0
         for response in self._query_pages(request):
             for item in response.get("Items", []):
