@@ -109,6 +109,10 @@ class Harness:
                 received.append(json.loads(message["Body"]))
                 self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
 
+    def waiting(self, execution_arn: str) -> bool:
+        events = self.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
+        return any(event["type"] == "WaitStateEntered" for event in events)
+
     def transitions(self, execution_arn: str) -> int:
         events = self.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
         return sum(1 for event in events if event["type"].endswith("StateEntered"))
@@ -311,7 +315,8 @@ def test_transitions_per_complaint_stay_low(harness: Harness) -> None:
 
     quiet = harness.submit(now())
     first_round = harness.execution(quiet)
-    time.sleep(1)
+    # Until the execution waits: stopping one whose worker has not started yet trips an emulator race.
+    harness.wait_for(lambda: harness.waiting(first_round), seconds=10)
     assert harness.transitions(first_round) <= 7  # read, choose, pick, step, due?, remember, wait
     harness.service.resolve(
         quiet.id, ResolveRequest(outcome="not_upheld", summary="Explained the fee.", root_cause="fee"), AGENT
