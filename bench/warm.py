@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -112,6 +113,10 @@ def notified_events() -> frozenset[str] | None:
     return None
 
 
+def _accepted_now() -> dict[str, str]:
+    return {"receivedVia": "phone", "receivedAt": datetime.now(UTC).isoformat()}
+
+
 class Lifecycle:
     """One complaint from intake to close through the api handler, then the publisher and notifier."""
 
@@ -159,7 +164,8 @@ class Lifecycle:
                 "GET /t/{id} (page)",
                 lambda c: api("GET", f"/t/{c['id']}", claims={}, query={"token": c["token"]}),
             ),
-            ("POST …/close", lambda c: api("POST", f"/v1/complaints/{c['id']}/close", {})),
+            # closed at once: the customer accepted the outcome on the phone (else the sweep closes it later)
+            ("POST …/close", lambda c: api("POST", f"/v1/complaints/{c['id']}/close", _accepted_now())),
             (
                 "POST /v1/sla/preview",
                 lambda c: api(

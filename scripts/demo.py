@@ -8,7 +8,8 @@ complaint whose fate its CFPB columns decide:
   ago and answered now, or never (late: the SLA tracker escalates it);
 - `Company response to consumer`: monetary relief → upheld and closed; non-monetary relief →
   partially upheld and closed; explanation → not upheld, resolved (left for the customer to accept);
-  closed → not upheld and closed; in progress → answered, left open; untimely response → unanswered;
+  closed → not upheld and closed (each closed once the customer accepted the outcome on the phone, as
+  the agent records); in progress → answered, left open; untimely response → unanswered;
 - `Consumer disputed?`: Yes → the customer rates 2 through the tracking link, No → 5.
 
 It then asks for the current quarter's report, waits until it is e-mailed, and prints the KPIs it
@@ -348,7 +349,9 @@ def steps(client: Client, plan: Plan, complaint: dict[str, Any]) -> dict[str, An
             }
         complaint = client.call("POST", f"{path}/resolve", json=resolution)
     if plan.fate in CLOSED and complaint["status"] == "resolved":
-        complaint = client.call("POST", f"{path}/close", json={})
+        # closed before its cooling-off period ends only with the customer's acceptance, recorded here
+        accepted = {"receivedVia": "phone", "receivedAt": complaint["resolvedAt"]}
+        complaint = client.call("POST", f"{path}/close", json=accepted)
     return complaint
 
 

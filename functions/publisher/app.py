@@ -1,9 +1,10 @@
 """The one publisher of domain events: DynamoDB Streams → this function → the EventBridge bus.
 
-Each new audit event of the complaints table becomes its domain event (complaints/outbox.py); the
-batch's events go to the bus in PutEvents calls of up to 10. An event the bus refuses is reported as
-this batch's first failure, so the stream retries from it (events are at least once; their ids let
-consumers drop a repeat) and, after its retries, sends it to the dead-letter queue.
+Each new audit event of the trail table becomes its domain events (complaints/intake/outbox.py): one
+for most, two for an SLA tracker's step that raises the level or a complaint critical at intake. The
+batch's events go to the bus in PutEvents calls of up to 10. The record of an event the bus refuses is
+reported as this batch's first failure, so the stream retries from it (events are at least once; their
+ids let consumers drop a repeat) and, after its retries, sends it to the dead-letter queue.
 
 Here every business fact becomes public, so here it is counted (complaints/metrics/measures.py): intake,
 first responses on time or late, breaches, escalations, resolutions, ratings. Only the records the
@@ -35,7 +36,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     from complaints.adapters.dynamodb.stream import audit_event_from_stream_image
     from complaints.adapters.emf import emit
     from complaints.adapters.eventbridge import EventPublishFailed
-    from complaints.intake.outbox import domain_event_for
+    from complaints.intake.outbox import domain_events_for
     from complaints.metrics.measures import measures_of
 
     records = list(DynamoDBStreamEvent(event).records)
@@ -46,18 +47,21 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         image = record.dynamodb.new_image if record.dynamodb else None
         audit = audit_event_from_stream_image(image or {})
         if audit is not None:
-            audited.append((position, audit, domain_event_for(audit)))
-    announced = [domain_event for _, _, domain_event in audited if domain_event is not None]
+            audited.append((position, audit, domain_events_for(audit)))
+    announced = [domain_event for _, _, domain_events in audited for domain_event in domain_events]
     try:
         publisher.event_publisher().publish(announced)
     except EventPublishFailed as error:
         refused = [
             position
-            for position, _, domain_event in audited
-            if domain_event and domain_event.id in error.failed_ids
+            for position, _, domain_events in audited
+            if any(domain_event.id in error.failed_ids for domain_event in domain_events)
         ]
-        logger.error("events refused by the bus", extra={"refused": len(refused), "error": error.message})
-        metrics.add_metric(name="EventsRefused", unit="Count", value=len(refused))
+        logger.error(
+            "events refused by the bus",
+            extra={"refused": len(error.failed_ids), "records": len(refused), "error": error.message},
+        )
+        metrics.add_metric(name="EventsRefused", unit="Count", value=len(error.failed_ids))
         retry_from = refused[0] if refused else 0
         emit(
             measure

@@ -1,5 +1,7 @@
 """The SLA sweep, run by EventBridge Scheduler every 15 minutes: sends each 80 % warning once and
-restarts any SLA tracker that is missing or failed. It reads only the complaints due soon.
+restarts any SLA tracker that is missing or failed; reminds a customer the bank waits on halfway through
+the pause and resumes the pause at its end; closes a resolution nobody disputed when its cooling-off
+period ends. It reads only the complaints due soon.
 
 It also measures the backlog (open complaints per status, the `OpenComplaints` gauge): a level has no
 event to count it from, and every 15 minutes is often enough for a dashboard of a day's work."""

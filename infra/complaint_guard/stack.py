@@ -51,7 +51,6 @@ class ComplaintGuardStack(Stack):
             self,
             "SlaWorkflow",
             data=self.data,
-            events=self.events,
             log_retention=retention,
             removal=removal,
         )
@@ -113,7 +112,6 @@ class ComplaintGuardStack(Stack):
             self,
             "SlaSweep",
             data=self.data,
-            events=self.events,
             workflow=self.sla_workflow,
             defaults=defaults.with_environment(
                 TRAIL_TABLE_NAME=self.data.trail_table.table_name,

@@ -160,7 +160,7 @@ def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
         headers={"If-Match": str(answered["version"])},
     ).json()
     assert assigned["status"] == "in_progress"
-    paused = act("pause", {"reason": "waiting for the customer's card number"})
+    paused = act("pause", {"reason": "the card is not on file", "needed": "您的银行卡号后四位"})
     assert paused["status"] == "awaiting_customer"
     resumed = act("resume", {})
     assert resumed["status"] == "in_progress"
@@ -179,7 +179,9 @@ def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
     assert resolved["status"] == "resolved" and resolved["resolution"]["outcome"] == "upheld"
     stale = api.request("POST", f"{path}/close", json={"version": 1})
     assert stale.status_code == 409 and stale.json()["error"] == "version_conflict"
-    closed = act("close", {"version": resolved["version"]})
+    # the customer accepted the outcome on the phone when the card came back
+    accepted = {"receivedVia": "phone", "receivedAt": resolved["resolvedAt"]}
+    closed = act("close", {"version": resolved["version"]} | accepted)
     assert closed["status"] == "closed" and closed["closedAt"]
     refused = api.request("POST", f"{path}/reopen", json={"reason": "still unhappy"})
     assert refused.status_code == 409 and refused.json()["error"] == "illegal_transition"
@@ -203,10 +205,8 @@ def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
 def test_withdrawn_complaints_stay_withdrawn(api: Api) -> None:
     complaint = submit(api, complaint_body(customer_id="C-WD")).json()
     path = f"/v1/complaints/{complaint['id']}"
-    assert (
-        api.request("POST", f"{path}/withdraw", json={"reason": "sorted at the branch"}).json()["status"]
-        == "withdrawn"
-    )
+    asked = {"reason": "sorted at the branch", "receivedVia": "branch", "receivedAt": complaint["receivedAt"]}
+    assert api.request("POST", f"{path}/withdraw", json=asked).json()["status"] == "withdrawn"
     again = api.request("POST", f"{path}/responses", json={"message": "hello"})
     assert again.status_code == 409
 

@@ -47,8 +47,9 @@ def seed(api: Api) -> dict[str, str]:
                 json={"outcome": "upheld", "summary": "已退款。", "rootCause": "fee posted twice"},
             )
             assert resolved.ok, resolved.text
-        if fate == "closed":
-            assert api.request("POST", f"{path}/close", json={}).ok
+        if fate == "closed":  # the customer accepted the outcome on the phone
+            accepted = {"receivedVia": "phone", "receivedAt": resolved.json()["resolvedAt"]}
+            assert api.request("POST", f"{path}/close", json=accepted).ok
         outcomes[created["reference"]] = fate
     return outcomes
 
@@ -116,6 +117,7 @@ def test_a_manager_reads_the_quarters_report_and_its_figures_hold(
         "accountability.csv",
         "complaints.csv",
         "kpis.csv",
+        "performance.csv",
         "regulatory-risk.csv",
         "report.html",
     ]
@@ -133,6 +135,9 @@ def test_a_manager_reads_the_quarters_report_and_its_figures_hold(
     for reference, fate in outcomes.items():
         assert rows[reference]["status"] == expected_status[fate], reference
         assert rows[reference]["firstResponseOnTime"] == ("" if fate == "open" else "yes")
+    performance = requests.get(links["performance.csv"], timeout=10)
+    assert performance.status_code == 200
+    assert performance.text.startswith("groupBy,name,teams,handled,withdrawn,firstResponsesOnTime")
     risky = [
         r for r in csv.DictReader(io.StringIO(requests.get(links["regulatory-risk.csv"], timeout=10).text))
     ]

@@ -37,14 +37,23 @@ from complaint_guard.limits import (
 from complaint_guard.routes import PUBLIC_ROUTES, ROUTES
 from complaints.core.models import Redress
 from complaints.intake.commands import (
+    CloseRequest,
     IntakeRequest,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
     UpdateRequest,
+    WithdrawRequest,
 )
 from complaints.sla.accountability import ReviewRequest
-from complaints.tracking.service import CustomerReopenRequest, FeedbackRequest, FollowUpRequest
+from complaints.tracking.service import (
+    CustomerReopenRequest,
+    CustomerReplyRequest,
+    CustomerWithdrawRequest,
+    FeedbackRequest,
+    FollowUpRequest,
+)
 
 pytestmark = pytest.mark.xdist_group("infra")
 
@@ -340,6 +349,31 @@ def test_the_longest_body_each_request_model_allows_fits_its_paths_limit() -> No
                 "product": "credit_card",
                 "priority": "critical",
                 "complexity": "complex",
+                "reason": _longest(UpdateRequest, "reason"),
+                "version": version,
+            }
+        ),
+        ("POST", f"{complaint}/pause"): _json(
+            {
+                "reason": _longest(PauseRequest, "reason"),
+                "needed": _longest(PauseRequest, "needed"),
+                "until": "2026-03-12T02:00:00.123456+08:00",
+                "version": version,
+            }
+        ),
+        ("POST", f"{complaint}/withdraw"): _json(
+            {
+                "receivedVia": "online_banking",
+                "receivedAt": "2026-03-12T02:00:00.123456+08:00",
+                "reason": _longest(WithdrawRequest, "reason"),
+                "version": version,
+            }
+        ),
+        ("POST", f"{complaint}/close"): _json(
+            {
+                "receivedVia": "online_banking",
+                "receivedAt": "2026-03-12T02:00:00.123456+08:00",
+                "reason": _longest(CloseRequest, "reason"),
                 "version": version,
             }
         ),
@@ -362,6 +396,16 @@ def test_the_longest_body_each_request_model_allows_fits_its_paths_limit() -> No
             {"rating": "5", "comment": _longest(FeedbackRequest, "comment")}
         ),
         ("POST", f"/t/{COMPLAINT_ID}/reopen"): _form({"reason": _longest(CustomerReopenRequest, "reason")}),
+        ("POST", f"/v1/track/{COMPLAINT_ID}/reply"): _json(
+            {"message": _longest(CustomerReplyRequest, "message"), "attachmentIds": ["a" * 64] * 20}
+        ),
+        ("POST", f"/v1/track/{COMPLAINT_ID}/withdraw"): _json(
+            {"reason": _longest(CustomerWithdrawRequest, "reason")}
+        ),
+        ("POST", f"/t/{COMPLAINT_ID}/reply"): _form({"message": _longest(CustomerReplyRequest, "message")}),
+        ("POST", f"/t/{COMPLAINT_ID}/withdraw"): _form(
+            {"reason": _longest(CustomerWithdrawRequest, "reason"), "confirm": "yes"}
+        ),
     }
     for (method, path), size in longest.items():
         for sent_to in (path, f"/prod{path}"):

@@ -45,7 +45,6 @@ INTEGRATION_ACTIONS = {
         "dynamodb:PutItem",
         "dynamodb:ConditionCheckItem",
     },
-    "arn:aws:states:::events:putEvents": {"events:PutEvents"},
 }
 
 
@@ -187,7 +186,6 @@ def test_tracker_is_a_standard_state_machine_running_the_asl_file(
     assert props["DefinitionSubstitutions"] == {
         "TableName": {"Ref": table_id},
         "TrailTableName": {"Ref": trail_id},
-        "EventBusName": {"Fn::GetAtt": [bus_id, "Name"]},
     }
     # every placeholder of the file is substituted
     placeholders = set(re.findall(r"\$\{(\w+)\}", ASL.read_text()))
@@ -227,8 +225,8 @@ def test_tracker_role_allows_what_the_definition_calls_on_the_tables_only(
     needed = set().union(*(INTEGRATION_ACTIONS[task] for task in tasks))
     assert needed <= granted
 
-    # … on the complaints table itself (no index), the trail table only to append, the data key and
-    # the bus
+    # … on the complaints table itself (no index), the trail table only to append, and the data key;
+    # nothing on the bus: its escalations are audit events, which the publisher announces
     dynamodb = {a for a in granted if a.startswith("dynamodb:")}
     assert dynamodb == {
         "dynamodb:GetItem",
@@ -246,7 +244,7 @@ def test_tracker_role_allows_what_the_definition_calls_on_the_tables_only(
     key_id = resources[table_id]["Properties"]["SSESpecification"]["KMSMasterKeyId"]["Fn::GetAtt"][0]
     for action in ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"):
         assert allowed(statements, action) == [{"Fn::GetAtt": [key_id, "Arn"]}], action
-    assert allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus_id, "Arn"]}]
+    assert not any(a.startswith("events:") for a in granted)
     # Resource "*" only where AWS offers nothing narrower (log delivery, X-Ray)
     for statement in statements:
         if "*" in _as_list(statement["Resource"]):
@@ -263,6 +261,50 @@ def test_bus_is_named_after_the_stack_and_archived_for_replay(resources: Resourc
     assert archive["Properties"]["RetentionDays"] == 365
     # everything sent to the bus: no pattern selects a part of it
     assert "EventPattern" not in archive["Properties"]
+
+
+def test_only_the_publisher_and_the_report_builder_put_events_on_the_bus(
+    resources: Resources, bus_id: str, api_id: str, sweep_id: str, tracker: tuple[str, Any]
+) -> None:
+    """Every complaint event goes through the trail (the outbox): the publisher announces what the
+    api, the sweep and the tracker record. The report builder announces ReportPublished (a report is
+    no complaint change); the api's QuarterlyReports holds the same grant."""
+    functions = of_type(resources, "AWS::Lambda::Function")
+    publishers = {
+        logical_id
+        for logical_id, function in functions.items()
+        if allowed(role_statements(resources, role_of(function)), "events:PutEvents")
+    }
+    (publisher_id,) = (i for i in functions if i.startswith("Publisher"))
+    (builder_id,) = (i for i in functions if i.startswith("Reports"))
+    assert publishers == {publisher_id, builder_id, api_id}
+    for function_id in publishers:
+        statements = role_statements(resources, role_of(functions[function_id]))
+        assert allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus_id, "Arn"]}], function_id
+    assert sweep_id not in publishers
+    tracker_role = tracker[1]["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+    assert allowed(role_statements(resources, tracker_role), "events:PutEvents") == []
+
+
+def test_the_notifications_rule_passes_every_event_the_planner_can_tell_someone_of(
+    resources: Resources, bus_id: str
+) -> None:
+    from complaints.notifications.planner import NOTIFIED_EVENTS
+
+    (rule,) = (
+        r
+        for r in of_type(resources, "AWS::Events::Rule").values()
+        if r["Properties"].get("EventBusName") == {"Fn::GetAtt": [bus_id, "Name"]}
+    )
+    pattern = rule["Properties"]["EventPattern"]
+    assert pattern["source"] == ["complaint-guard"]
+    assert set(pattern["detail-type"]) == {name.value for name in NOTIFIED_EVENTS}
+    # the customer is told of a pause, resumption, extension or withdrawal (ComplaintUpdated) and of
+    # the closure; a breach alone tells no one (its escalation does)
+    assert {"ComplaintUpdated", "ComplaintClosed", "ComplaintEscalated", "SlaAtRisk"} <= set(
+        pattern["detail-type"]
+    )
+    assert "SlaBreached" not in pattern["detail-type"]
 
 
 def test_outputs_name_the_tracker_and_the_bus(
@@ -373,7 +415,6 @@ def test_functions_may_start_stop_and_describe_this_trackers_executions_only(
             assert [flat(r) for r in allowed(statements, action)] == [executions], (function_id, action)
         states = {a for s in statements for a in _as_list(s["Action"]) if a.startswith("states:")}
         assert states == {"states:StartExecution", "states:StopExecution", "states:DescribeExecution"}
-        assert allowed(statements, "events:PutEvents") == [{"Fn::GetAtt": [bus_id, "Arn"]}], function_id
 
 
 def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources) -> None:

@@ -128,9 +128,16 @@ PUBLIC_METHODS = {
     ("POST", "/v1/track/{complaint_id}/feedback"),
     ("POST", "/v1/track/{complaint_id}/reopen"),
     ("POST", "/v1/track/{complaint_id}/attachments"),  # the customer's evidence
+    # the customer's answer while the bank waits, acceptance of the outcome, withdrawal
+    ("POST", "/v1/track/{complaint_id}/reply"),
+    ("POST", "/v1/track/{complaint_id}/accept"),
+    ("POST", "/v1/track/{complaint_id}/withdraw"),
     ("GET", "/t/{complaint_id}"),
     ("POST", "/t/{complaint_id}/feedback"),
     ("POST", "/t/{complaint_id}/reopen"),
+    ("POST", "/t/{complaint_id}/accept"),
+    ("POST", "/t/{complaint_id}/reply"),
+    ("POST", "/t/{complaint_id}/withdraw"),
     ("GET", "/r/{report_id}/{file_name}"),  # the signed link in the report e-mail
 }
 

@@ -119,7 +119,7 @@ def test_an_agent_of_another_team_may_neither_read_nor_act_403_naming_the_rule(c
         ("POST", "/responses", {"message": "a note", "internal": True}),
         ("POST", "/escalate", {"reason": "slow"}),
         ("POST", "/resolve", {"outcome": "not_upheld", "summary": "No fault.", "rootCause": "none"}),
-        ("POST", "/withdraw", {}),
+        ("POST", "/withdraw", {"receivedVia": "phone", "receivedAt": complaint["receivedAt"]}),
     ):
         reply = call(method, path + suffix, body, claims=LOANS_AGENT)
         assert "your teams" in refused(reply, 403, "forbidden"), suffix
@@ -196,7 +196,8 @@ def test_compliance_reads_everything_and_adds_notes_but_may_not_respond_or_work(
 
     public = call("POST", f"{path}/responses", {"message": "Dear customer"}, claims=COMPLIANCE)
     assert "work complaints" in refused(public, 403, "forbidden")
-    for suffix, body in (("/escalate", {"reason": "x"}), ("/withdraw", {})):
+    withdrawal = {"receivedVia": "letter", "receivedAt": complaint["receivedAt"]}
+    for suffix, body in (("/escalate", {"reason": "x"}), ("/withdraw", withdrawal)):
         refused(call("POST", path + suffix, body, claims=COMPLIANCE), 403, "forbidden")
     refused(
         call("PATCH", path, {"assignee": "x", "version": noted["version"]}, claims=COMPLIANCE),

@@ -423,7 +423,12 @@ def test_the_full_lifecycle(call: Call) -> None:
     steps = [
         ("POST", "/responses", {"message": "We are on it.", "version": 1}, "acknowledged"),
         ("PATCH", "", {"assignee": "agent-7", "team": "payments", "version": 2}, "in_progress"),
-        ("POST", "/pause", {"reason": "waiting for the bank statement", "version": 3}, "awaiting_customer"),
+        (
+            "POST",
+            "/pause",
+            {"reason": "waiting for the bank statement", "needed": "your February statement", "version": 3},
+            "awaiting_customer",
+        ),
         ("POST", "/resume", {"reason": "statement received", "version": 4}, "in_progress"),
         (
             "POST",
@@ -437,9 +442,13 @@ def test_the_full_lifecycle(call: Call) -> None:
             },
             "resolved",
         ),
-        ("POST", "/close", {"version": 6}, "closed"),
+        # the customer accepted the outcome on the phone as soon as they heard it
+        ("POST", "/close", {"receivedVia": "phone", "version": 6}, "closed"),
     ]
+    reply = None
     for n, (method, suffix, body, status) in enumerate(steps, start=2):
+        if suffix == "/close" and reply is not None:
+            body = body | {"receivedAt": reply.body["resolvedAt"]}
         reply = call(method, path + suffix, body, claims=AGENT)
         assert reply.status == 200, (suffix, reply.body)
         assert reply.body["status"] == status, suffix
@@ -492,13 +501,84 @@ def test_reopen_a_resolved_complaint(call: Call) -> None:
 def test_withdraw_then_nothing_more(call: Call) -> None:
     created = submit(call)
     path = f"/v1/complaints/{created['id']}"
-    withdrawn = call("POST", f"{path}/withdraw", {"reason": "sorted at the branch"}, claims=AGENT)
+    body = {"reason": "sorted at the branch", "receivedVia": "branch", "receivedAt": created["receivedAt"]}
+    withdrawn = call("POST", f"{path}/withdraw", body, claims=AGENT)
     assert withdrawn.status == 200
     assert withdrawn.body["status"] == "withdrawn"
+    assert withdrawn.body["withdrawnAt"] == created["receivedAt"]
+    assert withdrawn.body["withdrawal"] == {
+        "receivedVia": "branch",
+        "receivedAt": created["receivedAt"],
+        "recordedBy": "agent-7",
+    }
     error = assert_error(
         call("POST", f"{path}/responses", {"message": "hi"}, claims=AGENT), 409, "illegal_transition"
     )
     assert "withdrawn" in error["message"]
+
+
+def test_a_withdrawal_without_the_customers_request_is_400_naming_the_fields(call: Call) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}/withdraw"
+    error = assert_error(call("POST", path, {"reason": "duplicate"}, claims=AGENT), 400, "validation_error")
+    assert detail_fields(error) == {"receivedVia", "receivedAt"}
+    assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["status"] == "received"
+
+
+def test_the_channel_app_that_submitted_it_records_the_customers_withdrawal(call: Call) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}/withdraw"
+    body = {"receivedVia": "branch", "receivedAt": created["receivedAt"]}
+    assert call("POST", path, body, claims=OTHER_CHANNEL_APP).status == 404  # as for an unknown id
+    withdrawn = call("POST", path, body, claims=CHANNEL_APP)
+    assert withdrawn.status == 200 and withdrawn.body["withdrawal"]["recordedBy"] == "mobile-app"
+
+
+def test_closing_before_the_customer_accepted_is_409_saying_how(call: Call) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}"
+    resolved = call(
+        "POST",
+        f"{path}/resolve",
+        {"outcome": "upheld", "summary": "Refunded.", "rootCause": "batch replay"},
+        claims=AGENT,
+    ).body
+    assert parse(resolved["closesAt"]) > parse(resolved["resolvedAt"])
+    error = assert_error(call("POST", f"{path}/close", {}, claims=AGENT), 409, "customer_acceptance_required")
+    assert resolved["closesAt"] in error["message"] and "receivedVia" in error["message"]
+    half = call("POST", f"{path}/close", {"receivedVia": "email"}, claims=AGENT)
+    assert detail_fields(assert_error(half, 400, "validation_error")) == {"receivedAt"}
+    assert call("GET", path, claims=AGENT).body["status"] == "resolved"
+
+
+def test_a_pause_needs_what_is_asked_of_the_customer_and_a_policy_that_stops_the_clock(call: Call) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}"
+    call("POST", f"{path}/responses", {"message": "We are on it."}, claims=AGENT)
+    unsaid = call("POST", f"{path}/pause", {"reason": "statement"}, claims=AGENT)
+    assert detail_fields(assert_error(unsaid, 400, "validation_error")) == {"needed"}
+    paused = call("POST", f"{path}/pause", {"reason": "statement", "needed": "your statement"}, claims=AGENT)
+    assert paused.status == 200
+    assert parse(paused.body["pausedUntil"]) - parse(paused.body["pausedAt"]) == timedelta(days=10)
+
+    cbirc = submit(call, slaPolicy="cbirc-2020")
+    cbirc_path = f"/v1/complaints/{cbirc['id']}"
+    call("POST", f"{cbirc_path}/responses", {"message": "We are on it."}, claims=AGENT)
+    body = {"reason": "statement", "needed": "your statement"}
+    refused = call("POST", f"{cbirc_path}/pause", body, claims=AGENT)
+    assert "does not stop the clock" in assert_error(refused, 409, "illegal_transition")["message"]
+
+
+def test_a_triage_that_moves_a_deadline_later_is_a_supervisors_extension_with_a_reason(call: Call) -> None:
+    created = submit(call, priority="critical")
+    path = f"/v1/complaints/{created['id']}"
+    by_agent = call("PATCH", path, {"priority": "normal", "reason": "x", "version": 1}, claims=AGENT)
+    assert "extend deadlines" in assert_error(by_agent, 403, "forbidden")["message"]
+    no_reason = call("PATCH", path, {"priority": "normal", "version": 1}, claims=SUPERVISOR)
+    assert detail_fields(assert_error(no_reason, 400, "validation_error")) == {"reason"}
+    body = {"priority": "normal", "reason": "not sensitive", "version": 1}
+    updated = call("PATCH", path, body, claims=SUPERVISOR)
+    assert updated.status == 200 and updated.body["extensions"] == 1
 
 
 def test_an_illegal_transition_is_409(call: Call) -> None:

@@ -40,12 +40,12 @@ def stream(dynamodb: Any) -> Stream:
 
 def worked(repository: DynamoDbComplaintRepository) -> str:
     """A complaint received and answered: two events, the answer's text personal."""
-    from fakes import FakeTracker, RecordingPublisher
+    from fakes import FakeTracker
 
     from complaints.core.auth import Caller, Role
     from complaints.core.models import Actor, AuditEvent
 
-    service = ComplaintService(repository, FakeTracker(), RecordingPublisher())
+    service = ComplaintService(repository, FakeTracker())
     app = Caller("mobile-app", frozenset({Role.CHANNEL_APP}), frozenset())
     complaint = service.intake(IntakeRequest.model_validate(intake_body()), app)
     answered = complaint.model_copy(update={"version": 2})

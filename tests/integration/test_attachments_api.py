@@ -197,8 +197,10 @@ def test_a_closed_complaint_takes_no_attachment(call: Call) -> None:
     created = submit(call)
     path = f"/v1/complaints/{created['id']}"
     resolution = {"outcome": "upheld", "summary": "Refunded.", "rootCause": "duplicate batch"}
-    assert call("POST", f"{path}/resolve", resolution, AGENT).status == 200
-    assert call("POST", f"{path}/close", {}, AGENT).status == 200
+    resolved = call("POST", f"{path}/resolve", resolution, AGENT)
+    assert resolved.status == 200
+    accepted = {"receivedVia": "phone", "receivedAt": resolved.body["resolvedAt"]}  # the customer agreed
+    assert call("POST", f"{path}/close", accepted, AGENT).status == 200
     reply = call("POST", f"{path}/attachments", file(), AGENT)
     assert reply.status == 409 and reply.body["error"] == "illegal_transition"
 

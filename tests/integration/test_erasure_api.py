@@ -28,8 +28,11 @@ def closed_complaint(call: Any) -> str:
         "summary": "Refunded the second debit.",
         "rootCause": "duplicate posting",
     }
-    assert call("POST", f"{path}/resolve", resolution, HANDLER).status == 200
-    assert call("POST", f"{path}/close", {}, HANDLER).status == 200, "closed"
+    resolved = call("POST", f"{path}/resolve", resolution, HANDLER)
+    assert resolved.status == 200
+    # the customer accepted the outcome by e-mail
+    accepted = {"receivedVia": "email", "receivedAt": resolved.body["resolvedAt"]}
+    assert call("POST", f"{path}/close", accepted, HANDLER).status == 200, "closed"
     return str(complaint["id"])
 
 

@@ -24,7 +24,7 @@ import boto3
 import pytest
 from api_events import LambdaContext
 from emf import emitted
-from fakes import FakeTracker, FixedSecretProvider, RecordingPublisher
+from fakes import FakeTracker, FixedSecretProvider
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
@@ -34,12 +34,13 @@ from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
 from complaints.composition import notifier as notifications
 from complaints.composition.settings import SettingsError
-from complaints.core.auth import caller_from_claims
+from complaints.core.auth import SLA_SWEEP, caller_from_claims
 from complaints.core.events import DomainEvent, EventName
-from complaints.core.models import Complaint, Customer, Priority
-from complaints.intake.commands import IntakeRequest
+from complaints.core.models import Complaint, Customer, Language, Priority, SlaPolicyName
+from complaints.intake.commands import IntakeRequest, OptionalReasonRequest
 from complaints.intake.service import ComplaintService
 from complaints.notifications.ports import DeliveryStatus
+from complaints.notifications.templates import sms_segments
 from complaints.tracking.links import verify_tracking_token
 
 SENDER = "complaints@bank.example"
@@ -110,9 +111,7 @@ def app(topics: dict[str, str]) -> ModuleType:
 @pytest.fixture
 def service(dynamodb: Any) -> ComplaintService:
     return ComplaintService(
-        DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME),
-        FakeTracker(),
-        RecordingPublisher(),
+        DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME), FakeTracker()
     )
 
 
@@ -517,3 +516,214 @@ def test_a_malformed_event_names_the_fields_not_their_values(
     assert "version" in raised.value.message and ZHANG["email"] not in raised.value.message
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
     assert domain_event_from_bus({"detail-type": "ReportRequested", "detail": {}}) is None
+
+
+# --- changes of course, from the trail through the bus to the customer ---------------------------------
+
+
+class Outbox:
+    """The path a change takes to the customer, as deployed: the trail's stream → the publisher → the
+    bus → the notifications rule (the pattern infra/complaint_guard/constructs/notifications.py gives
+    it: the planner's NOTIFIED_EVENTS) → its queue → the notifier."""
+
+    BUS = "complaint-guard-notified"
+
+    def __init__(self, dynamodb: Any, notifier: ModuleType) -> None:
+        from streams import Stream
+
+        from complaints.notifications.planner import NOTIFIED_EVENTS
+
+        events = boto3.client("events", region_name=REGION)
+        self.sqs = boto3.client("sqs", region_name=REGION)
+        events.create_event_bus(Name=self.BUS)
+        self.queue = self.sqs.create_queue(QueueName="notifications")["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])["Attributes"]
+        pattern = {
+            "source": ["complaint-guard"],
+            "detail-type": sorted(name.value for name in NOTIFIED_EVENTS),
+        }
+        events.put_rule(Name="notified", EventBusName=self.BUS, EventPattern=json.dumps(pattern))
+        events.put_targets(
+            Rule="notified", EventBusName=self.BUS, Targets=[{"Id": "q", "Arn": arn["QueueArn"]}]
+        )
+        self.stream = Stream(dynamodb.describe_table(TableName=TRAIL_TABLE_NAME)["Table"]["LatestStreamArn"])
+        self.notifier = notifier
+        self.delivered: list[str] = []
+
+    def deliver(self) -> None:
+        """Publish what the trail holds since the last call, and notify what the rule passes."""
+        from api_events import handler_module
+
+        publisher = handler_module("publisher.app")
+        published = publisher.handler(
+            {"Records": self.stream.take()},
+            LambdaContext("complaint-guard-publisher", memory_limit_in_mb=256),
+        )
+        assert published == {"batchItemFailures": []}
+        passed = []
+        while batch := self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10).get(
+            "Messages", []
+        ):
+            for message in batch:
+                passed.append(json.loads(message["Body"]))
+                self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
+        self.delivered += [body["detail-type"] for body in passed]
+        if passed:
+            bodies = sqs_batch(*((f"m-{n}", body) for n, body in enumerate(passed)))
+            assert self.notifier.handler(bodies, context()) == {"batchItemFailures": []}
+
+
+@pytest.fixture
+def outbox(app: ModuleType, dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Outbox:
+    monkeypatch.setenv("EVENT_BUS_NAME", Outbox.BUS)
+    _clear()
+    return Outbox(dynamodb, app)
+
+
+@pytest.fixture
+def at_t0(dynamodb: Any) -> tuple[ComplaintService, Any]:
+    """The service on moto with a clock at T0 (2 March 2026, 01:00 UTC: 09:00 in Beijing)."""
+    from fakes import T0, FakeClock
+
+    clock = FakeClock(T0)
+    return ComplaintService(
+        DynamoDbComplaintRepository(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME),
+        FakeTracker(),
+        clock=clock,
+    ), clock
+
+
+def test_a_pause_a_resumption_a_withdrawal_and_an_extension_reach_the_customer_in_their_language(
+    outbox: Outbox, at_t0: tuple[ComplaintService, Any]
+) -> None:
+    from complaints.intake.commands import PauseRequest, ReasonRequest, ResponseRequest, WithdrawRequest
+    from complaints.notifications.templates import format_time
+
+    service, clock = at_t0
+    agent = caller_from_claims(
+        {"cognito:groups": ["agent", "team:intake"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    )
+    supervisor = caller_from_claims(
+        {
+            "cognito:groups": ["supervisor", "team:intake"],
+            "username": "sup-1",
+            "scope": "complaint-guard/staff",
+        }
+    )
+    # the seed policy stops the clock while the bank waits on the customer
+    complaint = service.intake(
+        IntakeRequest(channel="counter", customer=Customer(**LI), description="ATM kept my card"), CHANNEL_APP
+    )
+    clock.advance(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="We are looking into it."), agent)
+    clock.advance(hours=1)
+    paused = service.pause(
+        complaint.id,
+        PauseRequest(reason="the ATM log shows no card", needed="A photo of the ATM's receipt"),
+        agent,
+    )
+    outbox.deliver()
+    # halfway through the pause the sweep reminds the customer, once
+    assert paused.paused_at is not None and paused.paused_until is not None
+    clock.now = paused.paused_at + (paused.paused_until - paused.paused_at) / 2
+    service.remind_customer(complaint.id, SLA_SWEEP)
+    outbox.deliver()
+    clock.advance(hours=3)
+    resumed = service.resume(complaint.id, OptionalReasonRequest(), agent)
+    outbox.deliver()
+    clock.advance(hours=1)
+    service.withdraw(complaint.id, WithdrawRequest(received_via="phone", received_at=clock.now), agent)
+    outbox.deliver()
+    # cbirc-2020 never stops the clock; a complex case is extended instead (15 → 30 days)
+    other = service.intake(
+        IntakeRequest(
+            channel="counter",
+            customer=Customer(**LI),
+            description="Card charged twice",
+            sla_policy=SlaPolicyName.CBIRC_2020,
+        ),
+        CHANNEL_APP,
+    )
+    clock.advance(hours=1)
+    extended = service.extend(
+        other.id, ReasonRequest(reason="The card scheme has not answered yet"), supervisor
+    )
+    outbox.deliver()
+
+    # every one of them passed the rule, the receipts and the first response too
+    assert outbox.delivered == [
+        "ComplaintReceived",
+        "ComplaintAcknowledged",
+        "ComplaintUpdated",  # pause
+        "ComplaintUpdated",  # reminder
+        "ComplaintUpdated",  # resume
+        "ComplaintUpdated",  # withdraw
+        "ComplaintReceived",
+        "ComplaintUpdated",  # extend
+    ]
+    ref, other_ref = complaint.reference, other.reference
+    mails = emails_to(LI["email"])
+    assert [m.subject for m in mails] == [
+        f"We have received your complaint (reference {ref})",
+        f"An update on your complaint (reference {ref})",
+        f"We need information from you (complaint reference {ref})",
+        f"Reminder: we still need information from you (complaint reference {ref})",
+        f"We are working on your complaint again (reference {ref})",
+        f"Your complaint has been withdrawn (reference {ref})",
+        f"We have received your complaint (reference {other_ref})",
+        f"We need more time for your complaint (reference {other_ref})",
+    ]
+    pause_mail, reminder_mail, resume_mail, extend_mail = (mails[n].body for n in (2, 3, 4, 7))
+    assert "A photo of the ATM&#39;s receipt" in pause_mail  # what is needed, escaped in the HTML part
+    until = format_time(paused.paused_until, "Asia/Shanghai", Language.EN)
+    assert f"Please let us have it by {until}." in pause_mail
+    assert "A photo of the ATM&#39;s receipt" in reminder_mail
+    assert f"Please let us have it by {until}; after that we will carry on" in reminder_mail
+    # the resolution deadline moved by the wait, and the customer is told the new one
+    waited = resumed.updated_at - paused.paused_at
+    assert resumed.deadlines.resolution_due_at == complaint.deadlines.resolution_due_at + waited
+    due = format_time(resumed.deadlines.resolution_due_at, "Asia/Shanghai", Language.EN)
+    assert f"We will give you our decision by {due}." in resume_mail
+    new_due = format_time(extended.deadlines.resolution_due_at, "Asia/Shanghai", Language.EN)
+    assert f"We will now give you our decision by {new_due}." in extend_mail
+    assert "The card scheme has not answered yet" in extend_mail
+
+    texts = sms_to(LI["phone"])
+    assert len(texts) == 8
+    assert texts[2].startswith(f"Example Bank: we need information from you for complaint {ref}. A photo of")
+    assert texts[3].startswith(
+        f"Example Bank: a reminder, we still need information from you for complaint {ref}."
+    )
+    assert texts[5].startswith(f"Example Bank: complaint {ref} has been withdrawn")
+    assert "Why: The card scheme has not answered yet." in texts[7]
+    assert all(sms_segments(text) <= 3 for text in texts)
+
+
+def test_a_closure_reaches_the_customer_and_a_pause_no_longer_waited_on_does_not(
+    outbox: Outbox, at_t0: tuple[ComplaintService, Any], submit: Callable[..., Complaint]
+) -> None:
+    from complaints.intake.commands import CloseRequest, PauseRequest, ResolveRequest, ResponseRequest
+
+    service, clock = at_t0
+    agent = caller_from_claims(
+        {"cognito:groups": ["agent", "team:intake"], "username": "agent-7", "scope": "complaint-guard/staff"}
+    )
+    complaint = service.intake(
+        IntakeRequest(channel="counter", customer=Customer(**ZHANG), description="ATM 吞卡"), CHANNEL_APP
+    )
+    clock.advance(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="我们正在核实。"), agent)
+    service.pause(complaint.id, PauseRequest(reason="需核实", needed="请提供取款凭条照片"), agent)
+    clock.advance(hours=1)
+    service.resolve(
+        complaint.id, ResolveRequest(outcome="upheld", summary="卡片已退还。", root_cause="ATM fault"), agent
+    )
+    service.close(complaint.id, CloseRequest(received_via="phone", received_at=clock.now), agent)
+    outbox.deliver()  # all at once: by the time the pause is told, the complaint no longer waits
+
+    subjects = [m.subject for m in emails_to(ZHANG["email"])]
+    ref = complaint.reference
+    assert f"您的投诉（编号 {ref}）需要您补充信息" not in subjects
+    assert subjects[-1] == f"您的投诉（编号 {ref}）已结案"
+    assert sms_to(ZHANG["phone"])[-1].startswith(f"【示例银行】您的投诉{ref}已结案")
+    assert "ComplaintClosed" in outbox.delivered

@@ -17,16 +17,19 @@ import pytest
 from api_events import CUSTOMER, LambdaContext, handler_module
 from botocore.stub import Stubber
 from emf import emitted
-from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
+from fakes import DynamoDbSlaStore, FakeTracker
 from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME, clear_caches, drain
 from streams import Stream
 
 from complaints.adapters.eventbridge import EventBridgePublisher
 from complaints.composition import publisher as publisher_root
-from complaints.core.auth import caller_from_claims
+from complaints.core.auth import SLA_SWEEP, caller_from_claims
+from complaints.core.events import EventName
 from complaints.core.models import AuditEvent, Complaint, Outcome
 from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
+from complaints.intake.outbox import derived_id
 from complaints.intake.service import ComplaintService
+from complaints.sla.escalation import Step
 
 BUS = "complaint-guard-bus-test"
 ENVELOPE = {"id", "occurredAt", "complaintId", "version", "data", "correlationId"}
@@ -94,9 +97,7 @@ def handle(app_module: ModuleType) -> Callable[[list[dict[str, Any]]], dict[str,
 @pytest.fixture
 def service(dynamodb: Any) -> ComplaintService:
     return ComplaintService(
-        DynamoDbSlaStore(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME),
-        FakeTracker(),
-        RecordingPublisher(),
+        DynamoDbSlaStore(TABLE_NAME, dynamodb, trail_table=TRAIL_TABLE_NAME), FakeTracker()
     )
 
 
@@ -310,21 +311,37 @@ def test_an_entry_the_bus_refuses_is_reported_by_its_records_sequence_number(
     assert counted[("ComplaintsReceived", ())] == 1
 
 
-def tracker_escalation(dynamodb: Any, complaint: Complaint) -> None:
+TRACKER_EVENT_ID = "5d0c6b1e-6a57-4c0e-9d2b-0e8f3c1a7b11"
+
+
+def tracker_escalation(
+    dynamodb: Any, complaint: Complaint, before: int = 0, after: int = 1, event_id: str = TRACKER_EVENT_ID
+) -> None:
     """The audit event the SLA tracker's state machine writes when the first-response deadline
-    passes (infra/statemachines/sla-tracker.asl.json), attribute for attribute."""
+    passes (infra/statemachines/sla-tracker.asl.json, Escalate), attribute for attribute."""
     version = complaint.version + 1
     dynamodb.put_item(
         TableName=TRAIL_TABLE_NAME,
         Item={
-            "id": {"S": "5d0c6b1e-6a57-4c0e-9d2b-0e8f3c1a7b11"},
+            "id": {"S": event_id},
             "complaintId": {"S": complaint.id},
             "version": {"N": str(version)},
             "action": {"S": "sla_escalate"},
             "actor": {"M": {"id": {"S": "sla-tracker"}, "roles": {"L": [{"S": "system"}]}}},
             "at": {"S": "2026-03-03T01:00:01Z"},
-            "changes": {"M": {"escalationLevel": {"M": {"before": {"N": "0"}, "after": {"N": "1"}}}}},
-            "data": {"M": {"step": {"S": "firstResponse"}, "dueAt": {"S": "2026-03-03T01:00:01Z"}}},
+            "changes": {
+                "M": {"escalationLevel": {"M": {"before": {"N": str(before)}, "after": {"N": str(after)}}}}
+            },
+            "data": {
+                "M": {
+                    "step": {"S": "firstResponse"},
+                    "dueAt": {"S": "2026-03-03T01:00:01Z"},
+                    "execution": {"S": f"{complaint.id}--2"},
+                    "reference": {"S": complaint.reference},
+                    "team": {"S": "unassigned"},
+                    "assignee": {"S": "unassigned"},
+                }
+            },
         },
     )
 
@@ -349,7 +366,8 @@ def test_the_facts_of_the_batch_are_counted_once_with_low_cardinality_dimensions
 
     # two receipts (mobile_app, product); one first response in time (the second response is not
     # one); one resolution (upheld); the tracker's step: a first-response breach raising level 0 → 1,
-    # which the publisher counts though it does not announce it (the state machine does)
+    # counted once though it is announced twice (SlaBreached and ComplaintEscalated): 7 events of 6
+    # audit events
     assert emitted(capsys.readouterr().out) == {
         ("ComplaintsReceived", ()): 2,
         ("ComplaintsReceived", (("channel", "mobile_app"),)): 2,
@@ -361,5 +379,156 @@ def test_the_facts_of_the_batch_are_counted_once_with_low_cardinality_dimensions
         ("SlaBreaches", (("deadline", "firstResponse"),)): 1,
         ("ComplaintsEscalated", ()): 1,
         ("ComplaintsEscalated", (("level", "1"),)): 1,
-        ("EventsPublished", ()): 5,
+        ("EventsPublished", ()): 7,
     }
+
+
+# --- what the SLA machinery announces, all through the trail ------------------------------------------
+
+
+def test_a_tracker_step_and_a_critical_intake_each_reach_the_bus_as_two_events(
+    service: ComplaintService,
+    dynamodb: Any,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+) -> None:
+    sqs, url = queue
+    late = submit(service)
+    tracker_escalation(dynamodb, late)
+    critical = service.intake(
+        IntakeRequest.model_validate(
+            {
+                "channel": "hotline",
+                "customer": CUSTOMER,
+                "description": "Card used abroad while in my wallet.",
+                "priority": "critical",
+            }
+        ),
+        CHANNEL_APP,
+    )
+
+    assert handle(stream.take()) == {"batchItemFailures": []}
+
+    arrived = drain(sqs, url)
+    assert [(m["detail"]["complaintId"], m["detail-type"]) for m in arrived] == [
+        (late.id, "ComplaintReceived"),
+        (late.id, "SlaBreached"),
+        (late.id, "ComplaintEscalated"),
+        (critical.id, "ComplaintReceived"),
+        (critical.id, "ComplaintEscalated"),
+    ]
+    _, breached, escalated, received, at_intake = (m["detail"] for m in arrived)
+    # what the state machine used to put on the bus itself, now from its audit event
+    assert breached["data"] == {
+        "deadline": "firstResponse",
+        "dueAt": "2026-03-03T01:00:01Z",
+        "reference": late.reference,
+    }
+    assert escalated["data"] == {
+        "level": 1,
+        "previousLevel": 0,
+        "step": "firstResponse",
+        "reference": late.reference,
+        "team": "unassigned",
+        "assignee": "unassigned",
+    }
+    assert breached["version"] == escalated["version"] == 2
+    assert breached["correlationId"] == escalated["correlationId"] == f"{late.id}--2"
+    # one audit event, two ids: the audit event's own and one derived from it (the same on a retry)
+    assert breached["id"] == TRACKER_EVENT_ID
+    assert escalated["id"] == derived_id(TRACKER_EVENT_ID, EventName.COMPLAINT_ESCALATED)
+    receipt_id = trail(service, critical.id)[0].id
+    assert received["id"] == receipt_id
+    assert at_intake["id"] == derived_id(receipt_id, EventName.COMPLAINT_ESCALATED)
+    assert at_intake["data"] == {
+        "level": 1,
+        "previousLevel": 0,
+        "reason": "critical at intake",
+        "notify": ["supervisor", "compliance"],
+        "reference": critical.reference,
+    }
+    assert len({m["detail"]["id"] for m in arrived}) == 5
+
+
+def test_a_tracker_step_that_keeps_the_level_is_announced_as_a_breach_only(
+    service: ComplaintService,
+    dynamodb: Any,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+) -> None:
+    sqs, url = queue
+    complaint = submit(service)
+    tracker_escalation(dynamodb, complaint, before=2, after=2)  # escalated by hand to 2 before the step
+
+    assert handle(stream.take()) == {"batchItemFailures": []}
+
+    assert [m["detail-type"] for m in drain(sqs, url)] == ["ComplaintReceived", "SlaBreached"]
+
+
+def test_the_sweeps_warning_is_recorded_then_announced_by_the_publisher(
+    service: ComplaintService,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+) -> None:
+    sqs, url = queue
+    complaint = submit(service)
+    warned = service.warn_at_risk(complaint.id, Step.FIRST_RESPONSE, SLA_SWEEP)
+
+    assert handle(stream.take()) == {"batchItemFailures": []}
+
+    _, warning = drain(sqs, url)
+    assert warning["detail-type"] == "SlaAtRisk"
+    assert warning["detail"]["id"] == trail(service, complaint.id)[-1].id
+    assert warning["detail"]["version"] == warned.version == 2
+    assert warning["detail"]["data"] == {
+        "deadline": "firstResponse",
+        "dueAt": complaint.deadlines.first_response_due_at.isoformat(),
+        "reference": complaint.reference,
+        "assignee": None,
+        "team": None,
+    }
+
+
+def test_a_refused_second_event_retries_its_record_and_counts_nothing_of_it(
+    service: ComplaintService,
+    dynamodb: Any,
+    stream: Stream,
+    queue: tuple[Any, str],
+    handle: Callable[..., dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The tracker's step is one record and two events: the bus taking the breach but refusing the
+    escalation still hands the record back to the stream (the breach comes again, with its id, for
+    consumers to drop), and its facts are counted when it is handed over again, not now."""
+    complaint = submit(service)
+    tracker_escalation(dynamodb, complaint)
+    records = stream.take()
+    step = records[1]["dynamodb"]["SequenceNumber"]
+
+    client = boto3.client("events", region_name=REGION)
+    stubber = Stubber(client)
+    stubber.add_response(
+        "put_events",
+        {
+            "FailedEntryCount": 1,
+            "Entries": [
+                {"EventId": "11111111-1111-1111-1111-111111111111"},
+                {"EventId": "22222222-2222-2222-2222-222222222222"},
+                {"ErrorCode": "InternalFailure", "ErrorMessage": "try again"},
+            ],
+        },
+    )
+    monkeypatch.setattr(publisher_root, "event_publisher", cache(lambda: EventBridgePublisher(BUS, client)))
+    capsys.readouterr()
+
+    with stubber:
+        reply = handle(records)
+
+    assert reply == {"batchItemFailures": [{"itemIdentifier": step}]}
+    counted = emitted(capsys.readouterr().out)
+    assert {name for name, _ in counted} == {"ComplaintsReceived", "EventsRefused"}
+    assert counted[("EventsRefused", ())] == 1

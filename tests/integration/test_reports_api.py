@@ -4,6 +4,8 @@ reaches the bus, and the signed links lead to the files."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -15,7 +17,7 @@ import boto3
 import pytest
 from api_events import LambdaContext, api_event, handler_module
 from botocore.exceptions import ClientError
-from fakes import DynamoDbSlaStore, FakeTracker, RecordingPublisher
+from fakes import DynamoDbSlaStore, FakeTracker
 from moto.ses.models import ses_backends
 from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME, put_link_keys
 
@@ -107,9 +109,7 @@ def seed_current_quarter(aws: Any) -> tuple[Quarter, list[str]]:
     now = datetime.now(UTC)
     quarter = Quarter.containing(now, TIMEZONE)
     start, _ = quarter.bounds(TIMEZONE)
-    service = ComplaintService(
-        DynamoDbSlaStore(TABLE_NAME, aws, trail_table=TRAIL_TABLE_NAME), FakeTracker(), RecordingPublisher()
-    )
+    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws, trail_table=TRAIL_TABLE_NAME), FakeTracker())
     references = []
     for number in range(3):
         received = max(now - timedelta(hours=1), start) + timedelta(seconds=number + 1)
@@ -181,6 +181,7 @@ def test_a_manager_asks_for_the_quarter_and_gets_its_files(
         "accountability.csv",
         "complaints.csv",
         "kpis.csv",
+        "performance.csv",
         "regulatory-risk.csv",
         "report.html",
     ]
@@ -197,6 +198,13 @@ def test_a_manager_asks_for_the_quarter_and_gets_its_files(
     assert extract["ContentDisposition"] == 'attachment; filename="complaints.csv"'
     lines = extract["Body"].read().decode().splitlines()
     assert len(lines) == 1 + 3 and lines[0].startswith("reference,id,receivedAt")
+    # performance: none of the three has a team or a handler yet -> the intake queue and "unassigned"
+    performance = s3.get_object(Bucket=BUCKET, Key=f"reports/{queued['id']}/performance.csv")
+    rows = list(csv.DictReader(io.StringIO(performance["Body"].read().decode())))
+    assert [(row["groupBy"], row["name"], row["handled"]) for row in rows] == [
+        ("team", "intake", "3"),
+        ("assignee", "unassigned", "3"),
+    ]
 
     # management is e-mailed once per address, with the signed link to the HTML
     sent = ses_backends["123456789012"][REGION].sent_messages

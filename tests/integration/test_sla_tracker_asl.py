@@ -1,13 +1,14 @@
-"""The SLA tracker's ASL file itself, executed by moto against DynamoDB and EventBridge → SQS.
+"""The SLA tracker's ASL file itself, executed by moto against DynamoDB.
 
 Complaints are stored through the real service and repository with `receivedAt` set so that their
 deadlines pass within seconds; the state machine is created from infra/statemachines/sla-tracker.asl.json
-with its substitutions applied, as Step Functions applies them.
+with its substitutions applied, as Step Functions applies them. The machine announces nothing itself:
+what it writes to the trail is what the publisher announces (complaints/intake/outbox.py), so the tests
+read the announcements from the trail it wrote.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -16,18 +17,19 @@ from typing import Any
 
 import boto3
 import pytest
-from fakes import DynamoDbSlaStore, RecordingPublisher
+from fakes import DynamoDbSlaStore, FakeTracker
 from moto import mock_aws
 from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, TRAIL_TABLE_NAME, create_tables
 
 from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_input
 from complaints.core.auth import Caller, Role, caller_from_claims
+from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import Complaint
 from complaints.intake.commands import IntakeRequest, ReasonRequest, ResolveRequest, UpdateRequest
+from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 
 ASL = Path(__file__).resolve().parents[2] / "infra" / "statemachines" / "sla-tracker.asl.json"
-BUS = "complaints-test"
 APP = Caller("counter-app", frozenset({Role.CHANNEL_APP}), frozenset())
 # Staff of the intake queue, where these complaints wait (core/access.py).
 AGENT = caller_from_claims({"username": "li.na", "cognito:groups": ["agent", "team:intake"]})
@@ -38,30 +40,16 @@ class Harness:
     def __init__(self) -> None:
         self.dynamodb = boto3.client("dynamodb", region_name=REGION)
         create_tables(self.dynamodb)
-        events = boto3.client("events", region_name=REGION)
-        self.sqs = boto3.client("sqs", region_name=REGION)
-        events.create_event_bus(Name=BUS)
-        self.queue = self.sqs.create_queue(QueueName="escalations")["QueueUrl"]
-        queue_arn = self.sqs.get_queue_attributes(QueueUrl=self.queue, AttributeNames=["QueueArn"])
-        events.put_rule(
-            Name="all", EventBusName=BUS, EventPattern=json.dumps({"source": ["complaint-guard"]})
-        )
-        events.put_targets(
-            Rule="all", EventBusName=BUS, Targets=[{"Id": "q", "Arn": queue_arn["Attributes"]["QueueArn"]}]
-        )
         self.sfn = boto3.client("stepfunctions", region_name=REGION)
         definition = (
-            ASL.read_text()
-            .replace("${TableName}", TABLE_NAME)
-            .replace("${TrailTableName}", TRAIL_TABLE_NAME)
-            .replace("${EventBusName}", BUS)
+            ASL.read_text().replace("${TableName}", TABLE_NAME).replace("${TrailTableName}", TRAIL_TABLE_NAME)
         )
         self.state_machine = self.sfn.create_state_machine(
             name="sla-tracker", definition=definition, roleArn="arn:aws:iam::123456789012:role/sla-tracker"
         )["stateMachineArn"]
         self.store = DynamoDbSlaStore(TABLE_NAME, self.dynamodb, trail_table=TRAIL_TABLE_NAME)
         self.tracker = StepFunctionsTracker(self.state_machine, self.sfn)
-        self.service = ComplaintService(self.store, self.tracker, RecordingPublisher())
+        self.service = ComplaintService(self.store, self.tracker)
 
     def submit(self, received_at: datetime, **fields: Any) -> Complaint:
         body = {
@@ -91,23 +79,15 @@ class Harness:
             assert time.monotonic() < deadline, "the tracker did not act in time"
             time.sleep(0.25)
 
-    def collect_messages(self, count: int, seconds: float = 10) -> list[dict[str, Any]]:
-        collected: list[dict[str, Any]] = []
-        deadline = time.monotonic() + seconds
-        while len(collected) < count and time.monotonic() < deadline:
-            collected.extend(self.messages())
-            time.sleep(0.1)
-        return collected
-
-    def messages(self) -> list[dict[str, Any]]:
-        received: list[dict[str, Any]] = []
-        while True:
-            batch = self.sqs.receive_message(QueueUrl=self.queue, MaxNumberOfMessages=10).get("Messages", [])
-            if not batch:
-                return received
-            for message in batch:
-                received.append(json.loads(message["Body"]))
-                self.sqs.delete_message(QueueUrl=self.queue, ReceiptHandle=message["ReceiptHandle"])
+    def announced(self, complaint: Complaint, action: str = "sla_escalate") -> list[DomainEvent]:
+        """What the publisher announces of the complaint's audit events of `action` (the tracker's
+        own by default), oldest first."""
+        return [
+            event
+            for audit in self.store.events(complaint.id, 100, None).items
+            if audit.action == action
+            for event in domain_events_for(audit)
+        ]
 
     def waiting(self, execution_arn: str) -> bool:
         events = self.sfn.get_execution_history(executionArn=execution_arn, maxResults=1000)["events"]
@@ -170,14 +150,26 @@ def test_every_missed_step_escalates_once_in_order_with_breaches_events_and_acco
     ]
     assert trail[1].actor.id == "sla-tracker"
 
-    messages = harness.messages()
-    breached = [m["detail"]["data"]["deadline"] for m in messages if m["detail-type"] == "SlaBreached"]
-    escalated = [m["detail"]["data"]["level"] for m in messages if m["detail-type"] == "ComplaintEscalated"]
-    assert breached == ["firstResponse", "resolution", "stillOpen"]
-    assert escalated == [1, 2, 3]
-    envelope = messages[0]["detail"]
+    announced = harness.announced(complaint)
+    breached = [e.data for e in announced if e.name is EventName.SLA_BREACHED]
+    escalated = [e.data for e in announced if e.name is EventName.COMPLAINT_ESCALATED]
+    assert [b["deadline"] for b in breached] == ["firstResponse", "resolution", "stillOpen"]
+    assert [datetime.fromisoformat(b["dueAt"]) for b in breached] == [b.due_at for b in stored.breaches]
+    assert {b["reference"] for b in breached} == {complaint.reference}
+    assert [(e["previousLevel"], e["level"], e["step"]) for e in escalated] == [
+        (0, 1, "firstResponse"),
+        (1, 2, "resolution"),
+        (2, 3, "stillOpen"),
+    ]
+    # nobody was assigned: the owner the accountability record names
+    assert {(e["reference"], e["team"], e["assignee"]) for e in escalated} == {
+        (complaint.reference, "unassigned", "unassigned")
+    }
+    envelope = announced[0].detail()
     assert set(envelope) == {"id", "occurredAt", "complaintId", "version", "data", "correlationId"}
     assert envelope["complaintId"] == complaint.id
+    assert envelope["correlationId"] == complaint.id  # the execution that took the step
+    assert len({event.id for event in announced}) == 6
 
     record = harness.store.get_accountability(complaint.id)
     assert (record.status.value, record.deadline, record.assignee, record.team) == (
@@ -189,13 +181,38 @@ def test_every_missed_step_escalates_once_in_order_with_breaches_events_and_acco
     assert record.reference == complaint.reference
 
 
+def test_the_trackers_events_name_the_owner_the_publisher_announces(harness: Harness) -> None:
+    """SlaBreached and ComplaintEscalated need the reference, the team and the assignee (the staff
+    topics' subscription filters): the tracker writes them into its audit event, from the plan."""
+    complaint = harness.submit(now() - timedelta(hours=24) + timedelta(seconds=3))
+    harness.service.update(complaint.id, UpdateRequest(version=1, assignee="li.na", team="intake"), AGENT)
+    harness.wait_for(lambda: bool(harness.store.get(complaint.id).breaches))
+    harness.sfn.stop_execution(executionArn=harness.execution(complaint))
+
+    (step,) = [e for e in harness.store.events(complaint.id, 100, None).items if e.action == "sla_escalate"]
+    assert {key: step.data[key] for key in ("step", "reference", "team", "assignee")} == {
+        "step": "firstResponse",
+        "reference": complaint.reference,
+        "team": "intake",
+        "assignee": "li.na",
+    }
+    breached, escalated = domain_events_for(step)
+    assert (breached.name, escalated.name) == (EventName.SLA_BREACHED, EventName.COMPLAINT_ESCALATED)
+    assert (escalated.data["team"], escalated.data["assignee"], escalated.data["level"]) == (
+        "intake",
+        "li.na",
+        1,
+    )
+    assert breached.id != escalated.id
+
+
 def test_a_second_tracker_for_the_same_complaint_escalates_nothing_again(harness: Harness) -> None:
     """Idempotent per step: a restarted or duplicate tracker finds each step taken and does not take
     it again. (Run one after the other: moto's DynamoDB transactions are not isolated between threads
     the way DynamoDB's are, so a race between two executions would test moto, not this file.)"""
     complaint = harness.submit(now() - timedelta(hours=49))  # first response and resolution both missed
     harness.wait_for(lambda: len(harness.store.get(complaint.id).breaches) == 2)
-    first_run = harness.collect_messages(4)
+    first_run = harness.announced(complaint)
     harness.sfn.stop_execution(executionArn=harness.execution(complaint))
 
     second = complaint.model_copy(update={"tracker_generation": 2})
@@ -205,10 +222,8 @@ def test_a_second_tracker_for_the_same_complaint_escalates_nothing_again(harness
     assert [b.deadline for b in stored.breaches] == ["firstResponse", "resolution"]
     assert stored.escalation_level == 2
     assert stored.version == 3
-    assert sorted(
-        m["detail"]["data"].get("level", 0) for m in first_run if m["detail-type"] == "ComplaintEscalated"
-    ) == [1, 2]
-    assert harness.messages() == []
+    assert sorted(e.data["level"] for e in first_run if e.name is EventName.COMPLAINT_ESCALATED) == [1, 2]
+    assert harness.announced(complaint) == first_run  # nothing more to announce
     history = harness.sfn.get_execution_history(executionArn=harness.execution(second), maxResults=1000)
     entered = [
         e["stateEnteredEventDetails"]["name"] for e in history["events"] if e["type"].endswith("StateEntered")
@@ -242,13 +257,15 @@ def test_a_resolved_complaint_ends_its_tracker_without_escalating(harness: Harne
     assert harness.wait_until_finished(harness.execution(late))["status"] == "SUCCEEDED"
     stored = harness.store.get(complaint.id)
     assert stored.breaches == [] and stored.escalation_level == 0
-    assert harness.messages() == []
+    assert harness.announced(complaint) == []
 
 
 def test_a_deadline_moved_later_is_waited_for_again(harness: Harness) -> None:
     # critical: first response due 4 h after receipt, 3 s from now; triage to normal makes it 24 h.
     complaint = harness.submit(now() - timedelta(hours=4) + timedelta(seconds=3), priority="critical")
-    harness.service.update(complaint.id, UpdateRequest(version=1, priority="normal"), AGENT)
+    # a later deadline is an extension: a supervisor's, with the reason
+    later = UpdateRequest(version=1, priority="normal", reason="not sensitive after all")
+    harness.service.update(complaint.id, later, SUPERVISOR)
     time.sleep(6)
     stored = harness.store.get(complaint.id)
     assert stored.breaches == []
@@ -262,13 +279,16 @@ def test_a_critical_complaint_goes_straight_to_level_three_when_breached(harness
     complaint = harness.submit(now() - timedelta(hours=4) + timedelta(seconds=2), priority="critical")
     assert complaint.escalation_level == 1
     harness.wait_for(lambda: bool(harness.store.get(complaint.id).breaches))
-    messages = harness.collect_messages(2)  # SlaBreached and ComplaintEscalated follow the write
     stored = harness.store.get(complaint.id)
     assert stored.escalation_level == 3
     assert [b.deadline for b in stored.breaches] == ["firstResponse"]
     assert stored.sla_steps["firstResponse"] >= complaint.deadlines.first_response_due_at
-    escalated = [m["detail"]["data"] for m in messages if m["detail-type"] == "ComplaintEscalated"]
-    assert [(e["previousLevel"], e["level"]) for e in escalated] == [(1, 3)]
+    # announced from the trail: at intake (level 1, from the receipt), then the tracker's step (1 → 3)
+    at_intake = [
+        e.data for e in harness.announced(complaint, "receive") if e.name is EventName.COMPLAINT_ESCALATED
+    ]
+    by_tracker = [e.data for e in harness.announced(complaint) if e.name is EventName.COMPLAINT_ESCALATED]
+    assert [(e["previousLevel"], e["level"]) for e in at_intake + by_tracker] == [(0, 1), (1, 3)]
     harness.sfn.stop_execution(executionArn=harness.execution(complaint))
 
 
@@ -281,7 +301,6 @@ def test_a_level_raised_by_hand_is_not_lowered_by_the_tracker(harness: Harness) 
     raised = harness.service.escalate(complaint.id, ReasonRequest(reason="press coverage"), SUPERVISOR)
     assert raised.escalation_level == 2 and raised.breaches == []  # both before the step fires
     harness.wait_for(lambda: bool(harness.store.get(complaint.id).breaches))
-    messages = harness.collect_messages(4, seconds=3)
     stored = harness.store.get(complaint.id)
     assert [b.deadline for b in stored.breaches] == ["firstResponse"]  # the step did fire
     assert stored.escalation_level == 2  # and did not lower the level to its own 1
@@ -294,24 +313,22 @@ def test_a_level_raised_by_hand_is_not_lowered_by_the_tracker(harness: Harness) 
     (step,) = [e for e in trail if e.action == "sla_escalate"]  # the tracker's one write
     if "escalationLevel" in step.changes:
         assert step.changes["escalationLevel"].after == 2
-    lowered = [
-        m["detail"]["data"]
-        for m in messages
-        if m["detail-type"] == "ComplaintEscalated" and m["detail"]["data"]["level"] < 2
-    ]
-    assert lowered == []
+    # the missed deadline is announced; no escalation, since nobody new is to be told
+    assert [e.name for e in domain_events_for(step)] == [EventName.SLA_BREACHED]
     harness.sfn.stop_execution(executionArn=harness.execution(complaint))
 
 
 def test_transitions_per_complaint_stay_low(harness: Harness) -> None:
     """What Standard workflows cost: a complaint answered and resolved in time costs one round
-    (read, choose, wait); each escalation step about twenty-two (two of them seal its audit event into
-    the complaint's hash chain). The numbers are in docs/decisions.md."""
+    (read, choose, wait, 7 transitions); each escalation step 21: a round of 7 that waits for it and 14
+    that take it (two of them seal its audit event into the complaint's hash chain; it announces
+    nothing itself, the publisher does); three steps and the end, 67. The numbers are in
+    docs/decisions.md."""
     complaint = harness.submit(now() - timedelta(hours=72) + timedelta(seconds=1))
     execution = harness.execution(complaint)
     harness.wait_until_finished(execution)
     three_steps = harness.transitions(execution)
-    assert three_steps <= 74, three_steps
+    assert three_steps <= 67, three_steps
 
     quiet = harness.submit(now())
     first_round = harness.execution(quiet)
@@ -355,3 +372,35 @@ def test_the_trackers_events_extend_the_complaints_hash_chain(harness: Harness) 
     )
     tampered = verify(complaint.id, harness.store.stored_events(complaint.id), head)
     assert (tampered.valid, tampered.first_broken_at) == (False, 3)
+
+
+def test_a_complaint_reopened_after_its_deadline_waits_for_its_new_one(harness: Harness) -> None:
+    """Received 60 h ago and resolved late (its tracker never ran: a service without one), the customer
+    reopens it now: its resolution deadline is 48 h from the reopen, and the tracker started by the
+    reopen waits for it instead of escalating the old one at once."""
+    quiet = ComplaintService(harness.store, FakeTracker())
+    complaint = quiet.intake(
+        IntakeRequest.model_validate(
+            {
+                "channel": "hotline",
+                "customer": {"customerId": "C-ASL", "name": "Chen Jie", "phone": "+8613700137000"},
+                "description": "Transfer debited twice.",
+                "receivedAt": (now() - timedelta(hours=60)).isoformat(),
+            }
+        ),
+        APP,
+    )
+    quiet.resolve(
+        complaint.id,
+        ResolveRequest(outcome="upheld", summary="Refunded the debit.", root_cause="duplicate posting"),
+        AGENT,
+    )
+    reopened = harness.service.reopen(complaint.id, ReasonRequest(reason="the refund bounced"), AGENT)
+    assert reopened.deadlines.resolution_due_at > now() + timedelta(hours=47)
+    execution = harness.execution(reopened)
+    harness.wait_for(lambda: harness.waiting(execution))
+    time.sleep(2)
+    stored = harness.store.get(complaint.id)
+    assert (stored.breaches, stored.sla_steps, stored.escalation_level) == ([], {}, 0)
+    assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    harness.sfn.stop_execution(executionArn=execution)

@@ -7,6 +7,8 @@ complaint received at T0 = 2 March 2026 01:00 UTC:
 - first response due 3 March 01:00, the sweep looks 5 min later -> 3 March 01:05;
 - resolution warning at 80 % of 48 h = 38 h 24 min -> 3 March 15:24;
 - resolution due 4 March 01:00.
+A pause is at most 10 days (reminder halfway); a resolution closes by itself after 7 days of cooling-off,
+at 23:59:59 in Shanghai (15:59:59 UTC) of the 7th day after the day it was resolved.
 """
 
 from __future__ import annotations
@@ -17,26 +19,30 @@ from typing import Any
 import pytest
 from api_events import LambdaContext, handler_module
 from emf import emitted
-from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker, RecordingPublisher
+from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker
 from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.composition import sla_sweep as sla_sweep_root
 from complaints.core.auth import caller_from_claims
 from complaints.core.events import EventName
-from complaints.core.models import Complaint, Outcome
+from complaints.core.models import Complaint, Outcome, ReceivedVia
 from complaints.intake.commands import (
     IntakeRequest,
     OptionalReasonRequest,
-    ReasonRequest,
+    PauseRequest,
     ResolveRequest,
     ResponseRequest,
+    WithdrawRequest,
 )
+from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 from complaints.sla.sweep import SlaSweep
 
 FIRST_WARNING = datetime(2026, 3, 2, 20, 12, tzinfo=UTC)
 FIRST_LOOK_AFTER_DUE = datetime(2026, 3, 3, 1, 5, tzinfo=UTC)
 RESOLUTION_WARNING = datetime(2026, 3, 3, 15, 24, tzinfo=UTC)
+SWEEP_COUNTS = ("Read", "Warned", "Restarted", "Rewatched", "Reminded", "Resumed", "Closed", "Failed")
+NEED_STATEMENT = PauseRequest(reason="need the statement", needed="your statement of February")
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
 AGENT = caller_from_claims(
@@ -55,10 +61,19 @@ def store(dynamodb: Any) -> DynamoDbSlaStore:
 
 
 @pytest.fixture
-def service(
-    store: DynamoDbSlaStore, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
-) -> ComplaintService:
-    return ComplaintService(store, clock=clock, tracker=tracker, events=publisher)
+def service(store: DynamoDbSlaStore, clock: FakeClock, tracker: FakeTracker) -> ComplaintService:
+    return ComplaintService(store, clock=clock, tracker=tracker)
+
+
+def warnings(store: DynamoDbSlaStore, complaint_id: str) -> list[tuple[EventName, str, str, str]]:
+    """The at-risk warnings the publisher announces from the complaint's trail (the sweep records
+    them; complaints/intake/outbox.py)."""
+    return [
+        (event.name, event.complaint_id or "", event.data["deadline"], event.data["dueAt"])
+        for audit in store.events(complaint_id, 100, None).items
+        for event in domain_events_for(audit)
+        if event.name is EventName.SLA_AT_RISK
+    ]
 
 
 @pytest.fixture
@@ -80,6 +95,11 @@ def query_counts(dynamodb: Any) -> dict[str, int]:
 
     dynamodb.meta.events.register("after-call.dynamodb.Query", after_query)
     return counts
+
+
+def counts(**given: int) -> dict[str, int]:
+    """A sweep's report: the counts given, 0 for every other."""
+    return {name: given.get(name, 0) for name in SWEEP_COUNTS}
 
 
 def submit(service: ComplaintService) -> Complaint:
@@ -189,12 +209,11 @@ def test_a_warning_is_sent_once_per_deadline(
     store: DynamoDbSlaStore,
     sweep: SlaSweep,
     clock: FakeClock,
-    publisher: RecordingPublisher,
 ) -> None:
     complaint = submit(service)
 
     clock.now = FIRST_WARNING - timedelta(minutes=1)
-    assert sweep.run().counts() == {"Read": 0, "Warned": 0, "Restarted": 0, "Rewatched": 0, "Failed": 0}
+    assert sweep.run().counts() == counts()
 
     clock.now = datetime(2026, 3, 2, 20, 15, tzinfo=UTC)
     first = sweep.run()
@@ -213,25 +232,25 @@ def test_a_warning_is_sent_once_per_deadline(
     clock.now = datetime(2026, 3, 3, 15, 45, tzinfo=UTC)
     assert sweep.run().warned == 0
 
-    warnings = [(e.name, e.complaint_id, e.data["deadline"], e.data["dueAt"]) for e in publisher.published]
-    assert [(name, cid, deadline) for name, cid, deadline, _ in warnings] == [
+    announced = warnings(store, complaint.id)
+    assert [(name, cid, deadline) for name, cid, deadline, _ in announced] == [
         (EventName.SLA_AT_RISK, complaint.id, "firstResponse"),
         (EventName.SLA_AT_RISK, complaint.id, "resolution"),
     ]
-    assert [datetime.fromisoformat(due) for *_, due in warnings] == [
+    assert [datetime.fromisoformat(due) for *_, due in announced] == [
         datetime(2026, 3, 3, 1, 0, tzinfo=UTC),
         datetime(2026, 3, 4, 1, 0, tzinfo=UTC),
     ]
 
 
 def test_no_warning_after_the_deadline_passed(
-    service: ComplaintService, sweep: SlaSweep, clock: FakeClock, publisher: RecordingPublisher
+    service: ComplaintService, store: DynamoDbSlaStore, sweep: SlaSweep, clock: FakeClock
 ) -> None:
-    submit(service)
+    complaint = submit(service)
     clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)  # the sweep was down; first response now overdue
     report = sweep.run()
     assert (report.read, report.warned) == (1, 0)
-    assert publisher.published == []
+    assert warnings(store, complaint.id) == []
 
 
 # --- repairing the tracker ------------------------------------------------------------------------------
@@ -278,7 +297,7 @@ def test_a_complaint_with_nothing_to_do_is_rewatched_without_a_new_version(
 
     clock.now = datetime(2026, 3, 3, 1, 10, tzinfo=UTC)
     report = sweep.run()
-    assert report.counts() == {"Read": 1, "Warned": 0, "Restarted": 0, "Rewatched": 1, "Failed": 0}
+    assert report.counts() == counts(Read=1, Rewatched=1)
     item = raw_item(dynamodb, complaint.id)
     # next: the resolution warning at 3 March 15:24
     assert item["watchAt"] == {"S": "2026-03-03T15:24:00Z"}
@@ -289,7 +308,7 @@ def test_a_complaint_with_nothing_to_do_is_rewatched_without_a_new_version(
     assert sweep.run().read == 0
 
 
-def test_closed_complaints_leave_the_index(
+def test_ended_complaints_leave_the_index_and_a_resolved_one_is_watched_until_its_cooling_off_ends(
     service: ComplaintService, store: DynamoDbSlaStore, clock: FakeClock, dynamodb: Any
 ) -> None:
     resolved = submit(service)
@@ -302,24 +321,29 @@ def test_closed_complaints_leave_the_index(
         ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded.", root_cause="replay"),
         AGENT,
     )
-    service.withdraw(withdrawn.id, OptionalReasonRequest(), AGENT)
+    service.withdraw(
+        withdrawn.id, WithdrawRequest(received_via=ReceivedVia.PHONE, received_at=clock.now), AGENT
+    )
 
-    for gone in (resolved.id, withdrawn.id):
-        item = raw_item(dynamodb, gone)
-        assert "watchAt" not in item
-        assert "watchShard" not in item
-    assert due_ids(store, T0 + timedelta(days=60)) == [watched.id]
+    item = raw_item(dynamodb, withdrawn.id)
+    assert "watchAt" not in item
+    assert "watchShard" not in item
+    # resolved 2 March 10:00 in Shanghai: it closes by itself at the end of 9 March there
+    assert raw_item(dynamodb, resolved.id)["watchAt"] == {"S": "2026-03-09T15:59:59Z"}
+    assert sorted(due_ids(store, T0 + timedelta(days=60))) == sorted([watched.id, resolved.id])
 
 
-def test_a_paused_complaint_leaves_the_index_and_returns_on_resume(
+def test_a_paused_complaint_stays_watched_and_returns_to_its_deadlines_on_resume(
     service: ComplaintService, store: DynamoDbSlaStore, clock: FakeClock, dynamodb: Any
 ) -> None:
     complaint = submit(service)
     clock.now = T0 + timedelta(hours=1)
     service.respond(complaint.id, ResponseRequest(message="Please send the statement."), AGENT)
-    service.pause(complaint.id, ReasonRequest(reason="need the statement"), AGENT)
-    assert "watchAt" not in raw_item(dynamodb, complaint.id)
-    assert due_ids(store, T0 + timedelta(days=60)) == []
+    service.pause(complaint.id, NEED_STATEMENT, AGENT)
+    # paused until 12 March 02:00 (10 days): its reminder is due halfway, 7 March 02:00
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-07T02:00:00Z"}
+    assert due_ids(store, datetime(2026, 3, 7, 1, 59, tzinfo=UTC)) == []
+    assert due_ids(store, datetime(2026, 3, 7, 2, 0, tzinfo=UTC)) == [complaint.id]
 
     clock.now = T0 + timedelta(hours=11)  # paused 10 h: resolution due moves to T0 + 58 h
     service.resume(complaint.id, OptionalReasonRequest(), AGENT)
@@ -347,12 +371,72 @@ def test_a_complaint_whose_every_step_was_taken_leaves_the_index(
     clock.now = datetime(2026, 3, 5, 1, 10, tzinfo=UTC)  # the index still says 2 March 20:12
     report = sweep.run()
     # no warning is due (every deadline was taken as a step), nothing left to track
-    assert report.counts() == {"Read": 1, "Warned": 0, "Restarted": 0, "Rewatched": 1, "Failed": 0}
+    assert report.counts() == counts(Read=1, Rewatched=1)
     item = raw_item(dynamodb, complaint.id)
     assert "watchAt" not in item
     assert "watchShard" not in item
     assert item["version"] == {"N": "4"}
     assert due_ids(store, T0 + timedelta(days=60)) == []
+
+
+# --- the bounded pause and the cooling-off ---------------------------------------------------------------
+
+
+def test_the_sweep_reminds_the_customer_halfway_and_ends_the_pause_at_its_limit(
+    service: ComplaintService,
+    store: DynamoDbSlaStore,
+    sweep: SlaSweep,
+    clock: FakeClock,
+    tracker: FakeTracker,
+    dynamodb: Any,
+) -> None:
+    complaint = submit(service)
+    clock.now = T0 + timedelta(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="Please send the statement."), AGENT)
+    service.pause(complaint.id, NEED_STATEMENT, AGENT)  # until 12 March 02:00
+
+    clock.now = datetime(2026, 3, 7, 2, 5, tzinfo=UTC)
+    first = sweep.run()
+    assert (first.read, first.reminded, first.resumed) == (1, 1, 0)
+    reminder = store.events(complaint.id, 100, None).items[-1]
+    assert (reminder.action, reminder.actor.id) == ("remind_customer", "sla-sweep")
+    assert reminder.data == {"needed": "your statement of February", "until": "2026-03-12T02:00:00Z"}
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-12T02:00:00Z"}
+    clock.now += timedelta(minutes=15)
+    assert sweep.run().read == 0  # reminded once
+
+    clock.now = datetime(2026, 3, 12, 2, 10, tzinfo=UTC)
+    second = sweep.run()
+    assert (second.read, second.reminded, second.resumed) == (1, 0, 1)
+    resumed = store.get(complaint.id)
+    assert resumed.status.value == "in_progress"
+    # the clock stood still exactly 10 days: resolution due 4 March 01:00 + 10 days
+    assert resumed.deadlines.resolution_due_at == datetime(2026, 3, 14, 1, 0, tzinfo=UTC)
+    event = store.events(complaint.id, 100, None).items[-1]
+    assert (event.action, event.actor.id) == ("resume", "sla-sweep")
+    assert event.data == {"reason": "pause limit reached"}
+    assert tracker.starts()[-1] == f"{complaint.id}--2"
+
+
+def test_the_sweep_closes_a_resolution_nobody_disputed_when_its_cooling_off_ends(
+    service: ComplaintService, store: DynamoDbSlaStore, sweep: SlaSweep, clock: FakeClock, dynamodb: Any
+) -> None:
+    complaint = submit(service)
+    clock.now = T0 + timedelta(hours=1)
+    service.resolve(
+        complaint.id, ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded.", root_cause="replay"), AGENT
+    )
+    clock.now = datetime(2026, 3, 9, 15, 59, 0, tzinfo=UTC)
+    assert sweep.run().read == 0
+    clock.now = datetime(2026, 3, 9, 16, 10, tzinfo=UTC)
+    report = sweep.run()
+    assert (report.read, report.closed) == (1, 1)
+    closed = store.get(complaint.id)
+    assert (closed.status.value, closed.closed_at) == ("closed", clock.now)
+    event = store.events(complaint.id, 100, None).items[-1]
+    assert (event.action, event.actor.id) == ("close", "sla-sweep")
+    assert event.data == {"reason": "cooling-off period ended"}
+    assert "watchAt" not in raw_item(dynamodb, complaint.id)
 
 
 # --- the backlog gauge ---------------------------------------------------------------------------------

@@ -511,6 +511,10 @@ def test_an_expired_link_still_opens_while_the_complaint_is_open(call: Call) -> 
     assert track(call, created["id"], token=expired).status == 200
     resolve(call, created["id"])
     assert track(call, created["id"], token=expired).status == 200
+    # the customer accepts the outcome through their (fresh) link: staff may then close it
+    query = {"token": token_of(created["id"])}
+    accepted = call("POST", f"/v1/track/{created['id']}/accept", None, PUBLIC, query)
+    assert accepted.status == 200 and accepted.body["acceptedAt"] is not None, accepted.body
     reply = call("POST", f"/v1/complaints/{created['id']}/close", {}, claims=AGENT)
     assert reply.status == 200, reply.body
     assert track(call, created["id"], token=expired).status == 200  # closed today: 180 days to go
@@ -536,3 +540,66 @@ def test_a_missing_parameter_is_a_deployment_fault_and_throttling_is_503(aws: An
         stub.add_client_error("get_parameter", service_error_code="ThrottlingException", http_status_code=400)
         with pytest.raises(ServiceUnavailable):
             SsmSigningKey(PARAMETER, client).secret()
+
+
+# --- waiting on the customer, accepting, withdrawing (issue 12) -----------------------------------------
+
+
+def test_while_the_bank_waits_the_customer_answers_through_the_link_and_the_clock_restarts(
+    call: Call,
+) -> None:
+    created = submit(call)
+    path = f"/v1/complaints/{created['id']}"
+    call("POST", f"{path}/responses", {"message": "We are looking into it."}, claims=AGENT)
+    pause = {"reason": "need the statement", "needed": "Your card statement of March"}
+    paused = call("POST", f"{path}/pause", pause, claims=AGENT).body
+    query = {"token": token_of(created["id"])}
+    view = track(call, created["id"], token=query["token"]).body
+    assert (view["canReply"], view["informationNeeded"], view["replyBy"]) == (
+        True,
+        "Your card statement of March",
+        paused["pausedUntil"],
+    )
+    answer = {"message": "Attached by post."}
+    answered = call("POST", f"/v1/track/{created['id']}/reply", answer, PUBLIC, query)
+    assert answered.status == 200, answered.body
+    assert answered.body["status"] == "in_progress" and answered.body["canReply"] is False
+    trail = call("GET", f"{path}/events", claims=AGENT).body["items"]
+    assert (trail[-1]["action"], trail[-1]["actor"]["id"], trail[-1]["data"]) == (
+        "resume",
+        "customer",
+        {"message": "Attached by post."},
+    )
+    again = call("POST", f"/v1/track/{created['id']}/reply", {"message": "and again"}, PUBLIC, query)
+    assert again.status == 409 and again.body["error"] == "illegal_transition"
+
+
+def test_the_customer_withdraws_through_the_link_and_the_page(call: Call) -> None:
+    by_api, by_page = submit(call), submit(call)
+    withdrawn = call(
+        "POST", f"/v1/track/{by_api['id']}/withdraw", {}, PUBLIC, {"token": token_of(by_api["id"])}
+    )
+    assert withdrawn.status == 200 and withdrawn.body["status"] == "withdrawn"
+    stored = call("GET", f"/v1/complaints/{by_api['id']}", claims=AGENT).body
+    withdrawal = stored["withdrawal"]
+    assert (withdrawal["receivedVia"], withdrawal["recordedBy"]) == ("tracking_link", "customer")
+
+    page = call(
+        "POST",
+        f"/t/{by_page['id']}/withdraw",
+        "reason=resolved+at+the+branch&confirm=yes",
+        claims=PUBLIC,
+        query={"token": token_of(by_page["id"]), "lang": "en"},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    assert 'data-status="withdrawn"' in page.text and "has been withdrawn" in page.text
+    assert call("GET", f"/v1/complaints/{by_page['id']}", claims=AGENT).body["status"] == "withdrawn"
+
+
+def test_a_wrong_token_withdraws_accepts_and_answers_nothing(call: Call) -> None:
+    created = submit(call)
+    for path, body in (("withdraw", {}), ("accept", None), ("reply", {"message": "x"})):
+        reply = call("POST", f"/v1/track/{created['id']}/{path}", body, PUBLIC, {"token": "nope"})
+        assert_invalid_link(reply)
+    assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["version"] == 1

@@ -18,6 +18,7 @@ from complaints.core.models import (
     Customer,
     Deadlines,
     Feedback,
+    Finding,
     Priority,
     Product,
     Resolution,
@@ -117,15 +118,24 @@ def complaint(
     return Complaint(**fields)
 
 
-def record(number: int, complaint_id: str, reviewed: bool) -> AccountabilityRecord:
+def record(
+    number: int,
+    complaint_id: str,
+    reviewed: bool,
+    *,
+    assignee: str = "agent-1",
+    team: str = "team-a",
+    finding: Finding | None = None,
+) -> AccountabilityRecord:
     return AccountabilityRecord(
         id=f"acc-{number}",
         complaint_id=complaint_id,
         reference="CG",
         deadline="resolution",
         due_at=RECORD_DUE,
-        assignee="agent-1",
-        team="team-a",
+        assignee=assignee,
+        team=team,
         status=AccountabilityStatus.REVIEWED if reviewed else AccountabilityStatus.OPEN,
         opened_at=RECORD_DUE,
+        finding=finding,
     )

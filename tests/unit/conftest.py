@@ -1,10 +1,10 @@
 """Fixtures the unit tests of the service share: an in-memory repository and the service on it, with
-the fake clock, tracker and publisher of tests/conftest.py."""
+the fake clock and tracker of tests/conftest.py."""
 
 from __future__ import annotations
 
 import pytest
-from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 
 from complaints.intake.service import ComplaintService
 
@@ -15,8 +15,6 @@ def repo() -> InMemoryComplaintRepository:
 
 
 @pytest.fixture
-def service(
-    repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
-) -> ComplaintService:
-    """The service on the in-memory repository, a fake tracker and a recording publisher."""
-    return ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())
+def service(repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker) -> ComplaintService:
+    """The service on the in-memory repository and a fake tracker."""
+    return ComplaintService(repo, tracker, clock=clock, ids=SequentialIds())

@@ -171,6 +171,28 @@ def test_compliance_notes_on_any_complaint_but_does_no_other_work() -> None:
         (Action.EXTEND, "supervisor of its team", True),
         (Action.FOLLOW_UP, "supervisor of its team", True),
         (Action.FOLLOW_UP, "supervisor of another team", False),
+        # withdrawn only at the customer's request: by them, or recorded by who received it
+        (Action.WITHDRAW, "the customer", True),
+        (Action.WITHDRAW, "agent of its team", True),
+        (Action.WITHDRAW, "the app that submitted it", True),
+        (Action.WITHDRAW, "another app", False),
+        (Action.WITHDRAW, "agent of another team", False),
+        (Action.WITHDRAW, "compliance", False),
+        (Action.WITHDRAW, "the system", False),
+        # the customer's answer resumes the clock, as the sweep does at the end of a pause
+        (Action.RESUME, "the customer", True),
+        (Action.RESUME, "the system", True),
+        (Action.RESUME, "agent of another team", False),
+        (Action.REMIND, "the system", True),
+        (Action.REMIND, "agent of its team", False),
+        # only the customer accepts the outcome; staff record it when they close
+        (Action.ACCEPT, "the customer", True),
+        (Action.ACCEPT, "manager of its team", False),
+        (Action.ACCEPT, "the system", False),
+        # the sweep closes at the end of the cooling-off period; the customer never closes
+        (Action.CLOSE, "the system", True),
+        (Action.CLOSE, "agent of its team", True),
+        (Action.CLOSE, "the customer", False),
     ],
 )
 def test_who_may_make_each_change(action: Action, who: str, allowed: bool) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 from pydantic import ValidationError
 
 from complaints.adapters.guardduty import scan_result
@@ -31,9 +31,9 @@ from complaints.attachments.service import (
 )
 from complaints.core.auth import caller_from_claims
 from complaints.core.errors import Forbidden, IllegalTransition, NotFound, VersionConflict
-from complaints.core.models import Complaint, ScanStatus, Status
-from complaints.intake.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest
-from complaints.intake.outbox import domain_event_for
+from complaints.core.models import Complaint, ReceivedVia, ScanStatus, Status
+from complaints.intake.commands import CloseRequest, IntakeRequest, ResolveRequest, WithdrawRequest
+from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 
 SUBMITTER = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
@@ -84,7 +84,7 @@ def store() -> FakeStore:
 
 @pytest.fixture
 def complaints(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
-    return ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds())
+    return ComplaintService(repo, FakeTracker(), clock=clock, ids=SequentialIds())
 
 
 def attachments_on(
@@ -307,7 +307,7 @@ def test_a_resolved_complaint_takes_evidence_a_closed_one_does_not(
     )
     assert scanned.attach(complaint.id, pdf(), AGENT).attachment
     assert complaints.get(complaint.id).status is Status.RESOLVED
-    complaints.close(complaint.id, OptionalReasonRequest(), AGENT)
+    complaints.close(complaint.id, CloseRequest(received_via=ReceivedVia.EMAIL, received_at=T0), AGENT)
     with pytest.raises(IllegalTransition):
         scanned.attach(complaint.id, pdf(), AGENT)
     assert len(complaints.get(complaint.id).attachments) == 1 and len(store.uploads) == 1
@@ -336,8 +336,7 @@ def test_an_attachment_is_announced_as_complaint_updated_without_its_name(
 ) -> None:
     complaint = submitted(complaints)
     scanned.attach(complaint.id, pdf(fileName="Li Wei salary.pdf"), AGENT)
-    announced = domain_event_for(repo.events_by_complaint[complaint.id][-1])
-    assert announced is not None
+    (announced,) = domain_events_for(repo.events_by_complaint[complaint.id][-1])
     assert announced.name.value == "ComplaintUpdated"
     assert announced.data["kind"] == "attachment" and announced.data["fields"] == ["attachments"]
     assert "Li Wei" not in str(announced.data)
@@ -361,7 +360,8 @@ def test_a_verdict_is_recorded_by_malware_scan_without_moving_the_status(
 ) -> None:
     complaint = submitted(complaints)
     scanned.attach(complaint.id, pdf(), AGENT)
-    complaints.withdraw(complaint.id, OptionalReasonRequest(), AGENT)  # the scan ends after withdrawal
+    # the scan ends after the customer withdrew the complaint by phone
+    complaints.withdraw(complaint.id, WithdrawRequest(received_via=ReceivedVia.PHONE, received_at=T0), AGENT)
     assert scanned.record_scan(verdict(complaints.get(complaint.id), ScanStatus.CLEAN)) is True
     stored = complaints.get(complaint.id)
     assert stored.status is Status.WITHDRAWN

@@ -119,30 +119,35 @@ EXPECTED: dict[str, dict[Permission, bool]] = {
         P.FIND_OPEN: True, P.NOTE: False,
         P.SUBMIT: True, P.READ: True, P.LIST: False, P.WORK: False, P.EXTEND: False,
         P.READ_AUDIT: False, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
+        P.READ_PERFORMANCE: False,
     },
     "agent": {
         P.VERIFY_TRAIL: False, P.ERASE: False, P.LEGAL_HOLD: False,
         P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: False,
         P.READ_AUDIT: True, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
+        P.READ_PERFORMANCE: False,
     },
     "supervisor": {
         P.VERIFY_TRAIL: True, P.ERASE: False, P.LEGAL_HOLD: False,
         P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: True,
         P.READ_AUDIT: True, P.REVIEW: True, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
+        P.READ_PERFORMANCE: True,
     },
     "manager": {
         P.VERIFY_TRAIL: True, P.ERASE: False, P.LEGAL_HOLD: False,
         P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: True, P.EXTEND: True,
         P.READ_AUDIT: True, P.REVIEW: True, P.READ_REPORTS: True, P.PREVIEW_SLA: True,
+        P.READ_PERFORMANCE: True,
     },
     "compliance": {
         P.VERIFY_TRAIL: True, P.ERASE: True, P.LEGAL_HOLD: True,
         P.FIND_OPEN: False, P.NOTE: True,
         P.SUBMIT: False, P.READ: True, P.LIST: True, P.WORK: False, P.EXTEND: False,
         P.READ_AUDIT: True, P.REVIEW: False, P.READ_REPORTS: False, P.PREVIEW_SLA: True,
+        P.READ_PERFORMANCE: False,
     },
 }  # fmt: skip
 

@@ -16,12 +16,17 @@ from complaints.core.models import Complaint, Deadlines, Priority, Status
 from complaints.sla.escalation import (
     Step,
     at_risk_at,
+    at_risk_pending,
+    closes_at,
     intake_level,
     needs_new_tracker,
     next_step,
+    pause_ends_at,
     pending_steps,
+    reminder_at,
     step_due_at,
     step_level,
+    steps_after_reopen,
     tracker_execution_name,
     watch_at,
     watch_shard,
@@ -116,6 +121,10 @@ def test_nothing_is_next_once_every_step_was_taken() -> None:
 )
 def test_nothing_is_next_when_the_clock_does_not_run(status: Status) -> None:
     assert next_step(complaint(status=status)) is None
+
+
+@pytest.mark.parametrize("status", [Status.CLOSED, Status.WITHDRAWN])
+def test_an_ended_complaint_is_not_watched(status: Status) -> None:
     assert watch_at(complaint(status=status)) is None
 
 
@@ -263,3 +272,92 @@ def test_the_tracker_execution_is_named_after_the_complaint_and_generation(
     generation: int, name: str
 ) -> None:
     assert tracker_execution_name(complaint(trackerGeneration=generation)) == name
+
+
+# --- the bounded pause, the cooling-off, the reopen -------------------------------------------------
+
+PAUSED_AT = T0 + timedelta(hours=2)  # 2 March 03:00 UTC
+
+
+def paused(**overrides: Any) -> Complaint:
+    """Answered at T0 + 1 h, paused at T0 + 2 h until the seed's 10 days are used: 12 March 03:00."""
+    fields: dict[str, Any] = {
+        "status": Status.AWAITING_CUSTOMER,
+        "firstRespondedAt": T0 + timedelta(hours=1),
+        "pausedAt": PAUSED_AT,
+        "pausedUntil": datetime(2026, 3, 12, 3, 0, tzinfo=UTC),
+        "pauseNeeded": "your statement of February",
+    }
+    return complaint(**(fields | overrides))
+
+
+def test_a_paused_complaint_is_watched_at_its_halfway_reminder_then_at_its_end() -> None:
+    # 10 days from 2 March 03:00: halfway is 7 March 03:00
+    assert reminder_at(paused()) == datetime(2026, 3, 7, 3, 0, tzinfo=UTC)
+    assert watch_at(paused()) == datetime(2026, 3, 7, 3, 0, tzinfo=UTC)
+    reminded = paused(pauseRemindedAt=datetime(2026, 3, 7, 3, 10, tzinfo=UTC))
+    assert reminder_at(reminded) is None
+    assert watch_at(reminded) == datetime(2026, 3, 12, 3, 0, tzinfo=UTC)
+    # the tracker does not run while the clock stands still
+    assert next_step(paused()) is None
+
+
+def test_a_shorter_pause_is_reminded_halfway_through_it() -> None:
+    # until 4 March 03:00: 48 h, halfway is 3 March 03:00
+    short = paused(pausedUntil=datetime(2026, 3, 4, 3, 0, tzinfo=UTC))
+    assert watch_at(short) == datetime(2026, 3, 3, 3, 0, tzinfo=UTC)
+
+
+def test_a_pause_recorded_before_pauses_were_bounded_ends_when_the_policys_limit_is_used() -> None:
+    # 3 days already paused earlier: 7 days left from 2 March 03:00 -> 9 March 03:00
+    legacy = paused(pausedUntil=None, pausedSeconds=3 * 86400)
+    assert pause_ends_at(legacy) == datetime(2026, 3, 9, 3, 0, tzinfo=UTC)
+    # a policy that stops no clock: the pause ended as it began
+    cbirc = paused(pausedUntil=None, slaPolicy="cbirc-2020")
+    assert pause_ends_at(cbirc) == PAUSED_AT
+    assert watch_at(cbirc) == PAUSED_AT
+
+
+def test_a_resolved_complaint_is_watched_until_its_cooling_off_ends() -> None:
+    resolved_at = T0 + timedelta(hours=5)  # 2 March 14:00 in Shanghai
+    resolved = complaint(status=Status.RESOLVED, resolvedAt=resolved_at, firstRespondedAt=resolved_at)
+    # seed: 7 days counted from the day after: 9 March 23:59:59 CST = 15:59:59 UTC
+    assert closes_at(resolved) == datetime(2026, 3, 9, 15, 59, 59, tzinfo=UTC)
+    assert watch_at(resolved) == datetime(2026, 3, 9, 15, 59, 59, tzinfo=UTC)
+    # cfpb: 2 March 01:00 in New York, 30 days -> 1 April 23:59:59 EDT = 2 April 03:59:59 UTC
+    cfpb = resolved.model_copy(update={"sla_policy": "cfpb"})
+    assert closes_at(cfpb) == datetime(2026, 4, 2, 3, 59, 59, tzinfo=UTC)
+    # what the resolution stored wins
+    stored = resolved.model_copy(update={"closes_at": datetime(2026, 3, 5, tzinfo=UTC)})
+    assert watch_at(stored) == datetime(2026, 3, 5, tzinfo=UTC)
+
+
+def test_a_reopened_complaint_is_warned_at_80_percent_of_its_new_deadline_from_the_reopen() -> None:
+    reopened_at = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
+    reopened = complaint(
+        status=Status.IN_PROGRESS,
+        firstRespondedAt=T0 + timedelta(hours=1),
+        reopenedAt=reopened_at,
+        deadlines={"firstResponseDueAt": FIRST_DUE, "resolutionDueAt": reopened_at + timedelta(hours=48)},
+    )
+    # 0.8 x 48 h = 38 h 24 min after the reopen: 11 March 15:24
+    assert at_risk_at(reopened, Step.RESOLUTION) == datetime(2026, 3, 11, 15, 24, tzinfo=UTC)
+    assert watch_at(reopened) == datetime(2026, 3, 11, 15, 24, tzinfo=UTC)
+
+
+def test_a_reopen_forgets_still_open_and_keeps_a_resolution_step_that_opened_its_record() -> None:
+    breached = complaint(
+        status=Status.RESOLVED,
+        slaSteps={"firstResponse": FIRST_DUE, "resolution": RESOLUTION_DUE, "stillOpen": RESOLUTION_DUE},
+    )
+    kept = steps_after_reopen(breached)
+    assert kept == {"firstResponse": FIRST_DUE, "resolution": RESOLUTION_DUE}
+    reopened = breached.model_copy(
+        update={"status": Status.IN_PROGRESS, "sla_steps": kept, "first_responded_at": T0}
+    )
+    assert next_step(reopened) is Step.STILL_OPEN
+    # one resolved in time never took `resolution`: it is pending again, with its warning
+    in_time = complaint(status=Status.IN_PROGRESS, firstRespondedAt=T0, slaSteps={})
+    assert steps_after_reopen(in_time) == {}
+    assert next_step(in_time) is Step.RESOLUTION
+    assert at_risk_pending(in_time) == [Step.RESOLUTION]

@@ -206,6 +206,39 @@ def test_first_response_on_time_rate(report: dict[str, Any]) -> None:
     assert report["met"]["firstResponseOnTimeRate"] is False
 
 
+def test_withdrawn_complaints_are_counted_and_their_place_in_the_on_time_rate_shown(
+    report: dict[str, Any],
+) -> None:
+    # Of the 10, only #9 is withdrawn: 5 h after receipt, unanswered, before its 24 h deadline -> it is
+    # outside the on-time rate (withdrawnBeforeDue 1), not in its denominator (withdrawnLate 0).
+    assert (report["withdrawn"], report["withdrawnLate"], report["withdrawnBeforeDue"]) == (1, 0, 1)
+
+
+def test_a_withdrawn_complaint_past_its_deadline_stays_late_in_the_on_time_rate() -> None:
+    # deadline = receipt + 24 h; as_of long after.
+    # #1 answered in 2 h, then withdrawn at 30 h: an answered complaint, on time (not "withdrawnLate").
+    # #2 unanswered, withdrawn at 30 h (the deadline passed at 24 h): counted, late.
+    # #3 unanswered, withdrawn at 10 h (before the deadline): outside the rate.
+    # #4 unanswered, withdrawn exactly at 24 h: the deadline has not passed *before* withdrawal
+    #    (due < withdrawn is false) -> outside the rate.
+    # #5 answered in 1 h, not withdrawn.
+    # on time: #1, #5 = 2; counted: #1, #2, #5 = 3 -> 2/3; withdrawn 4 = late 1 + before due 2 + answered 1.
+    received = at(1, 5)
+    complaints = [
+        complaint(
+            1, received, customer="C-1", responded=2, status=Status.WITHDRAWN, withdrawn_at=received + 30 * H
+        ),
+        complaint(2, received, customer="C-2", status=Status.WITHDRAWN, withdrawn_at=received + 30 * H),
+        complaint(3, received, customer="C-3", status=Status.WITHDRAWN, withdrawn_at=received + 10 * H),
+        complaint(4, received, customer="C-4", status=Status.WITHDRAWN, withdrawn_at=received + 24 * H),
+        complaint(5, received, customer="C-5", responded=1),
+    ]  # fmt: skip
+    report = compute_kpis(complaints, [], period_from=FROM, period_to=TO, as_of=AS_OF)
+    assert (report.withdrawn, report.withdrawn_late, report.withdrawn_before_due) == (4, 1, 2)
+    assert (report.first_responses_on_time, report.first_responses_counted) == (2, 3)
+    assert report.first_response_on_time_rate == 2 / 3
+
+
 def test_satisfaction_rate_uses_each_complaints_latest_rating(report: dict[str, Any]) -> None:
     # latest ratings: #1 5, #2 4 (2 then 4), #3 3, #4 4, #7 5, #8 1 -> 6 ratings; >= 4: #1 #2 #4 #7 = 4.
     # rate = 4 / 6 = 0.666… < 0.85 -> not met. (#11's rating 1 is outside the period.)
@@ -311,9 +344,11 @@ def test_an_empty_period_has_no_rates_and_no_verdicts() -> None:
     report = compute_kpis(
         [COMPLAINTS[10], COMPLAINTS[11]], RECORDS, period_from=FROM, period_to=TO, as_of=AS_OF
     ).to_json()
-    assert report["received"] == report["repeatComplainants"] == 0
+    counts = ("received", "withdrawn", "withdrawnLate", "withdrawnBeforeDue", "repeatComplainants")
+    for count in counts:
+        assert report[count] == 0, count
     # every other figure is a rate or a duration: none without complaints
-    rates = [name for name in KPI_FIGURES if name not in ("received", "repeatComplainants")]
+    rates = [name for name in KPI_FIGURES if name not in counts]
     assert len(rates) == 9
     for rate in rates:
         assert report[rate] is None, rate

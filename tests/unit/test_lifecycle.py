@@ -41,6 +41,8 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.PAUSE, A): AC,
     (Action.PAUSE, IP): AC,
     (Action.RESUME, AC): IP,
+    # the sweep's halfway reminder to a customer the bank waits on
+    (Action.REMIND, AC): AC,
     # clock control and escalation in every open state, status unchanged
     (Action.ESCALATE, R): R,
     (Action.ESCALATE, A): A,
@@ -58,6 +60,8 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     # accept → closed; dissatisfied → back in progress
     (Action.CLOSE, RES): CL,
     (Action.REOPEN, RES): IP,
+    # the customer accepts the outcome through their link: it stays resolved, and may now be closed
+    (Action.ACCEPT, RES): RES,
     # withdraw from any open state
     (Action.WITHDRAW, R): W,
     (Action.WITHDRAW, A): W,
@@ -117,7 +121,7 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 67
+    assert len(ALLOWED) == 69
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])

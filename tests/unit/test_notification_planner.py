@@ -133,11 +133,15 @@ def test_notes_triage_and_empty_messages_tell_no_one(
     assert planner.plan(event(EventName.COMPLAINT_UPDATED, **data), complaint()) == []
 
 
-def test_updates_other_than_public_responses_need_no_complaint_read() -> None:
+def test_updates_other_than_public_responses_and_changes_of_course_need_no_complaint_read() -> None:
     assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_UPDATED, action="update"))
+    assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_UPDATED, action="note", kind="note"))
     assert not NotificationPlanner.concerns(event(EventName.SLA_BREACHED, deadline="firstResponse"))
-    assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_CLOSED))
+    assert not NotificationPlanner.concerns(event(EventName.COMPLAINT_REOPENED))
     assert NotificationPlanner.concerns(event(EventName.COMPLAINT_RECEIVED))
+    assert NotificationPlanner.concerns(event(EventName.COMPLAINT_CLOSED))
+    for action in ("pause", "remind_customer", "resume", "extend", "withdraw"):
+        assert NotificationPlanner.concerns(event(EventName.COMPLAINT_UPDATED, action=action)), action
 
 
 def test_a_resolution_then_a_survey_each_through_each_channel(
@@ -170,6 +174,250 @@ def test_the_resolution_told_is_the_one_the_event_announces(planner: Notificatio
     )
     assert "重新处理后的结论" in fallback[1].text
     assert planner.plan(event(EventName.COMPLAINT_RESOLVED), complaint(status=Status.RESOLVED)) == []
+
+
+# --- changes of course: pause, resume, extension, closure, withdrawal ------------------------------
+# The complaint is received on 2 March 2026 at 09:00 Beijing time (seed policy: resolution due 48 h
+# later, 4 March 09:00); times below are worked out by hand in Beijing time (UTC+8).
+
+PAUSED = complaint(status=Status.AWAITING_CUSTOMER, paused_at=T0 + timedelta(hours=2))
+ENGLISH = customer(language="en")
+
+
+def texts(messages: list[OutgoingMessage]) -> tuple[str, OutgoingMessage]:
+    """The SMS text and the e-mail of a customer message planned for both channels."""
+    assert routes(messages) == [
+        (messages[0].kind.value, "sms", PHONE),
+        (messages[0].kind.value, "email", EMAIL),
+    ]
+    return messages[0].text, messages[1]
+
+
+def test_a_pause_tells_the_customer_what_is_needed_and_by_when(planner: NotificationPlanner) -> None:
+    pause = event(
+        EventName.COMPLAINT_UPDATED,
+        action="pause",
+        reason="请提供3月的银行流水",
+        pausedUntil="2026-03-09T01:00:00Z",
+        fields=["pausedAt", "status"],
+    )
+    sms, email = texts(planner.plan(pause, PAUSED))
+
+    assert {m.kind for m in planner.plan(pause, PAUSED)} == {MessageKind.PAUSED}
+    assert sms == (
+        f"【示例银行】您的投诉CG-260302-7K3Q9X需要您补充信息：请提供3月的银行流水。"
+        f"请于3月9日09:00（北京时间）前回复。详见：{LINK}"
+    )
+    assert email.subject == "您的投诉（编号 CG-260302-7K3Q9X）需要您补充信息"
+    assert "请提供3月的银行流水" in email.text
+    assert "请于2026年3月9日 09:00（北京时间）前回复我们。" in email.text
+    assert "处理时限暂停计算" in email.text  # the clock stops while we wait
+    assert email.html is not None and "请提供3月的银行流水" in email.html
+
+
+def test_a_pause_in_english_with_a_day_or_without_an_end(planner: NotificationPlanner) -> None:
+    english = PAUSED.model_copy(update={"customer": ENGLISH})
+    by_day = event(
+        EventName.COMPLAINT_UPDATED,
+        action="pause",
+        reason="A copy of your March statement",
+        pausedUntil="2026-03-09",
+    )
+    sms, email = texts(planner.plan(by_day, english))
+    assert sms == (
+        "Example Bank: we need information from you for complaint CG-260302-7K3Q9X. "
+        f"A copy of your March statement. Please reply by 9 Mar. Details: {LINK}"
+    )
+    assert email.subject == "We need information from you (complaint reference CG-260302-7K3Q9X)"
+    assert "Please let us have it by 9 March 2026." in email.text
+    assert email.language is Language.EN
+
+    open_ended = event(EventName.COMPLAINT_UPDATED, action="pause", reason="A copy of your March statement")
+    sms, email = texts(planner.plan(open_ended, english))
+    assert sms == (
+        "Example Bank: we need information from you for complaint CG-260302-7K3Q9X. "
+        f"A copy of your March statement. Details: {LINK}"
+    )
+    assert "A copy of your March statement" in email.text
+    assert "Please let us have it by" not in email.text
+
+
+def test_a_pause_says_what_it_can_when_its_event_says_little(planner: NotificationPlanner) -> None:
+    """No reason, an end that is no date: the customer still hears that we wait for them."""
+    bare = event(EventName.COMPLAINT_UPDATED, action="pause", pausedUntil="next week")
+    sms, email = texts(planner.plan(bare, PAUSED))
+    assert sms == f"【示例银行】您的投诉CG-260302-7K3Q9X需要您补充信息。详见：{LINK}"
+    assert "next week" not in email.text and "请于" not in email.text
+    assert "为继续处理您的投诉（编号 CG-260302-7K3Q9X），我们需要您提供以下信息：" in email.text
+
+
+def test_what_is_needed_may_be_named_apart_from_the_reason(planner: NotificationPlanner) -> None:
+    pause = event(
+        EventName.COMPLAINT_UPDATED, action="pause", reason="missing evidence", needed="身份证复印件"
+    )
+    sms, _ = texts(planner.plan(pause, PAUSED))
+    assert "补充信息：身份证复印件。" in sms and "missing evidence" not in sms
+
+
+def test_halfway_through_the_pause_the_customer_is_reminded(planner: NotificationPlanner) -> None:
+    """The sweep records the reminder with what is needed and until when; the publisher announces
+    them as `needed` and `pausedUntil` (complaints/intake/outbox.py)."""
+    remind = event(
+        EventName.COMPLAINT_UPDATED,
+        action="remind_customer",
+        needed="请提供3月的银行流水",
+        until="2026-03-09T01:00:00Z",
+        pausedUntil="2026-03-09T01:00:00Z",
+        fields=["pauseRemindedAt"],
+    )
+    sms, email = texts(planner.plan(remind, PAUSED))
+    assert email.kind is MessageKind.REMINDER
+    assert sms == (
+        f"【示例银行】提醒：您的投诉CG-260302-7K3Q9X仍需要您补充信息：请提供3月的银行流水。"
+        f"请于3月9日09:00（北京时间）前回复。详见：{LINK}"
+    )
+    assert email.subject == "提醒：您的投诉（编号 CG-260302-7K3Q9X）仍需要您补充信息"
+    assert "请于2026年3月9日 09:00（北京时间）前回复我们；逾期我们将根据现有信息继续处理。" in email.text
+
+    english = PAUSED.model_copy(update={"customer": ENGLISH})
+    sms, email = texts(
+        planner.plan(remind.model_copy(update={"data": {**remind.data, "needed": "A statement"}}), english)
+    )
+    assert sms == (
+        "Example Bank: a reminder, we still need information from you for complaint CG-260302-7K3Q9X. "
+        f"A statement. Please reply by 9 Mar 09:00 (Beijing time). Details: {LINK}"
+    )
+    assert (
+        email.subject == "Reminder: we still need information from you (complaint reference CG-260302-7K3Q9X)"
+    )
+    # resumed before the reminder went: nothing
+    assert planner.plan(remind, complaint(status=Status.IN_PROGRESS)) == []
+
+
+def test_a_pause_no_longer_waited_on_tells_no_one(planner: NotificationPlanner) -> None:
+    """Resumed (or resolved, withdrawn) before the message went: asking now would be wrong."""
+    pause = event(EventName.COMPLAINT_UPDATED, action="pause", reason="请提供流水")
+    for status in (Status.IN_PROGRESS, Status.RESOLVED, Status.WITHDRAWN):
+        assert planner.plan(pause, complaint(status=status)) == [], status
+
+
+def test_a_resume_tells_the_customer_the_resolution_date_it_set(planner: NotificationPlanner) -> None:
+    resume = event(EventName.COMPLAINT_UPDATED, action="resume", resolutionDueAt="2026-03-05T03:00:00Z")
+    in_progress = complaint(status=Status.IN_PROGRESS)
+    sms, email = texts(planner.plan(resume, in_progress))
+    assert sms == (
+        f"【示例银行】您的投诉CG-260302-7K3Q9X已恢复处理，处理结果不晚于3月5日11:00（北京时间）。进度：{LINK}"
+    )
+    assert email.subject == "您的投诉（编号 CG-260302-7K3Q9X）已恢复处理"
+    assert "我们将在2026年3月5日 11:00（北京时间）前给出处理结果。" in email.text
+
+    english = in_progress.model_copy(update={"customer": ENGLISH})
+    sms, email = texts(planner.plan(resume, english))
+    assert sms == (
+        "Example Bank: we are working on complaint CG-260302-7K3Q9X again. Decision by 5 Mar 11:00 "
+        f"(Beijing time). Track it: {LINK}"
+    )
+    assert "We will give you our decision by 5 March 2026, 11:00 (Beijing time)." in email.text
+    # an event that does not name the date: the complaint's own (4 March 09:00)
+    sms, _ = texts(planner.plan(event(EventName.COMPLAINT_UPDATED, action="resume"), english))
+    assert "Decision by 4 Mar 09:00 (Beijing time)" in sms
+
+
+def test_an_extension_tells_the_new_resolution_date_and_why(planner: NotificationPlanner) -> None:
+    extend = event(
+        EventName.COMPLAINT_UPDATED,
+        action="extend",
+        reason="需等待卡组织回复",
+        resolutionDueAt="2026-03-17T15:59:59Z",
+    )
+    sms, email = texts(planner.plan(extend, complaint(status=Status.IN_PROGRESS)))
+    assert sms == (
+        f"【示例银行】您的投诉CG-260302-7K3Q9X处理时限延长至3月17日23:59（北京时间），原因：需等待卡组织回复。详见：{LINK}"
+    )
+    assert email.subject == "您的投诉（编号 CG-260302-7K3Q9X）处理时限延长"
+    assert "我们将在2026年3月17日 23:59（北京时间）前给出处理结果。" in email.text
+    assert "延期原因：需等待卡组织回复" in email.text
+
+    english = complaint(status=Status.IN_PROGRESS, customer=ENGLISH)
+    extend_en = event(
+        EventName.COMPLAINT_UPDATED,
+        action="extend",
+        reason="We are waiting for the card scheme's answer",
+        resolutionDueAt="2026-03-17T15:59:59Z",
+    )
+    sms, email = texts(planner.plan(extend_en, english))
+    assert sms == (
+        "Example Bank: we need more time for complaint CG-260302-7K3Q9X; decision now by 17 Mar 23:59 "
+        f"(Beijing time). Why: We are waiting for the card scheme's answer. Details: {LINK}"
+    )
+    assert email.subject == "We need more time for your complaint (reference CG-260302-7K3Q9X)"
+    assert "We will now give you our decision by 17 March 2026, 23:59 (Beijing time)." in email.text
+    assert "Why: We are waiting for the card scheme's answer" in email.text
+
+
+def test_a_triage_that_took_an_extension_is_told_as_one(planner: NotificationPlanner) -> None:
+    triage = event(
+        EventName.COMPLAINT_UPDATED,
+        action="update",
+        reason="转入支付争议处理",
+        fields=["deadlines", "extensions", "product"],
+        resolutionDueAt="2026-03-17T15:59:59Z",
+    )
+    sms, email = texts(planner.plan(triage, complaint(status=Status.IN_PROGRESS)))
+    assert email.kind is MessageKind.EXTENDED
+    assert "处理时限延长至3月17日23:59（北京时间），原因：转入支付争议处理。" in sms
+    # a triage that took no extension (the deadline moved earlier, or nothing moved) tells no one
+    earlier = event(EventName.COMPLAINT_UPDATED, action="update", fields=["deadlines", "priority"])
+    assert not NotificationPlanner.concerns(earlier)
+    assert planner.plan(earlier, complaint()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "zh_sms", "en_subject"),
+    [
+        (
+            EventName.COMPLAINT_CLOSED,
+            {"action": "close"},
+            MessageKind.CLOSED,
+            "【示例银行】您的投诉CG-260302-7K3Q9X已结案，感谢您的理解与支持。记录：{link}",
+            "Your complaint is closed (reference CG-260302-7K3Q9X)",
+        ),
+        (
+            EventName.COMPLAINT_UPDATED,
+            {"action": "withdraw", "fields": ["status", "withdrawnAt"]},
+            MessageKind.WITHDRAWN,
+            "【示例银行】您的投诉CG-260302-7K3Q9X已撤回，我们将不再处理。如非您本人意愿，请联系我们。记录：{link}",
+            "Your complaint has been withdrawn (reference CG-260302-7K3Q9X)",
+        ),
+    ],
+)
+def test_closure_and_withdrawal_are_told_in_the_customers_language(
+    planner: NotificationPlanner,
+    name: EventName,
+    data: dict[str, Any],
+    kind: MessageKind,
+    zh_sms: str,
+    en_subject: str,
+) -> None:
+    sms, email = texts(planner.plan(event(name, **data), complaint(status=Status.CLOSED)))
+    assert email.kind is kind
+    assert sms == zh_sms.format(link=LINK)
+    assert email.text.startswith("尊敬的张伟：") and LINK in email.text
+
+    english = complaint(status=Status.CLOSED, customer=ENGLISH)
+    sms, email = texts(planner.plan(event(name, **data), english))
+    assert email.subject == en_subject
+    assert email.text.startswith("Dear 张伟,") and sms.startswith("Example Bank: complaint CG-260302-7K3Q9X")
+    assert sms.endswith(LINK)
+
+
+def test_the_reasons_staff_give_for_closing_or_withdrawing_are_not_told(planner: NotificationPlanner) -> None:
+    """As on the tracking page, only milestones: a reason written for colleagues stays with them."""
+    for name, action in ((EventName.COMPLAINT_CLOSED, "close"), (EventName.COMPLAINT_UPDATED, "withdraw")):
+        messages = planner.plan(event(name, action=action, reason="客户系重复投诉，内部备注"), complaint())
+        assert messages
+        for message in messages:
+            assert "内部备注" not in message.text and "内部备注" not in (message.html or "")
 
 
 # --- to staff -------------------------------------------------------------------------------------
@@ -300,7 +548,6 @@ def test_an_at_risk_warning_for_a_deadline_met_meanwhile_is_moot(planner: Notifi
     "name",
     [
         EventName.SLA_BREACHED,
-        EventName.COMPLAINT_CLOSED,
         EventName.COMPLAINT_REOPENED,
         EventName.FEEDBACK_RECEIVED,
         EventName.REPORT_PUBLISHED,

@@ -86,22 +86,53 @@ def complaint(
     return Complaint.model_validate(fields | overrides)
 
 
+# A pause until 9 March 09:00 Beijing time; an extension to 17 March 23:59 (cbirc-2020's 15 days).
+PAUSED_UNTIL = datetime(2026, 3, 9, 1, 0, tzinfo=UTC)
+EXTENDED_TO = datetime(2026, 3, 17, 15, 59, 59, tzinfo=UTC)
+
+
 def render_all(c: Complaint, message: str = "您好", summary: str = "已处理") -> dict[MessageKind, Any]:
+    """Every customer message; the free texts (a response, a summary, what a pause needs, why an
+    extension) are `message` and `summary`."""
     return {
         MessageKind.RECEIPT: templates.receipt(c, BRAND, LINK),
         MessageKind.RESPONSE: templates.response(c, BRAND, LINK, message),
         MessageKind.RESOLUTION: templates.resolution(c, BRAND, LINK, Outcome.UPHELD, summary),
         MessageKind.SURVEY: templates.survey(c, BRAND, LINK),
+        MessageKind.PAUSED: templates.paused(c, BRAND, LINK, message, PAUSED_UNTIL),
+        MessageKind.REMINDER: templates.reminder(c, BRAND, LINK, message, PAUSED_UNTIL),
+        MessageKind.RESUMED: templates.resumed(c, BRAND, LINK, c.deadlines.resolution_due_at),
+        MessageKind.EXTENDED: templates.extended(c, BRAND, LINK, EXTENDED_TO, summary),
+        MessageKind.CLOSED: templates.closed(c, BRAND, LINK),
+        MessageKind.WITHDRAWN: templates.withdrawn(c, BRAND, LINK),
     }
+
+
+CUSTOMER_KINDS = [
+    MessageKind.RECEIPT,
+    MessageKind.RESPONSE,
+    MessageKind.RESOLUTION,
+    MessageKind.SURVEY,
+    MessageKind.PAUSED,
+    MessageKind.REMINDER,
+    MessageKind.RESUMED,
+    MessageKind.EXTENDED,
+    MessageKind.CLOSED,
+    MessageKind.WITHDRAWN,
+]
 
 
 # --- every kind in every language ---------------------------------------------------------------------
 
 
+def test_every_customer_template_is_rendered_here_in_both_languages() -> None:
+    assert set(templates.CUSTOMER_TEMPLATES) == set(CUSTOMER_KINDS) == set(render_all(complaint()))
+    for kind, by_language in templates.CUSTOMER_TEMPLATES.items():
+        assert set(by_language) == set(Language), kind
+
+
 @pytest.mark.parametrize("language", list(Language))
-@pytest.mark.parametrize(
-    "kind", [MessageKind.RECEIPT, MessageKind.RESPONSE, MessageKind.RESOLUTION, MessageKind.SURVEY]
-)
+@pytest.mark.parametrize("kind", CUSTOMER_KINDS)
 def test_each_customer_kind_renders_in_each_language_for_every_channel(
     kind: MessageKind, language: Language
 ) -> None:
@@ -260,8 +291,9 @@ def test_the_resolution_carries_the_rights_of_the_complaints_regime(
 
 def test_only_the_resolution_carries_rights() -> None:
     contents = render_all(complaint())
-    for kind in (MessageKind.RECEIPT, MessageKind.RESPONSE, MessageKind.SURVEY):
-        assert "12378" not in contents[kind].text
+    for kind in CUSTOMER_KINDS:
+        if kind is not MessageKind.RESOLUTION:
+            assert "12378" not in contents[kind].text, kind
 
 
 # --- SMS length ---------------------------------------------------------------------------------------
@@ -327,6 +359,60 @@ def test_with_no_room_left_the_sms_leaves_the_text_to_the_link() -> None:
     content = templates.response(complaint(Language.EN), BRAND, LINK, LONG_MESSAGE_ZH)
     assert content.sms == f"Example Bank: new message on your complaint CG-260302-7K3Q9X. Read it all: {LINK}"
     assert sms_segments(content.sms) <= 3
+
+
+def test_a_long_pause_request_is_shortened_in_the_sms_but_keeps_its_date_and_link() -> None:
+    content = templates.paused(complaint(), BRAND, LINK, LONG_MESSAGE_ZH, PAUSED_UNTIL)
+    assert LONG_MESSAGE_ZH in content.text  # the e-mail says it all
+    assert "需要您补充信息：您好，我们已调取ATM监控" in content.sms
+    assert "…。请于3月9日09:00（北京时间）前回复。详见：" in content.sms
+    assert content.sms.endswith(LINK) and sms_segments(content.sms) == 3
+
+    # English with a Chinese request: UCS-2, no room for the text, the date and link stay
+    english = templates.paused(complaint(Language.EN), BRAND, LINK, LONG_MESSAGE_ZH, PAUSED_UNTIL)
+    assert english.sms == (
+        "Example Bank: we need information from you for complaint CG-260302-7K3Q9X. "
+        f"Please reply by 9 Mar 09:00 (Beijing time). Details: {LINK}"
+    )
+
+
+def test_a_long_extension_reason_is_shortened_in_the_sms_but_keeps_the_new_date() -> None:
+    content = templates.extended(complaint(), BRAND, LINK, EXTENDED_TO, LONG_MESSAGE_ZH)
+    assert "处理时限延长至3月17日23:59（北京时间），原因：您好" in content.sms
+    assert "…。详见：" in content.sms and sms_segments(content.sms) <= 3
+    assert "延期原因：" + LONG_MESSAGE_ZH in content.text
+
+
+def test_an_extension_without_a_reason_still_names_the_new_date() -> None:
+    content = templates.extended(complaint(Language.EN), BRAND, LINK, EXTENDED_TO, None)
+    assert content.sms == (
+        "Example Bank: we need more time for complaint CG-260302-7K3Q9X; decision now by 17 Mar 23:59 "
+        f"(Beijing time). Details: {LINK}"
+    )
+    assert "Why:" not in content.text
+
+
+def test_a_pause_ends_in_the_policys_zone() -> None:
+    """fca-disp: the same instant is 01:00 in London on 9 March (GMT)."""
+    content = templates.paused(
+        complaint(Language.EN, SlaPolicyName.FCA_DISP), BRAND, LINK, "A statement", PAUSED_UNTIL
+    )
+    assert "Please let us have it by 9 March 2026, 01:00 (UK time)." in content.text
+    assert "Please reply by 9 Mar 01:00 (UK time)." in content.sms
+
+
+HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_what_staff_typed_is_escaped_in_the_pause_and_extension_emails(language: Language) -> None:
+    for content in (
+        templates.paused(complaint(language), BRAND, LINK, HOSTILE, PAUSED_UNTIL),
+        templates.extended(complaint(language), BRAND, LINK, EXTENDED_TO, HOSTILE),
+    ):
+        assert "<img" not in content.html and "<script" not in content.html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content.html
+        assert HOSTILE in content.text  # the plain text says exactly what was typed
 
 
 # --- deadlines in the policy's zone ------------------------------------------------------------------

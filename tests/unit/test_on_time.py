@@ -13,7 +13,7 @@ from complaints.intake.commands import IntakeRequest, ResponseRequest
 from complaints.intake.service import ComplaintService
 from complaints.reporting.extracts import on_time_answer
 from complaints.reporting.kpis import KpiAccumulator
-from complaints.sla.on_time import answered_on_time
+from complaints.sla.on_time import answered_on_time, resolved_on_time
 
 DUE = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
@@ -33,6 +33,12 @@ def test_an_answer_one_microsecond_after_the_deadline_is_late() -> None:
 
 def test_an_answer_before_the_deadline_is_on_time() -> None:
     assert answered_on_time(DUE - MICROSECOND, DUE) is True
+
+
+def test_a_resolution_exactly_at_the_deadline_is_on_time_and_one_microsecond_later_late() -> None:
+    assert resolved_on_time(DUE, DUE) is True
+    assert resolved_on_time(DUE - MICROSECOND, DUE) is True
+    assert resolved_on_time(DUE + MICROSECOND, DUE) is False
 
 
 def test_the_kpis_and_the_extract_count_the_boundary_the_same_way() -> None:

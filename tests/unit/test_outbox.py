@@ -15,7 +15,7 @@ from api_events import CUSTOMER
 
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import Actor, AuditEvent, FieldChange
-from complaints.intake.outbox import domain_event_for
+from complaints.intake.outbox import derived_id, domain_events_for
 
 COMPLAINT_ID = "0b7c2f7e-6d1a-4b8e-9a51-3c2f1d0e9a11"
 T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
@@ -53,9 +53,10 @@ def audit(
 
 
 def announced(event: AuditEvent) -> DomainEvent:
-    domain = domain_event_for(event)
-    assert domain is not None, f"{event.action} should be announced"
-    return domain
+    """The one domain event of an audit event that announces one."""
+    events = domain_events_for(event)
+    assert len(events) == 1, f"{event.action} should be announced once, not {[e.name for e in events]}"
+    return events[0]
 
 
 def receipt() -> AuditEvent:
@@ -253,15 +254,280 @@ def test_feedback_becomes_feedback_received_with_the_rating() -> None:
     assert event.data == {"action": "give_feedback", "rating": 2, "lowRating": True}
 
 
+def tracker_step(
+    step: str, before: int, after: int, *, accountability: bool = False, version: int = 3
+) -> AuditEvent:
+    """The audit event the SLA tracker writes (infra/statemachines/sla-tracker.asl.json, the
+    EscalationEvent and BreachEvent states), as the stream hands it over."""
+    data = {
+        "step": step,
+        "dueAt": "2026-03-03T01:00:01Z",
+        "execution": "0b7c2f7e--2",
+        "reference": "CG-260302-7K3M9Q",
+        "team": "cards",
+        "assignee": "li.na",
+    }
+    if accountability:
+        data["accountabilityRecord"] = COMPLAINT_ID
+    return audit(
+        "sla_escalate",
+        version,
+        {"escalationLevel": (before, after)},
+        data=data,
+        actor=Actor(id="sla-tracker", roles=["system"]),
+        event_id="evt-step",
+    )
+
+
+def test_a_tracker_step_that_raises_the_level_is_a_breach_and_an_escalation() -> None:
+    breached, escalated = domain_events_for(tracker_step("resolution", 1, 2, accountability=True))
+
+    assert breached.name is EventName.SLA_BREACHED
+    assert breached.data == {
+        "deadline": "resolution",
+        "dueAt": "2026-03-03T01:00:01Z",
+        "reference": "CG-260302-7K3M9Q",
+    }
+    assert escalated.name is EventName.COMPLAINT_ESCALATED
+    assert escalated.data == {
+        "level": 2,
+        "previousLevel": 1,
+        "step": "resolution",
+        "reference": "CG-260302-7K3M9Q",
+        "team": "cards",
+        "assignee": "li.na",
+    }
+    for event in (breached, escalated):
+        # the change they announce, correlated with the tracker's execution as before
+        assert (event.version, event.complaint_id, event.correlation_id) == (3, COMPLAINT_ID, "0b7c2f7e--2")
+        assert event.occurred_at == datetime(2026, 3, 2, 1, 3, tzinfo=UTC)
+
+
+def test_the_two_events_of_one_audit_event_have_distinct_ids_that_a_retry_repeats() -> None:
+    """Consumers drop repeats by id: the two must differ, and the stream's retry of the same audit
+    event must give the same two again."""
+    first = [event.id for event in domain_events_for(tracker_step("firstResponse", 0, 1))]
+    again = [event.id for event in domain_events_for(tracker_step("firstResponse", 0, 1))]
+
+    assert first == again
+    assert len(set(first)) == 2
+    assert first == ["evt-step", derived_id("evt-step", EventName.COMPLAINT_ESCALATED)]
+    # another audit event's escalation has another id
+    other = audit(
+        "sla_escalate", 4, {"escalationLevel": (1, 2)}, data={"step": "resolution", "reference": "R"}
+    )
+    assert domain_events_for(other)[1].id not in first
+
+
+def test_a_tracker_step_that_keeps_the_level_is_a_breach_only() -> None:
+    """A complaint escalated by hand to level 2 keeps it when the first-response step (level 1) is
+    taken: the deadline was missed, but nobody new is told."""
+    (breached,) = domain_events_for(tracker_step("firstResponse", 2, 2))
+
+    assert breached.name is EventName.SLA_BREACHED
+    assert breached.data["deadline"] == "firstResponse"
+
+
+def test_a_step_written_by_a_tracker_on_the_earlier_definition_is_still_announced() -> None:
+    """An execution started before the change keeps its definition: its events carry no reference,
+    team or assignee, and its own PutEvents is now refused (its role lost it). The publisher announces
+    what the event has; the notifier reads the complaint for the rest."""
+    old = audit(
+        "sla_escalate",
+        2,
+        {"escalationLevel": (0, 1)},
+        data={"step": "firstResponse", "dueAt": "2026-03-03T01:00:01Z", "execution": "0b7c2f7e"},
+        actor=Actor(id="sla-tracker", roles=["system"]),
+    )
+
+    breached, escalated = domain_events_for(old)
+
+    assert breached.data == {"deadline": "firstResponse", "dueAt": "2026-03-03T01:00:01Z", "reference": None}
+    assert (escalated.data["level"], escalated.data["previousLevel"], escalated.data["team"]) == (1, 0, None)
+    assert breached.correlation_id == "0b7c2f7e"
+
+
+def test_a_critical_complaint_is_received_and_escalated_to_supervisor_and_compliance() -> None:
+    critical = receipt()
+    critical.changes["escalationLevel"] = FieldChange(before=None, after=1)
+    critical.changes["priority"] = FieldChange(before=None, after="critical")
+
+    received, escalated = domain_events_for(critical)
+
+    assert received.name is EventName.COMPLAINT_RECEIVED
+    assert received.id == "evt-receive"
+    assert escalated.name is EventName.COMPLAINT_ESCALATED
+    assert escalated.id == derived_id("evt-receive", EventName.COMPLAINT_ESCALATED) != received.id
+    assert escalated.data == {
+        "level": 1,
+        "previousLevel": 0,
+        "reason": "critical at intake",
+        "notify": ["supervisor", "compliance"],
+        "reference": "CG-260302-7K3M9Q",
+    }
+    assert (escalated.version, escalated.correlation_id) == (1, "counter-app")
+    # nothing of the customer in the escalation either
+    detail = json.dumps(escalated.detail(), ensure_ascii=False)
+    assert "Li Wei" not in detail and "debited twice" not in detail
+
+
+def test_a_complaint_received_at_level_0_is_received_only() -> None:
+    assert [event.name for event in domain_events_for(receipt())] == [EventName.COMPLAINT_RECEIVED]
+
+
+def test_the_sweeps_warning_is_announced_as_sla_at_risk() -> None:
+    warned = audit(
+        "warn_at_risk",
+        3,
+        {"atRiskWarned": ({}, {"firstResponse": "2026-03-02T20:12:00Z"})},
+        data={
+            "deadline": "firstResponse",
+            "dueAt": "2026-03-03T01:00:00+00:00",
+            "reference": "CG-260302-7K3M9Q",
+            "assignee": None,
+            "team": "cards",
+        },
+        actor=Actor(id="sla-sweep", roles=["system"]),
+    )
+
+    event = announced(warned)
+
+    assert event.name is EventName.SLA_AT_RISK
+    assert event.id == "evt-003"
+    assert event.data == {
+        "deadline": "firstResponse",
+        "dueAt": "2026-03-03T01:00:00+00:00",
+        "reference": "CG-260302-7K3M9Q",
+        "assignee": None,
+        "team": "cards",
+    }
+
+
+def test_a_tracker_restart_is_not_announced() -> None:
+    restarted = audit(
+        "restart_tracker", 3, {"trackerGeneration": (1, 2)}, actor=Actor(id="sla-sweep", roles=[])
+    )
+    assert domain_events_for(restarted) == []
+
+
 @pytest.mark.parametrize(
-    ("action", "changes"),
+    ("action", "changes", "data", "announces"),
     [
-        ("sla_escalate", {"escalationLevel": (0, 1)}),
-        ("restart_tracker", {"trackerGeneration": (1, 2)}),
-        ("warn_at_risk", {"atRiskWarned": ({}, {"firstResponse": "2026-03-02T05:00:00Z"})}),
+        (
+            "pause",
+            {"status": ("in_progress", "awaiting_customer")},
+            {"reason": "a copy of the statement"},
+            {},
+        ),
+        (
+            "resume",
+            {
+                "deadlines": (
+                    {"resolutionDueAt": "2026-03-04T01:00:00Z"},
+                    {"resolutionDueAt": "2026-03-05T03:00:00Z"},
+                )
+            },
+            {},
+            {"resolutionDueAt": "2026-03-05T03:00:00Z"},
+        ),
+        (
+            "extend",
+            {
+                "deadlines": (
+                    {"resolutionDueAt": "2026-03-17T15:59:59Z"},
+                    {"resolutionDueAt": "2026-04-01T15:59:59Z"},
+                )
+            },
+            {"reason": "the card scheme has not answered"},
+            {"resolutionDueAt": "2026-04-01T15:59:59Z"},
+        ),
+        ("withdraw", {"status": ("in_progress", "withdrawn")}, {}, {}),
     ],
 )
-def test_the_trackers_and_the_sweeps_own_changes_are_not_announced_here(
-    action: str, changes: dict[str, tuple[Any, Any]]
+def test_a_change_of_course_is_an_update_with_what_the_customer_is_told(
+    action: str, changes: dict[str, tuple[Any, Any]], data: dict[str, Any], announces: dict[str, Any]
 ) -> None:
-    assert domain_event_for(audit(action, 3, changes, actor=Actor(id="sla-tracker", roles=[]))) is None
+    event = announced(audit(action, 4, changes, data=data))
+
+    assert event.name is EventName.COMPLAINT_UPDATED
+    assert event.data == {"action": action, **data, "fields": sorted(changes), **announces}
+
+
+def test_a_pause_carries_what_the_customer_is_asked_for_and_by_when() -> None:
+    """Whether the service writes them into the event's data or only onto the complaint (its
+    `pauseNeeded` and `pausedUntil`), the announcement carries both."""
+    pause = audit(
+        "pause",
+        4,
+        {
+            "status": ("in_progress", "awaiting_customer"),
+            "pausedAt": (None, "2026-03-02T01:04:00Z"),
+            "pauseNeeded": (None, "A copy of your March statement"),
+            "pausedUntil": (None, "2026-03-16T01:04:00Z"),
+        },
+        data={"reason": "the statement shows the second debit"},
+    )
+
+    event = announced(pause)
+
+    assert event.data["needed"] == "A copy of your March statement"
+    assert event.data["pausedUntil"] == "2026-03-16T01:04:00Z"
+    assert event.data["reason"] == "the statement shows the second debit"
+    # what the data says wins over the complaint's field
+    told = announced(audit("pause", 4, {"pauseNeeded": (None, "x")}, data={"reason": "r", "needed": "y"}))
+    assert told.data["needed"] == "y" and "pausedUntil" not in told.data
+
+
+def test_a_reminder_carries_what_is_needed_and_when_the_pause_ends() -> None:
+    reminded = audit(
+        "remind_customer",
+        5,
+        {"pauseRemindedAt": (None, "2026-03-07T01:04:00Z")},
+        data={"needed": "A copy of your March statement", "until": "2026-03-12T01:04:00Z"},
+        actor=Actor(id="sla-sweep", roles=["system"]),
+    )
+
+    event = announced(reminded)
+
+    assert event.name is EventName.COMPLAINT_UPDATED
+    assert (event.data["action"], event.data["needed"], event.data["pausedUntil"]) == (
+        "remind_customer",
+        "A copy of your March statement",
+        "2026-03-12T01:04:00Z",
+    )
+
+
+def test_a_triage_that_moves_the_resolution_deadline_names_the_new_one() -> None:
+    later = audit(
+        "update",
+        5,
+        {
+            "product": ("deposit", "payment"),
+            "extensions": (0, 1),
+            "deadlines": (
+                {"firstResponseDueAt": "2026-03-03T01:00:00Z", "resolutionDueAt": "2026-03-04T01:00:00Z"},
+                {"firstResponseDueAt": "2026-03-03T01:00:00Z", "resolutionDueAt": "2026-03-20T23:59:59Z"},
+            ),
+        },
+        data={"reason": "a card scheme dispute"},
+    )
+    assert announced(later).data["resolutionDueAt"] == "2026-03-20T23:59:59Z"
+    # a first-response deadline moved alone names no resolution date
+    earlier = audit(
+        "update",
+        5,
+        {
+            "deadlines": (
+                {"firstResponseDueAt": "2026-03-03T01:00:00Z", "resolutionDueAt": "2026-03-04T01:00:00Z"},
+                {"firstResponseDueAt": "2026-03-02T05:00:00Z", "resolutionDueAt": "2026-03-04T01:00:00Z"},
+            )
+        },
+    )
+    assert "resolutionDueAt" not in announced(earlier).data
+
+
+def test_close_is_complaint_closed() -> None:
+    event = announced(audit("close", 6, {"status": ("resolved", "closed")}, data={"reason": "accepted"}))
+
+    assert event.name is EventName.COMPLAINT_CLOSED
+    assert event.data == {"action": "close", "reason": "accepted"}

@@ -168,8 +168,14 @@ def filled(kind: MessageKind, language: Language, elastic: str) -> dict[str, str
 
 
 def test_every_template_with_an_elastic_text_is_checked() -> None:
-    assert {kind for kind, _ in ELASTIC} == {MessageKind.RESPONSE, MessageKind.RESOLUTION}
-    assert len(ELASTIC) == 4
+    assert {kind for kind, _ in ELASTIC} == {
+        MessageKind.RESPONSE,
+        MessageKind.RESOLUTION,
+        MessageKind.PAUSED,
+        MessageKind.REMINDER,
+        MessageKind.EXTENDED,
+    }
+    assert len(ELASTIC) == 10
 
 
 @settings(max_examples=200)

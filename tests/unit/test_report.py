@@ -143,11 +143,12 @@ def build(
     now: datetime = SCHEDULE_FIRES,
     extra: tuple[Complaint, ...] = (),
     keys: FixedSecretProvider | None = None,
+    extra_records: tuple[AccountabilityRecord, ...] = (),
     **settings: Any,
 ) -> tuple[QuarterlyReports, dict[str, Any]]:
     parts: dict[str, Any] = {
         "source": InMemorySource(
-            [*QUARTER_COMPLAINTS, *OUTSIDE, *extra], [record(1, "cmp-2", reviewed=True)]
+            [*QUARTER_COMPLAINTS, *OUTSIDE, *extra], [record(1, "cmp-2", reviewed=True), *extra_records]
         ),
         "records": InMemoryRecords(),
         "artifacts": InMemoryArtifacts(),
@@ -504,3 +505,149 @@ def test_values_from_data_are_escaped_on_the_page() -> None:
     _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
     assert "<img" not in page and "<script" not in page
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# --- performance by team and handler ------------------------------------------------------------------
+
+# Besides #1-#4 above (no handler; #2 in team cards, the others in the intake queue), in Q1:
+# li.na (cards): 10 complaints from Feb 1, each answered in 1 h, resolved in 10 h, closed, rated 5.
+# @wang (cards; a name a spreadsheet would read as a formula): #30 answered in 30 h (late), resolved in
+# 40 h; #31 answered in 1 h, resolved in 10 h; both closed and rated 5.
+# Record acc-1 (the default) names agent-1 of team-a about #2: reviewed, no finding.
+HANDLERS = (
+    *(
+        complaint(
+            20 + i, local(2, 1, 9) + timedelta(hours=i), customer=f"c-{20 + i}", status=Status.CLOSED,
+            responded=1, resolved=10, ratings=(5,), assignee="li.na", team="cards",
+        )
+        for i in range(10)
+    ),
+    complaint(
+        30, local(2, 20, 9), customer="c-30", status=Status.CLOSED, responded=30, resolved=40, ratings=(5,),
+        assignee="@wang", team="cards",
+    ),
+    complaint(
+        31, local(2, 21, 9), customer="c-31", status=Status.CLOSED, responded=1, resolved=10, ratings=(5,),
+        assignee="@wang", team="cards",
+    ),
+)  # fmt: skip
+
+
+def test_the_performance_extract_has_a_row_per_team_and_handler_with_the_recognised_ranked() -> None:
+    reports, parts = build(extra=HANDLERS)
+    reports.scheduled()
+    extract = rows(parts, "2026-Q1-scheduled", Artifact.PERFORMANCE_CSV)
+    # teams by name: cards, intake, and team-a (only named by record acc-1); then handlers by name
+    # ("'@wang" is "@wang" written as text: '@' sorts before 'a'), agent-1 (only named by acc-1)
+    assert [(row["groupBy"], row["name"]) for row in extract] == [
+        ("team", "cards"),
+        ("team", "intake"),
+        ("team", "team-a"),
+        ("assignee", "'@wang"),
+        ("assignee", "agent-1"),
+        ("assignee", "li.na"),
+        ("assignee", "unassigned"),
+    ]
+    by_name = {(row["groupBy"], row["name"]): row for row in extract}
+    li = by_name[("assignee", "li.na")]
+    # 10 handled, all on time and satisfied, none reopened: score 0.35 + 0.35 + 0.20 + 0.10 = 1.0, rank 1
+    assert (li["handled"], li["firstResponseOnTimeRate"], li["satisfactionRate"]) == ("10", "1.0", "1.0")
+    assert (li["resolutionOnTimeRate"], li["reopenRate"], li["medianHandlingHours"]) == ("1.0", "0.0", "10.0")
+    assert (li["recognitionRank"], li["recognitionScore"]) == ("1", "1.0")
+    wang = by_name[("assignee", "'@wang")]
+    # first responses 1 of 2 on time; handling (10 + 40) / 2 = 25 h; 2 complaints: too few to be listed
+    assert (wang["handled"], wang["firstResponsesOnTime"], wang["firstResponsesCounted"]) == ("2", "1", "2")
+    assert (wang["medianHandlingHours"], wang["recognitionRank"], wang["recognitionScore"]) == (
+        "25.0",
+        "",
+        "",
+    )
+    # the unassigned: #1-#4. First responses #1 (2 h) and #4 (5 h) on time, #2 (30 h) late, #3 not yet
+    # due -> 2/3; resolutions #1 (10 h), #2 (40 h), #4 (20 h) within 72 h -> 3/3, median 20 h;
+    # ratings 5 and 2 -> 1/2
+    nobody = by_name[("assignee", "unassigned")]
+    assert (nobody["handled"], nobody["firstResponsesOnTime"], nobody["firstResponsesCounted"]) == (
+        "4",
+        "2",
+        "3",
+    )
+    assert (nobody["resolutionsOnTime"], nobody["resolutionsCounted"], nobody["medianHandlingHours"]) == (
+        "3", "3", "20.0",
+    )  # fmt: skip
+    assert (nobody["satisfiedRatings"], nobody["ratings"], nobody["recognitionRank"]) == ("1", "2", "")
+    # cards: #2, li.na's 10, @wang's 2 = 13; on time: all but #2 and #30 -> 11/13; handling: eleven
+    # complaints of 10 h, two of 40 h (#2, #30) -> median (7th) 10 h; satisfied all but #2 (rated 2)
+    cards = by_name[("team", "cards")]
+    assert (cards["handled"], cards["firstResponsesOnTime"], cards["firstResponsesCounted"]) == (
+        "13",
+        "11",
+        "13",
+    )
+    assert (cards["medianHandlingHours"], cards["satisfiedRatings"], cards["ratings"]) == ("10.0", "12", "13")
+    # acc-1 counts for whom it names: team-a and agent-1, reviewed without a finding
+    team_a = by_name[("team", "team-a")]
+    assert (team_a["handled"], team_a["accountabilityOpened"], team_a["accountabilityReviewed"]) == (
+        "0",
+        "1",
+        "1",
+    )
+    assert by_name[("assignee", "agent-1")]["accountabilityOpened"] == "1"
+    assert by_name[("team", "cards")]["accountabilityOpened"] == "0"
+
+
+def test_the_page_has_the_performance_section_and_the_recognition_list() -> None:
+    reports, parts = build(extra=HANDLERS)
+    reports.scheduled()
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert "Performance by team and handler" in page
+    recognition = page.split("表彰 Recognition", 1)[1].split("按团队 By team", 1)[0]
+    assert "li.na" in recognition and "@wang" not in recognition  # 2 complaints: too few
+    assert "100.0" in recognition  # li.na's score, of 100
+    assert "at least 10 complaints" in recognition
+    assert "35 × first response on time + 35 × satisfaction + 20 × resolved on time" in recognition
+    by_handler = page.split("按处理人 By handler", 1)[1]
+    assert "50.0% (1/2)" in by_handler  # @wang's first responses
+    assert "performance.csv" in page
+
+
+def test_a_quarter_without_a_recognised_handler_says_so() -> None:
+    reports, parts = build()
+    reports.scheduled()
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert "no handler met both targets with enough complaints" in page
+
+
+def test_withdrawn_complaints_are_shown_with_their_place_in_the_on_time_rate() -> None:
+    # #40 withdrawn unanswered 30 h after receipt (its 24 h deadline had passed): late in the rate.
+    # #41 withdrawn unanswered after 2 h: outside the rate.
+    withdrawn = (
+        complaint(40, local(2, 3, 9), customer="c-40", status=Status.WITHDRAWN, withdrawn_at=local(2, 4, 15)),
+        complaint(41, local(2, 5, 9), customer="c-41", status=Status.WITHDRAWN, withdrawn_at=local(2, 5, 11)),
+    )
+    reports, parts = build(extra=withdrawn)
+    reports.scheduled()
+    kpis = {row["kpi"]: row for row in rows(parts, "2026-Q1-scheduled", Artifact.KPIS_CSV)}
+    assert (kpis["withdrawn"]["2026-Q1"], kpis["withdrawn"]["2025-Q4"]) == ("2", "0")
+    assert (kpis["withdrawnLate"]["2026-Q1"], kpis["withdrawnBeforeDue"]["2026-Q1"]) == ("1", "1")
+    # on time: #1 and #4 of #1, #2, #4 and #40 counted -> 2/4 (#3 not yet due, #41 outside)
+    assert kpis["firstResponseOnTimeRate"]["2026-Q1"] == "0.5"
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    text = " ".join(page.split())
+    assert "撤回 withdrawn <strong>2</strong>" in text
+    assert (
+        "after the first-response deadline had passed: <strong>1</strong> (in the on-time rate, as late)"
+        in text
+    )
+    assert "Withdrawn unanswered before it: <strong>1</strong> (outside the rate)" in text
+
+
+def test_names_in_the_performance_section_are_escaped_and_cannot_run_in_a_spreadsheet() -> None:
+    """An accountability record's handler is a plain string: the page escapes it, the CSV neutralises it."""
+    hostile = record(7, "cmp-1", reviewed=False, assignee=HOSTILE, team='=HYPERLINK("http://x")')
+    reports, parts = build(extra_records=(hostile,))
+    reports.scheduled()
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert "<img" not in page and "<script" not in page
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    names = [row["name"] for row in rows(parts, "2026-Q1-scheduled", Artifact.PERFORMANCE_CSV)]
+    assert '\'=HYPERLINK("http://x")' in names

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import T0, FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 
 from complaints.core.auth import caller_from_claims
 from complaints.core.errors import (
@@ -18,15 +18,26 @@ from complaints.core.errors import (
     ReferenceTaken,
     VersionConflict,
 )
-from complaints.core.models import AuditEvent, Complaint, Outcome, Priority, SlaPolicyName, Status
+from complaints.core.models import (
+    AuditEvent,
+    Complaint,
+    Outcome,
+    Priority,
+    ReceivedVia,
+    SlaPolicyName,
+    Status,
+)
 from complaints.intake.commands import (
+    CloseRequest,
     IntakeRequest,
     OptionalReasonRequest,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
     SlaPreviewRequest,
     UpdateRequest,
+    WithdrawRequest,
 )
 from complaints.intake.ports import ComplaintQuery
 from complaints.intake.service import ComplaintService
@@ -73,6 +84,20 @@ def trail(repo: InMemoryComplaintRepository, complaint_id: str) -> list[AuditEve
 
 def reason(text: str = "because", version: int | None = None) -> ReasonRequest:
     return ReasonRequest(reason=text, version=version)
+
+
+def pause(reason: str = "because", version: int | None = None) -> PauseRequest:
+    return PauseRequest(reason=reason, needed="your bank statement of February", version=version)
+
+
+def withdrawal(at: datetime, version: int | None = None) -> WithdrawRequest:
+    """The customer's request to withdraw, as an agent took it on the phone at `at`."""
+    return WithdrawRequest(received_via=ReceivedVia.PHONE, received_at=at, version=version)
+
+
+def accepted_by_phone(at: datetime, version: int | None = None) -> CloseRequest:
+    """A close with the customer's acceptance of the outcome, taken on the phone at `at`."""
+    return CloseRequest(received_via=ReceivedVia.PHONE, received_at=at, version=version)
 
 
 def resolve_request(version: int | None = None) -> ResolveRequest:
@@ -144,7 +169,6 @@ def test_the_deployment_policy_is_the_default(repo: InMemoryComplaintRepository,
     service = ComplaintService(
         repo,
         FakeTracker(),
-        RecordingPublisher(),
         default_policy=SlaPolicyName.CFPB,
         clock=clock,
         ids=SequentialIds(),
@@ -178,7 +202,6 @@ def test_intake_draws_another_reference_when_one_is_taken(
     service = ComplaintService(
         repo,
         FakeTracker(),
-        RecordingPublisher(),
         clock=clock,
         ids=SequentialIds(),
         references=lambda _: next(drawn),
@@ -198,7 +221,6 @@ def test_intake_gives_up_after_repeated_collisions_and_stores_nothing(
     service = ComplaintService(
         repo,
         FakeTracker(),
-        RecordingPublisher(),
         clock=clock,
         ids=SequentialIds(),
         references=lambda _: "CG-260302-AAAAAA",
@@ -232,10 +254,10 @@ def test_every_change_bumps_the_version_by_one_and_appends_one_event(
         ("respond", lambda v: service.respond(complaint.id, ResponseRequest(message="hi", version=v), AGENT)),
         ("update", lambda v: service.update(complaint.id, UpdateRequest(team="cards", version=v), AGENT)),
         ("escalate", lambda v: service.escalate(complaint.id, reason(version=v), AGENT)),
-        ("pause", lambda v: service.pause(complaint.id, reason(version=v), AGENT)),
+        ("pause", lambda v: service.pause(complaint.id, pause(version=v), AGENT)),
         ("resume", lambda v: service.resume(complaint.id, OptionalReasonRequest(version=v), AGENT)),
         ("resolve", lambda v: service.resolve(complaint.id, resolve_request(v), AGENT)),
-        ("close", lambda v: service.close(complaint.id, OptionalReasonRequest(version=v), AGENT)),
+        ("close", lambda v: service.close(complaint.id, accepted_by_phone(clock.now, version=v), AGENT)),
     ]
     version = 1
     for action, step in steps:
@@ -294,7 +316,7 @@ def test_a_stale_version_is_refused_and_nothing_stored_changes(
         lambda s, cid: s.respond(cid, ResponseRequest(message="hi", version=7), AGENT),
         lambda s, cid: s.escalate(cid, reason(version=7), AGENT),
         lambda s, cid: s.resolve(cid, resolve_request(7), AGENT),
-        lambda s, cid: s.withdraw(cid, OptionalReasonRequest(version=7), AGENT),
+        lambda s, cid: s.withdraw(cid, withdrawal(T0, version=7), AGENT),
     ],
 )
 def test_every_command_checks_the_version_it_is_given(
@@ -324,8 +346,8 @@ class RacingRepository(InMemoryComplaintRepository):
 
 def test_a_concurrent_write_between_read_and_write_is_a_version_conflict(clock: FakeClock) -> None:
     repo = RacingRepository()
-    fast = ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds("fast"))
-    slow = ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds("slow"))
+    fast = ComplaintService(repo, FakeTracker(), clock=clock, ids=SequentialIds("fast"))
+    slow = ComplaintService(repo, FakeTracker(), clock=clock, ids=SequentialIds("slow"))
     complaint = submit(fast)
     repo.race = lambda cid: fast.update(cid, UpdateRequest(team="other-team", version=1), SUPERVISOR)
     with pytest.raises(VersionConflict):
@@ -341,9 +363,9 @@ def test_an_illegal_transition_changes_nothing(
 ) -> None:
     complaint = submit(service)
     with pytest.raises(IllegalTransition, match="received"):
-        service.close(complaint.id, OptionalReasonRequest(), AGENT)
+        service.close(complaint.id, CloseRequest(), AGENT)
     with pytest.raises(IllegalTransition, match="received"):
-        service.pause(complaint.id, reason(), AGENT)
+        service.pause(complaint.id, pause(), AGENT)
     assert repo.get(complaint.id) == complaint
     assert len(trail(repo, complaint.id)) == 1
 
@@ -456,15 +478,16 @@ def test_triage_that_changes_the_priority_rederives_deadlines_from_receipt(
 def test_triage_after_a_pause_keeps_the_paused_time(service: ComplaintService, clock: FakeClock) -> None:
     complaint = acknowledged(service, clock)  # T0 + 1 h
     clock.advance(hours=1)
-    service.pause(complaint.id, reason("need statement"), AGENT)  # T0 + 2 h
+    service.pause(complaint.id, pause("need statement"), AGENT)  # T0 + 2 h
     clock.advance(hours=3)
     service.resume(complaint.id, OptionalReasonRequest(), AGENT)  # T0 + 5 h: 3 h paused
     critical = service.update(complaint.id, UpdateRequest(priority=Priority.CRITICAL), SUPERVISOR)
-    # seed critical: 4 h / 24 h after receipt, and the 3 h the clock stood still still count:
-    # T0 + 7 h and T0 + 27 h.
+    # seed critical: 24 h after receipt, and the 3 h the clock stood still still count: T0 + 27 h.
     assert critical.paused_seconds == 3 * 3600
-    assert critical.deadlines.first_response_due_at == T0 + timedelta(hours=7)
     assert critical.deadlines.resolution_due_at == T0 + timedelta(hours=27)
+    # The first response was given at T0 + 1 h, on time against T0 + 24 h (+ 3 h paused): decided
+    # then, its deadline is not derived again (critical would have made it T0 + 7 h).
+    assert critical.deadlines.first_response_due_at == T0 + timedelta(hours=27)
 
 
 def test_triage_after_an_extension_keeps_the_extension(service: ComplaintService) -> None:
@@ -486,23 +509,32 @@ def test_pause_and_resume_shift_the_deadlines_by_the_paused_time(
 ) -> None:
     complaint = acknowledged(service, clock)  # T0 + 1 h
     paused_at = clock.advance(hours=1)  # T0 + 2 h
-    paused = service.pause(complaint.id, reason("need statement"), AGENT)
+    paused = service.pause(complaint.id, pause("need statement"), AGENT)
     assert paused.status is Status.AWAITING_CUSTOMER
     assert paused.paused_at == paused_at
+    # seed: at most 10 days in all, so by default until 12 March 03:00 UTC
+    assert paused.paused_until == datetime(2026, 3, 12, 3, 0, tzinfo=UTC)
     assert paused.deadlines == complaint.deadlines  # nothing moves until the clock restarts
+    assert trail(repo, complaint.id)[-1].data == {
+        "reason": "need statement",
+        "needed": "your bank statement of February",
+        "until": "2026-03-12T03:00:00Z",
+    }
 
     clock.advance(hours=3, minutes=15)  # T0 + 5 h 15 min
     resumed = service.resume(complaint.id, OptionalReasonRequest(reason="statement received"), AGENT)
     assert resumed.status is Status.IN_PROGRESS
     assert resumed.paused_at is None
+    assert (resumed.paused_until, resumed.pause_needed) == (None, None)
     assert resumed.paused_seconds == 3 * 3600 + 15 * 60
     # seed: T0 + 24 h and T0 + 48 h, each moved by 3 h 15 min
     assert resumed.deadlines.first_response_due_at == T0 + timedelta(hours=27, minutes=15)
     assert resumed.deadlines.resolution_due_at == T0 + timedelta(hours=51, minutes=15)
     assert trail(repo, complaint.id)[-1].data == {"reason": "statement received"}
 
-    # a second pause adds up
-    service.pause(complaint.id, reason(), AGENT)
+    # a second pause adds up, and may last only what is left of the 10 days
+    again_paused = service.pause(complaint.id, pause(), AGENT)
+    assert again_paused.paused_until == clock.now + timedelta(days=10) - timedelta(hours=3, minutes=15)
     clock.advance(minutes=45)
     again = service.resume(complaint.id, OptionalReasonRequest(), AGENT)
     assert again.paused_seconds == 4 * 3600
@@ -511,7 +543,7 @@ def test_pause_and_resume_shift_the_deadlines_by_the_paused_time(
 
 def test_resolving_while_paused_stops_the_pause(service: ComplaintService, clock: FakeClock) -> None:
     complaint = acknowledged(service, clock)
-    service.pause(complaint.id, reason(), AGENT)
+    service.pause(complaint.id, pause(), AGENT)
     clock.advance(hours=2)
     resolved = service.resolve(complaint.id, resolve_request(), AGENT)
     assert resolved.status is Status.RESOLVED
@@ -522,9 +554,9 @@ def test_resolving_while_paused_stops_the_pause(service: ComplaintService, clock
 
 def test_withdrawing_while_paused_stops_the_pause(service: ComplaintService, clock: FakeClock) -> None:
     complaint = acknowledged(service, clock)
-    service.pause(complaint.id, reason(), AGENT)
+    service.pause(complaint.id, pause(), AGENT)
     withdrawn_at = clock.advance(minutes=30)
-    withdrawn = service.withdraw(complaint.id, OptionalReasonRequest(reason="sorted at branch"), AGENT)
+    withdrawn = service.withdraw(complaint.id, withdrawal(withdrawn_at), AGENT)
     assert withdrawn.status is Status.WITHDRAWN
     assert withdrawn.withdrawn_at == withdrawn_at
     assert withdrawn.paused_at is None
@@ -557,7 +589,7 @@ def test_close_then_nothing_more(service: ComplaintService, clock: FakeClock) ->
     complaint = submit(service)
     service.resolve(complaint.id, resolve_request(), AGENT)
     closed_at = clock.advance(days=3)
-    closed = service.close(complaint.id, OptionalReasonRequest(), AGENT)
+    closed = service.close(complaint.id, accepted_by_phone(closed_at), AGENT)
     assert closed.status is Status.CLOSED
     assert closed.closed_at == closed_at
     with pytest.raises(IllegalTransition, match="closed"):
@@ -631,14 +663,17 @@ def test_extend_is_refused_once_the_deadline_has_passed(
     assert repo.get(complaint.id) == complaint
 
 
-def test_extension_keeps_the_time_spent_paused(service: ComplaintService, clock: FakeClock) -> None:
-    complaint = acknowledged(service, clock, slaPolicy="cbirc-2020")
-    service.pause(complaint.id, reason(), AGENT)
-    clock.advance(hours=6)
-    service.resume(complaint.id, OptionalReasonRequest(), AGENT)
-    extended = service.extend(complaint.id, reason("complex"), SUPERVISOR)
-    # 30 days from receipt (2026-04-01T15:59:59Z) + 6 h paused
-    assert extended.deadlines.resolution_due_at == datetime(2026, 4, 1, 21, 59, 59, tzinfo=UTC)
+@pytest.mark.parametrize("policy", ["cbirc-2020", "fca-disp", "cfpb"])
+def test_a_policy_that_stops_no_clock_refuses_a_pause(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock, policy: str
+) -> None:
+    """Their deadlines run from receipt whatever the bank waits for (sla/policies.py): the complaint
+    is not paused, and the answer says what to do instead."""
+    complaint = acknowledged(service, clock, slaPolicy=policy)
+    with pytest.raises(IllegalTransition, match=f"the {policy} policy does not stop the clock") as refused:
+        service.pause(complaint.id, pause(), AGENT)
+    assert refused.value.details[0]["field"] == "slaPolicy"
+    assert repo.get(complaint.id) == complaint
 
 
 # --- lists ------------------------------------------------------------------------------------------

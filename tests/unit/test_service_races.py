@@ -5,19 +5,20 @@ caller) is retried inside `change`, never answered 409; with a version given it 
 from __future__ import annotations
 
 import pytest
-from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 
 from complaints.core.auth import SLA_SWEEP, caller_from_claims
 from complaints.core.errors import IllegalTransition, VersionConflict
 from complaints.core.events import EventName
-from complaints.core.models import Complaint, Status
+from complaints.core.models import Complaint, ReceivedVia, Status
 from complaints.intake.commands import (
     IntakeRequest,
-    OptionalReasonRequest,
     ReasonRequest,
     ResponseRequest,
     UpdateRequest,
+    WithdrawRequest,
 )
+from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import _UNVERSIONED_ATTEMPTS, ComplaintService
 from complaints.sla.escalation import Step
 
@@ -41,7 +42,7 @@ SUPERVISOR = caller_from_claims(
 @pytest.fixture
 def background(repo: InMemoryComplaintRepository, clock: FakeClock) -> ComplaintService:
     """Another writer on the same repository (the SLA tracker's escalations, another caller)."""
-    return ComplaintService(repo, FakeTracker(), RecordingPublisher(), clock=clock, ids=SequentialIds("bg"))
+    return ComplaintService(repo, FakeTracker(), clock=clock, ids=SequentialIds("bg"))
 
 
 def submitted(service: ComplaintService) -> Complaint:
@@ -120,14 +121,21 @@ def test_a_versioned_change_that_lost_the_race_stays_a_conflict(
 
 
 def test_the_retry_reapplies_the_action_to_the_complaint_as_it_is_now(
-    service: ComplaintService, background: ComplaintService, repo: InMemoryComplaintRepository
+    service: ComplaintService,
+    background: ComplaintService,
+    repo: InMemoryComplaintRepository,
+    clock: FakeClock,
 ) -> None:
     """The lifecycle is checked again on the re-read: a complaint withdrawn in between cannot be
     closed, and the answer says why (a transition, not a version conflict)."""
     complaint = submitted(service)
     service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
     repo.interleave(
-        lambda: background.withdraw(complaint.id, OptionalReasonRequest(reason="sorted out"), SUPERVISOR)
+        lambda: background.withdraw(
+            complaint.id,
+            WithdrawRequest(received_via=ReceivedVia.PHONE, received_at=clock.now, reason="sorted out"),
+            SUPERVISOR,
+        )
     )
     with pytest.raises(IllegalTransition):
         service.escalate(complaint.id, ReasonRequest(reason="customer called again"), AGENT)
@@ -139,15 +147,17 @@ def test_an_at_risk_warning_is_recorded_once_after_a_concurrent_change(
     background: ComplaintService,
     repo: InMemoryComplaintRepository,
     clock: FakeClock,
-    publisher: RecordingPublisher,
 ) -> None:
-    """The sweep announces the warning, then records it: an agent's change in between neither makes
-    it a 409 (the sweep would announce it again on its next run) nor loses the agent's change."""
+    """An agent's change between the sweep's read and its write neither makes the warning a 409 nor
+    loses the agent's change, and the warning says what it is about as of the version it is written
+    on: the team the at-risk topic's subscribers filter on is the new one."""
     complaint = submitted(service)
     clock.advance(hours=20)  # past 80 % of the 24 h first-response deadline
     repo.interleave(lambda: background.update(complaint.id, UpdateRequest(team="cards"), SUPERVISOR))
     warned = service.warn_at_risk(complaint.id, Step.FIRST_RESPONSE, SLA_SWEEP)
     assert set(warned.at_risk_warned) == {"firstResponse"}
     assert warned.team == "cards"
-    assert [event.name for event in publisher.published] == [EventName.SLA_AT_RISK]
+    warnings = [event for event in repo.events_by_complaint[complaint.id] if event.action == "warn_at_risk"]
+    assert [event.data["team"] for event in warnings] == ["cards"]
+    assert [e.name for e in domain_events_for(warnings[0])] == [EventName.SLA_AT_RISK]
     assert repo.refused_updates == 1

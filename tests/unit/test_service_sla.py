@@ -1,5 +1,7 @@
 """The service's side of the SLA machinery: starting and stopping the tracker, the intake escalation
 level, the 80 % warning and the tracker restart, over the in-memory repository and a fake tracker.
+The service announces nothing itself: what it records in the audit trail is announced by the
+publisher (complaints/intake/outbox.py), so these tests read what the outbox makes of the trail.
 
 Ids come from SequentialIds: the complaint takes id-0001 (drawn before its first audit event), so its
 tracker executions are named id-0001, id-0001--2, …
@@ -11,20 +13,24 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, RecordingPublisher, SequentialIds
+from fakes import FakeClock, FakeTracker, InMemoryComplaintRepository, SequentialIds
 
 from complaints.core.auth import SLA_SWEEP, caller_from_claims
 from complaints.core.errors import IllegalTransition, ServiceUnavailable
-from complaints.core.events import EventName
-from complaints.core.models import Complaint, Outcome, Priority, Status
+from complaints.core.events import DomainEvent, EventName
+from complaints.core.models import Complaint, Outcome, Priority, ReceivedVia, Status
 from complaints.intake.commands import (
+    CloseRequest,
     IntakeRequest,
     OptionalReasonRequest,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
     UpdateRequest,
+    WithdrawRequest,
 )
+from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 from complaints.sla.escalation import Step, tracker_execution_name
 
@@ -40,6 +46,10 @@ AGENT = caller_from_claims(
         "scope": "complaint-guard/staff",
     }
 )
+SUPERVISOR = caller_from_claims(
+    {"cognito:groups": ["supervisor", "team:intake"], "username": "sup-1", "scope": "complaint-guard/staff"}
+)
+NEED_STATEMENT = PauseRequest(reason="need the statement", needed="your statement of February")
 
 
 class UnavailableTracker(FakeTracker):
@@ -55,10 +65,13 @@ class UnavailableTracker(FakeTracker):
 
 
 @pytest.fixture
-def service(
-    repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker, publisher: RecordingPublisher
-) -> ComplaintService:
-    return ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())
+def service(repo: InMemoryComplaintRepository, clock: FakeClock, tracker: FakeTracker) -> ComplaintService:
+    return ComplaintService(repo, tracker, clock=clock, ids=SequentialIds())
+
+
+def announced(repo: InMemoryComplaintRepository, complaint_id: str = ID) -> list[DomainEvent]:
+    """Every domain event the publisher makes of the complaint's trail, oldest first."""
+    return [event for audit in repo.events_by_complaint[complaint_id] for event in domain_events_for(audit)]
 
 
 def submit(service: ComplaintService, **overrides: Any) -> Complaint:
@@ -99,19 +112,25 @@ def test_a_critical_complaint_starts_at_escalation_level_1(service: ComplaintSer
 
 
 def test_a_critical_complaint_is_announced_to_supervisor_and_compliance_at_intake(
-    service: ComplaintService, publisher: RecordingPublisher
+    service: ComplaintService, repo: InMemoryComplaintRepository
 ) -> None:
     complaint = submit(service, priority="critical")
-    assert [(e.name, e.complaint_id, e.data["level"], e.data["notify"]) for e in publisher.published] == [
-        (EventName.COMPLAINT_ESCALATED, complaint.id, 1, ["supervisor", "compliance"])
-    ]
+    received, escalated = announced(repo)
+    assert received.name is EventName.COMPLAINT_RECEIVED
+    assert (escalated.name, escalated.complaint_id, escalated.data["level"], escalated.data["notify"]) == (
+        EventName.COMPLAINT_ESCALATED,
+        complaint.id,
+        1,
+        ["supervisor", "compliance"],
+    )
+    assert escalated.data["reference"] == complaint.reference
 
 
 def test_a_normal_complaint_is_not_announced_as_escalated(
-    service: ComplaintService, publisher: RecordingPublisher
+    service: ComplaintService, repo: InMemoryComplaintRepository
 ) -> None:
     submit(service)
-    assert publisher.published == []
+    assert [event.name for event in announced(repo)] == [EventName.COMPLAINT_RECEIVED]
 
 
 def test_a_normal_complaint_starts_at_escalation_level_0(service: ComplaintService) -> None:
@@ -119,10 +138,10 @@ def test_a_normal_complaint_starts_at_escalation_level_0(service: ComplaintServi
 
 
 def test_a_complaint_is_stored_even_when_the_tracker_cannot_start(
-    repo: InMemoryComplaintRepository, clock: FakeClock, publisher: RecordingPublisher
+    repo: InMemoryComplaintRepository, clock: FakeClock
 ) -> None:
     tracker = UnavailableTracker()
-    service = ComplaintService(repo, tracker, publisher, clock=clock, ids=SequentialIds())
+    service = ComplaintService(repo, tracker, clock=clock, ids=SequentialIds())
     complaint = submit(service)
     assert tracker.calls == [("start", ID)]  # it was tried
     assert repo.get(ID) == complaint
@@ -131,7 +150,7 @@ def test_a_complaint_is_stored_even_when_the_tracker_cannot_start(
     # and later changes that stop or restart it go through too
     clock.advance(hours=1)
     service.respond(ID, ResponseRequest(message="On it."), AGENT)
-    paused = service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    paused = service.pause(ID, NEED_STATEMENT, AGENT)
     assert paused.status is Status.AWAITING_CUSTOMER
     resumed = service.resume(ID, OptionalReasonRequest(), AGENT)
     assert resumed.status is Status.IN_PROGRESS
@@ -169,9 +188,13 @@ def test_a_priority_change_that_moves_the_deadline_later_keeps_the_tracker(
 ) -> None:
     submit(service, priority="critical")
     clock.advance(hours=1)
-    updated = service.update(ID, UpdateRequest(priority=Priority.NORMAL), AGENT)
+    # later deadlines are an extension: a supervisor's, with a reason
+    updated = service.update(
+        ID, UpdateRequest(priority=Priority.NORMAL, reason="not sensitive after all"), SUPERVISOR
+    )
     # first response now due at T0 + 24 h, later than T0 + 4 h: the tracker re-reads when it wakes
     assert updated.deadlines.first_response_due_at == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
+    assert updated.extensions == 1
     assert updated.tracker_generation == 1
     assert tracker.calls == [("start", ID)]
     assert updated.escalation_level == 1  # the level never goes down
@@ -192,7 +215,7 @@ def test_pause_stops_the_tracker_and_resume_starts_the_next_generation(
     answered(service, clock)
     assert tracker.calls == [("start", ID)]  # answering only moves the next step later
 
-    paused = service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    paused = service.pause(ID, NEED_STATEMENT, AGENT)
     assert tracker.calls[-1] == ("stop", ID)
     assert tracker.running == set()
     assert paused.tracker_generation == 1
@@ -223,14 +246,17 @@ def test_resolve_stops_the_tracker_and_close_starts_none(
     service.resolve(ID, resolve_request(), AGENT)
     assert tracker.calls == [("start", ID), ("stop", ID)]
     assert tracker.running == set()
-    service.close(ID, OptionalReasonRequest(), AGENT)
+    service.close(ID, CloseRequest(received_via=ReceivedVia.BRANCH, received_at=clock.now), AGENT)
     assert tracker.starts() == [ID]
     assert tracker.running == set()
 
 
-def test_withdraw_stops_the_tracker(service: ComplaintService, tracker: FakeTracker) -> None:
+def test_withdraw_stops_the_tracker(
+    service: ComplaintService, clock: FakeClock, tracker: FakeTracker
+) -> None:
     submit(service)
-    service.withdraw(ID, OptionalReasonRequest(reason="settled at the branch"), AGENT)
+    asked = WithdrawRequest(received_via=ReceivedVia.BRANCH, received_at=clock.now, reason="settled")
+    service.withdraw(ID, asked, AGENT)
     assert tracker.calls == [("start", ID), ("stop", ID)]
     assert tracker.running == set()
 
@@ -239,7 +265,7 @@ def test_resolving_a_paused_complaint_starts_no_tracker(
     service: ComplaintService, clock: FakeClock, tracker: FakeTracker
 ) -> None:
     answered(service, clock)
-    service.pause(ID, ReasonRequest(reason="need the statement"), AGENT)
+    service.pause(ID, NEED_STATEMENT, AGENT)
     service.resolve(ID, resolve_request(), AGENT)
     assert tracker.starts() == [ID]
     assert tracker.running == set()
@@ -248,8 +274,8 @@ def test_resolving_a_paused_complaint_starts_no_tracker(
 # --- the 80 % warning -----------------------------------------------------------------------------
 
 
-def test_warn_at_risk_records_and_publishes_one_warning(
-    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+def test_warn_at_risk_records_one_warning_that_the_outbox_announces(
+    service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
 ) -> None:
     submit(service)
     warned_at = clock.advance(hours=20)  # past 80 % of 24 h (19 h 12 min)
@@ -257,21 +283,20 @@ def test_warn_at_risk_records_and_publishes_one_warning(
 
     assert warned.at_risk_warned == {"firstResponse": warned_at}
     assert warned.version == 2
-    (event,) = publisher.published
+    event = announced(repo)[-1]
     assert event.name is EventName.SLA_AT_RISK
     assert event.complaint_id == ID
     assert event.version == 2
+    assert event.id == repo.events_by_complaint[ID][-1].id  # the audit event's own
     assert event.data["deadline"] == "firstResponse"
     # the first-response deadline: T0 + 24 h
     assert datetime.fromisoformat(event.data["dueAt"]) == datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     assert event.data["reference"] == warned.reference
+    assert (event.data["team"], event.data["assignee"]) == (None, None)  # the intake queue's
 
 
-def test_a_second_warning_for_the_same_deadline_is_refused_and_publishes_nothing(
-    service: ComplaintService,
-    clock: FakeClock,
-    publisher: RecordingPublisher,
-    repo: InMemoryComplaintRepository,
+def test_a_second_warning_for_the_same_deadline_is_refused_and_records_nothing(
+    service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
 ) -> None:
     submit(service)
     clock.advance(hours=20)
@@ -279,49 +304,52 @@ def test_a_second_warning_for_the_same_deadline_is_refused_and_publishes_nothing
     clock.advance(minutes=15)
     with pytest.raises(IllegalTransition):
         service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
-    assert len(publisher.published) == 1
+    assert [e.name for e in announced(repo)].count(EventName.SLA_AT_RISK) == 1
     assert repo.get(ID).version == 2  # nothing written by the refused warning
 
 
 def test_each_deadline_is_warned_once(
-    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+    service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
 ) -> None:
     submit(service)
     clock.advance(hours=20)
     service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
     clock.advance(hours=19)  # T0 + 39 h, past 80 % of 48 h (38 h 24 min)
     service.warn_at_risk(ID, Step.RESOLUTION, SLA_SWEEP)
-    assert [(e.name, e.data["deadline"]) for e in publisher.published] == [
-        (EventName.SLA_AT_RISK, "firstResponse"),
-        (EventName.SLA_AT_RISK, "resolution"),
-    ]
+    warnings = [e for e in announced(repo) if e.name is EventName.SLA_AT_RISK]
+    assert [e.data["deadline"] for e in warnings] == ["firstResponse", "resolution"]
     # the resolution deadline: T0 + 48 h
-    assert datetime.fromisoformat(publisher.published[1].data["dueAt"]) == datetime(
-        2026, 3, 4, 1, 0, tzinfo=UTC
-    )
+    assert datetime.fromisoformat(warnings[1].data["dueAt"]) == datetime(2026, 3, 4, 1, 0, tzinfo=UTC)
 
 
 def test_no_first_response_warning_once_the_customer_was_answered(
-    service: ComplaintService, clock: FakeClock, publisher: RecordingPublisher
+    service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
 ) -> None:
     answered(service, clock)
     clock.advance(hours=19)
     with pytest.raises(IllegalTransition):
         service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
-    assert publisher.published == []
+    assert EventName.SLA_AT_RISK not in [e.name for e in announced(repo)]
 
 
-def test_warn_at_risk_is_recorded_in_the_audit_trail_as_the_sweep(
+def test_warn_at_risk_is_recorded_in_the_audit_trail_as_the_sweep_with_what_the_warning_says(
     service: ComplaintService, clock: FakeClock, repo: InMemoryComplaintRepository
 ) -> None:
-    submit(service)
+    complaint = submit(service)
+    service.update(ID, UpdateRequest(version=1, assignee="li.na", team="cards"), AGENT)
     clock.advance(hours=20)
     service.warn_at_risk(ID, Step.FIRST_RESPONSE, SLA_SWEEP)
     last = repo.events(ID, 10, None).items[-1]
     assert last.action == "warn_at_risk"
     assert last.actor.id == "sla-sweep"
     assert last.actor.roles == ["system"]
-    assert last.data == {"deadline": "firstResponse"}
+    assert last.data == {
+        "deadline": "firstResponse",
+        "dueAt": "2026-03-03T01:00:00+00:00",
+        "reference": complaint.reference,
+        "assignee": "li.na",
+        "team": "cards",
+    }
 
 
 # --- restarting a missing tracker ---------------------------------------------------------------------

@@ -19,8 +19,14 @@ from pydantic import ValidationError
 
 from complaints.core.auth import caller_from_claims
 from complaints.core.errors import Forbidden, IllegalTransition, NotFound
-from complaints.core.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, Status
-from complaints.intake.commands import IntakeRequest, OptionalReasonRequest, ResolveRequest, ResponseRequest
+from complaints.core.models import Complaint, FollowUpOutcome, FollowUpStatus, Language, ReceivedVia, Status
+from complaints.intake.commands import (
+    CloseRequest,
+    IntakeRequest,
+    PauseRequest,
+    ResolveRequest,
+    ResponseRequest,
+)
 from complaints.intake.lifecycle import Action
 from complaints.intake.service import ComplaintService
 from complaints.tracking import page as tracking_page
@@ -36,6 +42,7 @@ from complaints.tracking.service import (
     FOLLOW_UP_WINDOW,
     INVALID_LINK,
     CustomerReopenRequest,
+    CustomerWithdrawRequest,
     FeedbackAlreadyGiven,
     FeedbackRequest,
     FollowUpRequest,
@@ -275,8 +282,13 @@ def test_an_expired_link_still_opens_while_the_complaint_is_open(
 def test_an_expired_link_opens_until_180_days_after_the_complaint_ended_then_is_a_wrong_link(
     tracking: TrackingService, service: ComplaintService, clock: FakeClock, ending: str
 ) -> None:
-    complaint = resolved(service, clock) if ending == "close" else submit(service)
-    getattr(service, ending)(complaint.id, OptionalReasonRequest(), AGENT)
+    if ending == "close":  # the customer accepted the outcome through the link, then staff closed it
+        complaint = resolved(service, clock)
+        tracking.accept(complaint.id, token(complaint))
+        service.close(complaint.id, CloseRequest(), AGENT)
+    else:  # the customer withdrew it through the link
+        complaint = submit(service)
+        tracking.withdraw(complaint.id, token(complaint), CustomerWithdrawRequest())
     ended = clock.now
     expired = tracking_token(complaint.id, KEY, T0 + timedelta(days=1))
     fresh = tracking_token(complaint.id, KEY, ended + timedelta(days=300))
@@ -406,10 +418,8 @@ def test_a_complaint_reopened_and_resolved_again_may_be_rated_again(
 def test_a_closed_complaint_may_still_be_rated_but_not_reopened(
     tracking: TrackingService, service: ComplaintService, clock: FakeClock
 ) -> None:
-    from complaints.intake.commands import OptionalReasonRequest
-
     complaint = resolved(service, clock)
-    service.close(complaint.id, OptionalReasonRequest(), AGENT)
+    service.close(complaint.id, CloseRequest(received_via=ReceivedVia.LETTER, received_at=clock.now), AGENT)
     view = tracking.view(complaint.id, token(complaint))
     assert view.can_give_feedback and not view.can_reopen
     assert [e.kind for e in view.timeline][-1] is TimelineKind.CLOSED
@@ -705,4 +715,86 @@ def test_hostile_customer_text_is_escaped_by_the_template_engine(
             and "<script" not in html
             and "onerror" not in html.replace(HOSTILE_ESCAPED, "")
         )
+        assert HOSTILE_ESCAPED in html
+
+
+# --- the page: waiting on the customer, accepting, withdrawing (issue 12) -------------------------------
+
+
+def paused_for(
+    service: ComplaintService, clock: FakeClock, needed: str = "Your statement of February"
+) -> Complaint:
+    """Answered at T0 + 1 h, paused at T0 + 2 h for the seed's 10 days: until 12 March 11:00 Shanghai."""
+    complaint = submit(service)
+    clock.advance(hours=1)
+    service.respond(complaint.id, ResponseRequest(message="We are looking into it."), AGENT)
+    clock.advance(hours=1)
+    return service.pause(complaint.id, PauseRequest(reason="need the statement", needed=needed), AGENT)
+
+
+def test_while_the_bank_waits_the_page_says_what_is_needed_by_when_and_takes_the_answer(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = paused_for(service, clock)
+    status, html = _page(tracking, complaint, lang="en")
+    assert status == 200 and 'id="reply-form"' in html and 'name="message"' in html
+    assert 'id="information-needed" class="text">Your statement of February<' in html
+    assert "2026-03-12 11:00 (UTC+08:00)" in html  # reply by, in the policy's zone
+    assert 'id="feedback-form"' not in html and 'id="accept-form"' not in html
+    assert 'id="withdraw-form"' in html  # an open complaint may be withdrawn
+
+    empty = _page(tracking, complaint, form=tracking_page.Form.REPLY, body="message=")
+    assert empty.status == 400 and "请填写回复内容" in empty.html
+    assert repo.get(complaint.id).status is Status.AWAITING_CUSTOMER
+
+    clock.advance(hours=5)
+    answered = _page(
+        tracking, complaint, lang="en", form=tracking_page.Form.REPLY, body="message=Sent+by+post"
+    )
+    assert answered.status == 200 and 'data-status="in_progress"' in answered.html
+    assert "Thank you for your answer" in answered.html and 'id="reply-form"' not in answered.html
+    assert repo.get(complaint.id).paused_seconds == 5 * 3600
+
+
+def test_the_customer_accepts_the_outcome_on_the_page(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)  # resolved T0 + 3 h: 2 March 12:00 in Shanghai
+    _, html = _page(tracking, complaint, lang="en")
+    assert 'id="accept-form"' in html and 'id="withdraw-form"' not in html
+    # it closes by itself at the end of 9 March in Shanghai unless disputed
+    assert 'id="closes-at"' in html and "2026-03-09 23:59 (UTC+08:00)" in html
+    answer = _page(tracking, complaint, lang="en", form=tracking_page.Form.ACCEPT)
+    assert answer.status == 200 and "Thank you for accepting the outcome." in answer.html
+    assert 'id="accept-form"' not in answer.html and 'id="accepted-on"' in answer.html
+    assert repo.get(complaint.id).customer_acceptance is not None
+    again = _page(tracking, complaint, form=tracking_page.Form.ACCEPT)
+    assert again.status == 409 and 'id="notice"' in again.html
+
+
+def test_withdrawing_on_the_page_needs_the_box_ticked(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = submit(service)
+    unconfirmed = _page(tracking, complaint, form=tracking_page.Form.WITHDRAW, body="reason=changed+my+mind")
+    assert unconfirmed.status == 400 and "请勾选确认" in unconfirmed.html
+    assert repo.get(complaint.id).status is Status.RECEIVED
+    withdrawn = _page(
+        tracking, complaint, form=tracking_page.Form.WITHDRAW, body="reason=changed+my+mind&confirm=yes"
+    )
+    assert withdrawn.status == 200 and 'data-status="withdrawn"' in withdrawn.html
+    assert 'id="withdraw-form"' not in withdrawn.html
+    stored = repo.get(complaint.id)
+    assert stored.withdrawal is not None and stored.withdrawal.received_via is ReceivedVia.TRACKING_LINK
+
+
+def test_what_is_needed_and_the_customers_answer_are_escaped(
+    tracking: TrackingService, service: ComplaintService, clock: FakeClock
+) -> None:
+    complaint = paused_for(service, clock, needed=HOSTILE)
+    asked = _page(tracking, complaint)
+    answered = _page(tracking, complaint, form=tracking_page.Form.REPLY, body=urlencode({"message": HOSTILE}))
+    assert answered.status == 200
+    for html in (asked.html, answered.html):
+        assert "<img" not in html and "<script" not in html
         assert HOSTILE_ESCAPED in html

@@ -91,6 +91,28 @@ def test_the_sealed_text_holds_no_personal_value_but_every_other_field() -> None
     assert json.loads(second.sealed)["data"]["public"] is True
 
 
+def test_what_the_bank_asks_of_the_customer_is_sealed_as_personal() -> None:
+    """A pause (and its halfway reminder) names what the customer is asked for, which may quote their
+    account; it is pseudonymised like a message. The reason, staff's own text, is kept."""
+    asked = "Li Wei's statement of account 6222 0012"
+    pause = {
+        "id": "ev-2",
+        "complaintId": "c-1",
+        "version": 2,
+        "action": "pause",
+        "actor": {"id": "li.na", "roles": ["agent"]},
+        "at": "2026-03-02T02:00:00Z",
+        "changes": {"pauseNeeded": {"before": None, "after": asked}},
+        "data": {"reason": "second debit unclear", "needed": asked, "until": "2026-03-12T02:00:00Z"},
+    }
+    (_, sealed_pause), _ = chain(receipt(), pause)
+    assert "6222" not in sealed_pause.sealed
+    sealed = json.loads(sealed_pause.sealed)
+    assert is_pseudonym(sealed["data"]["needed"]) and is_pseudonym(sealed["changes"]["pauseNeeded"]["after"])
+    assert sealed["data"]["reason"] == "second debit unclear"
+    assert sealed["data"]["until"] == "2026-03-12T02:00:00Z"
+
+
 @pytest.mark.parametrize(
     ("tamper", "broken_at"),
     [

@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
+from pydantic import ValidationError
+from pydantic.alias_generators import to_camel
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
@@ -95,15 +98,21 @@ def list_complaints(
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[Complaint]:
     staff = caller(Permission.LIST)
-    query = ComplaintQuery(
-        status=status,
-        assignee=assignee,
-        category=category,
-        channel=channel,
-        customer_id=customer_id,
-        limit=limit,
-        next_token=next_token,
-    )
+    try:
+        # The identifiers' own rules (NFKC, then letters, digits and . @ : -) are the query model's.
+        query = ComplaintQuery(
+            status=status,
+            assignee=assignee,
+            category=category,
+            channel=channel,
+            customer_id=customer_id,
+            limit=limit,
+            next_token=next_token,
+        )
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**problem, "loc": ("query", to_camel(str(problem["loc"][0])))} for problem in error.errors()]
+        ) from error
     return composition.complaint_service().list(query, staff)
 
 

@@ -1,6 +1,7 @@
 """Lifecycle actions on a complaint: respond, pause and resume, extend, escalate, resolve, close, reopen,
 withdraw. Each takes the version the caller read (in the body or as If-Match). Each is for the staff
-who work the complaint's team (core/access), checked by the service on the complaint it changes."""
+who work the complaint's team (core/access), checked by the service on the complaint it changes; a
+withdrawal is also recorded by the channel app that submitted the complaint, for the customer who asked."""
 
 from __future__ import annotations
 
@@ -10,22 +11,25 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from complaints.composition import api as composition
-from complaints.core.auth import Permission
+from complaints.core.auth import Caller, Permission, caller_from_claims
 from complaints.core.models import (
     Complaint,
 )
 from complaints.intake.commands import (
+    CloseRequest,
     OptionalReasonRequest,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
+    WithdrawRequest,
 )
 
 if TYPE_CHECKING:
     pass
 
 
-from resolver import ComplaintId, IfMatch, caller, responses, with_version
+from resolver import ComplaintId, IfMatch, app, caller, responses, with_version
 
 router = Router()  # type: ignore[no-untyped-call]
 complaints = composition.complaint_service
@@ -48,12 +52,17 @@ def respond(
 
 @router.post(
     "/v1/complaints/<complaint_id>/pause",
-    summary="Wait for the customer (stops the clock)",
+    summary="Wait for the customer (stops the clock, for a bounded time)",
+    description="`reason` and `needed` (what the customer is asked for; they are told it and by when). "
+    "The pause ends at `pausedUntil`: `until` if given, at most (and by default) what is left of the "
+    "policy's limit (seed: 10 days in all; cbirc-2020, fca-disp and cfpb stop no clock: 409). The "
+    "clock restarts when the customer answers through their tracking link, staff resume, or the pause "
+    "ends (the SLA sweep); the customer is reminded halfway.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )
 def pause(
-    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId, body: Annotated[PauseRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
     return complaints().pause(complaint_id, with_version(body, if_match), caller(Permission.WORK))
 
@@ -109,12 +118,16 @@ def resolve(
 
 @router.post(
     "/v1/complaints/<complaint_id>/close",
-    summary="Close a resolved complaint",
+    summary="Close a resolved complaint the customer accepted",
+    description="A resolved complaint closes by itself when the policy's cooling-off period ends "
+    "(`closesAt`) unless the customer disputes it. Closing it earlier needs the customer's acceptance: "
+    "given through their tracking link, or recorded here with `receivedVia` and `receivedAt` (how and "
+    "when it reached the bank); otherwise 409 `customer_acceptance_required`.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )
 def close(
-    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId, body: Annotated[CloseRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
     return complaints().close(complaint_id, with_version(body, if_match), caller(Permission.WORK))
 
@@ -133,11 +146,20 @@ def reopen(
 
 @router.post(
     "/v1/complaints/<complaint_id>/withdraw",
-    summary="The customer withdraws the complaint",
+    summary="Record the customer's request to withdraw the complaint",
+    description="Only at the customer's request: `receivedVia` (phone, letter, branch, email, "
+    "online_banking, mobile_app) and `receivedAt` (when it reached the bank; the complaint ends then) "
+    "are required. Staff who work the complaint's team, or the channel app that submitted it. The "
+    "customer withdraws by themselves through their tracking link.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )
 def withdraw(
-    complaint_id: ComplaintId, body: Annotated[OptionalReasonRequest, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId, body: Annotated[WithdrawRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
-    return complaints().withdraw(complaint_id, with_version(body, if_match), caller(Permission.WORK))
+    return complaints().withdraw(complaint_id, with_version(body, if_match), _signed_in())
+
+
+def _signed_in() -> Caller:
+    """Whoever the token names; the change path decides whether they may (core/access)."""
+    return caller_from_claims(app.current_event.request_context.authorizer.claims)

@@ -16,6 +16,7 @@ from complaints.core.models import (
 )
 from complaints.reporting.kpis import KpiReport
 from complaints.reporting.models import ReportRequest, ReportView
+from complaints.reporting.performance import GroupBy, PerformanceReport
 
 if TYPE_CHECKING:
     pass
@@ -28,16 +29,31 @@ router = Router()  # type: ignore[no-untyped-call]
 
 @router.get(
     "/v1/kpis",
-    summary="KPIs of the complaints received in [from, to) against the policy's targets",
+    summary="KPIs of the complaints received in [from, to) against the policy's targets; "
+    "with groupBy, per handler or team",
+    description="Without `groupBy` (managers): the bank-wide KPIs (`KpiReport`). With `groupBy=assignee` "
+    "or `groupBy=team` (managers bank-wide, supervisors for their own teams): the figures per handler "
+    "or team (`PerformanceReport`).",
     tags=["reports"],
     responses=responses(),
 )
 def kpis(
     period_from: Annotated[UtcDatetime, Query(alias="from", description="start, inclusive (ISO-8601)")],
     period_to: Annotated[UtcDatetime, Query(alias="to", description="end, exclusive (ISO-8601)")],
-) -> KpiReport:
-    caller(Permission.READ_REPORTS)
-    return composition.kpi_service().kpis(period_from, period_to)
+    group_by: Annotated[
+        GroupBy | None,
+        Query(
+            alias="groupBy",
+            description="`assignee` or `team`: the figures per handler or per team (a complaint counts "
+            "for the handler and team that resolved it, or hold it while open)",
+        ),
+    ] = None,
+) -> KpiReport | PerformanceReport:
+    if group_by is None:
+        caller(Permission.READ_REPORTS)
+        return composition.kpi_service().kpis(period_from, period_to)
+    reader = caller(Permission.READ_PERFORMANCE)
+    return composition.kpi_service().performance(period_from, period_to, group_by, reader)
 
 
 ReportId = Annotated[str, Path(description="the report's id", min_length=1, max_length=64)]

@@ -14,7 +14,14 @@ from complaints.core.auth import Permission
 from complaints.core.models import (
     Complaint,
 )
-from complaints.tracking.service import CustomerReopenRequest, FeedbackRequest, FollowUpRequest, TrackingView
+from complaints.tracking.service import (
+    CustomerReopenRequest,
+    CustomerReplyRequest,
+    CustomerWithdrawRequest,
+    FeedbackRequest,
+    FollowUpRequest,
+    TrackingView,
+)
 
 if TYPE_CHECKING:
     pass
@@ -76,6 +83,45 @@ def customer_reopen(
     return tracking().reopen(complaint_id, token, body)
 
 
+@router.post(
+    "/v1/track/<complaint_id>/reply",
+    summary="The customer answers while the bank waits on them (the clock restarts)",
+    description="`message`, and the ids of files attached first (POST /v1/track/{id}/attachments). "
+    "Only while the complaint awaits the customer (409 otherwise).",
+    tags=["tracking"],
+    responses=public_responses(404, 409),
+    security=PUBLIC,
+)
+def customer_reply(
+    complaint_id: ComplaintId, body: Annotated[CustomerReplyRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().reply(complaint_id, token, body)
+
+
+@router.post(
+    "/v1/track/<complaint_id>/accept",
+    summary="The customer accepts the outcome (staff may then close the complaint)",
+    tags=["tracking"],
+    responses=public_responses(404, 409),
+    security=PUBLIC,
+)
+def customer_accept(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
+    return tracking().accept(complaint_id, token)
+
+
+@router.post(
+    "/v1/track/<complaint_id>/withdraw",
+    summary="The customer withdraws the complaint",
+    tags=["tracking"],
+    responses=public_responses(404, 409),
+    security=PUBLIC,
+)
+def customer_withdraw(
+    complaint_id: ComplaintId, body: Annotated[CustomerWithdrawRequest, Body()], token: TrackingToken = None
+) -> TrackingView:
+    return tracking().withdraw(complaint_id, token, body)
+
+
 @router.get(
     "/t/<complaint_id>",
     summary="The tracking page behind the link in every message (HTML, zh-CN or en)",
@@ -115,13 +161,52 @@ def tracking_page_reopen(
     return _tracking_page(complaint_id, token, lang, form="reopen")
 
 
+@router.post(
+    "/t/<complaint_id>/accept",
+    summary="The page's form to accept the outcome (form post); answers with the page",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_accept(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang, form="accept")
+
+
+@router.post(
+    "/t/<complaint_id>/reply",
+    summary="The page's answer form while the bank waits (form post: message); answers with the page",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_reply(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang, form="reply")
+
+
+@router.post(
+    "/t/<complaint_id>/withdraw",
+    summary="The page's withdrawal form (form post: confirm=yes, reason); answers with the page",
+    tags=["tracking"],
+    responses=HTML_PAGE,
+    security=PUBLIC,
+)
+def tracking_page_withdraw(
+    complaint_id: LinkedComplaintId, token: TrackingToken = None, lang: PageLanguage = None
+) -> Response[str]:
+    return _tracking_page(complaint_id, token, lang, form="withdraw")
+
+
 # The tracking page's module is imported by the page routes only: the API's other routes never pay for it.
 
 
 def _tracking_page(
     complaint_id: str, token: str | None, lang: str | None, form: str | None = None
 ) -> Response[str]:
-    """The page (`form` None) or the answer to one of its form posts (`feedback`, `reopen`)."""
+    """The page (`form` None) or the answer to one of its form posts (tracking/page.py's `Form`)."""
     from complaints.tracking import page as tracking_page
 
     posted = tracking_page.Form(form) if form else None

@@ -90,7 +90,9 @@ class Api(Construct):
             )
         )
         role.add_to_principal_policy(data.key_use())
-        # Domain events, and the complaint's SLA tracker (started at intake, restarted on resume).
+        # The bus for the quarterly reports' announcement (complaints/composition/parts.py); the
+        # complaints' own events reach it through the trail (the publisher). And the complaint's SLA
+        # tracker (started at intake, restarted on resume).
         role.add_to_principal_policy(events.publish())
         workflow.allow_tracking(role)
 

@@ -13,21 +13,17 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from complaints.notifications.planner import NOTIFIED_EVENTS as PLANNED_EVENTS
+
 from ..nag import accept
 from .data import Data
 from .events import Events
 from .function import FunctionDefaults, ServiceFunction
 from .queues import dead_letter_queue, work_queue
 
-# The events someone is told about (complaints/notifications plans who and how).
-NOTIFIED_EVENTS = (
-    "ComplaintReceived",
-    "ComplaintAcknowledged",
-    "ComplaintUpdated",
-    "ComplaintResolved",
-    "ComplaintEscalated",
-    "SlaAtRisk",
-)
+# The events someone may be told about: those the planner plans messages for (it decides who and
+# how), so a message it can plan is never one the rule keeps from it.
+NOTIFIED_EVENTS = tuple(sorted(name.value for name in PLANNED_EVENTS))
 STAFF_AUDIENCES = ("supervisor", "manager", "compliance", "at-risk")
 MAX_RECEIVES = 5
 

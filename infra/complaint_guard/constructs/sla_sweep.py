@@ -1,7 +1,7 @@
 """SlaSweep: the function EventBridge Scheduler runs every 15 minutes (functions/sla_sweep). It reads
-the complaints due soon through the sparse byWatch index, sends each 80 % warning once and restarts any
-SLA tracker that is missing or failed; then it counts the open complaints per status through byStatus
-(the backlog gauge)."""
+the complaints due soon through the sparse byWatch index, records each 80 % warning once (the publisher
+announces it from the trail: the sweep puts nothing on the bus) and restarts any SLA tracker that is
+missing or failed; then it counts the open complaints per status through byStatus (the backlog gauge)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from constructs import Construct
 from complaints.adapters.dynamodb.table import STATUS_INDEX
 
 from .data import Data
-from .events import Events
 from .function import FunctionDefaults, ServiceFunction
 from .sla_workflow import SlaWorkflow
 
@@ -24,7 +23,6 @@ class SlaSweep(Construct):
         construct_id: str,
         *,
         data: Data,
-        events: Events,
         workflow: SlaWorkflow,
         defaults: FunctionDefaults,
     ) -> None:
@@ -58,5 +56,4 @@ class SlaSweep(Construct):
             )
         )
         role.add_to_principal_policy(data.key_use())
-        role.add_to_principal_policy(events.publish())
         workflow.allow_tracking(role)

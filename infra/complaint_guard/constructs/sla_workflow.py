@@ -1,8 +1,9 @@
 """SlaWorkflow: the SLA tracker, one Standard Step Functions execution per complaint.
 
 Its definition is infra/statemachines/sla-tracker.asl.json, the file the local runtime runs on the
-emulator too; the table and the bus reach it as definition substitutions. It uses direct service
-integrations only (DynamoDB, EventBridge), so its role names exactly what the file calls.
+emulator too; the tables reach it as definition substitutions. It uses direct service integrations
+with DynamoDB only, so its role names exactly what the file calls. It puts nothing on the bus: its
+escalations are audit events, which the publisher announces like every other (the trail is the outbox).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from constructs import Construct
 from ..nag import accept, accept_wildcard_resource
 from ..settings import ROOT
 from .data import Data
-from .events import Events
 
 DEFINITION = ROOT / "infra" / "statemachines" / "sla-tracker.asl.json"
 
@@ -28,7 +28,6 @@ class SlaWorkflow(Construct):
         construct_id: str,
         *,
         data: Data,
-        events: Events,
         log_retention: logs.RetentionDays,
         removal: RemovalPolicy,
     ) -> None:
@@ -37,7 +36,7 @@ class SlaWorkflow(Construct):
         self.role = iam.Role(self, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com"))
         # What the ASL file calls: GetItem (ReadComplaint), the escalation transaction (Update of the
         # complaint, Put of the accountability record, and their condition checks; Put of the audit
-        # event in the trail table), PutEvents. The tables only, never their indexes.
+        # event in the trail table). The tables only, never their indexes.
         data.allow_items(
             self.role,
             "dynamodb:GetItem",
@@ -47,7 +46,6 @@ class SlaWorkflow(Construct):
         )
         data.allow_trail(self.role, "dynamodb:PutItem", "dynamodb:ConditionCheckItem")
         self.role.add_to_principal_policy(data.key_use())
-        self.role.add_to_principal_policy(events.publish())
         self.log_group = logs.LogGroup(
             self, "Logs", retention=log_retention, removal_policy=removal, encryption_key=data.key
         )
@@ -66,7 +64,6 @@ class SlaWorkflow(Construct):
             definition_substitutions={
                 "TableName": data.table.table_name,
                 "TrailTableName": data.trail_table.table_name,
-                "EventBusName": events.bus_name,
             },
             role=self.role,
             logs=sfn.LogOptions(

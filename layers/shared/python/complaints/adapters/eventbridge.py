@@ -29,8 +29,8 @@ class EventPublishFailed(ServiceUnavailable):
 
 
 class EventBridgePublisher:
-    """`client` may be a factory: a function that publishes only now and then (the api announces
-    critical complaints only) creates its client on the first publication, not at cold start."""
+    """`client` may be a factory: a function that publishes only now and then creates its client on
+    the first publication, not at cold start."""
 
     def __init__(self, bus_name: str, client: EventBridgeClient | Callable[[], EventBridgeClient]) -> None:
         self._bus = bus_name

@@ -36,10 +36,10 @@ _DEFAULT_BANK_NAME_ZH = "某银行"
 def complaint_service(
     settings: LifecycleSettings, dynamodb: Any, page_keys: LinkKeys | None = None
 ) -> ComplaintService:
-    """The one path of every change: the complaints table, the SLA tracker and the event bus.
-    `page_keys` sign the page tokens the api hands out (adapters/dynamodb/table.py, PageTokens)."""
+    """The one path of every change: the complaints and trail tables and the SLA tracker (its events
+    reach the bus through the trail: the publisher). `page_keys` sign the page tokens the api hands
+    out (adapters/dynamodb/table.py, PageTokens)."""
     from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
-    from complaints.adapters.eventbridge import EventBridgePublisher
     from complaints.adapters.stepfunctions import StepFunctionsTracker
     from complaints.intake.service import ComplaintService
     from complaints.privacy.retention import RetentionSchedule
@@ -49,8 +49,6 @@ def complaint_service(
             settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys
         ),
         tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),
-        # Created on the first publication: most intakes announce nothing themselves.
-        events=EventBridgePublisher(settings.event_bus_name, lambda: client("events")),
         default_policy=settings.sla_policy,
         retention=RetentionSchedule(complaint_days=settings.retention_complaint_days),
     )

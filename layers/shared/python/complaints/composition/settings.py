@@ -53,11 +53,11 @@ class LinkSettings(FunctionSettings):
 
 
 class LifecycleSettings(ComplaintsTableSettings):
-    """What changing a complaint needs: its deadlines' policy, its SLA tracker and the event bus."""
+    """What changing a complaint needs: its deadlines' policy, its SLA tracker and its trail (no bus:
+    the trail is the outbox, which the publisher announces)."""
 
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
     sla_tracker_arn: str = Field(alias="SLA_TRACKER_ARN", min_length=1)
-    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
     # The audit trail's own table (append-only: complaints/trail/chain.py).
     trail_table_name: str = Field(alias="TRAIL_TABLE_NAME", min_length=1)
     # Days a complaint's record is kept after it ends (the retention schedule, privacy/retention.py).
@@ -81,6 +81,8 @@ class AttachmentSettings(FunctionSettings):
 
 
 class ApiSettings(LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment, AttachmentSettings):
+    # The bus of the quarterly reports' `ReportPublished` (complaints/composition/parts.py).
+    event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)
     # Seconds a retried intake with the same Idempotency-Key returns the first answer.
     idempotency_ttl_seconds: int = Field(default=24 * 3600, alias="IDEMPOTENCY_TTL_SECONDS")

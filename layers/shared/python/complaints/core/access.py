@@ -6,7 +6,7 @@ relation to it, and is the one place that does:
 
 | the caller's relation to the complaint | may                                                     |
 |----------------------------------------|---------------------------------------------------------|
-| channel app that submitted it          | read it                                                 |
+| channel app that submitted it          | read it; record the customer's request to withdraw it   |
 | channel app, any other                 | nothing: 404, the answer to an unknown id               |
 | agent of its team                      | read, work (triage, every lifecycle action), note       |
 | supervisor of its team                 | that, and extend, complete the follow-up                |
@@ -25,9 +25,16 @@ from a tracking link cannot be probed; staff, who may know ids, get a 403 that n
 Accountability records are reviewed bank-wide by supervisors and managers, but never by the handler
 the record names nor by a member of its team (the record's `unassigned` is the intake queue).
 
+Performance per handler and per team (`GET /v1/kpis?groupBy=`) is read bank-wide by managers, and by
+supervisors for their own teams only: those teams' complaints and the accountability records naming
+them (`performance_scope`).
+
 The customer (through the tracking link, whose token the tracking service checked for that
-complaint) may rate, reopen and attach evidence; the system (the SLA sweep, the malware scanner)
-records warnings, tracker restarts and scan verdicts."""
+complaint) may rate, reopen, attach evidence, answer while the bank waits on them (which resumes the
+clock), accept the outcome and withdraw the complaint; the system (the SLA sweep, the malware scanner)
+records warnings, tracker restarts and scan verdicts, reminds a customer the bank waits on, resumes a
+pause at its limit and closes a resolved complaint at the end of its cooling-off period. A withdrawal
+is always the customer's: staff and the submitting app only record the request they received."""
 
 from __future__ import annotations
 
@@ -56,6 +63,7 @@ class Need(StrEnum):
     FOLLOW_UP = "follow_up"
     ATTACH = "attach"
     HOLD = "hold"
+    WITHDRAW = "withdraw"
 
 
 # What each change of the lifecycle (by its audit action name, intake/lifecycle.Action) needs of
@@ -72,14 +80,19 @@ STAFF_NEEDS: Mapping[str, Need] = {
     "resolve": Need.WORK,
     "close": Need.WORK,
     "reopen": Need.WORK,
-    "withdraw": Need.WORK,
+    # Recorded for the customer, who asked (ComplaintService.withdraw refuses it without how and when).
+    "withdraw": Need.WITHDRAW,
     "complete_follow_up": Need.FOLLOW_UP,
     "attach_file": Need.ATTACH,
     "set_legal_hold": Need.HOLD,
 }
 # Changes that are not staff work: who alone may make them.
-CUSTOMER_ACTIONS = frozenset({"give_feedback", "reopen", "attach_file"})
-SYSTEM_ACTIONS = frozenset({"warn_at_risk", "restart_tracker", "record_scan_result"})
+CUSTOMER_ACTIONS = frozenset(
+    {"give_feedback", "reopen", "attach_file", "resume", "accept_outcome", "withdraw"}
+)
+SYSTEM_ACTIONS = frozenset(
+    {"warn_at_risk", "restart_tracker", "record_scan_result", "remind_customer", "resume", "close"}
+)
 
 # The permission each need asks first (a 403 naming the role, the same for every id); attaching asks
 # none of its own: the rule itself names who may (staff who work it, the app that submitted it).
@@ -90,6 +103,7 @@ _PERMISSION: Mapping[Need, Permission | None] = {
     Need.FOLLOW_UP: Permission.REVIEW,
     Need.ATTACH: None,
     Need.HOLD: Permission.LEGAL_HOLD,
+    Need.WITHDRAW: None,
 }
 
 
@@ -160,6 +174,12 @@ def may_attach(caller: Caller, complaint: Complaint) -> bool:
     return may_work(caller, complaint) or (submitter and caller.can(Permission.SUBMIT))
 
 
+def may_record_withdrawal(caller: Caller, complaint: Complaint) -> bool:
+    """The customer's request to withdraw: recorded by staff who may work the complaint, or by the
+    channel app that submitted it (the customer asks at the counter, on the hotline …)."""
+    return may_attach(caller, complaint)
+
+
 def may_hold(caller: Caller, complaint: Complaint) -> bool:
     """A legal hold: compliance, on any complaint it may read (every one)."""
     return caller.can(Permission.LEGAL_HOLD) and may_read(caller, complaint)
@@ -172,6 +192,7 @@ _RULES = {
     Need.FOLLOW_UP: may_complete_follow_up,
     Need.ATTACH: may_attach,
     Need.HOLD: may_hold,
+    Need.WITHDRAW: may_record_withdrawal,
 }
 
 
@@ -201,6 +222,21 @@ def review_refusal(caller: Caller, record: AccountabilityRecord) -> str | None:
 def list_scope(caller: Caller) -> frozenset[str] | None:
     """The teams a listing is limited to: None for those who read bank-wide, else the caller's."""
     return None if reads_bank_wide(caller) else caller.teams
+
+
+def performance_scope(caller: Caller) -> frozenset[str] | None:
+    """The teams whose performance (per handler, per team) a caller may see: None (bank-wide) for
+    those who read the bank-wide KPIs (managers), else the caller's own teams (supervisors); the
+    complaints of those teams and the accountability records naming them. Anyone else: 403."""
+    caller.require(Permission.READ_PERFORMANCE)
+    if caller.can(Permission.READ_REPORTS):
+        return None
+    if not caller.teams:
+        raise Forbidden(
+            "supervisors see the performance of their own teams, and you belong to none "
+            "(a `team:<name>` group)"
+        )
+    return caller.teams
 
 
 # --- answers: raise what the caller is told -------------------------------------------------------

@@ -58,6 +58,9 @@ class Permission(StrEnum):
     ERASE = "erase a customer's personal data"
     LEGAL_HOLD = "place legal holds"
     READ_REPORTS = "read reports"
+    # Per handler and per team (GET /v1/kpis?groupBy=): managers bank-wide, supervisors their teams'
+    # (core/access.performance_scope).
+    READ_PERFORMANCE = "read the performance of handlers and teams"
     PREVIEW_SLA = "preview deadlines"
 
 
@@ -93,6 +96,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             Permission.REVIEW,
             Permission.READ_AUDIT,
             Permission.VERIFY_TRAIL,
+            Permission.READ_PERFORMANCE,
             Permission.PREVIEW_SLA,
         }
     ),
@@ -107,6 +111,7 @@ ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
             Permission.READ_AUDIT,
             Permission.VERIFY_TRAIL,
             Permission.READ_REPORTS,
+            Permission.READ_PERFORMANCE,
             Permission.PREVIEW_SLA,
         }
     ),

@@ -383,6 +383,28 @@ class Attachment(ApiModel):
     )
 
 
+class ReceivedVia(StrEnum):
+    """How a customer's request (a withdrawal, their acceptance of the outcome) reached the bank."""
+
+    PHONE = "phone"
+    LETTER = "letter"
+    BRANCH = "branch"
+    EMAIL = "email"
+    ONLINE_BANKING = "online_banking"
+    MOBILE_APP = "mobile_app"
+    # The customer themselves, through the tracking link: set by the link's routes, never by staff.
+    TRACKING_LINK = "tracking_link"
+
+
+class CustomerRequest(ApiModel):
+    """What the customer asked for or agreed to, as it reached the bank: a complaint is withdrawn, or
+    closed before its cooling-off period ends, only on such a record (docs/architecture.md §2)."""
+
+    received_via: ReceivedVia
+    received_at: UtcDatetime = Field(description="when the customer's request reached the bank")
+    recorded_by: str = Field(description="the staff user or channel app that recorded it, or `customer`")
+
+
 class LegalHold(ApiModel):
     """A complaint kept for litigation or an investigation: compliance places and lifts it."""
 
@@ -413,8 +435,43 @@ class Complaint(ApiModel):
     closed_at: UtcDatetime | None = None
     withdrawn_at: UtcDatetime | None = None
     paused_at: UtcDatetime | None = None
+    paused_until: UtcDatetime | None = Field(
+        default=None,
+        description="while awaiting the customer: when the pause ends at the latest (the policy's limit); "
+        "the clock then restarts by itself",
+    )
+    pause_needed: Annotated[str, StringConstraints(max_length=1000), CleanText] | None = Field(
+        default=None, description="while awaiting the customer: what the bank needs from them"
+    )
+    pause_reminded_at: UtcDatetime | None = Field(
+        default=None, description="when the customer was reminded, halfway through the current pause"
+    )
     paused_seconds: Annotated[int, Field(ge=0, description="time spent awaiting the customer")] = 0
-    extensions: Annotated[int, Field(ge=0, description="extensions of the resolution deadline")] = 0
+    extensions: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="extensions of a deadline: by POST …/extend, and by a triage that moved one later",
+        ),
+    ] = 0
+    triage_extensions: Annotated[
+        int,
+        Field(ge=0, description="of `extensions`, those a triage (PATCH) granted by moving a deadline later"),
+    ] = 0
+    reopened_at: UtcDatetime | None = Field(
+        default=None, description="when it was last reopened: its resolution deadline counts from then"
+    )
+    closes_at: UtcDatetime | None = Field(
+        default=None,
+        description="while resolved: when it closes by itself (the policy's cooling-off period) unless the "
+        "customer disputes it",
+    )
+    customer_acceptance: CustomerRequest | None = Field(
+        default=None, description="the customer accepted the current outcome: it may be closed at once"
+    )
+    withdrawal: CustomerRequest | None = Field(
+        default=None, description="the customer's request to withdraw the complaint, as it reached the bank"
+    )
     assignee: Identifier | None = None
     team: Identifier | None = None
     escalation_level: Annotated[int, Field(ge=0, le=3)] = 0

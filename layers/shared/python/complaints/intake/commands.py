@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
 
 from complaints.core.clock import utc_now
 from complaints.core.models import (
@@ -21,6 +21,7 @@ from complaints.core.models import (
     Outcome,
     Priority,
     Product,
+    ReceivedVia,
     Redress,
     ShortText,
     SlaPolicyName,
@@ -89,6 +90,11 @@ class UpdateRequest(VersionedRequest):
     product: Product | None = None
     priority: Priority | None = None
     complexity: Complexity | None = None
+    reason: Reason | None = Field(
+        default=None,
+        description="why: required when a change of priority, complexity or product moves a deadline "
+        "later, which is an extension (the extend permission; counted in `extensions`)",
+    )
 
     @field_validator("category", "product", "priority", "complexity", mode="before")
     @classmethod
@@ -113,6 +119,51 @@ class ReasonRequest(VersionedRequest):
 
 class OptionalReasonRequest(VersionedRequest):
     reason: Reason | None = None
+
+
+Needed = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CleanText]
+"""What the bank needs from the customer, in words the customer reads (it is sent to them)."""
+
+
+class PauseRequest(VersionedRequest):
+    """Wait for the customer: the clock stops until they answer, staff resume, or the policy's limit."""
+
+    reason: Reason = Field(description="why the complaint cannot go on without the customer")
+    needed: Needed = Field(description="what the customer is asked for; they are told this, and by when")
+    until: UtcDatetime | None = Field(
+        default=None,
+        description="an earlier end of the pause than the policy's limit (the default, and the latest)",
+    )
+
+
+def _staff_recorded(value: ReceivedVia) -> ReceivedVia:
+    if value is ReceivedVia.TRACKING_LINK:
+        raise ValueError("is the customer's own way (their tracking link), which records itself")
+    return value
+
+
+StaffRecordedVia = Annotated[ReceivedVia, AfterValidator(_staff_recorded)]
+
+
+class WithdrawRequest(VersionedRequest):
+    """The customer's request to withdraw, as staff or the channel app received it."""
+
+    received_via: StaffRecordedVia = Field(
+        description="how the customer's request reached the bank (phone, letter, branch, email …)"
+    )
+    received_at: UtcDatetime = Field(description="when it reached the bank; the complaint ends then")
+    reason: Reason | None = None
+
+
+class CloseRequest(VersionedRequest):
+    """Close a resolved complaint before its cooling-off period ends: only once the customer accepted
+    the outcome, through their link or as recorded here (`receivedVia` and `receivedAt`)."""
+
+    reason: Reason | None = None
+    received_via: StaffRecordedVia | None = Field(
+        default=None, description="how the customer's acceptance of the outcome reached the bank"
+    )
+    received_at: UtcDatetime | None = Field(default=None, description="when it reached the bank")
 
 
 class ResolveRequest(VersionedRequest):

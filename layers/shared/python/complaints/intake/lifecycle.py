@@ -30,6 +30,10 @@ class Action(StrEnum):
     FOLLOW_UP = "complete_follow_up"
     WARN = "warn_at_risk"
     RESTART_TRACKER = "restart_tracker"
+    # The sweep reminds a customer the bank is waiting on, halfway through the pause.
+    REMIND = "remind_customer"
+    # The customer accepts the outcome through the tracking link: it may then be closed at once.
+    ACCEPT = "accept_outcome"
     # Evidence attached (complaints/attachments), and the malware scanner's verdict on it.
     ATTACH = "attach_file"
     RECORD_SCAN = "record_scan_result"
@@ -60,7 +64,10 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
         Status.ACKNOWLEDGED: Status.AWAITING_CUSTOMER,
         Status.IN_PROGRESS: Status.AWAITING_CUSTOMER,
     },
+    # Resumed by staff, by the customer's answer through the tracking link, or by the sweep when the
+    # pause reaches the policy's limit (docs/architecture.md §3).
     Action.RESUME: {Status.AWAITING_CUSTOMER: Status.IN_PROGRESS},
+    Action.REMIND: {Status.AWAITING_CUSTOMER: Status.AWAITING_CUSTOMER},
     Action.ESCALATE: _STAY_OPEN,
     Action.EXTEND: _STAY_OPEN,
     # The customer rates the resolution (once per resolution); a low rating opens a follow-up (回访)
@@ -73,9 +80,14 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
         status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER
     },
     Action.RESOLVE: {status: Status.RESOLVED for status in OPEN_STATUSES},
+    # Closed by staff once the customer accepted the outcome, or by the sweep when the cooling-off
+    # period ends undisputed (ComplaintService.close, close_after_cooling_off).
     Action.CLOSE: {Status.RESOLVED: Status.CLOSED},
+    Action.ACCEPT: {Status.RESOLVED: Status.RESOLVED},
     # A customer who disputes the resolution reopens it; a closed complaint stays closed.
     Action.REOPEN: {Status.RESOLVED: Status.IN_PROGRESS},
+    # Only at the customer's request: through their tracking link, or recorded by staff or the channel
+    # app with how and when it reached the bank (ComplaintService.withdraw).
     Action.WITHDRAW: {status: Status.WITHDRAWN for status in OPEN_STATUSES},
     # Evidence may be attached while the complaint is open, and once resolved (the customer may back a
     # dispute with it); never to a closed or withdrawn one. Attaching never moves the status.

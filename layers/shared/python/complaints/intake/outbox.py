@@ -1,20 +1,29 @@
 """The audit trail is the outbox: every change writes an audit event in the same transaction as the
 complaint, and DynamoDB Streams hands each new audit event to the publisher, which turns it into the
-domain event of docs/architecture.md §6 and puts it on the bus. So an event is published if and only if its
-change was stored, and a failed publication is retried from the stream, never lost.
+domain events of docs/architecture.md §6 and puts them on the bus. So an event is published if and only
+if its change was stored, and a failed publication is retried from the stream, never lost.
+
+That holds for every writer of the trail: the api, the SLA sweep (its 80 % warnings) and the SLA
+tracker's state machine (its escalations) announce nothing themselves.
+
+Most audit events announce one domain event, with the audit event's own id. Two announce a second one:
+the SLA tracker's step (`SlaBreached`, and `ComplaintEscalated` when the level rose) and the receipt of
+a complaint that starts escalated (`ComplaintReceived`, and `ComplaintEscalated` to its supervisor and
+compliance). The second has an id of its own derived from the audit event's (`derived_id`): the same on
+every retry of the stream, never the first one's, so a consumer that drops repeats by id drops neither.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import AuditEvent
 from complaints.intake.lifecycle import Action
 
-# Published by the SLA tracker state machine itself (SlaBreached, ComplaintEscalated), and the sweep's
-# own bookkeeping: nothing more to announce.
-_NOT_ANNOUNCED = frozenset({Action.SLA_ESCALATE.value, Action.RESTART_TRACKER.value, Action.WARN.value})
+# The sweep's own bookkeeping: nothing to announce.
+_NOT_ANNOUNCED = frozenset({Action.RESTART_TRACKER.value})
 
 # Announced with the audit event's own data; every other change is a ComplaintUpdated.
 _SIMPLE = {
@@ -23,43 +32,159 @@ _SIMPLE = {
     Action.FEEDBACK.value: EventName.FEEDBACK_RECEIVED,
 }
 
+# What a pause (and its reminder) asks of the customer: its ComplaintUpdated carries `needed` and
+# `pausedUntil`, from the event's data (`needed`, `until`) or else the complaint's fields the pause set
+# (`pauseNeeded`, `pausedUntil`), so the customer is told what this pause asked, by when.
+_WAITING = frozenset({Action.PAUSE.value, Action.REMIND.value})
+_PAUSE_FACTS = (
+    ("needed", ("needed",), "pauseNeeded"),
+    ("pausedUntil", ("pausedUntil", "until"), "pausedUntil"),
+)
 
-def domain_event_for(audit: AuditEvent) -> DomainEvent | None:
-    """The domain event an audit event announces (None for what is not announced)."""
+# Who hears of a complaint that is critical at intake, besides the level's own audience.
+_INTAKE_AUDIENCES = ["supervisor", "compliance"]
+
+# The namespace of the ids of second events (a fixed, random UUID: changing it would change every id).
+_DERIVED_IDS = uuid.UUID("5f0e4c3a-2b1d-4e8f-9a6c-7d5b3e1f0a92")
+
+
+def derived_id(audit_id: str, name: EventName) -> str:
+    """The id of the `name` event an audit event announces besides its first one."""
+    return str(uuid.uuid5(_DERIVED_IDS, f"{audit_id}/{name.value}"))
+
+
+def domain_events_for(audit: AuditEvent) -> list[DomainEvent]:
+    """The domain events an audit event announces, in order (none for what is not announced)."""
     if audit.action in _NOT_ANNOUNCED:
-        return None
+        return []
+    if audit.action == Action.SLA_ESCALATE.value:
+        return _tracker_step(audit)
+    if audit.action == Action.WARN.value:
+        return [_event(audit, EventName.SLA_AT_RISK, _at_risk_data(audit))]
+    name, data = _first(audit)
+    events = [_event(audit, name, data)]
+    level = _level(audit.after("escalationLevel"))
+    if audit.action == Action.RECEIVE.value and level > 0:
+        # A critical complaint starts escalated: its supervisor and compliance hear of it now.
+        escalated = {
+            "level": level,
+            "previousLevel": 0,
+            "reason": "critical at intake",
+            "notify": list(_INTAKE_AUDIENCES),
+            "reference": audit.after("reference"),
+        }
+        events.append(_event(audit, EventName.COMPLAINT_ESCALATED, escalated, second=True))
+    return events
+
+
+def _first(audit: AuditEvent) -> tuple[EventName, dict[str, Any]]:
+    """The one domain event of a change made through the api (or a customer's link)."""
     data: dict[str, Any] = {"action": audit.action, **audit.data}
     if audit.action == Action.RECEIVE.value:
         # The receipt carries what routing needs, not the customer's details (read them fresh).
-        name = EventName.COMPLAINT_RECEIVED
-        data = {"action": audit.action} | {
+        return EventName.COMPLAINT_RECEIVED, {"action": audit.action} | {
             key: audit.after(key) for key in ("reference", "channel", "category", "priority", "slaPolicy")
         }
-    elif audit.action == Action.RESPOND.value:
+    if audit.action == Action.RESPOND.value:
         first = audit.after("status") == "acknowledged"
         name = EventName.COMPLAINT_ACKNOWLEDGED if first else EventName.COMPLAINT_UPDATED
-        data["kind"] = "response"
-    elif audit.action == Action.NOTE.value:
+        return name, data | {"kind": "response"}
+    if audit.action == Action.NOTE.value:
         # An internal note is announced without its text: it is not for the customer.
-        name, data = EventName.COMPLAINT_UPDATED, {"action": audit.action, "kind": "note", "public": False}
-    elif audit.action == Action.ESCALATE.value:
-        name = EventName.COMPLAINT_ESCALATED
-        data |= {"level": audit.after("escalationLevel"), "manual": True}
+        return EventName.COMPLAINT_UPDATED, {"action": audit.action, "kind": "note", "public": False}
+    if audit.action == Action.ESCALATE.value:
         before = audit.changes.get("escalationLevel")
-        data["previousLevel"] = None if before is None else before.before
-    elif audit.action == Action.RESOLVE.value:
-        name = EventName.COMPLAINT_RESOLVED
-        data["resolution"] = audit.after("resolution")
-    else:
-        name = _SIMPLE.get(audit.action, EventName.COMPLAINT_UPDATED)
-        if name is EventName.COMPLAINT_UPDATED:
-            data["fields"] = sorted(audit.changes)
+        return EventName.COMPLAINT_ESCALATED, data | {
+            "level": audit.after("escalationLevel"),
+            "manual": True,
+            "previousLevel": None if before is None else before.before,
+        }
+    if audit.action == Action.RESOLVE.value:
+        return EventName.COMPLAINT_RESOLVED, data | {"resolution": audit.after("resolution")}
+    name = _SIMPLE.get(audit.action, EventName.COMPLAINT_UPDATED)
+    if name is EventName.COMPLAINT_UPDATED:
+        data["fields"] = sorted(audit.changes)
+        # A change that moved the resolution deadline (resume, extend, a triage that took an extension)
+        # names the new one: the customer is told the date this change set, not whatever the complaint
+        # says when the message goes.
+        moved_to = _resolution_moved_to(audit)
+        if moved_to is not None:
+            data["resolutionDueAt"] = moved_to
+        if audit.action in _WAITING:
+            for key, said, field in _PAUSE_FACTS:
+                value = next((data[name] for name in said if data.get(name) is not None), audit.after(field))
+                if value is not None:
+                    data[key] = value
+    return name, data
+
+
+def _resolution_moved_to(audit: AuditEvent) -> Any:
+    """The resolution deadline a change set, when it moved it (None otherwise)."""
+    change = audit.changes.get("deadlines")
+    if change is None or not isinstance(change.after, dict):
+        return None
+    was = change.before.get("resolutionDueAt") if isinstance(change.before, dict) else None
+    now = change.after.get("resolutionDueAt")
+    return now if now and now != was else None
+
+
+def _tracker_step(audit: AuditEvent) -> list[DomainEvent]:
+    """A step the SLA tracker took (infra/statemachines/sla-tracker.asl.json writes the event): the
+    deadline it found missed, and the escalation when the step raised the level (a level already at
+    or above the step's is kept, and nobody new is told).
+
+    An event without `reference`, `team` and `assignee` was written by an execution started on the
+    definition that announced its own steps (a running execution keeps its definition); the tracker's
+    role may no longer call PutEvents, so that announcement is refused and this one is the only one:
+    it says what it has (the notifier reads the complaint for the rest)."""
+    data = audit.data
+    # The tracker's execution, as its own announcements named it: the trail of one run of it.
+    correlation = data.get("execution") or audit.actor.id
+    breached = {"deadline": data.get("step"), "dueAt": data.get("dueAt"), "reference": data.get("reference")}
+    events = [_event(audit, EventName.SLA_BREACHED, breached, correlation=correlation)]
+    change = audit.changes.get("escalationLevel")
+    if change is not None and _level(change.after) > _level(change.before):
+        escalated = {
+            "level": _level(change.after),
+            "previousLevel": _level(change.before),
+            "step": data.get("step"),
+            "reference": data.get("reference"),
+            "team": data.get("team"),
+            "assignee": data.get("assignee"),
+        }
+        events.append(
+            _event(audit, EventName.COMPLAINT_ESCALATED, escalated, correlation=correlation, second=True)
+        )
+    return events
+
+
+def _at_risk_data(audit: AuditEvent) -> dict[str, Any]:
+    """The sweep's 80 % warning, as the service recorded it (complaints/intake/service.py)."""
+    return {key: audit.data.get(key) for key in ("deadline", "dueAt", "reference", "assignee", "team")}
+
+
+def _level(value: Any) -> int:
+    """An escalation level as the trail holds it (a number; none before the first change)."""
+    try:
+        return int(str(value or 0))
+    except ValueError:
+        return 0
+
+
+def _event(
+    audit: AuditEvent,
+    name: EventName,
+    data: dict[str, Any],
+    *,
+    correlation: str | None = None,
+    second: bool = False,
+) -> DomainEvent:
     return DomainEvent(
         name=name,
-        id=audit.id,
+        id=derived_id(audit.id, name) if second else audit.id,
         occurred_at=audit.at,
         complaint_id=audit.complaint_id,
         version=audit.version,
         data=data,
-        correlation_id=audit.actor.id,
+        correlation_id=correlation or audit.actor.id,
     )

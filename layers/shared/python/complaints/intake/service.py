@@ -10,14 +10,15 @@ conflict, the change is read and applied again (`change`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from complaints.core import access
 from complaints.core.auth import Caller
 from complaints.core.clock import Clock, IdGenerator, new_id, new_reference, utc_now
 from complaints.core.errors import (
+    Conflict,
     Forbidden,
     IllegalTransition,
     InvalidInput,
@@ -25,31 +26,35 @@ from complaints.core.errors import (
     ServiceUnavailable,
     VersionConflict,
 )
-from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import (
     Actor,
     AuditEvent,
     Complaint,
+    CustomerRequest,
     Deadlines,
     FieldChange,
     LegalHold,
     Priority,
+    ReceivedVia,
     Resolution,
     SlaPolicyName,
     Status,
 )
 from complaints.core.paging import Page
-from complaints.core.ports import EventPublisher
 from complaints.intake import customer_lookup
 from complaints.intake.commands import (
+    CLOCK_SKEW,
+    CloseRequest,
     IntakeRequest,
     LegalHoldRequest,
     OptionalReasonRequest,
+    PauseRequest,
     ReasonRequest,
     ResolveRequest,
     ResponseRequest,
     SlaPreviewRequest,
     UpdateRequest,
+    WithdrawRequest,
 )
 from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplaints
 from complaints.intake.lifecycle import Action, next_status
@@ -58,13 +63,25 @@ from complaints.privacy.retention import RetentionSchedule, retain_until
 from complaints.sla.escalation import (
     Step,
     at_risk_pending,
+    closes_at,
     intake_level,
     is_tracked,
     needs_new_tracker,
+    pause_ends_at,
+    reminder_at,
     step_due_at,
+    steps_after_reopen,
 )
 from complaints.sla.on_time import answered_on_time
-from complaints.sla.policies import compute_deadlines, extensions_allowed, local_date, shift
+from complaints.sla.policies import (
+    compute_deadlines,
+    cooling_off_ends,
+    extensions_allowed,
+    local_date,
+    pause_limit,
+    resolution_due,
+    shift,
+)
 from complaints.sla.ports import SlaTracker
 
 log = logging.getLogger(__name__)
@@ -77,6 +94,17 @@ MAX_ESCALATION_LEVEL = 3
 _UNTRACKED_FIELDS = frozenset({"version", "updatedAt"})
 
 Mutation = Callable[[Complaint, datetime], dict[str, Any]]
+
+# The reasons the system gives for what it does by itself (audit `data.reason`).
+PAUSE_LIMIT_REACHED = "pause limit reached"
+COOLING_OFF_ENDED = "cooling-off period ended"
+
+
+class AcceptanceRequired(Conflict):
+    """Staff may close a resolved complaint before its cooling-off period ends only once the customer
+    accepted the outcome."""
+
+    code = "customer_acceptance_required"
 
 
 def _actor(caller: Caller) -> Actor:
@@ -96,7 +124,6 @@ class ComplaintService:
         self,
         repository: ComplaintRepository,
         tracker: SlaTracker,
-        events: EventPublisher,
         default_policy: SlaPolicyName = SlaPolicyName.SEED,
         clock: Clock = utc_now,
         ids: IdGenerator = new_id,
@@ -105,7 +132,6 @@ class ComplaintService:
     ) -> None:
         self._repository = repository
         self._tracker = tracker
-        self._events = events
         self._default_policy = default_policy
         self._clock = clock
         self._ids = ids
@@ -148,9 +174,8 @@ class ComplaintService:
                 self._repository.create(complaint, event)
             except ReferenceTaken:
                 continue
+            # A critical complaint starts escalated: the publisher announces that from its receipt.
             self._start_tracker(complaint)
-            if complaint.escalation_level:
-                self._announce_intake_escalation(complaint)
             return complaint
         raise ReferenceTaken("could not draw a unique reference; retry the request")
 
@@ -204,16 +229,18 @@ class ComplaintService:
     # --- changes ----------------------------------------------------------------------------------
 
     def update(self, complaint_id: str, request: UpdateRequest, caller: Caller) -> Complaint:
-        given = request.model_dump(exclude_unset=True, exclude={"version"})
+        given = request.model_dump(exclude_unset=True, exclude={"version", "reason"})
         if not given:
             raise InvalidInput("nothing to change: give at least one field besides version")
 
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             changes: dict[str, Any] = dict(given)
             if "priority" in given or "complexity" in given or "product" in given:
-                # Triage that changes the class of a complaint re-derives its deadlines from receipt,
-                # keeping the extensions granted and the time spent waiting on the customer.
-                changes["deadlines"] = _deadlines(current.model_copy(update=given), current.extensions)
+                # Triage that changes the class of a complaint re-derives its deadlines, keeping the
+                # extensions granted and the time spent waiting on the customer; one it moves later is
+                # an extension (`_reclassified`).
+                target = current.model_copy(update=given)
+                changes |= _reclassified(current, target, request.reason, caller, now)
             if given.get("assignee") and current.status is Status.ACKNOWLEDGED:
                 changes["status"] = Status.IN_PROGRESS
             if given.get("priority") is Priority.CRITICAL:
@@ -221,7 +248,8 @@ class ComplaintService:
                 changes["escalation_level"] = max(current.escalation_level, intake_level(Priority.CRITICAL))
             return changes
 
-        return self.change(complaint_id, Action.UPDATE, caller, request.version, mutate)
+        data = {"reason": request.reason} if request.reason else None
+        return self.change(complaint_id, Action.UPDATE, caller, request.version, mutate, data=data)
 
     def respond(self, complaint_id: str, request: ResponseRequest, caller: Caller) -> Complaint:
         action = Action.NOTE if request.internal else Action.RESPOND
@@ -240,15 +268,32 @@ class ComplaintService:
             data={"message": request.message, "public": not request.internal},
         )
 
-    def pause(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
-        return self.change(
-            complaint_id,
-            Action.PAUSE,
-            caller,
-            request.version,
-            lambda current, now: {"paused_at": now},
-            data={"reason": request.reason},
-        )
+    def pause(self, complaint_id: str, request: PauseRequest, caller: Caller) -> Complaint:
+        """Wait for the customer: the clock stops until they answer (tracking link), staff resume, or
+        the pause reaches its end (`pausedUntil`: at most what is left of the policy's limit), when the
+        sweep resumes it. The audit event says what is needed and until when, for the customer."""
+        data: dict[str, Any] = {"reason": request.reason, "needed": request.needed}
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            latest = now + _pause_left(current)
+            until = request.until or latest
+            if until <= now:
+                raise InvalidInput.for_field("until", "must be in the future")
+            if until > latest:
+                raise InvalidInput.for_field(
+                    "until",
+                    f"must be at most {_iso(latest)}: the {current.sla_policy.value} policy stops the "
+                    f"clock for at most {_days(pause_limit(current.sla_policy))} in all",
+                )
+            data["until"] = _iso(until)  # decided here, on the complaint as it is now
+            return {
+                "paused_at": now,
+                "paused_until": until,
+                "pause_needed": request.needed,
+                "pause_reminded_at": None,
+            }
+
+        return self.change(complaint_id, Action.PAUSE, caller, request.version, mutate, data=data)
 
     def resume(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
         return self.change(
@@ -265,12 +310,13 @@ class ComplaintService:
             allowed = extensions_allowed(
                 current.sla_policy, current.priority, current.complexity, current.product
             )
-            if current.extensions >= allowed:
+            ladder = _ladder(current)
+            if ladder >= allowed:
                 raise IllegalTransition(
                     f"the {current.sla_policy.value} policy allows no further extension of this complaint",
-                    [{"field": "extensions", "message": f"{current.extensions} taken, none left"}],
+                    [{"field": "extensions", "message": f"{ladder} taken, none left"}],
                 )
-            extended = _deadlines(current, extensions=current.extensions + 1)
+            extended = _rederived(current, current, ladder, ladder + 1)
             deadlines = current.deadlines.model_copy(update={"resolution_due_at": extended.resolution_due_at})
             return {"deadlines": deadlines, "extensions": current.extensions + 1}
 
@@ -302,6 +348,9 @@ class ComplaintService:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             changes = self._unpause(current, now)
             changes |= {"resolved_at": now, "resolution": resolution}
+            # Open to the customer's dispute for the policy's cooling-off period, then closed by the
+            # sweep; an acceptance of an earlier outcome does not carry over.
+            changes |= {"closes_at": cooling_off_ends(current.sla_policy, now), "customer_acceptance": None}
             if current.first_responded_at is None:
                 # The resolution is itself the bank's first answer to the customer.
                 changes["first_responded_at"] = now
@@ -309,33 +358,135 @@ class ComplaintService:
 
         return self.change(complaint_id, Action.RESOLVE, caller, request.version, mutate)
 
-    def close(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
-        return self.change(
-            complaint_id,
-            Action.CLOSE,
-            caller,
-            request.version,
-            lambda current, now: {"closed_at": now},
-            data=_reason(request),
-        )
+    def close(self, complaint_id: str, request: CloseRequest, caller: Caller) -> Complaint:
+        """Staff close a resolved complaint before its cooling-off period ends only once the customer
+        accepted the outcome: through their tracking link (`accept_outcome`), or as recorded here with
+        how and when their acceptance reached the bank. Otherwise 409 `customer_acceptance_required`:
+        it closes by itself when the period ends (`close_after_cooling_off`)."""
+        data: dict[str, Any] = _reason(request)
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            acceptance = current.customer_acceptance
+            if request.received_via is not None or request.received_at is not None:
+                if request.received_via is None:
+                    raise InvalidInput.for_field("receivedVia", "say how the customer's acceptance came")
+                if request.received_at is None:
+                    raise InvalidInput.for_field("receivedAt", "say when the customer's acceptance came")
+                resolved = current.resolved_at or current.received_at
+                at = _customer_time(request.received_at, resolved, now, "receivedAt", "the resolution")
+                acceptance = CustomerRequest(
+                    received_via=request.received_via, received_at=at, recorded_by=caller.id
+                )
+            if acceptance is None:
+                ends = closes_at(current)
+                raise AcceptanceRequired(
+                    "the customer has not accepted the outcome, so the complaint stays open to their "
+                    f"dispute until {_iso(ends) if ends else 'its cooling-off period ends'}, when it closes "
+                    "by itself. To close it now, record their acceptance (receivedVia, receivedAt: how and "
+                    "when it reached us) or let them accept it through their tracking link",
+                    [{"field": "receivedVia", "message": "the customer's acceptance is required"}],
+                )
+            data["receivedVia"] = acceptance.received_via.value
+            data["acceptedAt"] = _iso(acceptance.received_at)
+            return {"closed_at": now, "closes_at": None, "customer_acceptance": acceptance}
+
+        return self.change(complaint_id, Action.CLOSE, caller, request.version, mutate, data=data)
+
+    def accept_outcome(self, complaint_id: str, caller: Caller) -> Complaint:
+        """The customer accepts the outcome through their tracking link: staff may then close it."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if current.customer_acceptance is not None:
+                raise IllegalTransition(
+                    "this outcome was already accepted",
+                    [{"field": "customerAcceptance", "message": "already given for this outcome"}],
+                )
+            accepted = CustomerRequest(
+                received_via=ReceivedVia.TRACKING_LINK, received_at=now, recorded_by=caller.id
+            )
+            return {"customer_acceptance": accepted}
+
+        data = {"receivedVia": ReceivedVia.TRACKING_LINK.value}
+        return self.change(complaint_id, Action.ACCEPT, caller, None, mutate, data=data)
 
     def reopen(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
-        return self.change(
-            complaint_id,
-            Action.REOPEN,
-            caller,
-            request.version,
-            lambda current, now: {"resolved_at": None, "reopen_count": current.reopen_count + 1},
-            data={"reason": request.reason},
-        )
+        """The customer disputes the outcome (through their link, or staff record it): the complaint is
+        worked again with a resolution deadline of its own, the policy's, counted from the reopen; so a
+        reopen after the first deadline is no breach, and the new deadline is tracked and escalated."""
 
-    def withdraw(self, complaint_id: str, request: OptionalReasonRequest, caller: Caller) -> Complaint:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
-            return self._unpause(current, now) | {"withdrawn_at": now}
+            klass = (current.priority, current.complexity, current.product)
+            resolution = resolution_due(current.sla_policy, now, *klass, extensions=_ladder(current))
+            return {
+                "resolved_at": None,
+                "reopen_count": current.reopen_count + 1,
+                "reopened_at": now,
+                "closes_at": None,
+                "customer_acceptance": None,
+                "deadlines": current.deadlines.model_copy(update={"resolution_due_at": resolution}),
+                # The new deadline's warning and steps are armed again (sla/escalation.py).
+                "sla_steps": steps_after_reopen(current),
+                "at_risk_warned": {
+                    step: at for step, at in current.at_risk_warned.items() if step != Step.RESOLUTION.value
+                },
+            }
 
         return self.change(
-            complaint_id, Action.WITHDRAW, caller, request.version, mutate, data=_reason(request)
+            complaint_id, Action.REOPEN, caller, request.version, mutate, data={"reason": request.reason}
         )
+
+    def withdraw(self, complaint_id: str, request: WithdrawRequest, caller: Caller) -> Complaint:
+        """Withdrawn only at the customer's request: staff or the channel app that submitted it record
+        how and when the request reached the bank, and the complaint ends as of then."""
+        return self._withdraw(
+            complaint_id, request.version, caller, request.received_via, request.received_at, request.reason
+        )
+
+    def withdraw_for_customer(self, complaint_id: str, reason: str | None, caller: Caller) -> Complaint:
+        """The customer withdraws the complaint through their tracking link."""
+        return self._withdraw(complaint_id, None, caller, ReceivedVia.TRACKING_LINK, None, reason)
+
+    def _withdraw(
+        self,
+        complaint_id: str,
+        version: int | None,
+        caller: Caller,
+        via: ReceivedVia,
+        received_at: datetime | None,
+        reason: str | None,
+    ) -> Complaint:
+        data: dict[str, Any] = {"receivedVia": via.value} | ({"reason": reason} if reason else {})
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            at = now
+            if received_at is not None:
+                at = _customer_time(received_at, current.received_at, now, "receivedAt", "the complaint")
+            data["receivedAt"] = _iso(at)
+            request = CustomerRequest(received_via=via, received_at=at, recorded_by=caller.id)
+            return self._unpause(current, now) | {"withdrawn_at": at, "withdrawal": request}
+
+        return self.change(complaint_id, Action.WITHDRAW, caller, version, mutate, data=data)
+
+    def customer_answer(
+        self, complaint_id: str, message: str, attachment_ids: Sequence[str], caller: Caller
+    ) -> Complaint:
+        """The customer answers what the bank asked for, through their tracking link (a message, and
+        files they attached first): the clock restarts, a resume by the customer."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            attached = {attachment.id for attachment in current.attachments}
+            unknown = [attachment_id for attachment_id in attachment_ids if attachment_id not in attached]
+            if unknown:
+                raise InvalidInput.for_field(
+                    "attachmentIds",
+                    f"not attached to this complaint: {', '.join(unknown)} (attach each file first)",
+                )
+            return self._unpause(current, now)
+
+        data: dict[str, Any] = {"message": message}
+        if attachment_ids:
+            data["attachmentIds"] = list(attachment_ids)
+        return self.change(complaint_id, Action.RESUME, caller, None, mutate, data=data)
 
     def legal_hold(self, complaint_id: str, request: LegalHoldRequest, caller: Caller) -> Complaint:
         """Place or lift a legal hold: while held the complaint is kept whatever its age and its
@@ -352,37 +503,92 @@ class ComplaintService:
     # --- what the SLA sweep does -----------------------------------------------------------------
 
     def warn_at_risk(self, complaint_id: str, step: Step, caller: Caller) -> Complaint:
-        """Announce the 80 % warning of one deadline, then record it. Announced first so that a
-        failed record means a warning sent twice at worst, never a warning lost."""
-        current = self._repository.get(complaint_id)
-        access.require_change(caller, Action.WARN.value, current)  # before anything is announced
-        if step not in at_risk_pending(current):
-            raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
-        self._events.publish(
-            [
-                DomainEvent(
-                    name=EventName.SLA_AT_RISK,
-                    complaint_id=current.id,
-                    version=current.version + 1,
-                    data={
-                        "deadline": step.value,
-                        "dueAt": step_due_at(current, step).isoformat(),
-                        "reference": current.reference,
-                        "assignee": current.assignee,
-                        "team": current.team,
-                    },
-                )
-            ]
-        )
+        """Record the 80 % warning of one deadline; the publisher announces it (SlaAtRisk) from the
+        audit event, as every change is announced. Recorded and announced, or neither: a warning is
+        never lost (the stream retries the announcement) and never recorded twice (`mutate`).
+
+        The event says what the warning is about (deadline, due time, reference, team, assignee: the
+        at-risk topic's subscribers filter on team and assignee) as of the version it is written on.
+        A change that gets in between (a new assignee, a moved deadline) is not a 409: the warning is
+        decided and written again on the complaint as it is now, like any unversioned change."""
 
         def mutate(latest: Complaint, now: datetime) -> dict[str, Any]:
-            if step not in at_risk_pending(latest):
-                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
             return {"at_risk_warned": {**latest.at_risk_warned, step.value: now}}
 
-        # Recorded on the complaint as it is now (no version): a change that got in since the warning
-        # was announced is not a reason to announce it again; `mutate` checks it is still pending.
-        return self.change(complaint_id, Action.WARN, caller, None, mutate, data={"deadline": step.value})
+        attempt = 1
+        while True:
+            current = self._repository.get(complaint_id)
+            access.require_change(caller, Action.WARN.value, current)
+            if step not in at_risk_pending(current):
+                raise IllegalTransition(f"the {step.value} warning was already sent or is moot")
+            warning = {
+                "deadline": step.value,
+                "dueAt": step_due_at(current, step).isoformat(),
+                "reference": current.reference,
+                "assignee": current.assignee,
+                "team": current.team,
+            }
+
+            try:
+                return self.change(complaint_id, Action.WARN, caller, current.version, mutate, data=warning)
+            except VersionConflict:
+                if attempt == _UNVERSIONED_ATTEMPTS:
+                    raise
+                log.info(
+                    "complaint changed during an at-risk warning; deciding again",
+                    extra={"complaintId": complaint_id, "attempt": attempt},
+                )
+                attempt += 1
+
+    def remind_customer(self, complaint_id: str, caller: Caller) -> Complaint:
+        """Halfway through a pause, once: recorded with what is needed and until when, for the notifier
+        to remind the customer (the audit event is the outbox)."""
+        data: dict[str, Any] = {}
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            due, ends = reminder_at(current), pause_ends_at(current)
+            if due is None or ends is None or not due <= now < ends:
+                raise IllegalTransition(
+                    "no reminder is due: it is sent once, halfway through a pause",
+                    [{"field": "pauseRemindedAt", "message": "not due"}],
+                )
+            data.update({"needed": current.pause_needed, "until": _iso(ends)})
+            return {"pause_reminded_at": now}
+
+        return self.change(complaint_id, Action.REMIND, caller, None, mutate, data=data)
+
+    def end_pause(self, complaint_id: str, caller: Caller) -> Complaint:
+        """A pause that reached its end: the clock restarts as of that moment (the deadlines move by the
+        pause, never by the time the sweep took to notice)."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            ends = pause_ends_at(current)
+            if ends is None or now < ends:
+                raise IllegalTransition(
+                    "the pause has not reached its end",
+                    [{"field": "pausedUntil", "message": "not reached"}],
+                )
+            return self._unpause(current, ends)
+
+        return self.change(
+            complaint_id, Action.RESUME, caller, None, mutate, data={"reason": PAUSE_LIMIT_REACHED}
+        )
+
+    def close_after_cooling_off(self, complaint_id: str, caller: Caller) -> Complaint:
+        """A resolved complaint nobody disputed closes when its cooling-off period ends."""
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            ends = closes_at(current)
+            if ends is None or now < ends:
+                raise IllegalTransition(
+                    "the cooling-off period has not ended",
+                    [{"field": "closesAt", "message": "not reached"}],
+                )
+            return {"closed_at": now, "closes_at": None}
+
+        return self.change(
+            complaint_id, Action.CLOSE, caller, None, mutate, data={"reason": COOLING_OFF_ENDED}
+        )
 
     def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
         """A new tracker generation for a complaint whose tracker is missing or failed."""
@@ -403,6 +609,9 @@ class ComplaintService:
         paused_for = now - current.paused_at
         return {
             "paused_at": None,
+            "paused_until": None,
+            "pause_needed": None,
+            "pause_reminded_at": None,
             "paused_seconds": current.paused_seconds + int(paused_for.total_seconds()),
             "deadlines": shift(current.deadlines, paused_for),
         }
@@ -494,26 +703,6 @@ class ComplaintService:
                 "SLA tracker not started; the sweep will start it", extra={"complaintId": complaint.id}
             )
 
-    def _announce_intake_escalation(self, complaint: Complaint) -> None:
-        """A critical complaint starts at level 1: its supervisor and compliance hear of it now."""
-        event = DomainEvent(
-            name=EventName.COMPLAINT_ESCALATED,
-            complaint_id=complaint.id,
-            version=complaint.version,
-            data={
-                "level": complaint.escalation_level,
-                "previousLevel": 0,
-                "reason": "critical at intake",
-                "notify": ["supervisor", "compliance"],
-                "reference": complaint.reference,
-            },
-        )
-        try:
-            self._events.publish([event])
-        except ServiceUnavailable:
-            # The complaint is stored and tracked; the tracker's own escalations still follow.
-            log.error("intake escalation not announced", extra={"complaintId": complaint.id})
-
     def _stop_tracker(self, complaint: Complaint) -> None:
         try:
             self._tracker.stop(complaint)
@@ -541,16 +730,107 @@ class ComplaintService:
         )
 
 
-def _deadlines(complaint: Complaint, extensions: int) -> Deadlines:
-    return compute_deadlines(
-        complaint.sla_policy,
-        complaint.received_at,
-        complaint.priority,
-        complaint.complexity,
-        complaint.product,
-        extensions=extensions,
-        paused_for=timedelta(seconds=complaint.paused_seconds),
+_DEADLINE_NAMES = {"first_response_due_at": "firstResponseDueAt", "resolution_due_at": "resolutionDueAt"}
+
+
+def _ladder(complaint: Complaint) -> int:
+    """The steps of the policy's extension ladder taken (`extend`); a triage's extensions are none."""
+    return complaint.extensions - complaint.triage_extensions
+
+
+def _derived(complaint: Complaint, ladder: int) -> Deadlines:
+    """The deadlines the policy gives the complaint's class: the first response from receipt, the
+    resolution from receipt or its latest reopen, `ladder` extensions in; no time paused."""
+    policy, klass = complaint.sla_policy, (complaint.priority, complaint.complexity, complaint.product)
+    derived = compute_deadlines(policy, complaint.received_at, *klass, extensions=ladder)
+    if complaint.reopened_at is None:
+        return derived
+    reopened = resolution_due(policy, complaint.reopened_at, *klass, extensions=ladder)
+    return derived.model_copy(update={"resolution_due_at": reopened})
+
+
+def _rederived(current: Complaint, target: Complaint, ladder_before: int, ladder_after: int) -> Deadlines:
+    """`target`'s deadlines, derived again: each is its class's (and ladder step's) from the policy,
+    plus what `current`'s carried beyond the policy's (the time the clock stood still)."""
+    before, after = _derived(current, ladder_before), _derived(target, ladder_after)
+    return Deadlines(
+        first_response_due_at=after.first_response_due_at
+        + (current.deadlines.first_response_due_at - before.first_response_due_at),
+        resolution_due_at=after.resolution_due_at
+        + (current.deadlines.resolution_due_at - before.resolution_due_at),
     )
+
+
+def _reclassified(
+    current: Complaint, target: Complaint, reason: str | None, caller: Caller, now: datetime
+) -> dict[str, Any]:
+    """What a change of priority, complexity or product does to the deadlines. Earlier: at once. A
+    deadline still running that moves later is an extension: the extend permission, a reason, a
+    deadline not yet passed, and it counts in `extensions`. A first response already given keeps its
+    deadline: whether it was on time was decided when it was given."""
+    deadlines = _rederived(current, target, _ladder(current), _ladder(current))
+    if current.first_responded_at is not None:
+        deadlines = deadlines.model_copy(
+            update={"first_response_due_at": current.deadlines.first_response_due_at}
+        )
+    later = [name for name in _DEADLINE_NAMES if getattr(deadlines, name) > getattr(current.deadlines, name)]
+    if not later:
+        return {"deadlines": deadlines}
+    access.require(caller, access.Need.EXTEND, current)
+    moved = " and ".join(_DEADLINE_NAMES[name] for name in later)
+    if reason is None:
+        raise InvalidInput.for_field(
+            "reason", f"this change moves {moved} later, which is an extension: give the reason"
+        )
+    passed = [name for name in later if now > getattr(current.deadlines, name)]
+    if passed:
+        raise IllegalTransition(
+            "the deadline this change would move later has already passed; an extension cannot undo a breach",
+            [{"field": f"deadlines.{_DEADLINE_NAMES[name]}", "message": "is in the past"} for name in passed],
+        )
+    return {
+        "deadlines": deadlines,
+        "extensions": current.extensions + 1,
+        "triage_extensions": current.triage_extensions + 1,
+    }
+
+
+def _pause_left(complaint: Complaint) -> timedelta:
+    """How long the clock may still stand still: the policy's limit less the time already paused."""
+    limit = pause_limit(complaint.sla_policy)
+    if limit <= timedelta(0):
+        raise IllegalTransition(
+            f"the {complaint.sla_policy.value} policy does not stop the clock while we wait on the "
+            "customer: ask them in a response (the deadline keeps running), or extend the deadline",
+            [{"field": "slaPolicy", "message": f"{complaint.sla_policy.value} allows no pause"}],
+        )
+    left = limit - timedelta(seconds=complaint.paused_seconds)
+    if left <= timedelta(0):
+        raise IllegalTransition(
+            f"the clock of this complaint has already stood still for {_days(limit)}, the most the "
+            f"{complaint.sla_policy.value} policy allows",
+            [{"field": "pausedSeconds", "message": f"is {complaint.paused_seconds}, the limit"}],
+        )
+    return left
+
+
+def _customer_time(at: datetime, earliest: datetime, now: datetime, field: str, what: str) -> datetime:
+    """When a customer's request reached the bank, as staff record it: not ahead of now (a few minutes
+    of clock skew aside) and not before `earliest`."""
+    if at > now + CLOCK_SKEW:
+        raise InvalidInput.for_field(field, "must not be in the future")
+    if at < earliest:
+        raise InvalidInput.for_field(field, f"must not be before {what} ({_iso(earliest)})")
+    return at
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _days(period: timedelta) -> str:
+    days = period / timedelta(days=1)
+    return f"{days:g} days"
 
 
 def _first_response_facts(complaint: Complaint) -> dict[str, Any]:
@@ -565,5 +845,5 @@ def _first_response_facts(complaint: Complaint) -> dict[str, Any]:
     }
 
 
-def _reason(request: OptionalReasonRequest) -> dict[str, Any]:
+def _reason(request: OptionalReasonRequest | CloseRequest) -> dict[str, Any]:
     return {"reason": request.reason} if request.reason else {}

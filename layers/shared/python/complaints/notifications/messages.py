@@ -19,6 +19,12 @@ class MessageKind(StrEnum):
     RESPONSE = "response"
     RESOLUTION = "resolution"
     SURVEY = "survey"
+    PAUSED = "paused"  # waiting for the customer: what we need, by when
+    REMINDER = "reminder"  # halfway through the pause, once: still waiting, by when
+    RESUMED = "resumed"
+    EXTENDED = "extended"  # the resolution deadline moved: the new date and why
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
     # to staff
     ESCALATION = "escalation"
     AT_RISK = "at_risk"

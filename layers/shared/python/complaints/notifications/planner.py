@@ -5,6 +5,14 @@
 - ComplaintUpdated with data.kind == "response" and data.public → a response with data.message;
 - ComplaintResolved → the resolution, then the survey, to the customer (the survey on a channel waits
   for the resolution on that channel);
+- ComplaintUpdated with data.action pause → what we need (data.needed, else data.reason) and by when
+  (data.pausedUntil, when it has one), to the customer, unless the complaint is no longer waiting for
+  them; remind_customer (the sweep, halfway through the pause) → the same, as a reminder; resume → that
+  we are on it again, with the resolution date; extend (or a triage that took an extension and moved
+  the resolution deadline) → the new resolution date (data.resolutionDueAt) and why (data.reason);
+  withdraw → that it is withdrawn (the reasons staff gave for a withdrawal are not told, as on the
+  tracking page);
+- ComplaintClosed → that it is closed, to the customer;
 - ComplaintEscalated → the escalation, to the staff topic of data.level (1 supervisor, 2 manager,
   3 compliance) and to every other audience data.notify names (critical at intake: compliance too);
 - SlaAtRisk → the at-risk warning, to the at-risk topic (attributes team and assignee for the team's
@@ -21,12 +29,14 @@ message needs it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import Complaint, ContactMethod, Language, Outcome, Redress, Resolution, Status
+from complaints.intake.lifecycle import Action
 from complaints.notifications import templates
 from complaints.notifications.messages import (
     LEVEL_TOPICS,
@@ -85,8 +95,8 @@ class NotificationPlanner:
     def concerns(event: DomainEvent) -> bool:
         """Whether the event can lead to a message at all (the others need no complaint read)."""
         if event.name is EventName.COMPLAINT_UPDATED:
-            return _is_public_response(event)
-        return event.name in _PLANNED
+            return _is_public_response(event) or _is_change_of_course(event)
+        return event.name in NOTIFIED_EVENTS
 
     def plan(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
         data = event.data
@@ -105,6 +115,12 @@ class NotificationPlanner:
             )
         if event.name is EventName.COMPLAINT_RESOLVED:
             return self._resolution(event, complaint)
+        if event.name is EventName.COMPLAINT_UPDATED:
+            return self._update(event, complaint)
+        if event.name is EventName.COMPLAINT_CLOSED:
+            return self._customer(
+                MessageKind.CLOSED, complaint, lambda link: templates.closed(complaint, self._brand, link)
+            )
         if event.name is EventName.COMPLAINT_ESCALATED:
             return self._escalation(event, complaint)
         if event.name is EventName.SLA_AT_RISK:
@@ -176,6 +192,45 @@ class NotificationPlanner:
                 after=MessageKind.RESOLUTION,
             ),
         ]
+
+    def _update(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        """A change of the complaint's course the customer is told of (pause and its reminder, resume,
+        an extension by `extend` or by a triage that took one, withdraw); other updates tell no one."""
+        action, data = event.data.get("action"), event.data
+        if action in (Action.PAUSE, Action.REMIND):
+            if complaint.status is not Status.AWAITING_CUSTOMER:
+                return []  # resumed, resolved or withdrawn since: we no longer wait for them
+            needed = _text(data.get(_PAUSE_NEEDED)) or _text(data.get("reason"))
+            until = _moment(data.get(_PAUSE_ENDS))
+            kind, render = (
+                (MessageKind.PAUSED, templates.paused)
+                if action == Action.PAUSE
+                else (MessageKind.REMINDER, templates.reminder)
+            )
+            return self._customer(
+                kind, complaint, lambda link: render(complaint, self._brand, link, needed, until)
+            )
+        if action == Action.RESUME:
+            due = _resolution_due_at(data, complaint)
+            return self._customer(
+                MessageKind.RESUMED,
+                complaint,
+                lambda link: templates.resumed(complaint, self._brand, link, due),
+            )
+        if action == Action.EXTEND or _is_triage_extension(event):
+            due, reason = _resolution_due_at(data, complaint), _text(data.get("reason"))
+            return self._customer(
+                MessageKind.EXTENDED,
+                complaint,
+                lambda link: templates.extended(complaint, self._brand, link, due, reason),
+            )
+        if action == Action.WITHDRAW:
+            return self._customer(
+                MessageKind.WITHDRAWN,
+                complaint,
+                lambda link: templates.withdrawn(complaint, self._brand, link),
+            )
+        return []
 
     # --- to staff ---------------------------------------------------------------------------------
 
@@ -253,15 +308,41 @@ class NotificationPlanner:
         )
 
 
-_PLANNED = frozenset(
+# The events that may tell someone something: the notifications queue's bus rule passes these
+# (infra/complaint_guard/constructs/notifications.py), the rest never reach the notifier.
+NOTIFIED_EVENTS = frozenset(
     {
         EventName.COMPLAINT_RECEIVED,
         EventName.COMPLAINT_ACKNOWLEDGED,
+        EventName.COMPLAINT_UPDATED,
         EventName.COMPLAINT_RESOLVED,
+        EventName.COMPLAINT_CLOSED,
         EventName.COMPLAINT_ESCALATED,
         EventName.SLA_AT_RISK,
     }
 )
+# The updates the customer is told of, by their audit action.
+_TOLD_UPDATES = frozenset({Action.PAUSE, Action.REMIND, Action.RESUME, Action.EXTEND, Action.WITHDRAW})
+# What a pause's event says besides its reason (complaints/intake/outbox.py): what the customer is
+# asked for, and when the pause ends (a time, or a day). Either may be absent: the message then says
+# what it can (the reason stands for what is needed).
+_PAUSE_NEEDED = "needed"
+_PAUSE_ENDS = "pausedUntil"
+
+
+def _is_triage_extension(event: DomainEvent) -> bool:
+    """A triage (PATCH) that took an extension and moved the resolution deadline later."""
+    fields = event.data.get("fields")
+    return (
+        event.data.get("action") == Action.UPDATE
+        and isinstance(fields, list)
+        and "extensions" in fields
+        and _moment(event.data.get("resolutionDueAt")) is not None
+    )
+
+
+def _is_change_of_course(event: DomainEvent) -> bool:
+    return event.data.get("action") in _TOLD_UPDATES or _is_triage_extension(event)
 
 
 def _is_public_response(event: DomainEvent) -> bool:
@@ -278,6 +359,26 @@ def _channels(complaint: Complaint) -> Iterable[ContactMethod]:
     if preferred:
         return preferred
     return [ContactMethod.SMS] if customer.phone else [ContactMethod.EMAIL]
+
+
+def _moment(value: Any) -> datetime | date | None:
+    """A time (ISO-8601 with a zone) or a day (YYYY-MM-DD) as an event carries it; None otherwise."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if len(text) == len("YYYY-MM-DD"):
+            return date.fromisoformat(text)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _resolution_due_at(data: Mapping[str, Any], complaint: Complaint) -> datetime:
+    """The resolution deadline the change set (the event names it), else the complaint's own."""
+    moment = _moment(data.get("resolutionDueAt"))
+    return moment if isinstance(moment, datetime) else complaint.deadlines.resolution_due_at
 
 
 def _resolution_of(value: Any) -> Resolution | None:

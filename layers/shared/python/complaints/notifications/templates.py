@@ -21,7 +21,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -111,6 +111,21 @@ def format_time_short(moment: datetime, zone: str, language: Language) -> str:
     if language is Language.ZH_CN:
         return f"{local.month}月{local.day}日{local:%H:%M}"
     return f"{local.day} {_MONTHS[local.month - 1][:3]} {local:%H:%M}"
+
+
+def format_date(day: date, language: Language) -> str:
+    """A day without a time (a date the customer was given, not a deadline to the minute):
+    `2026年3月9日` / `9 March 2026`."""
+    if language is Language.ZH_CN:
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_date_short(day: date, language: Language) -> str:
+    """For SMS: `3月9日` / `9 Mar`."""
+    if language is Language.ZH_CN:
+        return f"{day.month}月{day.day}日"
+    return f"{day.day} {_MONTHS[day.month - 1][:3]}"
 
 
 def format_time_ascii(moment: datetime, zone: str) -> str:
@@ -395,6 +410,173 @@ CUSTOMER_TEMPLATES: Mapping[MessageKind, Mapping[Language, CustomerTemplate]] = 
             sms="{bank}: how did we handle complaint {reference}? Rate us 1-5: {link}",
         ),
     },
+    # Waiting for the customer: what we need (the pause's reason) and, when the pause has an end, by
+    # when. While we wait the clock stops; the deadlines move by the wait (docs/architecture.md §3).
+    MessageKind.PAUSED: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）需要您补充信息",
+            paragraphs=(
+                "为继续处理您的投诉（编号 {reference}），我们需要您提供以下信息：",
+                "{needed}",
+                "请于{until}前回复我们。",
+                "在收到您的信息之前，处理时限暂停计算；收到后我们将继续处理，处理时限相应顺延。",
+                "回复方式及处理进度请见：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}需要您补充信息{needed}{until_sms}详见：{link}",
+            sms_elastic="needed",
+            sms_elastic_frame="：{}",
+            sms_elastic_stop="。",
+            sms_elastic_empty="。",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="We need information from you (complaint reference {reference})",
+            paragraphs=(
+                "To carry on with your complaint (reference {reference}), we need the following from you:",
+                "{needed}",
+                "Please let us have it by {until}.",
+                "Until we hear from you, our deadlines are on hold; once we have what we need we will carry "
+                "on, and our deadlines move by the time we waited.",
+                "How to reply, and the progress of your complaint: {link}",
+            ),
+            sms=(
+                "{bank}: we need information from you for complaint {reference}.{needed}{until_sms} "
+                "Details: {link}"
+            ),
+            sms_elastic="needed",
+            sms_elastic_frame=" {}",
+            sms_elastic_stop=".",
+        ),
+    },
+    # Halfway through the pause, once (the sweep): we still wait, and until when.
+    MessageKind.REMINDER: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="提醒：您的投诉（编号 {reference}）仍需要您补充信息",
+            paragraphs=(
+                "我们仍在等待您为投诉（编号 {reference}）提供以下信息：",
+                "{needed}",
+                "请于{until}前回复我们；逾期我们将根据现有信息继续处理。",
+                "回复方式及处理进度请见：{link}",
+            ),
+            sms="【{bank}】提醒：您的投诉{reference}仍需要您补充信息{needed}{until_sms}详见：{link}",
+            sms_elastic="needed",
+            sms_elastic_frame="：{}",
+            sms_elastic_stop="。",
+            sms_elastic_empty="。",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="Reminder: we still need information from you (complaint reference {reference})",
+            paragraphs=(
+                "We are still waiting for the following from you for your complaint (reference {reference}):",
+                "{needed}",
+                "Please let us have it by {until}; after that we will carry on with what we have.",
+                "How to reply, and the progress of your complaint: {link}",
+            ),
+            sms=(
+                "{bank}: a reminder, we still need information from you for complaint {reference}."
+                "{needed}{until_sms} Details: {link}"
+            ),
+            sms_elastic="needed",
+            sms_elastic_frame=" {}",
+            sms_elastic_stop=".",
+        ),
+    },
+    MessageKind.RESUMED: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）已恢复处理",
+            paragraphs=(
+                "您的投诉（编号 {reference}）已恢复处理。",
+                "我们将在{resolution_due}前给出处理结果。",
+                "查看处理进度：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}已恢复处理，处理结果不晚于{resolution_due_short}（{zone}）。进度：{link}",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="We are working on your complaint again (reference {reference})",
+            paragraphs=(
+                "We are working on your complaint (reference {reference}) again.",
+                "We will give you our decision by {resolution_due}.",
+                "Follow your complaint here: {link}",
+            ),
+            sms=(
+                "{bank}: we are working on complaint {reference} again. Decision by "
+                "{resolution_due_short} ({zone}). Track it: {link}"
+            ),
+        ),
+    },
+    MessageKind.EXTENDED: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）处理时限延长",
+            paragraphs=(
+                "您的投诉（编号 {reference}）需要更多时间处理，我们将在{resolution_due}前给出处理结果。",
+                "延期原因：{reason}",
+                "处理期间如有进展，我们会及时告知您。查看处理进度：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}处理时限延长至{resolution_due_short}（{zone}）{reason}详见：{link}",
+            sms_elastic="reason",
+            sms_elastic_frame="，原因：{}",
+            sms_elastic_stop="。",
+            sms_elastic_empty="。",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="We need more time for your complaint (reference {reference})",
+            paragraphs=(
+                "We need more time to look into your complaint (reference {reference}). We will now give "
+                "you our decision by {resolution_due}.",
+                "Why: {reason}",
+                "We will keep you informed. Follow your complaint here: {link}",
+            ),
+            sms=(
+                "{bank}: we need more time for complaint {reference}; decision now by "
+                "{resolution_due_short} ({zone}).{reason} Details: {link}"
+            ),
+            sms_elastic="reason",
+            sms_elastic_frame=" Why: {}",
+            sms_elastic_stop=".",
+        ),
+    },
+    MessageKind.CLOSED: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）已结案",
+            paragraphs=(
+                "您的投诉（编号 {reference}）已结案。感谢您的耐心与理解。",
+                "您仍可通过以下链接查看投诉记录：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}已结案，感谢您的理解与支持。记录：{link}",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="Your complaint is closed (reference {reference})",
+            paragraphs=(
+                "Your complaint (reference {reference}) is now closed. Thank you for your patience.",
+                "You can still see its record here: {link}",
+            ),
+            sms="{bank}: complaint {reference} is now closed. Thank you. Its record: {link}",
+        ),
+    },
+    MessageKind.WITHDRAWN: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）已撤回",
+            paragraphs=(
+                "您的投诉（编号 {reference}）已撤回，我们将不再继续处理。",
+                "如撤回并非您本人的意愿，或您仍需要我们的帮助，请通过本行公布的投诉渠道联系我们。",
+                "查看投诉记录：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}已撤回，我们将不再处理。如非您本人意愿，请联系我们。记录：{link}",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="Your complaint has been withdrawn (reference {reference})",
+            paragraphs=(
+                "Your complaint (reference {reference}) has been withdrawn, so we will take no further "
+                "action on it.",
+                "If you did not mean to withdraw it, or still need our help, contact us through any of our "
+                "complaint channels.",
+                "You can see its record here: {link}",
+            ),
+            sms=(
+                "{bank}: complaint {reference} has been withdrawn; we will take no further action. If you "
+                "did not ask for this, contact us. Record: {link}"
+            ),
+        ),
+    },
 }
 
 
@@ -657,6 +839,79 @@ def resolution(
 def survey(complaint: Complaint, brand: Brand, link: str) -> CustomerContent:
     values = _customer_values(complaint, brand, link)
     return render_customer(MessageKind.SURVEY, complaint.customer.language, values)
+
+
+def _resolution_due(complaint: Complaint, due_at: datetime) -> dict[str, str]:
+    language = complaint.customer.language
+    zone = policy_zone(complaint.sla_policy)
+    return {
+        "resolution_due": format_time(due_at, zone, language),
+        "resolution_due_short": format_time_short(due_at, zone, language),
+    }
+
+
+_REPLY_BY: Mapping[Language, str] = {Language.ZH_CN: "请于{}前回复。", Language.EN: " Please reply by {}."}
+_IN_ZONE: Mapping[Language, str] = {Language.ZH_CN: "{}（{}）", Language.EN: "{} ({})"}
+
+
+def paused(
+    complaint: Complaint, brand: Brand, link: str, needed: str | None, until: datetime | date | None
+) -> CustomerContent:
+    """What we need from the customer and, when the pause has an end, by when (a time in the
+    policy's zone, or a day). Without either, the message says what it can."""
+    return _waiting(MessageKind.PAUSED, complaint, brand, link, needed, until)
+
+
+def reminder(
+    complaint: Complaint, brand: Brand, link: str, needed: str | None, until: datetime | date | None
+) -> CustomerContent:
+    """Halfway through the pause: we still need it, and by when."""
+    return _waiting(MessageKind.REMINDER, complaint, brand, link, needed, until)
+
+
+def _waiting(
+    kind: MessageKind,
+    complaint: Complaint,
+    brand: Brand,
+    link: str,
+    needed: str | None,
+    until: datetime | date | None,
+) -> CustomerContent:
+    language = complaint.customer.language
+    zone = policy_zone(complaint.sla_policy)
+    values = _customer_values(complaint, brand, link) | {"needed": (needed or "").strip()}
+    values["until"] = values["until_sms"] = ""
+    if isinstance(until, datetime):
+        values["until"] = format_time(until, zone, language)
+        short = _IN_ZONE[language].format(format_time_short(until, zone, language), values["zone"])
+        values["until_sms"] = _REPLY_BY[language].format(short)
+    elif isinstance(until, date):
+        values["until"] = format_date(until, language)
+        values["until_sms"] = _REPLY_BY[language].format(format_date_short(until, language))
+    return render_customer(kind, language, values)
+
+
+def resumed(complaint: Complaint, brand: Brand, link: str, resolution_due_at: datetime) -> CustomerContent:
+    values = _customer_values(complaint, brand, link) | _resolution_due(complaint, resolution_due_at)
+    return render_customer(MessageKind.RESUMED, complaint.customer.language, values)
+
+
+def extended(
+    complaint: Complaint, brand: Brand, link: str, resolution_due_at: datetime, reason: str | None
+) -> CustomerContent:
+    values = _customer_values(complaint, brand, link) | _resolution_due(complaint, resolution_due_at)
+    values["reason"] = (reason or "").strip()
+    return render_customer(MessageKind.EXTENDED, complaint.customer.language, values)
+
+
+def closed(complaint: Complaint, brand: Brand, link: str) -> CustomerContent:
+    values = _customer_values(complaint, brand, link)
+    return render_customer(MessageKind.CLOSED, complaint.customer.language, values)
+
+
+def withdrawn(complaint: Complaint, brand: Brand, link: str) -> CustomerContent:
+    values = _customer_values(complaint, brand, link)
+    return render_customer(MessageKind.WITHDRAWN, complaint.customer.language, values)
 
 
 def _staff_values(

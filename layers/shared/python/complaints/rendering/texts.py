@@ -17,7 +17,18 @@ from complaints.core.models import Language
 from complaints.tracking.service import TimelineKind
 
 # The texts a page may show in its `#notice`.
-NoticeKey = Literal["rating_required", "reason_required", "already_rated", "not_now", "reopened"]
+NoticeKey = Literal[
+    "rating_required",
+    "reason_required",
+    "already_rated",
+    "not_now",
+    "reopened",
+    "accepted",
+    "replied",
+    "message_required",
+    "withdrawn",
+    "confirm_required",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,26 @@ class TrackingTexts:
     reason: str
     submit_reopen: str
     reopened: str
+    accept_title: str
+    accept_help: str
+    submit_accept: str
+    accepted: str  # notice after accepting
+    accepted_on: str  # {at}
+    closes: str  # {at}
+    reply_title: str
+    needed: str
+    reply_by: str  # {at}
+    message: str
+    submit_reply: str
+    replied: str
+    message_required: str
+    withdraw_title: str
+    withdraw_help: str
+    withdraw_reason: str
+    withdraw_confirm: str
+    submit_withdraw: str
+    withdrawn: str
+    confirm_required: str
     rating_required: str
     reason_required: str
     already_rated: str
@@ -87,6 +118,26 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         reason="原因",
         submit_reopen="重新处理我的投诉",
         reopened="您的投诉已重新打开，我们会尽快与您联系。",
+        accept_title="接受处理结果？",
+        accept_help="如您接受本次处理结果，我们即可为您结案；如仍有异议，请使用下方的重新处理。",
+        submit_accept="我接受处理结果",
+        accepted="感谢您确认接受处理结果。",
+        accepted_on="您已于 {at} 接受处理结果。",
+        closes="如您在 {at} 前未提出异议，投诉将自动结案。",
+        reply_title="我们需要您补充信息",
+        needed="需要您提供",
+        reply_by="请在 {at} 前回复；届时无论是否收到回复，我们都将继续处理。",
+        message="您的回复",
+        submit_reply="提交回复",
+        replied="感谢您的回复，我们将继续处理您的投诉。",
+        message_required="请填写回复内容（不超过 2000 字）。",
+        withdraw_title="撤回投诉",
+        withdraw_help="撤回后我们将不再处理此投诉。如问题仍未解决，您可随时重新投诉。",
+        withdraw_reason="撤回原因（可不填）",
+        withdraw_confirm="我确认撤回此投诉",
+        submit_withdraw="撤回我的投诉",
+        withdrawn="您的投诉已撤回。",
+        confirm_required="请勾选确认后再撤回（原因不超过 1000 字）。",
         rating_required="请选择 1 至 5 分的评分（意见不超过 2000 字）。",
         reason_required="请填写原因（不超过 1000 字）。",
         already_rated="您已对本次处理结果作出评价，感谢您的反馈。",
@@ -99,7 +150,10 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         events={
             TimelineKind.RECEIVED: "我们已收到您的投诉",
             TimelineKind.RESPONSE: "我们的答复",
+            TimelineKind.INFORMATION_REQUESTED: "我们请您补充信息",
+            TimelineKind.CUSTOMER_REPLY: "您的回复",
             TimelineKind.RESOLVED: "投诉已办结",
+            TimelineKind.ACCEPTED: "您已接受处理结果",
             TimelineKind.CLOSED: "投诉已结案",
             TimelineKind.REOPENED: "投诉已重新打开",
             TimelineKind.WITHDRAWN: "投诉已撤回",
@@ -130,6 +184,26 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         reason="Reason",
         submit_reopen="Reopen my complaint",
         reopened="Your complaint has been reopened; we will be in touch soon.",
+        accept_title="Happy with the outcome?",
+        accept_help="If you accept this outcome we can close your complaint now; if not, reopen it below.",
+        submit_accept="I accept the outcome",
+        accepted="Thank you for accepting the outcome.",
+        accepted_on="You accepted the outcome on {at}.",
+        closes="Unless you tell us you disagree by {at}, your complaint will be closed.",
+        reply_title="We need something from you",
+        needed="What we need",
+        reply_by="Please answer by {at}; after that we carry on with what we have.",
+        message="Your answer",
+        submit_reply="Send my answer",
+        replied="Thank you for your answer; we are carrying on with your complaint.",
+        message_required="Please write your answer (up to 2000 characters).",
+        withdraw_title="Withdraw your complaint",
+        withdraw_help="Once withdrawn, we stop handling it. If the problem comes back, complain again.",
+        withdraw_reason="Why (optional)",
+        withdraw_confirm="I want to withdraw this complaint",
+        submit_withdraw="Withdraw my complaint",
+        withdrawn="Your complaint has been withdrawn.",
+        confirm_required="Please tick the box to confirm (the reason may be up to 1000 characters).",
         rating_required="Please choose a rating from 1 to 5 (comments up to 2000 characters).",
         reason_required="Please tell us the reason (up to 1000 characters).",
         already_rated="You have already rated this outcome. Thank you for your feedback.",
@@ -144,7 +218,10 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         events={
             TimelineKind.RECEIVED: "We received your complaint",
             TimelineKind.RESPONSE: "Our reply",
+            TimelineKind.INFORMATION_REQUESTED: "We asked you for information",
+            TimelineKind.CUSTOMER_REPLY: "Your answer",
             TimelineKind.RESOLVED: "Your complaint was resolved",
+            TimelineKind.ACCEPTED: "You accepted the outcome",
             TimelineKind.CLOSED: "Your complaint was closed",
             TimelineKind.REOPENED: "Your complaint was reopened",
             TimelineKind.WITHDRAWN: "Your complaint was withdrawn",

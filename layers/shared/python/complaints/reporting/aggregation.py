@@ -1,5 +1,6 @@
-"""The quarter's complaints in one streaming pass: KPIs, chart tallies, risk signals and the rows
-of the CSV extracts, with nothing retained that grows with the quarter."""
+"""The quarter's complaints in one streaming pass: KPIs, performance per team and handler, chart
+tallies, risk signals and the rows of the CSV extracts, with nothing retained that grows with the
+quarter."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from complaints.core.models import (
 from complaints.reporting.extracts import COMPLAINT_COLUMNS, RISK_COLUMNS, csv_writer, iso_utc, on_time_answer
 from complaints.reporting.kpis import KpiAccumulator
 from complaints.reporting.models import RiskComplaint, TeamAccountability
+from complaints.reporting.performance import GroupBy, PerformanceAccumulator
 from complaints.reporting.quarter import Quarter
 from complaints.reporting.risk_signals import risk_signals
 
@@ -37,7 +39,8 @@ FIRST_RESPONSE_BUCKETS: tuple[tuple[str, float], ...] = (
 class QuarterAggregator:
     """Everything the report needs from the quarter's complaints, one complaint at a time.
 
-    Each complaint goes to the KPI accumulator, a row of `complaints.csv` (and of
+    Each complaint goes to the KPI accumulator, the performance tallies (per team and per handler,
+    bank-wide), a row of `complaints.csv` (and of
     `regulatory-risk.csv` when it is flagged), and the bounded chart tallies; none is retained except
     the `MAX_RISK_LISTED` flagged ones the HTML shows (at most twice as many are held at a time).
     """
@@ -55,6 +58,10 @@ class QuarterAggregator:
         self.timezone = timezone
         self.period_from, self.period_to = quarter.bounds(timezone)
         self.kpis = KpiAccumulator(self.period_from, self.period_to, as_of, records)
+        self.by_team = PerformanceAccumulator(self.period_from, self.period_to, as_of, GroupBy.TEAM, records)
+        self.by_handler = PerformanceAccumulator(
+            self.period_from, self.period_to, as_of, GroupBy.ASSIGNEE, records
+        )
         self._records_of: dict[str, list[AccountabilityRecord]] = {}
         for record in records:
             self._records_of.setdefault(record.complaint_id, []).append(record)
@@ -76,6 +83,8 @@ class QuarterAggregator:
         if not self.period_from <= complaint.received_at < self.period_to:
             return
         self.kpis.add(complaint)
+        self.by_team.add(complaint)
+        self.by_handler.add(complaint)
         self.records.extend(self._records_of.get(complaint.id, ()))
         local_month = complaint.received_at.astimezone(self._zone).strftime("%Y-%m")
         self.intake_by_month[local_month][complaint.channel.value] += 1

@@ -157,3 +157,61 @@ def write_accountability_csv(records: Iterable[AccountabilityRecord], sink: Text
                 record.action or "",
             )
         )
+
+
+PERFORMANCE_COLUMNS = (
+    "groupBy",
+    "name",
+    "teams",
+    "handled",
+    "withdrawn",
+    "firstResponsesOnTime",
+    "firstResponsesCounted",
+    "firstResponseOnTimeRate",
+    "resolutionsOnTime",
+    "resolutionsCounted",
+    "resolutionOnTimeRate",
+    "medianHandlingHours",
+    "satisfiedRatings",
+    "ratings",
+    "satisfactionRate",
+    "resolved",
+    "reopened",
+    "reopenRate",
+    "accountabilityOpened",
+    "accountabilityReviewed",
+    "accountabilityJustified",
+    "accountabilityUnjustified",
+    "recognitionRank",
+    "recognitionScore",
+)
+
+
+def write_performance_csv(report: QuarterlyReport, sink: TextIO) -> None:
+    """One row per team, then one per handler (complaints/reporting/performance.py has the formulas);
+    a recognised handler carries their rank and score. An empty cell is a rate with nothing to count."""
+    writer = csv_writer(sink)
+    writer.writerow(PERFORMANCE_COLUMNS)
+    recognised = {item.handler.name: item for item in report.recognition}
+    sections = (("team", report.performance_by_team), ("assignee", report.performance_by_handler))
+    for section, groups in sections:
+        for group in groups:
+            listed = recognised.get(group.name) if section == "assignee" else None
+            figures = group.to_json()
+            writer.writerow(
+                (
+                    section,
+                    group.name,
+                    " ".join(group.teams),
+                    *(
+                        "" if figures[column] is None else figures[column]
+                        for column in PERFORMANCE_COLUMNS[3:18]
+                    ),
+                    group.accountability.opened,
+                    group.accountability.reviewed,
+                    group.accountability.justified,
+                    group.accountability.unjustified,
+                    "" if listed is None else listed.rank,
+                    "" if listed is None else listed.score,
+                )
+            )

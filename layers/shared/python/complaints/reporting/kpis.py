@@ -8,6 +8,11 @@ already past their first-response deadline.
 Formulas (n = complaints received in the period; every rate is ``None`` when its denominator is 0):
 
 - ``received`` = n.
+- ``withdrawn`` = complaints of the period whose ``status == withdrawn``. Their place in the on-time
+  rate is shown, never left out silently: ``withdrawnLate`` = those withdrawn unanswered after their
+  first-response deadline had passed (in the rate's denominator, as late), ``withdrawnBeforeDue`` =
+  those withdrawn unanswered before it (in neither part of the rate); a withdrawn complaint that was
+  answered counts as any answered one.
 - ``firstResponseOnTimeRate`` = on_time / (answered + unanswered_past_deadline), where
   answered = complaints with ``first_responded_at`` set;
   on_time = answered complaints with ``first_responded_at <= deadlines.first_response_due_at``
@@ -16,7 +21,7 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
   unanswered_past_deadline = complaints without ``first_responded_at`` whose deadline lies strictly
   before ``as_of`` — or, for a complaint withdrawn unanswered, strictly before ``withdrawn_at`` (its
   clock stopped when it was withdrawn). An unanswered complaint whose deadline has not passed is in
-  neither the numerator nor the denominator.
+  neither the numerator nor the denominator (``first_response_on_time``).
 - ``satisfactionRate`` = satisfied / rated, where each complaint contributes at most one rating, its
   latest (greatest ``Feedback.at``), and satisfied = latest rating >= 4 (of 5).
 - ``closureRate`` = closed / n, closed = ``status == closed``.
@@ -66,7 +71,7 @@ import tempfile
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import groupby
 from typing import IO
 
@@ -83,12 +88,15 @@ from complaints.core.models import (
     Product,
     Status,
 )
-from complaints.sla.on_time import answered_on_time
+from complaints.sla.on_time import answered_on_time, resolved_on_time
 
 UNASSIGNED = "unassigned"
 # The figures of a KpiReport, by their API names, in the order reports list them.
 KPI_FIGURES = (
     "received",
+    "withdrawn",
+    "withdrawnLate",
+    "withdrawnBeforeDue",
     "firstResponseOnTimeRate",
     "satisfactionRate",
     "closureRate",
@@ -133,6 +141,14 @@ class KpiReport(ApiModel):
     period_to: datetime = Field(alias="to")
     as_of: datetime
     received: int
+    withdrawn: int = Field(description="complaints of the period withdrawn by their customer")
+    withdrawn_late: int = Field(
+        description="withdrawn unanswered after the first-response deadline had passed: in "
+        "firstResponsesCounted, as late"
+    )
+    withdrawn_before_due: int = Field(
+        description="withdrawn unanswered before the first-response deadline: outside the on-time rate"
+    )
     # numerators and denominators, so each rate can be checked
     first_responses_on_time: int
     first_responses_counted: int = Field(description="answered + unanswered past the deadline")
@@ -179,7 +195,10 @@ class DurationHistogram:
         self.count = 0
 
     def add(self, start: datetime, end: datetime) -> None:
-        self._minutes[int((end - start).total_seconds() // 60)] += 1
+        self.add_duration(end - start)
+
+    def add_duration(self, duration: timedelta) -> None:
+        self._minutes[int(duration.total_seconds() // 60)] += 1
         self.count += 1
 
     def _ranked(self, rank: int) -> int:
@@ -273,6 +292,39 @@ def _met(rate: float | None, target: float) -> bool | None:
     return None if rate is None else rate >= target
 
 
+def _clock_stopped(complaint: Complaint, as_of: datetime) -> datetime:
+    """Until when a deadline could pass: ``as_of``, or the withdrawal if it came first."""
+    return min(complaint.withdrawn_at or as_of, as_of)
+
+
+def first_response_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
+    """The first response as the on-time rate counts it: True answered at or before the deadline,
+    False answered after it or unanswered once it passed (before ``as_of`` and before any withdrawal),
+    None not decided yet (unanswered, the deadline not passed): outside the rate."""
+    due = complaint.deadlines.first_response_due_at
+    if complaint.first_responded_at is not None:
+        return answered_on_time(complaint.first_responded_at, due)
+    return False if due < _clock_stopped(complaint, as_of) else None
+
+
+def resolution_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
+    """The resolution, by the same rule against the resolution deadline as it stands now: True resolved
+    at or before it (the latest resolution: a reopen clears ``resolved_at``), False resolved after it or
+    unresolved once it passed (before ``as_of`` and before any withdrawal), None not decided yet."""
+    due = complaint.deadlines.resolution_due_at
+    finished = complaint.resolved_at or complaint.closed_at
+    if finished is not None:
+        return resolved_on_time(finished, due)
+    return False if due < _clock_stopped(complaint, as_of) else None
+
+
+def latest_rating(complaint: Complaint) -> int | None:
+    """The customer's latest rating (greatest ``Feedback.at``), or None when never rated."""
+    if not complaint.feedback:
+        return None
+    return max(complaint.feedback, key=lambda feedback: feedback.at).rating
+
+
 class KpiAccumulator:
     """One streaming pass: ``add`` each complaint, then ``report``. See the module docstring."""
 
@@ -295,6 +347,9 @@ class KpiAccumulator:
             tally[0] += 1
             tally[1] += record.status is AccountabilityStatus.REVIEWED
         self.received = 0
+        self.withdrawn = 0
+        self.withdrawn_late = 0
+        self.withdrawn_before_due = 0
         self.on_time = 0
         self.counted = 0
         self.satisfied = 0
@@ -317,18 +372,21 @@ class KpiAccumulator:
         if not self.period_from <= complaint.received_at < self.period_to:
             return
         self.received += 1
-        due = complaint.deadlines.first_response_due_at
-        if complaint.first_responded_at is not None:
+        on_time = first_response_on_time(complaint, self.as_of)
+        if on_time is not None:
             self.counted += 1
-            self.on_time += answered_on_time(complaint.first_responded_at, due)
+            self.on_time += on_time
+        if complaint.first_responded_at is not None:
             self.first_response_time.add(complaint.received_at, complaint.first_responded_at)
-        else:
-            clock_stopped = complaint.withdrawn_at or self.as_of
-            self.counted += due < min(clock_stopped, self.as_of)
-        if complaint.feedback:
-            latest = max(complaint.feedback, key=lambda feedback: feedback.at)
+        if complaint.status is Status.WITHDRAWN:
+            self.withdrawn += 1
+            if complaint.first_responded_at is None:
+                self.withdrawn_late += on_time is False
+                self.withdrawn_before_due += on_time is None
+        rating = latest_rating(complaint)
+        if rating is not None:
             self.ratings += 1
-            self.satisfied += latest.rating >= SATISFIED_FROM
+            self.satisfied += rating >= SATISFIED_FROM
         self.closed += complaint.status is Status.CLOSED
         self.resolved_or_closed += complaint.status in (Status.RESOLVED, Status.CLOSED)
         finished = complaint.resolved_at or complaint.closed_at
@@ -357,6 +415,9 @@ class KpiAccumulator:
             period_to=self.period_to,
             as_of=self.as_of,
             received=self.received,
+            withdrawn=self.withdrawn,
+            withdrawn_late=self.withdrawn_late,
+            withdrawn_before_due=self.withdrawn_before_due,
             first_responses_on_time=self.on_time,
             first_responses_counted=self.counted,
             satisfied_ratings=self.satisfied,

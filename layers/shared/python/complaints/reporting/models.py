@@ -13,6 +13,7 @@ from complaints.core.models import (
 )
 from complaints.reporting.email import REPORT_PAGE
 from complaints.reporting.kpis import KpiReport
+from complaints.reporting.performance import GroupPerformance, Recognition
 from complaints.reporting.quarter import Period
 
 # --- the record of a report ---------------------------------------------------------------------------
@@ -33,6 +34,7 @@ class Artifact(StrEnum):
     COMPLAINTS_CSV = "complaints.csv"
     RISK_CSV = "regulatory-risk.csv"
     ACCOUNTABILITY_CSV = "accountability.csv"
+    PERFORMANCE_CSV = "performance.csv"
 
     @property
     def content_type(self) -> str:
@@ -117,6 +119,9 @@ class QuarterlyReport(ApiModel):
     risk: list[RiskComplaint]
     accountability_by_team: list[TeamAccountability]
     open_accountability: list[AccountabilityRecord]
+    performance_by_team: list[GroupPerformance]
+    performance_by_handler: list[GroupPerformance]
+    recognition: list[Recognition]
 
 
 def headline(kpis: KpiReport) -> KpiHeadline:

@@ -16,8 +16,14 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-from complaints.reporting.kpis import KpiReport
+from complaints.reporting.kpis import FIRST_RESPONSE_ON_TIME_TARGET, SATISFACTION_TARGET, KpiReport
 from complaints.reporting.models import Artifact, QuarterlyReport
+from complaints.reporting.performance import (
+    RECOGNITION_MIN_HANDLED,
+    SCORE_WEIGHTS,
+    GroupPerformance,
+    Recognition,
+)
 
 _TARGETED = (
     ("firstResponseOnTimeRate", "首次响应及时率", "First response on time"),
@@ -270,6 +276,109 @@ def _breakdowns(report: QuarterlyReport) -> list[Breakdown]:
     return parts
 
 
+def _share(numerator: int, denominator: int, target: float | None = None) -> Cell:
+    """A rate with what it counts, "90.0% (9/10)"; coloured against its target when it has one."""
+    if not denominator:
+        return _cell("—", "none num")
+    rate = numerator / denominator
+    css = "num" if target is None else ("met num" if rate >= target else "missed num")
+    return _cell(f"{rate:.1%} ({numerator}/{denominator})", css)
+
+
+_PERFORMANCE_HEAD = (
+    "handled",
+    "withdrawn",
+    "首次响应及时 first response on time",
+    "按时解决 resolved on time",
+    "处理时长中位数 median handling",
+    "满意率 satisfaction",
+    "重开率 reopened",
+    "问责 accountability: opened / justified / unjustified",
+)
+
+
+def _performance_row(group: GroupPerformance) -> list[Cell]:
+    findings = group.accountability
+    return [
+        _cell(str(group.handled), "num"),
+        _cell(str(group.withdrawn), "num"),
+        _share(group.first_responses_on_time, group.first_responses_counted, FIRST_RESPONSE_ON_TIME_TARGET),
+        _share(group.resolutions_on_time, group.resolutions_counted),
+        _cell(
+            _hours(group.median_handling_hours),
+            "num" if group.median_handling_hours is not None else "none num",
+        ),
+        _share(group.satisfied_ratings, group.ratings, SATISFACTION_TARGET),
+        _share(group.reopened, group.resolved),
+        _cell(f"{findings.opened} / {findings.justified} / {findings.unjustified}", "num"),
+    ]
+
+
+def performance_tables(report: QuarterlyReport) -> dict[str, Table]:
+    """The section "Performance by team and handler": by team, by handler, and the recognition list."""
+    by_team = Table(
+        ("团队 Team", *_PERFORMANCE_HEAD),
+        [[_cell(group.name), *_performance_row(group)] for group in report.performance_by_team],
+    )
+    by_handler = Table(
+        ("处理人 Handler", "团队 teams", *_PERFORMANCE_HEAD),
+        [
+            [_cell(group.name), _cell(", ".join(group.teams)), *_performance_row(group)]
+            for group in report.performance_by_handler
+        ],
+    )
+    return {"by_team": by_team, "by_handler": by_handler, "recognition": _recognition(report.recognition)}
+
+
+def _recognition(listed: list[Recognition]) -> Table:
+    rows = []
+    for item in listed:
+        handler = item.handler
+        rows.append(
+            [
+                _cell(str(item.rank), "num"),
+                _cell(handler.name),
+                _cell(", ".join(handler.teams)),
+                _cell(str(handler.handled), "num"),
+                _share(handler.first_responses_on_time, handler.first_responses_counted),
+                _share(handler.satisfied_ratings, handler.ratings),
+                _share(handler.resolutions_on_time, handler.resolutions_counted),
+                _share(handler.reopened, handler.resolved),
+                _cell(f"{item.score * 100:.1f}", "num"),
+            ]
+        )
+    return Table(
+        (
+            "名次 Rank",
+            "处理人 Handler",
+            "团队 teams",
+            "handled",
+            "首次响应及时 first response on time",
+            "满意率 satisfaction",
+            "按时解决 resolved on time",
+            "重开率 reopened",
+            "得分 score (/100)",
+        ),
+        rows,
+    )
+
+
+def recognition_rule() -> dict[str, str]:
+    """The recognition list's rule and score, as the page states them (from the constants that decide)."""
+    names = {
+        "firstResponseOnTimeRate": "first response on time",
+        "satisfactionRate": "satisfaction",
+        "resolutionOnTimeRate": "resolved on time",
+        "notReopenedRate": "(1 − reopened)",
+    }
+    return {
+        "min_handled": str(RECOGNITION_MIN_HANDLED),
+        "first_response_target": f"{FIRST_RESPONSE_ON_TIME_TARGET:.0%}",
+        "satisfaction_target": f"{SATISFACTION_TARGET:.0%}",
+        "score": " + ".join(f"{weight * 100:.0f} × {names[name]}" for name, weight in SCORE_WEIGHTS),
+    }
+
+
 def _local(moment: datetime, timezone: str) -> str:
     return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
@@ -354,5 +463,8 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
         open_records=open_records,
         risk_csv={"url": links[Artifact.RISK_CSV], "name": Artifact.RISK_CSV.value},
         risk=risk,
+        performance=performance_tables(report),
+        performance_csv={"url": links[Artifact.PERFORMANCE_CSV], "name": Artifact.PERFORMANCE_CSV.value},
+        recognition_rule=recognition_rule(),
         downloads=[(artifact.value, url) for artifact, url in links.items() if artifact is not Artifact.HTML],
     )

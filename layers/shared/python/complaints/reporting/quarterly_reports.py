@@ -3,8 +3,9 @@
 A report covers the complaints *received* in one calendar quarter of the bank's time zone (by default
 Asia/Shanghai: 2026-Q3 is [2026-07-01 00:00+08:00, 2026-10-01 00:00+08:00)). It is built in one
 streaming pass over the quarter's complaints, month by month through the byMonth index: each complaint
-feeds the KPI accumulator, a few bounded tallies for the charts, and one row of each CSV extract, which
-is written out as it goes — nothing grows with the quarter except what `kpis.KpiAccumulator` documents.
+feeds the KPI accumulator, the performance tallies per team and per handler, a few bounded tallies for
+the charts, and one row of each CSV extract, which is written out as it goes — nothing grows with the
+quarter except what `kpis.KpiAccumulator` and `performance.PerformanceAccumulator` document.
 The previous quarter is read the same way for the trend.
 
 Lifecycle of a report: `queued` (asked for by a manager through the API, or by the schedule) →
@@ -32,7 +33,7 @@ from complaints.reporting.aggregation import (
     listed_first,
 )
 from complaints.reporting.email import report_email
-from complaints.reporting.extracts import write_accountability_csv, write_kpis_csv
+from complaints.reporting.extracts import write_accountability_csv, write_kpis_csv, write_performance_csv
 from complaints.reporting.kpis import KpiAccumulator
 from complaints.reporting.models import (
     Artifact,
@@ -43,6 +44,7 @@ from complaints.reporting.models import (
     ReportView,
     headline,
 )
+from complaints.reporting.performance import recognition
 from complaints.reporting.ports import (
     ArtifactStore,
     ComplaintHistory,
@@ -201,6 +203,7 @@ class QuarterlyReports:
         for complaint in self._source.received_between(previous_from, previous_to):
             previous.add(complaint)
         in_quarter = current.records
+        by_handler = current.by_handler.groups()
         report = QuarterlyReport(
             id=record.id,
             period=str(quarter),
@@ -220,6 +223,9 @@ class QuarterlyReports:
             open_accountability=[r for r in in_quarter if r.status is AccountabilityStatus.OPEN][
                 :MAX_OPEN_RECORDS_LISTED
             ],
+            performance_by_team=current.by_team.groups(),
+            performance_by_handler=by_handler,
+            recognition=recognition(by_handler),
         )
         links = self._links(record.id)[0]
         with self._artifacts.writer(
@@ -230,6 +236,10 @@ class QuarterlyReports:
             artifact_key(record.id, Artifact.ACCOUNTABILITY_CSV), Artifact.ACCOUNTABILITY_CSV.content_type
         ) as sink:
             write_accountability_csv(in_quarter, sink)
+        with self._artifacts.writer(
+            artifact_key(record.id, Artifact.PERFORMANCE_CSV), Artifact.PERFORMANCE_CSV.content_type
+        ) as sink:
+            write_performance_csv(report, sink)
         with self._artifacts.writer(
             artifact_key(record.id, Artifact.HTML), Artifact.HTML.content_type
         ) as sink:

@@ -11,6 +11,9 @@ The escalation level never goes down: a step raises it to max(current, step leve
 
 The tracker state machine (infra/statemachines/sla-tracker.asl.json) cannot call this code: it reads
 the plan this module computes, stored on the complaint item as `slaPlan`, and applies it.
+
+The sweep watches what the tracker does not: a complaint awaiting the customer (its halfway reminder,
+the end of its bounded pause) and a resolved one (the end of its cooling-off period, when it closes).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from zlib import crc32
 
 from complaints.core.models import Complaint, Priority, Status
 from complaints.intake.lifecycle import OPEN_STATUSES
+from complaints.sla.policies import cooling_off_ends, pause_limit
 
 STILL_OPEN_AFTER = timedelta(hours=24)
 AT_RISK_FRACTION = 0.8
@@ -86,9 +90,13 @@ def next_due_at(complaint: Complaint) -> datetime | None:
 
 
 def at_risk_at(complaint: Complaint, step: Step) -> datetime:
-    """80 % of the way from receipt to the deadline (paused time included, as the deadline moved)."""
+    """80 % of the way from receipt to the deadline (paused time included, as the deadline moved); for
+    the resolution deadline of a reopened complaint, from the reopen, where its clock started again."""
+    start = complaint.received_at
+    if step is not Step.FIRST_RESPONSE and complaint.reopened_at is not None:
+        start = complaint.reopened_at
     due = step_due_at(complaint, step)
-    return complaint.received_at + (due - complaint.received_at) * AT_RISK_FRACTION
+    return start + (due - start) * AT_RISK_FRACTION
 
 
 AT_RISK_STEPS = (Step.FIRST_RESPONSE, Step.RESOLUTION)
@@ -105,9 +113,59 @@ def at_risk_pending(complaint: Complaint) -> list[Step]:
     ]
 
 
+def pause_ends_at(complaint: Complaint) -> datetime | None:
+    """When the current pause ends at the latest. A pause recorded before pauses were bounded has no
+    `pausedUntil`: it ends when the policy's limit, counted from its start, is used up."""
+    if complaint.status is not Status.AWAITING_CUSTOMER or complaint.paused_at is None:
+        return None
+    if complaint.paused_until is not None:
+        return complaint.paused_until
+    left = pause_limit(complaint.sla_policy) - timedelta(seconds=complaint.paused_seconds)
+    return complaint.paused_at + max(left, timedelta(0))
+
+
+def reminder_at(complaint: Complaint) -> datetime | None:
+    """Halfway through the current pause, the customer is reminded what the bank needs (once per
+    pause). None: no reminder is pending."""
+    ends = pause_ends_at(complaint)
+    if ends is None or complaint.paused_at is None or complaint.pause_reminded_at is not None:
+        return None
+    return complaint.paused_at + (ends - complaint.paused_at) / 2
+
+
+def closes_at(complaint: Complaint) -> datetime | None:
+    """When a resolved complaint closes by itself unless the customer disputes it (a complaint resolved
+    before cooling-off periods existed: counted from its resolution)."""
+    if complaint.status is not Status.RESOLVED:
+        return None
+    if complaint.closes_at is not None:
+        return complaint.closes_at
+    resolved = complaint.resolved_at or complaint.updated_at
+    return cooling_off_ends(complaint.sla_policy, resolved)
+
+
+def steps_after_reopen(complaint: Complaint) -> dict[str, datetime]:
+    """The steps a reopened complaint keeps as taken: its new resolution deadline is armed again.
+
+    `stillOpen` is forgotten, so a reopened complaint that misses its new deadline by 24 h goes to
+    compliance again. `resolution`, once taken, stays taken: the tracker opens the complaint's one
+    accountability record (`ACCOUNTABILITY#<id>`, written only if it does not exist) with that step,
+    and a second one could not be written; until the record is keyed per resolution, a reopened
+    complaint that was already breached is watched through `stillOpen` alone. One that never missed its
+    resolution deadline has nothing to forget: its `resolution` step is simply still pending."""
+    return {step: at for step, at in complaint.sla_steps.items() if step != Step.STILL_OPEN.value}
+
+
 def watch_at(complaint: Complaint) -> datetime | None:
     """When the sweep should next look at this complaint: its next at-risk warning, or shortly after
-    its next step falls due (to repair a tracker that did not take it). None: nothing to watch."""
+    its next step falls due (to repair a tracker that did not take it); while it awaits the customer,
+    its halfway reminder or the end of the pause; once resolved, the end of its cooling-off period.
+    None: nothing to watch."""
+    if complaint.status is Status.AWAITING_CUSTOMER:
+        moments = [moment for moment in (reminder_at(complaint), pause_ends_at(complaint)) if moment]
+        return min(moments) if moments else None
+    if complaint.status is Status.RESOLVED:
+        return closes_at(complaint)
     if not is_tracked(complaint):
         return None
     moments = [at_risk_at(complaint, step) for step in at_risk_pending(complaint)]

@@ -8,6 +8,10 @@ Rules shared by every policy:
   receipt; a business-day deadline counts only working days of the policy's calendar (weekends and
   public holidays off, make-up working days on), from the `holidays` library.
 Everything returned is UTC. The very same function serves intake and the preview endpoint.
+
+Each policy also says how long the clock may stand still while the bank waits on the customer
+(`pause_limit`: none where the rule knows no such stop) and how long a resolved complaint stays open to
+the customer's dispute before it closes by itself (`cooling_off`); the reasons are beside the numbers.
 """
 
 from __future__ import annotations
@@ -161,3 +165,65 @@ def shift(deadlines: Deadlines, paused_for: timedelta) -> Deadlines:
         first_response_due_at=deadlines.first_response_due_at + paused_for,
         resolution_due_at=deadlines.resolution_due_at + paused_for,
     )
+
+
+# --- waiting on the customer, and the cooling-off after a resolution ----------------------------------
+
+PAUSE_LIMITS: dict[SlaPolicyName, timedelta] = {
+    # The bank's own policy: the clock may stand still at most 10 days in all while the bank waits on
+    # the customer (one pause or several); then it restarts by itself and the customer is told so.
+    SlaPolicyName.SEED: timedelta(days=10),
+    # 银行业保险业消费投诉处理管理办法 (2020): its 15, 30 and 60 days count from receipt. As we read it,
+    # the only time a bank may leave out of them is that of an outside appraisal, test or assessment
+    # (鉴定、检测、评估), not time spent waiting for the complainant's materials: a complex case is
+    # extended (the rule's own route, the customer told), never paused.
+    SlaPolicyName.CBIRC_2020: timedelta(0),
+    # DISP 1.6.2R (eight weeks) and DISP 1.6.2A (15 business days, payment services) run from receipt
+    # with no stop-the-clock: a firm still waiting on the customer sends its holding response by the
+    # deadline, and for payment services may take the 35 business days instead.
+    SlaPolicyName.FCA_DISP: timedelta(0),
+    # The CFPB expects a response within 15 days and closure within 60 of the complaint reaching the
+    # company, whatever it waits for; Regulations E and Z count their error-resolution periods from the
+    # notice of error. Nothing stops them.
+    SlaPolicyName.CFPB: timedelta(0),
+}
+
+COOLING_OFF: dict[SlaPolicyName, Period] = {
+    # The bank's own policy: a week for the customer to read the outcome and dispute it.
+    SlaPolicyName.SEED: Period(7, Unit.CALENDAR_DAYS),
+    # The 办法 lets the complainant ask the bank to review (核查) its decision but names no period for
+    # asking: we give them 15 days, as long as the rule gives the bank to decide.
+    SlaPolicyName.CBIRC_2020: Period(15, Unit.CALENDAR_DAYS),
+    # The final response ends the firm's handling (DISP 1.6.2R); the customer's next step is the
+    # Ombudsman within six months, which a reopen here neither replaces nor shortens. A week, as the
+    # seed, for a customer who writes back at once (a misunderstanding, a wrong figure in the redress).
+    SlaPolicyName.FCA_DISP: Period(7, Unit.CALENDAR_DAYS),
+    # The CFPB shows the consumer the company's response and lets them dispute it; that dispute was open
+    # for 30 days after the response (the "Consumer disputed?" column of its public data), so the
+    # complaint stays open to dispute that long.
+    SlaPolicyName.CFPB: Period(30, Unit.CALENDAR_DAYS),
+}
+
+
+def pause_limit(policy: SlaPolicyName) -> timedelta:
+    """How long the clock may stand still in all, over the complaint's life; zero: it never stops."""
+    return PAUSE_LIMITS[policy]
+
+
+def cooling_off_ends(policy: SlaPolicyName, resolved_at: datetime) -> datetime:
+    """When a complaint resolved at `resolved_at` closes by itself unless the customer disputes it: the
+    end (23:59:59 local) of the last day of the policy's cooling-off period."""
+    return _due(resolved_at, COOLING_OFF[policy], calendar_for(policy))
+
+
+def resolution_due(
+    policy: SlaPolicyName,
+    start: datetime,
+    priority: Priority,
+    complexity: Complexity,
+    product: Product,
+    extensions: int = 0,
+) -> datetime:
+    """The resolution deadline of a complaint of this class whose clock starts at `start` (its receipt,
+    or its latest reopen), after `extensions` steps of the policy's extension ladder."""
+    return compute_deadlines(policy, start, priority, complexity, product, extensions).resolution_due_at

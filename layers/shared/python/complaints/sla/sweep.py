@@ -1,5 +1,7 @@
 """The SLA sweep (every 15 minutes): for each complaint whose watch time has come, send the 80 %
-warning of a deadline once, and restart its tracker if the execution is missing or failed.
+warning of a deadline once, and restart its tracker if the execution is missing or failed. A complaint
+awaiting the customer is reminded halfway through its pause and resumed when the pause ends; a resolved
+one closes when its cooling-off period ends undisputed (docs/architecture.md §3).
 
 It reads the sweep index shard by shard up to now, so its reads grow with the number of complaints
 due, never with the table.
@@ -12,9 +14,18 @@ from dataclasses import dataclass, field
 from complaints.core.auth import SLA_SWEEP
 from complaints.core.clock import Clock, utc_now
 from complaints.core.errors import Conflict, ServiceUnavailable
-from complaints.core.models import Complaint
+from complaints.core.models import Complaint, Status
 from complaints.intake.service import ComplaintService
-from complaints.sla.escalation import WATCH_SHARDS, at_risk_at, at_risk_pending, next_step, step_due_at
+from complaints.sla.escalation import (
+    WATCH_SHARDS,
+    at_risk_at,
+    at_risk_pending,
+    closes_at,
+    next_step,
+    pause_ends_at,
+    reminder_at,
+    step_due_at,
+)
 from complaints.sla.ports import SlaTracker, WatchStore
 
 
@@ -24,6 +35,9 @@ class SweepReport:
     warned: int = 0
     restarted: int = 0
     rewatched: int = 0
+    reminded: int = 0
+    resumed: int = 0
+    closed: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -33,6 +47,9 @@ class SweepReport:
             "Warned": self.warned,
             "Restarted": self.restarted,
             "Rewatched": self.rewatched,
+            "Reminded": self.reminded,
+            "Resumed": self.resumed,
+            "Closed": self.closed,
             "Failed": self.failed,
         }
 
@@ -61,6 +78,12 @@ class SlaSweep:
         return report
 
     def _look_at(self, complaint: Complaint, report: SweepReport) -> None:
+        if complaint.status is Status.AWAITING_CUSTOMER:
+            self._look_at_pause(complaint, report)
+            return
+        if complaint.status is Status.RESOLVED:
+            self._look_at_resolution(complaint, report)
+            return
         now = self._clock()
         changed = False
         for step in at_risk_pending(complaint):
@@ -75,5 +98,30 @@ class SlaSweep:
         if not changed:
             # Nothing to do now (a warning whose deadline already passed, a step the tracker took):
             # look again at the complaint's next watch time.
+            self._store.rewatch(complaint)
+            report.rewatched += 1
+
+    def _look_at_pause(self, complaint: Complaint, report: SweepReport) -> None:
+        """The bank waits on the customer: at the end of the pause the clock restarts by itself; halfway
+        through it the customer is reminded (once)."""
+        now = self._clock()
+        ends, remind = pause_ends_at(complaint), reminder_at(complaint)
+        if ends is not None and ends <= now:
+            self._service.end_pause(complaint.id, SLA_SWEEP)
+            report.resumed += 1
+        elif remind is not None and remind <= now:
+            self._service.remind_customer(complaint.id, SLA_SWEEP)
+            report.reminded += 1
+        else:
+            self._store.rewatch(complaint)
+            report.rewatched += 1
+
+    def _look_at_resolution(self, complaint: Complaint, report: SweepReport) -> None:
+        """Resolved and undisputed through the cooling-off period: closed by the system."""
+        ends = closes_at(complaint)
+        if ends is not None and ends <= self._clock():
+            self._service.close_after_cooling_off(complaint.id, SLA_SWEEP)
+            report.closed += 1
+        else:
             self._store.rewatch(complaint)
             report.rewatched += 1

@@ -1,15 +1,17 @@
 """The tracking page behind the link in every message: `GET /t/{id}?token=` (docs/architecture.md §5).
 
 One small HTML document, readable on a 360 px phone: inline CSS, no external assets, no JavaScript.
-The feedback and reopen forms are classic form posts to `/t/{id}/feedback?token=` and
-`/t/{id}/reopen?token=`, answered with the page again, so the page works in any browser and behind any
-stage prefix (every link is relative). The HTML comes from templates/tracking/*.html, rendered with
+The forms (rate, reopen, accept the outcome, answer while the bank waits, withdraw) are classic form
+posts to `/t/{id}/<form>?token=`, answered with the page again, so the page works in any browser and
+behind any stage prefix (every link is relative). The HTML comes from templates/tracking/*.html, rendered with
 autoescape, so everything that comes from data is escaped by the engine; a Content-Security-Policy that
 allows no script at all is the second line of defence. The words are typed data in templates/texts.py.
 
 Stable hooks for tests and assistive tools: `#reference`, `#status` (its `data-status` is the status
 code), `#deadlines`, `#timeline`, `#feedback-form` with `input[name=rating]` and `textarea[name=comment]`,
-`#feedback-thanks`, `#reopen-form` with `textarea[name=reason]`, `#notice`.
+`#feedback-thanks`, `#reopen-form` with `textarea[name=reason]`, `#accept-form`, `#reply-form` with
+`textarea[name=message]` (and `#information-needed`, `#reply-by`), `#withdraw-form` with
+`textarea[name=reason]` and `input[name=confirm]`, `#closes-at`, `#notice`.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from complaints.core.models import Language
 from complaints.rendering.texts import NoticeKey, tracking_texts
 from complaints.tracking.service import (
     CustomerReopenRequest,
+    CustomerReplyRequest,
+    CustomerWithdrawRequest,
     FeedbackAlreadyGiven,
     FeedbackRequest,
     TrackingService,
@@ -51,6 +55,9 @@ HEADERS: Mapping[str, str] = {
 class Form(StrEnum):
     FEEDBACK = "feedback"
     REOPEN = "reopen"
+    ACCEPT = "accept"
+    REPLY = "reply"
+    WITHDRAW = "withdraw"
 
 
 class PageAnswer(NamedTuple):
@@ -117,6 +124,22 @@ def _act(
             except ValidationError:
                 return service.view(complaint_id, token), HTTPStatus.BAD_REQUEST, ("reason_required", True)
             return service.reopen(complaint_id, token, reopen), HTTPStatus.OK, ("reopened", False)
+        if form is Form.ACCEPT:
+            return service.accept(complaint_id, token), HTTPStatus.OK, ("accepted", False)
+        if form is Form.REPLY:
+            try:
+                reply = CustomerReplyRequest.model_validate({"message": fields.get("message")})
+            except ValidationError:
+                return service.view(complaint_id, token), HTTPStatus.BAD_REQUEST, ("message_required", True)
+            return service.reply(complaint_id, token, reply), HTTPStatus.OK, ("replied", False)
+        if form is Form.WITHDRAW:
+            try:
+                if fields.get("confirm") != "yes":
+                    raise ValueError("not confirmed")
+                withdrawal = CustomerWithdrawRequest.model_validate({"reason": fields.get("reason") or None})
+            except (ValueError, ValidationError):
+                return service.view(complaint_id, token), HTTPStatus.BAD_REQUEST, ("confirm_required", True)
+            return service.withdraw(complaint_id, token, withdrawal), HTTPStatus.OK, ("withdrawn", False)
         return service.view(complaint_id, token), HTTPStatus.OK, None
     except (Forbidden, NotFound, ServiceUnavailable):
         raise
@@ -176,6 +199,9 @@ def render(view: TrackingView, lang: Language, links: _Links, notice: Notice | N
         notice_is_error=bool(notice and notice[1]),
         feedback_action=links.action(Form.FEEDBACK),
         reopen_action=links.action(Form.REOPEN),
+        accept_action=links.action(Form.ACCEPT),
+        reply_action=links.action(Form.REPLY),
+        withdraw_action=links.action(Form.WITHDRAW),
     )
 
 

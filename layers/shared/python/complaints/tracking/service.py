@@ -3,10 +3,11 @@
 The link in every message carries a token signed by the bank's tracking key, with the key's id and an
 expiry (tracking/links.py). Whoever holds the link may see that one complaint as the customer
 sees it — reference, status, deadlines and the public messages of its audit trail, never internal notes,
-staff names or contact details — rate a resolution (once per resolution) and reopen a resolved
-complaint. A wrong or missing token is refused with the same 403 whether the complaint exists or not;
-so is an expired one, once its complaint has been closed or withdrawn for 180 days (an open complaint's
-links keep working while it is open).
+staff names or contact details — rate a resolution (once per resolution), reopen a resolved complaint
+or accept its outcome, answer what the bank asked for while it waits on them (which restarts the clock)
+and withdraw the complaint. A wrong or missing token is refused with the same 403 whether the
+complaint exists or not; so is an expired one, once its complaint has been closed or withdrawn for
+180 days (an open complaint's links keep working while it is open).
 
 A rating of 3 or less opens a follow-up (回访) that a supervisor completes within 48 hours. Every change
 goes through `ComplaintService.change`, so it is versioned and recorded in the audit trail like any other."""
@@ -39,8 +40,9 @@ from complaints.core.models import (
 )
 from complaints.core.paging import MAX_PAGE_SIZE
 from complaints.intake.commands import Reason, ReasonRequest, VersionedRequest
-from complaints.intake.lifecycle import Action
+from complaints.intake.lifecycle import OPEN_STATUSES, Action
 from complaints.intake.ports import ComplaintRepository
+from complaints.sla.escalation import closes_at, pause_ends_at
 from complaints.sla.policies import calendar_for
 
 if TYPE_CHECKING:
@@ -57,7 +59,7 @@ _CUSTOMER_ATTEMPTS = 3
 
 CUSTOMER = Caller(id="customer", roles=frozenset({Role.CUSTOMER}), permissions=frozenset())
 """The customer acting through the tracking link; the token is their credential, checked before this
-caller acts (core/access lets the customer rate and reopen, nothing else)."""
+caller acts (core/access: the customer's actions, nothing else)."""
 
 
 # --- what the customer sees -----------------------------------------------------------------------
@@ -79,7 +81,12 @@ STATUS_LABELS: dict[Status, dict[Language, str]] = {
 class TimelineKind(StrEnum):
     RECEIVED = "received"
     RESPONSE = "response"
+    # The bank asked the customer for something (a pause): what, in the entry's message.
+    INFORMATION_REQUESTED = "information_requested"
+    # The customer's own answer through the link, in the entry's message.
+    CUSTOMER_REPLY = "customer_reply"
     RESOLVED = "resolved"
+    ACCEPTED = "accepted"
     CLOSED = "closed"
     REOPENED = "reopened"
     WITHDRAWN = "withdrawn"
@@ -91,6 +98,7 @@ _MILESTONES = {
     Action.CLOSE.value: TimelineKind.CLOSED,
     Action.REOPEN.value: TimelineKind.REOPENED,
     Action.WITHDRAW.value: TimelineKind.WITHDRAWN,
+    Action.ACCEPT.value: TimelineKind.ACCEPTED,
 }
 
 
@@ -130,6 +138,22 @@ class TrackingView(ApiModel):
     follow_up_due_at: UtcDatetime | None = Field(
         default=None, description="when a supervisor will have called the customer back (回访)"
     )
+    information_needed: str | None = Field(
+        default=None, description="while the bank waits on the customer: what it needs from them"
+    )
+    reply_by: UtcDatetime | None = Field(
+        default=None,
+        description="while the bank waits on the customer: when the pause ends and the clock restarts anyway",
+    )
+    can_reply: bool = Field(default=False, description="the bank waits on the customer, who may answer")
+    can_accept: bool = Field(default=False, description="the outcome may be accepted (it may then be closed)")
+    accepted_at: UtcDatetime | None = Field(
+        default=None, description="when the customer accepted the outcome"
+    )
+    closes_at: UtcDatetime | None = Field(
+        default=None, description="while resolved: when it closes by itself unless the customer disputes it"
+    )
+    can_withdraw: bool = Field(default=False, description="the complaint is open and may be withdrawn")
 
 
 # --- what the customer and the supervisor send ----------------------------------------------------
@@ -149,6 +173,23 @@ class FeedbackRequest(ApiModel):
 
 class CustomerReopenRequest(ApiModel):
     reason: Reason = Field(description="why the customer disputes the resolution")
+
+
+class CustomerReplyRequest(ApiModel):
+    """The customer's answer while the bank waits on them: a message, and the ids of files they
+    attached first (POST /v1/track/{id}/attachments)."""
+
+    # 2,000 characters as the rating's comment: the tracking paths take 24 KiB (percent-encoded, 18 KB).
+    message: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), CleanText
+    ] = Field(description="the customer's answer to what the bank asked for")
+    attachment_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=20, description="files attached to the complaint for this answer"
+    )
+
+
+class CustomerWithdrawRequest(ApiModel):
+    reason: Reason | None = Field(default=None, description="why, if the customer wishes to say")
 
 
 class FollowUpRequest(VersionedRequest):
@@ -245,6 +286,32 @@ class TrackingService:
         )
         return self._view(updated)
 
+    def reply(self, complaint_id: str, token: str | None, request: CustomerReplyRequest) -> TrackingView:
+        """The customer answers while the bank waits on them: the clock restarts (a resume by them)."""
+        self._authorise(complaint_id, token)
+        updated = self._as_customer(
+            lambda: self._complaints.customer_answer(
+                complaint_id, request.message, request.attachment_ids, CUSTOMER
+            )
+        )
+        return self._view(updated)
+
+    def accept(self, complaint_id: str, token: str | None) -> TrackingView:
+        """The customer accepts the outcome: staff may close the complaint before its cooling-off ends."""
+        self._authorise(complaint_id, token)
+        updated = self._as_customer(lambda: self._complaints.accept_outcome(complaint_id, CUSTOMER))
+        return self._view(updated)
+
+    def withdraw(
+        self, complaint_id: str, token: str | None, request: CustomerWithdrawRequest
+    ) -> TrackingView:
+        """The customer withdraws their complaint: it ends now, at their request."""
+        self._authorise(complaint_id, token)
+        updated = self._as_customer(
+            lambda: self._complaints.withdraw_for_customer(complaint_id, request.reason, CUSTOMER)
+        )
+        return self._view(updated)
+
     def complete_follow_up(self, complaint_id: str, request: FollowUpRequest, caller: Caller) -> Complaint:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             if current.follow_up is None or current.follow_up.status is not FollowUpStatus.OPEN:
@@ -308,6 +375,8 @@ class TrackingService:
     def _view(self, complaint: Complaint) -> TrackingView:
         feedback = _feedback_now(complaint)
         follow_up = complaint.follow_up
+        waiting = complaint.status is Status.AWAITING_CUSTOMER
+        accepted = complaint.customer_acceptance
         return TrackingView(
             id=complaint.id,
             reference=complaint.reference,
@@ -330,6 +399,13 @@ class TrackingService:
             follow_up_due_at=follow_up.due_at
             if follow_up and follow_up.status is FollowUpStatus.OPEN
             else None,
+            information_needed=complaint.pause_needed if waiting else None,
+            reply_by=pause_ends_at(complaint) if waiting else None,
+            can_reply=waiting,
+            can_accept=complaint.status is Status.RESOLVED and accepted is None,
+            accepted_at=accepted.received_at if accepted else None,
+            closes_at=closes_at(complaint),
+            can_withdraw=complaint.status in OPEN_STATUSES,
         )
 
     def _timeline(self, complaint: Complaint) -> list[TimelineEntry]:
@@ -345,6 +421,21 @@ class TrackingService:
                     entries.append(
                         TimelineEntry(
                             kind=TimelineKind.RESPONSE,
+                            at=event.at,
+                            message=message if isinstance(message, str) else None,
+                        )
+                    )
+                elif event.action == Action.PAUSE.value and isinstance(event.data.get("needed"), str):
+                    entries.append(
+                        TimelineEntry(
+                            kind=TimelineKind.INFORMATION_REQUESTED, at=event.at, message=event.data["needed"]
+                        )
+                    )
+                elif event.action == Action.RESUME.value and event.actor.id == CUSTOMER.id:
+                    message = event.data.get("message")
+                    entries.append(
+                        TimelineEntry(
+                            kind=TimelineKind.CUSTOMER_REPLY,
                             at=event.at,
                             message=message if isinstance(message, str) else None,
                         )

@@ -38,8 +38,10 @@ PERSONAL_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "description": None,
     "feedback": ("comment",),
     "followUp": ("notes",),
+    # what the bank asked the customer for while it waits on them (it may quote their account)
+    "pauseNeeded": None,
 }
-PERSONAL_DATA = ("message", "comment")
+PERSONAL_DATA = ("message", "comment", "needed")
 
 
 class MissingSalt(ValueError):
