@@ -177,3 +177,22 @@ def test_a_pseudonymised_trail_without_its_salt_still_verifies() -> None:
     assert verify("c-1", erased, without_salt).valid
     # ... while a value left in clear once the salt is gone cannot be checked: broken
     assert verify("c-1", events, without_salt).first_broken_at == 1
+
+
+def test_the_customers_own_reason_is_personal_the_banks_is_not() -> None:
+    reopened = response(2) | {
+        "action": "reopen",
+        "actor": {"id": "customer", "roles": ["customer"]},
+        "data": {"reason": "Li Wei here: the refund never arrived"},
+    }
+    extended = response(3) | {"action": "extend", "data": {"reason": "waiting on the card network"}}
+    attached = response(4) | {
+        "action": "attach_file",
+        "changes": {
+            "attachments": {"before": [], "after": [{"id": "a-1", "fileName": "li_wei.pdf", "size": 9}]}
+        },
+        "data": {},
+    }
+    _, second, third, fourth = chain(receipt(), reopened, extended, attached)[0]
+    assert "Li Wei" not in second.sealed and "waiting on the card network" in third.sealed
+    assert "li_wei.pdf" not in fourth.sealed and '"size":9' in fourth.sealed

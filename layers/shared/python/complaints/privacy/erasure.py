@@ -7,8 +7,8 @@ verifiable:
   holds only that sealed form and needs no change;
 - each complaint: the customer becomes a random pseudonym (the same for all their complaints, so
   counts of repeat complainants stay right), no name, phone or e-mail; the description, feedback
-  comments, follow-up notes and attachment names are replaced; the complaint's salt is forgotten, so
-  no pseudonym can be tested against a guess any more;
+  comments, follow-up notes, what a pause asked of them and attachment names are replaced; the
+  complaint's salt is forgotten, so no pseudonym can be tested against a guess any more;
 - the notification log: the masked recipients are replaced.
 The erasure itself is an event of each complaint's trail (`erase_personal_data`, with the reason).
 
@@ -182,6 +182,7 @@ def _erased(complaint: Complaint, pseudonym: str, now: datetime) -> Complaint:
             "feedback": feedback,
             "follow_up": follow_up,
             "attachments": attachments,
+            "pause_needed": None if complaint.pause_needed is None else ERASED_TEXT,
             "erased_at": now,
             "updated_at": now,
             "version": complaint.version + 1,

@@ -40,8 +40,14 @@ PERSONAL_VALUES: Mapping[str, tuple[str, ...] | None] = {
     "followUp": ("notes",),
     # what the bank asked the customer for while it waits on them (it may quote their account)
     "pauseNeeded": None,
+    # the names of files the customer's evidence came in ("statement_li_wei.pdf")
+    "attachments": ("fileName",),
 }
 PERSONAL_DATA = ("message", "comment", "needed")
+# What the customer wrote in their own actions (a reopen's or a withdrawal's reason): the bank's own
+# reasons (an extension's, an escalation's) are its record and stay in clear.
+CUSTOMER_DATA = ("reason",)
+CUSTOMER_ROLE = "customer"
 
 
 class MissingSalt(ValueError):
@@ -88,7 +94,8 @@ def sealed_form(event: Mapping[str, Any], salt: str | None) -> dict[str, Any]:
             if change.get(side) is not None:
                 change[side] = _seal_keys(change[side], keys, salt)
     data = sealed.get("data") or {}
-    for key in PERSONAL_DATA:
+    by_customer = CUSTOMER_ROLE in ((sealed.get("actor") or {}).get("roles") or [])
+    for key in PERSONAL_DATA + (CUSTOMER_DATA if by_customer else ()):
         if data.get(key) is not None:
             data[key] = _sealed_value(data[key], salt)
     return sealed
