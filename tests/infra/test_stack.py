@@ -78,11 +78,12 @@ def test_complaint_list_views_are_indexes_not_scans(resources: dict[str, Any]) -
     indexes = {i["IndexName"]: i["KeySchema"] for i in complaints["Properties"]["GlobalSecondaryIndexes"]}
     list_views = {"byStatus", "byAssignee", "byCustomer", "byCategory", "byChannel", "byMonth"}
     # the list views, the sweep's watch index and the open accountability records
-    assert set(indexes) == list_views | {"byWatch", "byAccountability"}
+    assert set(indexes) == list_views | {"byWatch", "byAccountability", "byFollowUp"}
     for name in list_views:
         assert indexes[name][1] == {"AttributeName": "receivedKey", "KeyType": "RANGE"}
     assert [k["AttributeName"] for k in indexes["byWatch"]] == ["watchShard", "watchAt"]
     assert [k["AttributeName"] for k in indexes["byAccountability"]] == ["accountabilityKey", "openedKey"]
+    assert [k["AttributeName"] for k in indexes["byFollowUp"]] == ["followUpKey", "followUpDueKey"]
     # and no function may scan
     actions = {a for s in _statements(resources) for a in _as_list(s["Action"])}
     assert "dynamodb:Scan" not in actions

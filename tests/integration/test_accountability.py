@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from api_events import Call, Reply
+from api_events import Call, Reply, intake_body
 from moto_tables import TABLE_NAME
 
 STAFF_SCOPE = "complaint-guard/staff"
@@ -311,3 +311,176 @@ def test_reviewed_records_list_newest_opened_first_within_one_second(call: Call,
     for record_id in ("c-sooner", "c-later"):
         assert call("POST", f"/v1/accountability/{record_id}/review", review_body()).status == 200
     assert ids(call("GET", "/v1/accountability", query={"status": "reviewed"})) == ["c-later", "c-sooner"]
+
+
+# --- records opened by a reopen and by hand (one per occasion) -----------------------------------------
+
+INTAKE_AGENT = {"cognito:groups": "[agent team:intake]", "username": "agent-1", "scope": STAFF_SCOPE}
+CARDS_AGENT = {"cognito:groups": "[agent team:cards]", "username": "agent-7", "scope": STAFF_SCOPE}
+CARDS_SUPERVISOR = {"cognito:groups": "[supervisor team:cards]", "username": "sup-1", "scope": STAFF_SCOPE}
+LOANS_SUPERVISOR = {"cognito:groups": "[supervisor team:loans]", "username": "sup-2", "scope": STAFF_SCOPE}
+SUBMITTER = {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
+RESOLUTION = {"outcome": "not_upheld", "summary": "The debit was correct.", "rootCause": "none"}
+
+
+def resolved_by_cards(call: Call) -> dict[str, Any]:
+    """A complaint triaged to team cards, taken by agent-7 and resolved by them (version 4)."""
+    created = call("POST", "/v1/complaints", intake_body(), claims=SUBMITTER)
+    assert created.status == 201, created.body
+    path = f"/v1/complaints/{created.body['id']}"
+    triaged = call("PATCH", path, {"team": "cards", "version": 1}, claims=INTAKE_AGENT)
+    assert triaged.status == 200, triaged.body
+    taken = call("PATCH", path, {"assignee": "agent-7", "version": 2}, claims=CARDS_AGENT)
+    assert taken.status == 200, taken.body
+    resolved = call("POST", f"{path}/resolve", RESOLUTION, claims=CARDS_AGENT)
+    assert resolved.status == 200, resolved.body
+    assert resolved.body["version"] == 4
+    return dict(resolved.body)
+
+
+def trail(call: Call, complaint_id: str) -> list[dict[str, Any]]:
+    reply = call("GET", f"/v1/complaints/{complaint_id}/events", claims=MANAGER)
+    assert reply.status == 200, reply.body
+    return list(reply.body["items"])
+
+
+def test_a_reopen_because_the_handling_was_wrong_opens_a_record_against_who_resolved_it(call: Call) -> None:
+    complaint = resolved_by_cards(call)
+    reopened = call(
+        "POST",
+        f"/v1/complaints/{complaint['id']}/reopen",
+        {"reason": "The agent never read the statement.", "handlingWrong": True, "version": 4},
+        claims=CARDS_AGENT,
+    )
+    assert reopened.status == 200, reopened.body
+    assert (reopened.body["status"], reopened.body["version"]) == ("in_progress", 5)
+
+    listed = call("GET", "/v1/accountability", claims=MANAGER)
+    assert listed.status == 200, listed.body
+    (record,) = listed.body["items"]
+    assert {key: record[key] for key in ("id", "complaintId", "reference", "trigger", "reason")} == {
+        "id": f"{complaint['id']}.5",
+        "complaintId": complaint["id"],
+        "reference": complaint["reference"],
+        "trigger": "reopened_handling_wrong",
+        "reason": "The agent never read the statement.",
+    }
+    assert (record["assignee"], record["team"], record["status"]) == ("agent-7", "cards", "open")
+    assert (record["deadline"], record["dueAt"]) == (None, None)  # no deadline was missed
+    # written with the reopen's own audit event, which names it
+    reopen_event = trail(call, complaint["id"])[-1]
+    assert (reopen_event["action"], reopen_event["version"]) == ("reopen", 5)
+    assert reopen_event["data"]["handlingWrong"] is True
+    assert reopen_event["data"]["accountabilityRecord"] == record["id"]
+    # reviewed by someone from outside the team, as a tracker's record
+    reviewed = call(
+        "POST", f"/v1/accountability/{record['id']}/review", review_body(), claims=LOANS_SUPERVISOR
+    )
+    assert reviewed.status == 200, reviewed.body
+
+
+def test_a_plain_reopen_opens_no_record(call: Call) -> None:
+    complaint = resolved_by_cards(call)
+    reply = call(
+        "POST",
+        f"/v1/complaints/{complaint['id']}/reopen",
+        {"reason": "Still not refunded."},
+        claims=CARDS_AGENT,
+    )
+    assert reply.status == 200, reply.body
+    assert "handlingWrong" not in trail(call, complaint["id"])[-1]["data"]
+    assert ids(call("GET", "/v1/accountability", claims=MANAGER)) == []
+
+
+def opening(complaint_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "complaintId": complaint_id,
+        "findingSought": "whether the refund rules were applied",
+        "evidence": "The customer's statement shows the second debit.",
+    } | overrides
+
+
+def test_a_supervisor_of_another_team_opens_records_by_hand_one_per_occasion(call: Call) -> None:
+    complaint = resolved_by_cards(call)
+    first = call("POST", "/v1/accountability", opening(complaint["id"]), claims=LOANS_SUPERVISOR)
+    assert first.status == 200, first.body
+    assert {
+        key: first.body[key]
+        for key in ("id", "trigger", "reason", "evidence", "attachmentIds", "openedBy", "assignee", "team")
+    } == {
+        "id": f"{complaint['id']}.5",
+        "trigger": "opened_by_supervisor",
+        "reason": "whether the refund rules were applied",
+        "evidence": "The customer's statement shows the second debit.",
+        "attachmentIds": [],
+        "openedBy": "sup-2",
+        "assignee": "agent-7",
+        "team": "cards",
+    }
+    # audited on the complaint's trail, without moving it
+    event = trail(call, complaint["id"])[-1]
+    assert (event["action"], event["version"], event["actor"]["id"]) == ("open_accountability", 5, "sup-2")
+    assert event["data"]["accountabilityRecord"] == first.body["id"]
+    assert event["data"]["findingSought"] == "whether the refund rules were applied"
+    # a second occasion for the same complaint is a record of its own
+    second = call(
+        "POST",
+        "/v1/accountability",
+        opening(complaint["id"], findingSought="tone of the reply"),
+        claims=MANAGER,
+    )
+    assert second.status == 200, second.body
+    assert second.body["id"] == f"{complaint['id']}.6"
+    assert ids(call("GET", "/v1/accountability", claims=MANAGER)) == [second.body["id"], first.body["id"]]
+    status = call("GET", f"/v1/complaints/{complaint['id']}", claims=MANAGER)
+    assert (status.body["status"], status.body["version"]) == ("resolved", 6)
+
+
+@pytest.mark.parametrize(
+    ("opener", "reason"),
+    [
+        (CARDS_SUPERVISOR, "your own team (cards)"),
+        (
+            {"cognito:groups": "[supervisor team:loans]", "username": "agent-7", "scope": STAFF_SCOPE},
+            "own handling",
+        ),
+    ],
+    ids=["own team", "own handling"],
+)
+def test_nobody_opens_a_record_about_their_own_handling_or_team(
+    call: Call, opener: dict[str, Any], reason: str
+) -> None:
+    complaint = resolved_by_cards(call)
+    error = assert_error(
+        call("POST", "/v1/accountability", opening(complaint["id"]), claims=opener), 403, "forbidden"
+    )
+    assert reason in error["message"]
+    assert ids(call("GET", "/v1/accountability", claims=MANAGER)) == []
+    assert trail(call, complaint["id"])[-1]["action"] == "resolve"
+
+
+def test_only_supervisors_and_managers_open_records(call: Call) -> None:
+    complaint = resolved_by_cards(call)
+    for claims in (CARDS_AGENT, COMPLIANCE):
+        assert_error(
+            call("POST", "/v1/accountability", opening(complaint["id"]), claims=claims), 403, "forbidden"
+        )
+    assert ids(call("GET", "/v1/accountability", claims=MANAGER)) == []
+
+
+def test_an_opening_names_what_to_fix(call: Call) -> None:
+    complaint = resolved_by_cards(call)
+    error = assert_error(
+        call("POST", "/v1/accountability", opening(complaint["id"], attachmentIds=["att-x"]), claims=MANAGER),
+        400,
+        "validation_error",
+    )
+    assert "attachmentIds" in error["message"] and "att-x" in error["message"]
+    error = assert_error(
+        call("POST", "/v1/accountability", opening(complaint["id"], evidence=""), claims=MANAGER),
+        400,
+        "validation_error",
+    )
+    assert "evidence" in {detail["field"] for detail in error["details"]}
+    assert_error(call("POST", "/v1/accountability", opening("c-nothere"), claims=MANAGER), 404, "not_found")
+    assert ids(call("GET", "/v1/accountability", claims=MANAGER)) == []

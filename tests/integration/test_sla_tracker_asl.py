@@ -171,14 +171,36 @@ def test_every_missed_step_escalates_once_in_order_with_breaches_events_and_acco
     assert envelope["correlationId"] == complaint.id  # the execution that took the step
     assert len({event.id for event in announced}) == 6
 
-    record = harness.store.get_accountability(complaint.id)
-    assert (record.status.value, record.deadline, record.assignee, record.team) == (
-        "open",
-        "resolution",
-        "unassigned",
-        "unassigned",
-    )
-    assert record.reference == complaint.reference
+    # one record per missed deadline (first response, resolution; not the still-open step), each
+    # keyed by the complaint version its escalation wrote, and named in that sealed audit event
+    first, resolution = (harness.store.get_accountability(f"{complaint.id}.{v}") for v in (2, 3))
+    assert [
+        (r.id, r.trigger.value, r.status.value, r.deadline, r.due_at, r.assignee, r.team, r.reference)
+        for r in (first, resolution)
+    ] == [
+        (
+            f"{complaint.id}.2",
+            "missed_first_response",
+            "open",
+            "firstResponse",
+            complaint.deadlines.first_response_due_at,
+            "unassigned",
+            "unassigned",
+            complaint.reference,
+        ),
+        (
+            f"{complaint.id}.3",
+            "missed_resolution",
+            "open",
+            "resolution",
+            complaint.deadlines.resolution_due_at,
+            "unassigned",
+            "unassigned",
+            complaint.reference,
+        ),
+    ]
+    assert [e.data.get("accountabilityRecord") for e in trail[1:]] == [first.id, resolution.id, None]
+    assert [r.id for r in harness.store.accountability_records()] == [resolution.id, first.id]
 
 
 def test_the_trackers_events_name_the_owner_the_publisher_announces(harness: Harness) -> None:
@@ -404,3 +426,36 @@ def test_a_complaint_reopened_after_its_deadline_waits_for_its_new_one(harness: 
     assert (stored.breaches, stored.sla_steps, stored.escalation_level) == ([], {}, 0)
     assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
     harness.sfn.stop_execution(executionArn=execution)
+
+
+def test_a_reopened_complaint_that_misses_its_new_deadline_opens_a_record_of_its_own(
+    harness: Harness,
+) -> None:
+    """Breached once (first response, resolution: two records), resolved and reopened: the reopen arms
+    `resolution` again, and its second miss is a breach and an accountability record of its own (the
+    record is keyed per occasion, so the tracker's transaction is not refused by the first one). The
+    resolve and the reopen are dated 48 h ago less 3 s, so that the new deadline falls due in 3 s."""
+    complaint = harness.submit(now() - timedelta(hours=49))
+    harness.wait_for(lambda: len(harness.store.get(complaint.id).breaches) == 2)
+    back_then = now() - timedelta(hours=48) + timedelta(seconds=3)
+    late = ComplaintService(harness.store, harness.tracker, clock=lambda: back_then)
+    late.resolve(
+        complaint.id,
+        ResolveRequest(outcome="upheld", summary="Refunded the debit.", root_cause="duplicate posting"),
+        AGENT,
+    )
+    reopened = late.reopen(complaint.id, ReasonRequest(reason="the refund bounced"), AGENT)
+    assert (reopened.version, set(reopened.sla_steps)) == (5, {"firstResponse"})
+    harness.wait_for(lambda: "resolution" in harness.store.get(complaint.id).sla_steps)
+    harness.sfn.stop_execution(executionArn=harness.execution(reopened))
+
+    stored = harness.store.get(complaint.id)
+    assert [b.deadline for b in stored.breaches] == ["firstResponse", "resolution", "resolution"]
+    assert stored.breaches[-1].due_at == reopened.deadlines.resolution_due_at
+    records = [harness.store.get_accountability(f"{complaint.id}.{v}") for v in (2, 3, 6)]
+    assert [(r.trigger.value, r.deadline) for r in records] == [
+        ("missed_first_response", "firstResponse"),
+        ("missed_resolution", "resolution"),
+        ("missed_resolution", "resolution"),
+    ]
+    assert records[2].due_at == reopened.deadlines.resolution_due_at

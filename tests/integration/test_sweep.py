@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from api_events import LambdaContext, handler_module
 from emf import emitted
-from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker
+from fakes import T0, DynamoDbSlaStore, FakeClock, FakeTracker, FixedSecretProvider
 from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.composition import sla_sweep as sla_sweep_root
@@ -37,11 +37,23 @@ from complaints.intake.commands import (
 from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 from complaints.sla.sweep import SlaSweep
+from complaints.tracking.links import tracking_token
+from complaints.tracking.service import FeedbackRequest, TrackingService
 
 FIRST_WARNING = datetime(2026, 3, 2, 20, 12, tzinfo=UTC)
 FIRST_LOOK_AFTER_DUE = datetime(2026, 3, 3, 1, 5, tzinfo=UTC)
 RESOLUTION_WARNING = datetime(2026, 3, 3, 15, 24, tzinfo=UTC)
-SWEEP_COUNTS = ("Read", "Warned", "Restarted", "Rewatched", "Reminded", "Resumed", "Closed", "Failed")
+SWEEP_COUNTS = (
+    "Read",
+    "Warned",
+    "Restarted",
+    "Rewatched",
+    "Reminded",
+    "Resumed",
+    "Closed",
+    "FollowUpsEscalated",
+    "Failed",
+)
 NEED_STATEMENT = PauseRequest(reason="need the statement", needed="your statement of February")
 
 CHANNEL_APP = caller_from_claims({"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"})
@@ -475,3 +487,45 @@ def test_each_run_emits_the_open_complaints_per_status_counted_through_the_statu
     assert len(counts) == 4
     assert all(q["Select"] == "COUNT" for q in counts)
     assert {q["IndexName"] for q in queries} == {"byWatch", "byStatus"}
+
+
+# --- the follow-up (回访) a low rating opens ------------------------------------------------------------
+
+
+def test_an_overdue_follow_up_is_escalated_once_and_announced_to_the_managers(
+    service: ComplaintService, store: DynamoDbSlaStore, sweep: SlaSweep, clock: FakeClock, dynamodb: Any
+) -> None:
+    complaint = submit(service)
+    clock.now = T0 + timedelta(hours=1)  # resolved 2 March 02:00 UTC: closes 9 March 15:59:59 UTC
+    service.resolve(
+        complaint.id, ResolveRequest(outcome=Outcome.UPHELD, summary="Refunded.", root_cause="replay"), AGENT
+    )
+    keys = FixedSecretProvider("k" * 40, "t2")
+    tracking = TrackingService(service, store, keys, clock)
+    link = tracking_token(complaint.id, keys.current(), T0 + timedelta(days=30))
+    clock.now = datetime(2026, 3, 3, 2, 0, tzinfo=UTC)
+    tracking.feedback(complaint.id, link, FeedbackRequest(rating=2))  # follow-up due 5 March 02:00
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-05T02:00:00Z"}
+
+    clock.now = datetime(2026, 3, 5, 1, 59, tzinfo=UTC)
+    assert sweep.run().counts() == counts()
+    clock.now = datetime(2026, 3, 5, 2, 10, tzinfo=UTC)
+    assert sweep.run().counts() == counts(Read=1, FollowUpsEscalated=1)
+
+    escalated = store.get(complaint.id)
+    assert escalated.follow_up is not None and escalated.follow_up.escalated_at == clock.now
+    assert escalated.follow_up.status.value == "open"  # still owed: the managers chase it
+    audit = store.events(complaint.id, 100, None).items[-1]
+    assert (audit.action, audit.actor.id) == ("escalate_follow_up", "sla-sweep")
+    assert audit.data == {
+        "reference": complaint.reference,
+        "team": "intake",
+        "rating": 2,
+        "dueAt": "2026-03-05T02:00:00Z",
+    }
+    assert [event.name for event in domain_events_for(audit)] == [EventName.FOLLOW_UP_OVERDUE]
+    # once: the complaint is next watched at the end of its cooling-off period
+    assert raw_item(dynamodb, complaint.id)["watchAt"] == {"S": "2026-03-09T15:59:59Z"}
+    clock.now = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
+    assert sweep.run().counts() == counts()
+    assert [e.action for e in store.events(complaint.id, 100, None).items].count("escalate_follow_up") == 1

@@ -341,6 +341,99 @@ def test_a_supervisor_completes_the_follow_up_an_agent_may_not(call: Call) -> No
     assert {"outcome", "notes"} <= {detail["field"] for detail in invalid.body["details"]}
 
 
+def test_a_still_dissatisfied_customer_has_the_complaint_reopened_from_the_follow_up(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    call(
+        "POST",
+        f"/v1/track/{created['id']}/feedback",
+        {"rating": 1},
+        PUBLIC,
+        {"token": token_of(created["id"])},
+    )
+    staff_view = call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body
+    assert staff_view["followUp"]["team"] == "intake"  # never triaged: the intake queue's supervisors
+    path = f"/v1/complaints/{created['id']}/follow-up"
+    wrong = call(
+        "POST", path, {"outcome": "satisfied", "notes": "Fine now.", "reopen": True}, claims=SUPERVISOR
+    )
+    assert wrong.status == 400 and "reopen: only with outcome still_dissatisfied" in wrong.body["message"]
+    body = {"outcome": "still_dissatisfied", "notes": "Refund still missing.", "reopen": True}
+    done = call("POST", path, body, claims=SUPERVISOR)
+    assert done.status == 200, done.text
+    assert done.body["status"] == "in_progress" and done.body["reopenCount"] == 1
+    assert done.body["followUp"]["status"] == "completed"
+    # the reopen rule: the seed policy's 48 h counted from the reopen
+    assert _parse(done.body["deadlines"]["resolutionDueAt"]) - _parse(done.body["reopenedAt"]) == timedelta(
+        hours=48
+    )
+    trail = call("GET", f"/v1/complaints/{created['id']}/events", claims=AGENT).body["items"]
+    assert [(e["action"], e["actor"]["id"]) for e in trail[-2:]] == [
+        ("complete_follow_up", "sup-1"),
+        ("reopen", "sup-1"),
+    ]
+
+
+CARDS_AGENT = {"cognito:groups": "[agent team:cards]", "username": "agent-9", "scope": STAFF_SCOPE}
+CARDS_SUPERVISOR = {"cognito:groups": "[supervisor team:cards]", "username": "sup-2", "scope": STAFF_SCOPE}
+BANK_MANAGER = {"cognito:groups": "[manager]", "username": "mgr-2", "scope": STAFF_SCOPE}
+
+
+def rated(call: Call, rating: int, team: str | None = None) -> str:
+    """A complaint resolved (by its team's agent, after triage to `team`) and rated `rating`."""
+    created = submit(call)
+    agent = AGENT
+    if team is not None:
+        path = f"/v1/complaints/{created['id']}"
+        assert call("PATCH", path, {"team": team, "version": created["version"]}, claims=AGENT).status == 200
+        agent = CARDS_AGENT
+    reply = call(
+        "POST",
+        f"/v1/complaints/{created['id']}/resolve",
+        {"outcome": "upheld", "summary": "Refunded.", "rootCause": "duplicate batch"},
+        claims=agent,
+    )
+    assert reply.status == 200, reply.body
+    token = {"token": token_of(created["id"])}
+    assert (
+        call("POST", f"/v1/track/{created['id']}/feedback", {"rating": rating}, PUBLIC, token).status == 200
+    )
+    return str(created["id"])
+
+
+def listed(call: Call, claims: dict[str, Any], **query: str) -> list[str]:
+    reply = call("GET", "/v1/follow-ups", claims=claims, query=query)
+    assert reply.status == 200, reply.body
+    return [item["id"] for item in reply.body["items"]]
+
+
+def test_follow_ups_are_listed_to_the_supervisors_of_the_team_that_owes_them_soonest_due_first(
+    call: Call,
+) -> None:
+    intake = rated(call, 2)  # opened first: due first
+    cards = rated(call, 1, team="cards")
+    rated(call, 5)  # no follow-up: never listed
+    assert listed(call, BANK_MANAGER) == [intake, cards]
+    assert listed(call, SUPERVISOR) == [intake]
+    assert listed(call, CARDS_SUPERVISOR) == [cards]
+    assert listed(call, BANK_MANAGER, team="cards") == [cards]
+    first = call("GET", "/v1/follow-ups", claims=BANK_MANAGER, query={"limit": "1"})
+    assert [item["id"] for item in first.body["items"]] == [intake] and first.body["nextToken"]
+    second = listed(call, BANK_MANAGER, limit="1", nextToken=first.body["nextToken"])
+    assert second == [cards]
+    item = call("GET", "/v1/follow-ups", claims=CARDS_SUPERVISOR).body["items"][0]
+    assert item["followUp"]["status"] == "open" and item["followUp"]["team"] == "cards"
+
+    other = call("GET", "/v1/follow-ups", claims=SUPERVISOR, query={"team": "cards"})
+    assert other.status == 403 and "not team cards" in other.body["message"]
+    assert call("GET", "/v1/follow-ups", claims=AGENT).status == 403
+
+    body = {"outcome": "satisfied", "notes": "Called back."}
+    assert call("POST", f"/v1/complaints/{intake}/follow-up", body, claims=SUPERVISOR).status == 200
+    assert listed(call, BANK_MANAGER) == [cards]
+    assert listed(call, BANK_MANAGER, status="completed") == [intake]
+
+
 # --- reopen ---------------------------------------------------------------------------------------
 
 
@@ -365,6 +458,39 @@ def test_the_customer_reopens_a_resolved_complaint(call: Call) -> None:
         "customer",
         {"reason": "Still charged twice"},
     )
+    # disputing the outcome is no finding about the handling: no accountability record
+    assert call("GET", "/v1/accountability", claims=MANAGER).body["items"] == []
+
+
+def test_a_customer_who_says_it_was_handled_wrongly_opens_an_accountability_record(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])  # by agent-7 of the intake queue; nobody was assigned
+    query = {"token": token_of(created["id"])}
+    body = {"reason": "Nobody looked at my statement.", "category": "handling_wrong"}
+    reply = call("POST", f"/v1/track/{created['id']}/reopen", body, PUBLIC, query)
+    assert reply.status == 200, reply.text
+    assert reply.body["status"] == "in_progress"
+    assert "accountability" not in reply.text  # the customer sees nothing of it
+
+    (record,) = call("GET", "/v1/accountability", claims={**MANAGER, "cognito:groups": "[manager]"}).body[
+        "items"
+    ]
+    # the customer's words stay on the trail only (sealed as theirs, erased with them)
+    assert (record["id"], record["trigger"], record["assignee"], record["team"], record["reason"]) == (
+        f"{created['id']}.3",
+        "reopened_handling_wrong",
+        "unassigned",
+        "unassigned",
+        None,
+    )
+    trail = call("GET", f"/v1/complaints/{created['id']}/events", claims=AGENT).body["items"]
+    assert trail[-1]["data"] == {
+        "reason": "Nobody looked at my statement.",
+        "handlingWrong": True,
+        "accountabilityRecord": record["id"],
+    }
+    bad = call("POST", f"/v1/track/{created['id']}/reopen", body | {"category": "angry"}, PUBLIC, query)
+    assert bad.status == 400 and "category" in bad.body["message"]
 
 
 # --- the page's forms, as a browser posts them ------------------------------------------------------

@@ -19,7 +19,7 @@ from complaints.adapters.dynamodb.watch import DynamoDbWatchStore
 from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, NotFound, ReferenceTaken, VersionConflict
 from complaints.core.events import DomainEvent
-from complaints.core.models import AuditEvent, Complaint
+from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import tracker_execution_name
@@ -34,6 +34,7 @@ class InMemoryComplaintRepository:
         self.complaints: dict[str, Complaint] = {}
         self.events_by_complaint: dict[str, list[AuditEvent]] = {}
         self.references: dict[str, str] = {}
+        self.accountability: dict[str, AccountabilityRecord] = {}
         self.writes = 0
         self.refused_updates = 0
         self._interleaved: list[Callable[[], None]] = []
@@ -58,7 +59,13 @@ class InMemoryComplaintRepository:
         self.references[complaint.reference] = complaint.id
         self.writes += 1
 
-    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+    def update(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        expected_version: int,
+        opens: AccountabilityRecord | None = None,
+    ) -> None:
         if self._interleaved and not self._interleaving:
             self._interleaving = True
             try:
@@ -77,6 +84,8 @@ class InMemoryComplaintRepository:
             raise VersionConflict(f"an event for version {event.version} already exists")
         self.complaints[complaint.id] = complaint.model_copy(deep=True)
         trail.append(event.model_copy(deep=True))
+        if opens is not None:
+            self.accountability[opens.id] = opens.model_copy(deep=True)
         self.writes += 1
 
     # --- reads ------------------------------------------------------------------------------------

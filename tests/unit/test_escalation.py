@@ -18,6 +18,7 @@ from complaints.sla.escalation import (
     at_risk_at,
     at_risk_pending,
     closes_at,
+    follow_up_due_at,
     intake_level,
     needs_new_tracker,
     next_step,
@@ -345,19 +346,75 @@ def test_a_reopened_complaint_is_warned_at_80_percent_of_its_new_deadline_from_t
     assert watch_at(reopened) == datetime(2026, 3, 11, 15, 24, tzinfo=UTC)
 
 
-def test_a_reopen_forgets_still_open_and_keeps_a_resolution_step_that_opened_its_record() -> None:
+def test_a_reopen_arms_resolution_and_still_open_again_and_keeps_first_response() -> None:
     breached = complaint(
         status=Status.RESOLVED,
         slaSteps={"firstResponse": FIRST_DUE, "resolution": RESOLUTION_DUE, "stillOpen": RESOLUTION_DUE},
     )
     kept = steps_after_reopen(breached)
-    assert kept == {"firstResponse": FIRST_DUE, "resolution": RESOLUTION_DUE}
+    assert kept == {"firstResponse": FIRST_DUE}
     reopened = breached.model_copy(
         update={"status": Status.IN_PROGRESS, "sla_steps": kept, "first_responded_at": T0}
     )
-    assert next_step(reopened) is Step.STILL_OPEN
+    # a second breach opens a record of its own (keyed per occasion), so `resolution` is taken again
+    assert next_step(reopened) is Step.RESOLUTION
     # one resolved in time never took `resolution`: it is pending again, with its warning
     in_time = complaint(status=Status.IN_PROGRESS, firstRespondedAt=T0, slaSteps={})
     assert steps_after_reopen(in_time) == {}
     assert next_step(in_time) is Step.RESOLUTION
     assert at_risk_pending(in_time) == [Step.RESOLUTION]
+
+
+# --- the follow-up (回访) a low rating opens ------------------------------------------------------------
+
+FOLLOW_UP_DUE = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)  # opened 4 March 02:00 + 48 h
+
+
+def follow_up(**overrides: Any) -> dict[str, Any]:
+    return {
+        "status": "open",
+        "rating": 2,
+        "openedAt": datetime(2026, 3, 4, 2, 0, tzinfo=UTC),
+        "dueAt": FOLLOW_UP_DUE,
+        "team": "cards",
+    } | overrides
+
+
+def test_a_closed_complaint_with_an_open_follow_up_is_watched_when_it_falls_due() -> None:
+    closed = complaint(status=Status.CLOSED, followUp=follow_up())
+    assert follow_up_due_at(closed) == FOLLOW_UP_DUE
+    assert watch_at(closed) == FOLLOW_UP_DUE
+
+
+def test_a_resolved_complaint_is_watched_at_the_earlier_of_its_cooling_off_end_and_its_follow_up() -> None:
+    # cooling-off of the seed policy ends 7 days after the resolution; the follow-up is due sooner
+    resolved = complaint(
+        status=Status.RESOLVED,
+        resolvedAt=datetime(2026, 3, 3, 2, 0, tzinfo=UTC),
+        closesAt=datetime(2026, 3, 10, 2, 0, tzinfo=UTC),
+        followUp=follow_up(),
+    )
+    assert watch_at(resolved) == FOLLOW_UP_DUE
+    later = complaint(
+        status=Status.RESOLVED,
+        resolvedAt=datetime(2026, 3, 3, 2, 0, tzinfo=UTC),
+        closesAt=datetime(2026, 3, 5, 2, 0, tzinfo=UTC),
+        followUp=follow_up(),
+    )
+    assert watch_at(later) == datetime(2026, 3, 5, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status"),
+    [
+        ({"escalatedAt": datetime(2026, 3, 6, 2, 15, tzinfo=UTC)}, Status.CLOSED),  # escalated once
+        ({"status": "completed", "outcome": "satisfied", "notes": "ok"}, Status.CLOSED),
+        ({}, Status.WITHDRAWN),  # nobody may complete it any more
+    ],
+)
+def test_a_follow_up_escalated_completed_or_moot_is_not_watched(
+    overrides: dict[str, Any], status: Status
+) -> None:
+    ended = complaint(status=status, followUp=follow_up(**overrides))
+    assert follow_up_due_at(ended) is None
+    assert watch_at(ended) is None

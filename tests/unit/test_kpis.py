@@ -349,7 +349,7 @@ def test_an_empty_period_has_no_rates_and_no_verdicts() -> None:
         assert report[count] == 0, count
     # every other figure is a rate or a duration: none without complaints
     rates = [name for name in KPI_FIGURES if name not in counts]
-    assert len(rates) == 9
+    assert len(rates) == 10
     for rate in rates:
         assert report[rate] is None, rate
     assert report["met"] == {"firstResponseOnTimeRate": None, "satisfactionRate": None, "closureRate": None}
@@ -449,3 +449,41 @@ def test_repeat_complainants_are_counted_across_spilled_runs() -> None:
 def test_an_empty_or_reversed_period_is_refused() -> None:
     with pytest.raises(ValueError, match="'from' must be before 'to'"):
         KpiAccumulator(TO, FROM, AS_OF)
+
+
+def follow_up(opened: datetime, *, completed_after: float | None = None) -> dict[str, Any]:
+    """A follow-up (回访) opened at `opened`, due 48 h later; completed `completed_after` hours after
+    it opened (None: still open)."""
+    done = completed_after is not None
+    return {
+        "status": "completed" if done else "open",
+        "rating": 2,
+        "openedAt": opened,
+        "dueAt": opened + 48 * H,
+        "completedAt": opened + completed_after * H if done else None,
+        "completedBy": "sup-1" if done else None,
+        "outcome": "satisfied" if done else None,
+    }
+
+
+def test_follow_ups_count_on_time_when_completed_by_their_due_time_and_late_once_overdue() -> None:
+    # every one opened 2 days after receipt (the low rating); due 48 h after opening
+    # 1: completed after 47 h -> on time; 2: exactly at 48 h -> on time; 3: after 49 h -> late;
+    # 4: open, due 03-03 09h < as_of -> late; 5: open, due 04-02 09h > as_of -> not counted;
+    # 6: no follow-up -> not counted.
+    def opened(day: int, month: int = 1) -> datetime:
+        return at(month, day) + 48 * H
+
+    complaints = [
+        complaint(1, at(1, 5), customer="C-1", follow_up=follow_up(opened(5), completed_after=47)),
+        complaint(2, at(1, 6), customer="C-2", follow_up=follow_up(opened(6), completed_after=48)),
+        complaint(3, at(1, 7), customer="C-3", follow_up=follow_up(opened(7), completed_after=49)),
+        complaint(4, at(2, 27, 9), customer="C-4", follow_up=follow_up(at(3, 1, 9))),
+        complaint(5, at(3, 29, 9), customer="C-5", follow_up=follow_up(at(3, 31, 9))),
+        complaint(6, at(1, 8), customer="C-6"),
+    ]
+    report = compute_kpis(complaints, [], period_from=FROM, period_to=TO, as_of=AS_OF)
+    # 2 on time / (3 completed + 1 overdue) = 0.5
+    assert (report.follow_ups_on_time, report.follow_ups_counted) == (2, 4)
+    assert report.follow_up_on_time_rate == 0.5
+    assert report.to_json()["followUpOnTimeRate"] == 0.5

@@ -76,6 +76,13 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.FOLLOW_UP, AC): AC,
     (Action.FOLLOW_UP, RES): RES,
     (Action.FOLLOW_UP, CL): CL,
+    # the sweep escalates an overdue follow-up wherever one may still be completed
+    (Action.FOLLOW_UP_OVERDUE, R): R,
+    (Action.FOLLOW_UP_OVERDUE, A): A,
+    (Action.FOLLOW_UP_OVERDUE, IP): IP,
+    (Action.FOLLOW_UP_OVERDUE, AC): AC,
+    (Action.FOLLOW_UP_OVERDUE, RES): RES,
+    (Action.FOLLOW_UP_OVERDUE, CL): CL,
     # the sweep's work, only where the clock runs
     (Action.WARN, R): R,
     (Action.WARN, A): A,
@@ -97,6 +104,14 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.RECORD_SCAN, RES): RES,
     (Action.RECORD_SCAN, CL): CL,
     (Action.RECORD_SCAN, W): W,
+    # a supervisor opens an accountability record about the handling at any point, closed or not
+    (Action.OPEN_ACCOUNTABILITY, R): R,
+    (Action.OPEN_ACCOUNTABILITY, A): A,
+    (Action.OPEN_ACCOUNTABILITY, IP): IP,
+    (Action.OPEN_ACCOUNTABILITY, AC): AC,
+    (Action.OPEN_ACCOUNTABILITY, RES): RES,
+    (Action.OPEN_ACCOUNTABILITY, CL): CL,
+    (Action.OPEN_ACCOUNTABILITY, W): W,
     # a legal hold is placed and lifted whatever the complaint's status, and never moves it
     (Action.LEGAL_HOLD, R): R,
     (Action.LEGAL_HOLD, A): A,
@@ -121,7 +136,7 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 69
+    assert len(ALLOWED) == 82  # 75, and the 7 statuses an accountability record is opened in
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
@@ -147,12 +162,13 @@ def test_every_other_combination_is_refused_naming_the_current_status(
 
 def test_closed_and_withdrawn_are_final() -> None:
     # Nothing moves them; a closed complaint only takes the customer's rating and its follow-up, and
-    # either takes the malware scanner's verdict on a file attached before it ended and a legal hold.
+    # either takes the malware scanner's verdict on a file attached before it ended, a legal hold and
+    # an accountability record opened by hand about its handling.
     for action in CHANGE_ACTIONS:
         for final in (CL, W):
             if (action, final) in ALLOWED:
-                assert action in (Action.RECORD_SCAN, Action.LEGAL_HOLD) or (
-                    final is CL and action in (Action.FEEDBACK, Action.FOLLOW_UP)
+                assert action in (Action.RECORD_SCAN, Action.LEGAL_HOLD, Action.OPEN_ACCOUNTABILITY) or (
+                    final is CL and action in (Action.FEEDBACK, Action.FOLLOW_UP, Action.FOLLOW_UP_OVERDUE)
                 )
                 assert next_status(action, final) is final
             else:

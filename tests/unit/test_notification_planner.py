@@ -544,6 +544,60 @@ def test_an_at_risk_warning_for_a_deadline_met_meanwhile_is_moot(planner: Notifi
     assert planner.plan(event(EventName.SLA_AT_RISK, deadline="nonsense"), complaint()) == []
 
 
+# --- the follow-up (回访) a low rating opens ---------------------------------------------------------
+
+OPEN_FOLLOW_UP = {
+    "status": "open",
+    "rating": 2,
+    "openedAt": T0 + timedelta(days=2),
+    "dueAt": T0 + timedelta(days=4, hours=1),  # 6 March 02:00 UTC, 10:00 in Shanghai
+    "team": "cards",
+}
+
+
+def test_an_opened_follow_up_goes_to_the_supervisor_topic_for_the_team_that_owes_it(
+    planner: NotificationPlanner,
+) -> None:
+    c = complaint(status=Status.RESOLVED, team="cards", assignee="li.na", follow_up=OPEN_FOLLOW_UP)
+    (message,) = planner.plan(event(EventName.FOLLOW_UP_OPENED, team="cards", rating=2), c)
+    assert (message.kind, message.channel, message.recipient, message.key) == (
+        MessageKind.FOLLOW_UP,
+        DeliveryChannel.STAFF,
+        "supervisor",
+        "follow_up:supervisor",
+    )
+    assert message.attributes == {
+        "kind": "follow_up",
+        "reference": "CG-260302-7K3Q9X",
+        "team": "cards",
+        "rating": "2",
+    }
+    assert message.subject == "[CG-260302-7K3Q9X] Follow-up call due 2026-03-06 10:00 Beijing time (rating 2)"
+    assert "评分为 2 分，请团队 cards 的主管于2026年3月6日 10:00（北京时间）前回访客户" in message.text
+
+
+def test_an_overdue_follow_up_goes_to_the_manager_topic(planner: NotificationPlanner) -> None:
+    c = complaint(status=Status.CLOSED, team="cards", follow_up=OPEN_FOLLOW_UP | {"escalatedAt": T0})
+    (message,) = planner.plan(
+        event(EventName.FOLLOW_UP_OVERDUE, action="escalate_follow_up", team="cards"), c
+    )
+    assert (message.kind, message.recipient, message.key) == (
+        MessageKind.FOLLOW_UP_OVERDUE,
+        "manager",
+        "follow_up_overdue:manager",
+    )
+    assert message.attributes["team"] == "cards"
+    assert message.subject == "[CG-260302-7K3Q9X] Follow-up call overdue since 2026-03-06 10:00 Beijing time"
+    assert "应于2026年3月6日 10:00（北京时间）前完成，团队 cards 尚未完成" in message.text
+
+
+@pytest.mark.parametrize("name", [EventName.FOLLOW_UP_OPENED, EventName.FOLLOW_UP_OVERDUE])
+def test_a_follow_up_completed_meanwhile_tells_no_one(planner: NotificationPlanner, name: EventName) -> None:
+    done = OPEN_FOLLOW_UP | {"status": "completed", "outcome": "satisfied", "notes": "fine"}
+    assert planner.plan(event(name, team="cards"), complaint(status=Status.CLOSED, follow_up=done)) == []
+    assert planner.plan(event(name, team="cards"), complaint(status=Status.CLOSED)) == []
+
+
 @pytest.mark.parametrize(
     "name",
     [

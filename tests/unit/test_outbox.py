@@ -254,6 +254,65 @@ def test_feedback_becomes_feedback_received_with_the_rating() -> None:
     assert event.data == {"action": "give_feedback", "rating": 2, "lowRating": True}
 
 
+def test_a_rating_that_opens_a_follow_up_also_announces_it_to_the_team_that_owes_it() -> None:
+    opened = {
+        "status": "open",
+        "rating": 2,
+        "openedAt": "2026-03-02T01:06:00Z",
+        "dueAt": "2026-03-04T01:06:00Z",
+        "team": "cards",
+        "escalatedAt": None,
+        "completedAt": None,
+        "completedBy": None,
+        "outcome": None,
+        "notes": None,
+    }
+    feedback = audit(
+        "give_feedback",
+        6,
+        {
+            "feedback": ([], [{"rating": 2, "comment": "slow", "resolutionNumber": 1}]),
+            "followUp": (None, opened),
+        },
+        data={"rating": 2, "lowRating": True},
+        actor=Actor(id="customer", roles=["customer"]),
+    )
+
+    received, follow_up = domain_events_for(feedback)
+
+    assert received.name is EventName.FEEDBACK_RECEIVED and received.id == "evt-006"
+    assert follow_up.name is EventName.FOLLOW_UP_OPENED
+    assert follow_up.id == derived_id("evt-006", EventName.FOLLOW_UP_OPENED) != received.id
+    assert follow_up.data == {
+        "team": "cards",
+        "rating": 2,
+        "openedAt": "2026-03-02T01:06:00Z",
+        "dueAt": "2026-03-04T01:06:00Z",
+    }
+    assert (follow_up.complaint_id, follow_up.version) == (COMPLAINT_ID, 6)
+
+
+def test_the_sweeps_escalation_of_an_overdue_follow_up_is_follow_up_overdue() -> None:
+    overdue = audit(
+        "escalate_follow_up",
+        9,
+        {"followUp": ({"status": "open", "escalatedAt": None}, {"status": "open", "escalatedAt": "x"})},
+        data={"reference": "CG-260302-7K3M9Q", "team": "cards", "rating": 2, "dueAt": "2026-03-04T01:06:00Z"},
+        actor=Actor(id="sla-sweep", roles=["system"]),
+    )
+
+    event = announced(overdue)
+
+    assert event.name is EventName.FOLLOW_UP_OVERDUE
+    assert event.data == {
+        "action": "escalate_follow_up",
+        "reference": "CG-260302-7K3M9Q",
+        "team": "cards",
+        "rating": 2,
+        "dueAt": "2026-03-04T01:06:00Z",
+    }
+
+
 def tracker_step(
     step: str, before: int, after: int, *, accountability: bool = False, version: int = 3
 ) -> AuditEvent:

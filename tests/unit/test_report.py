@@ -19,7 +19,14 @@ from fakes import FakeClock, FixedSecretProvider, RecordingPublisher
 
 from complaints.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable, VersionConflict
 from complaints.core.events import EventName
-from complaints.core.models import AccountabilityRecord, Category, Channel, Complaint, Status
+from complaints.core.models import (
+    AccountabilityRecord,
+    AccountabilityTrigger,
+    Category,
+    Channel,
+    Complaint,
+    Status,
+)
 from complaints.reporting.aggregation import QuarterAggregator, listed_first
 from complaints.reporting.models import Artifact, ReportRecord, ReportRequest, ReportStatus
 from complaints.reporting.page import render
@@ -651,3 +658,23 @@ def test_names_in_the_performance_section_are_escaped_and_cannot_run_in_a_spread
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     names = [row["name"] for row in rows(parts, "2026-Q1-scheduled", Artifact.PERFORMANCE_CSV)]
     assert '\'=HYPERLINK("http://x")' in names
+
+
+def test_records_awaiting_review_name_their_trigger_when_no_deadline_was_missed() -> None:
+    """A record opened by a reopen or by hand has no deadline: the list names why it was opened, and a
+    complaint with two records awaiting review is listed twice (records are counted, not complaints)."""
+    by_hand = record(8, "cmp-1", reviewed=False).model_copy(
+        update={
+            "trigger": AccountabilityTrigger.OPENED_BY_SUPERVISOR,
+            "deadline": None,
+            "due_at": None,
+            "reference": "CG-BY-HAND",
+        }
+    )
+    missed = record(9, "cmp-1", reviewed=False).model_copy(update={"reference": "CG-MISSED"})
+    reports, parts = build(extra_records=(by_hand, missed))
+    reports.scheduled()
+    _, page = parts["artifacts"].files["reports/2026-Q1-scheduled/report.html"]
+    assert "opened_by_supervisor" in page and "CG-BY-HAND" in page and "CG-MISSED" in page
+    ids = [row["recordId"] for row in rows(parts, "2026-Q1-scheduled", Artifact.ACCOUNTABILITY_CSV)]
+    assert {"acc-8", "acc-9"} <= set(ids)

@@ -451,11 +451,11 @@ def test_a_reopened_cbirc_complaint_gets_15_days_from_the_reopen(
     assert reopened.deadlines.resolution_due_at == datetime(2026, 4, 16, 15, 59, 59, tzinfo=UTC)
 
 
-def test_a_reopened_complaint_that_had_breached_is_watched_again_through_still_open(
+def test_a_reopened_complaint_that_had_breached_is_watched_again_from_its_resolution_step(
     service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
 ) -> None:
     complaint = answered(service, clock)
-    # the tracker took `resolution` (opening the accountability record) and `stillOpen`
+    # the tracker took `resolution` (opening an accountability record) and `stillOpen`
     steps = {"resolution": T0 + 48 * H, "stillOpen": T0 + 72 * H}
     repo.complaints[complaint.id] = repo.get(complaint.id).model_copy(update={"sla_steps": steps})
     clock.now = T0 + 4 * DAY
@@ -466,7 +466,9 @@ def test_a_reopened_complaint_that_had_breached_is_watched_again_through_still_o
     )
     clock.advance(days=1)
     reopened = service.reopen(complaint.id, ReasonRequest(reason="disputed"), AGENT)
-    assert reopened.sla_steps == {"resolution": T0 + 48 * H}
+    # both armed again: a second breach opens a record of its own (one per occasion)
+    assert reopened.sla_steps == {}
+    assert reopened.deadlines.resolution_due_at == T0 + 5 * DAY + 48 * H
 
 
 # --- a triage that moves a deadline later is an extension ---------------------------------------------

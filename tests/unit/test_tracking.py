@@ -498,6 +498,59 @@ def test_a_supervisor_completes_the_follow_up(
         tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
 
 
+def test_a_follow_up_is_owed_by_the_team_the_complaint_is_with(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)  # never triaged: the intake queue's
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=3))
+    follow_up = repo.get(complaint.id).follow_up
+    assert follow_up is not None and follow_up.team == "intake" and follow_up.escalated_at is None
+
+
+def test_a_still_dissatisfied_customer_has_the_complaint_reopened_from_the_follow_up(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)  # resolved at 04:00 UTC on 2 March
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=1))
+    clock.now = datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    request = FollowUpRequest(
+        outcome=FollowUpOutcome.STILL_DISSATISFIED, notes="Refund still missing", reopen=True
+    )
+    updated = tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
+    assert updated.status is Status.IN_PROGRESS and updated.reopen_count == 1
+    assert updated.reopened_at == datetime(2026, 3, 3, 6, 0, tzinfo=UTC)
+    # the seed policy's reopen rule: 48 calendar hours from the reopen, 06:00 UTC on 5 March
+    assert updated.deadlines.resolution_due_at == datetime(2026, 3, 5, 6, 0, tzinfo=UTC)
+    assert updated.follow_up is not None and updated.follow_up.status is FollowUpStatus.COMPLETED
+    assert updated.follow_up.outcome is FollowUpOutcome.STILL_DISSATISFIED
+    events = repo.events(complaint.id, 100, None).items[-2:]
+    assert [(e.action, e.actor.id, e.data) for e in events] == [
+        ("complete_follow_up", "sup-1", {"outcome": "still_dissatisfied", "reopen": True}),
+        ("reopen", "sup-1", {"reason": "Refund still missing"}),
+    ]
+
+
+def test_only_a_still_dissatisfied_outcome_reopens() -> None:
+    with pytest.raises(ValidationError, match="reopen: only with outcome still_dissatisfied"):
+        FollowUpRequest.model_validate({"outcome": "satisfied", "notes": "happy now", "reopen": True})
+    assert not FollowUpRequest.model_validate({"outcome": "still_dissatisfied", "notes": "no"}).reopen
+
+
+def test_a_closed_complaint_is_not_reopened_from_its_follow_up_and_nothing_is_recorded(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    service.close(complaint.id, CloseRequest(received_via=ReceivedVia.LETTER, received_at=clock.now), AGENT)
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=2))
+    before = repo.get(complaint.id)
+    request = FollowUpRequest(outcome=FollowUpOutcome.STILL_DISSATISFIED, notes="Still unhappy", reopen=True)
+    with pytest.raises(IllegalTransition, match="cannot reopen a complaint that is closed"):
+        tracking.complete_follow_up(complaint.id, request, SUPERVISOR)
+    after = repo.get(complaint.id)
+    assert after.version == before.version and after.follow_up == before.follow_up
+    assert after.status is Status.CLOSED
+
+
 def test_no_follow_up_to_complete_without_a_low_rating(
     tracking: TrackingService, service: ComplaintService, clock: FakeClock
 ) -> None:

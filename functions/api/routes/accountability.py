@@ -1,4 +1,5 @@
-"""Accountability records of missed resolution deadlines: the list and the review."""
+"""Accountability records (missed deadlines, reopens because the handling was wrong, opened by hand):
+the list, the opening by hand and the review."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from complaints.core.models import (
     AccountabilityStatus,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
-from complaints.sla.accountability import ReviewRequest
+from complaints.sla.accountability import OpenRequest, ReviewRequest
 
 if TYPE_CHECKING:
     pass
@@ -41,6 +42,19 @@ def list_accountability(
 ) -> Page[AccountabilityRecord]:
     caller(Permission.REVIEW)
     return composition.accountability_reviews().list(status, team, limit, next_token)
+
+
+@router.post(
+    "/v1/accountability",
+    summary="Open a record by hand",
+    description="Supervisors and managers, about a complaint's handling: the finding sought and the "
+    "evidence (text, and attachments of the complaint), written with an audit event on the complaint's "
+    "trail. Never about their own handling nor their own team's (`unassigned`: the intake queue): 403.",
+    tags=["accountability"],
+    responses=responses(404, 409),
+)
+def open_accountability(body: Annotated[OpenRequest, Body()]) -> AccountabilityRecord:
+    return composition.complaint_service().open_accountability(body, caller(Permission.REVIEW))
 
 
 @router.post(

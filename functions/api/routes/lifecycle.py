@@ -20,6 +20,7 @@ from complaints.intake.commands import (
     OptionalReasonRequest,
     PauseRequest,
     ReasonRequest,
+    ReopenRequest,
     ResolveRequest,
     ResponseRequest,
     WithdrawRequest,
@@ -135,11 +136,13 @@ def close(
 @router.post(
     "/v1/complaints/<complaint_id>/reopen",
     summary="Reopen a resolved complaint",
+    description="`handlingWrong: true` when it was handled wrongly: an accountability record opens "
+    "against the handler and team who resolved it, in the same write.",
     tags=["lifecycle"],
     responses=responses(404, 409),
 )
 def reopen(
-    complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId, body: Annotated[ReopenRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
     return complaints().reopen(complaint_id, with_version(body, if_match), caller(Permission.WORK))
 

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Query
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
 from complaints.core.models import (
     Complaint,
+    FollowUpStatus,
 )
+from complaints.core.paging import MAX_PAGE_SIZE, Page
 from complaints.tracking.service import (
     CustomerReopenRequest,
     CustomerReplyRequest,
@@ -217,7 +219,11 @@ def _tracking_page(
 @router.post(
     "/v1/complaints/<complaint_id>/follow-up",
     summary="Complete the follow-up (回访) of a low rating (supervisor, manager)",
-    description="Supervisors and managers, on the complaints of their teams.",
+    description=(
+        "Supervisors and managers, on the complaints of their teams. With outcome `still_dissatisfied` "
+        "and `reopen: true` a resolved complaint is reopened as well (the notes are the reason; 409 when "
+        "it is not resolved, and nothing is recorded)."
+    ),
     tags=["satisfaction"],
     responses=responses(404, 409),
 )
@@ -227,3 +233,23 @@ def complete_follow_up(
     return tracking().complete_follow_up(
         complaint_id, with_version(body, if_match), caller(Permission.REVIEW)
     )
+
+
+@router.get(
+    "/v1/follow-ups",
+    summary="The follow-ups (回访) to call, soonest due first (supervisor, manager)",
+    description=(
+        "The complaints whose follow-up has `status` (`open` by default): supervisors see their teams' "
+        "(a follow-up is owed by the team the complaint was with when it opened), managers every "
+        "team's; `team` narrows to one team (another team's, for a supervisor: 403)."
+    ),
+    tags=["satisfaction"],
+    responses=responses(),
+)
+def list_follow_ups(
+    status: Annotated[FollowUpStatus, Query()] = FollowUpStatus.OPEN,
+    team: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
+    next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
+) -> Page[Complaint]:
+    return composition.follow_ups().list(status, team, limit, next_token, caller(Permission.REVIEW))

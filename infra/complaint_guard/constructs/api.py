@@ -71,7 +71,11 @@ class Api(Construct):
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=["dynamodb:Query"],
-                resources=[*data.list_index_arns(), data.accountability_index_arn()],
+                resources=[
+                    *data.list_index_arns(),
+                    data.accountability_index_arn(),
+                    data.follow_up_index_arn(),
+                ],
             )
         )
         # The audit trail: appended with each change, read for the trail and its integrity check;

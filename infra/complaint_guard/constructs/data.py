@@ -11,6 +11,7 @@ from constructs import Construct
 
 from complaints.adapters.dynamodb.table import (
     ACCOUNTABILITY_INDEX,
+    FOLLOW_UP_INDEX,
     INDEXES,
     MONTH_INDEX,
     TABLE_INDEXES,
@@ -213,3 +214,7 @@ class Data(Construct):
     def accountability_index_arn(self) -> str:
         """Open accountability records, oldest first, for supervisors to review."""
         return self.index_arn(ACCOUNTABILITY_INDEX)
+
+    def follow_up_index_arn(self) -> str:
+        """The follow-ups (回访) to call, by status, soonest due first (GET /v1/follow-ups)."""
+        return self.index_arn(FOLLOW_UP_INDEX)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from complaints.reporting.kpi_service import KpiService
     from complaints.reporting.quarterly_reports import QuarterlyReports
     from complaints.sla.accountability import AccountabilityReviews
+    from complaints.tracking.follow_ups import FollowUps
     from complaints.tracking.service import TrackingService
     from complaints.trail.integrity import TrailIntegrity
 
@@ -106,6 +107,14 @@ def accountability_reviews() -> AccountabilityReviews:
     return AccountabilityReviews(
         DynamoDbAccountabilityStore(settings().table_name, dynamodb(), page_keys=tracking_keys())
     )
+
+
+@cache
+def follow_ups() -> FollowUps:
+    from complaints.adapters.dynamodb.follow_ups import DynamoDbFollowUpStore
+    from complaints.tracking.follow_ups import FollowUps
+
+    return FollowUps(DynamoDbFollowUpStore(settings().table_name, dynamodb(), page_keys=tracking_keys()))
 
 
 @cache

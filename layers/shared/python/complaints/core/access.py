@@ -25,6 +25,9 @@ from a tracking link cannot be probed; staff, who may know ids, get a 403 that n
 Accountability records are reviewed bank-wide by supervisors and managers, but never by the handler
 the record names nor by a member of its team (the record's `unassigned` is the intake queue).
 
+Follow-ups (回访) are listed (`GET /v1/follow-ups`, tracking/follow_ups.py) as complaints are: by
+managers bank-wide, by supervisors for their own teams (`list_scope`, on the team that owes each one).
+
 Performance per handler and per team (`GET /v1/kpis?groupBy=`) is read bank-wide by managers, and by
 supervisors for their own teams only: those teams' complaints and the accountability records naming
 them (`performance_scope`).
@@ -33,8 +36,9 @@ The customer (through the tracking link, whose token the tracking service checke
 complaint) may rate, reopen, attach evidence, answer while the bank waits on them (which resumes the
 clock), accept the outcome and withdraw the complaint; the system (the SLA sweep, the malware scanner)
 records warnings, tracker restarts and scan verdicts, reminds a customer the bank waits on, resumes a
-pause at its limit and closes a resolved complaint at the end of its cooling-off period. A withdrawal
-is always the customer's: staff and the submitting app only record the request they received."""
+pause at its limit, closes a resolved complaint at the end of its cooling-off period and escalates a
+follow-up (回访) left open past its due time. A withdrawal is always the customer's: staff and the
+submitting app only record the request they received."""
 
 from __future__ import annotations
 
@@ -64,6 +68,7 @@ class Need(StrEnum):
     ATTACH = "attach"
     HOLD = "hold"
     WITHDRAW = "withdraw"
+    ACCOUNTABILITY = "accountability"
 
 
 # What each change of the lifecycle (by its audit action name, intake/lifecycle.Action) needs of
@@ -85,13 +90,23 @@ STAFF_NEEDS: Mapping[str, Need] = {
     "complete_follow_up": Need.FOLLOW_UP,
     "attach_file": Need.ATTACH,
     "set_legal_hold": Need.HOLD,
+    # By hand, about any team's complaint but the caller's own (require_opening refuses those).
+    "open_accountability": Need.ACCOUNTABILITY,
 }
 # Changes that are not staff work: who alone may make them.
 CUSTOMER_ACTIONS = frozenset(
     {"give_feedback", "reopen", "attach_file", "resume", "accept_outcome", "withdraw"}
 )
 SYSTEM_ACTIONS = frozenset(
-    {"warn_at_risk", "restart_tracker", "record_scan_result", "remind_customer", "resume", "close"}
+    {
+        "warn_at_risk",
+        "restart_tracker",
+        "record_scan_result",
+        "remind_customer",
+        "resume",
+        "close",
+        "escalate_follow_up",
+    }
 )
 
 # The permission each need asks first (a 403 naming the role, the same for every id); attaching asks
@@ -104,6 +119,7 @@ _PERMISSION: Mapping[Need, Permission | None] = {
     Need.ATTACH: None,
     Need.HOLD: Permission.LEGAL_HOLD,
     Need.WITHDRAW: None,
+    Need.ACCOUNTABILITY: Permission.REVIEW,
 }
 
 
@@ -185,6 +201,12 @@ def may_hold(caller: Caller, complaint: Complaint) -> bool:
     return caller.can(Permission.LEGAL_HOLD) and may_read(caller, complaint)
 
 
+def may_open_accountability(caller: Caller, complaint: Complaint) -> bool:
+    """Any complaint: the permission (supervisors, managers) is the gate; the team rule is the
+    reverse of the usual one (require_opening: never one's own handling or team)."""
+    return caller.can(Permission.REVIEW)
+
+
 _RULES = {
     Need.WORK: may_work,
     Need.NOTE: may_note,
@@ -193,6 +215,7 @@ _RULES = {
     Need.ATTACH: may_attach,
     Need.HOLD: may_hold,
     Need.WITHDRAW: may_record_withdrawal,
+    Need.ACCOUNTABILITY: may_open_accountability,
 }
 
 
@@ -311,6 +334,20 @@ def require_change(caller: Caller, action: str, complaint: Complaint) -> Complai
     else:  # a change of the lifecycle nobody wrote a rule for: refused until someone does
         message = f"no access rule for {action} (complaints/core/access.py)"
     raise _refused(caller, complaint, message)
+
+
+def require_opening(caller: Caller, record: AccountabilityRecord) -> AccountabilityRecord:
+    """A record opened by hand: by supervisors and managers, never about their own handling or their
+    own team (the rule of the review: whoever opens one could not review it either)."""
+    caller.require(Permission.REVIEW)
+    if review_refusal(caller, record) is not None:
+        own = record.assignee == caller.id
+        about = "your own handling" if own else f"your own team ({record_team(record)})"
+        raise Forbidden(
+            f"you may not open an accountability record about {about}; a supervisor or manager of "
+            "another team does"
+        )
+    return record
 
 
 def require_review(caller: Caller, record: AccountabilityRecord) -> AccountabilityRecord:

@@ -24,6 +24,8 @@ class EventName(StrEnum):
     COMPLAINT_CLOSED = "ComplaintClosed"
     COMPLAINT_REOPENED = "ComplaintReopened"
     FEEDBACK_RECEIVED = "FeedbackReceived"
+    FOLLOW_UP_OPENED = "FollowUpOpened"
+    FOLLOW_UP_OVERDUE = "FollowUpOverdue"
     REPORT_PUBLISHED = "ReportPublished"
 
 

@@ -343,12 +343,23 @@ class FollowUpOutcome(StrEnum):
 
 
 class FollowUp(ApiModel):
-    """回访: a supervisor calls back a customer who rated a resolution 3 or less."""
+    """回访: a supervisor calls back a customer who rated a resolution 3 or less.
+
+    A task of the complaint's team: `team` is the team the complaint was with when it opened (the
+    intake queue's `intake` when it had none), and any supervisor (or manager) of that team takes it;
+    nobody is named in advance, whoever completes it is `completedBy` (docs/decisions.md, "Feedback and
+    follow-up")."""
 
     status: FollowUpStatus
     rating: Rating = Field(description="the rating that opened it")
     opened_at: UtcDatetime
     due_at: UtcDatetime
+    team: str | None = Field(
+        default=None, description="the team whose supervisors take it (absent on follow-ups opened before)"
+    )
+    escalated_at: UtcDatetime | None = Field(
+        default=None, description="when the SLA sweep escalated it to the managers, overdue"
+    )
     completed_at: UtcDatetime | None = None
     completed_by: str | None = None
     outcome: FollowUpOutcome | None = None
@@ -544,15 +555,34 @@ class AccountabilityStatus(StrEnum):
     REVIEWED = "reviewed"
 
 
+class AccountabilityTrigger(StrEnum):
+    """Why a record was opened: one record per occasion, so a complaint may have several."""
+
+    MISSED_FIRST_RESPONSE = "missed_first_response"
+    MISSED_RESOLUTION = "missed_resolution"
+    REOPENED_HANDLING_WRONG = "reopened_handling_wrong"
+    OPENED_BY_SUPERVISOR = "opened_by_supervisor"
+
+
 class AccountabilityRecord(ApiModel):
-    """Opened by the SLA tracker when a resolution deadline passes unmet; a supervisor or manager
-    reviews it (was the breach the handler's doing, and what follows)."""
+    """Opened by the SLA tracker when a first-response or resolution deadline passes unmet, by a
+    reopen because the handling was wrong, or by a supervisor or manager by hand; a supervisor or
+    manager from outside the team it names reviews it (was it the handler's doing, and what follows).
+
+    Its id is `<complaintId>.<version>`: the complaint version whose audit event opened it, unique per
+    complaint, so each occasion has a record of its own (records opened before this scheme: the
+    complaint id alone, always a missed resolution)."""
 
     id: str
     complaint_id: str
     reference: str
-    deadline: str
-    due_at: UtcDatetime
+    trigger: AccountabilityTrigger = AccountabilityTrigger.MISSED_RESOLUTION
+    deadline: str | None = Field(default=None, description="the missed deadline (tracker records)")
+    due_at: UtcDatetime | None = Field(default=None, description="when that deadline fell due")
+    reason: str | None = Field(default=None, description="the reopen reason or the finding sought")
+    evidence: str | None = None
+    attachment_ids: list[str] = Field(default_factory=list)
+    opened_by: str | None = Field(default=None, description="who opened it by hand (None: the system)")
     assignee: str
     team: str
     status: AccountabilityStatus

@@ -117,6 +117,14 @@ class ReasonRequest(VersionedRequest):
     reason: Reason
 
 
+class ReopenRequest(ReasonRequest):
+    handling_wrong: bool = Field(
+        default=False,
+        description="reopened because the complaint was handled wrongly: an accountability record opens "
+        "against the handler and team who resolved it, in the same write as the reopen",
+    )
+
+
 class OptionalReasonRequest(VersionedRequest):
     reason: Reason | None = None
 

@@ -28,6 +28,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     FEEDBACK = "give_feedback"
     FOLLOW_UP = "complete_follow_up"
+    # The sweep escalates a follow-up still open when it falls due, once (to the managers).
+    FOLLOW_UP_OVERDUE = "escalate_follow_up"
     WARN = "warn_at_risk"
     RESTART_TRACKER = "restart_tracker"
     # The sweep reminds a customer the bank is waiting on, halfway through the pause.
@@ -41,6 +43,8 @@ class Action(StrEnum):
     LEGAL_HOLD = "set_legal_hold"
     # A customer's erasure (privacy/erasure.py): written by its own path, never a transition.
     ERASE = "erase_personal_data"
+    # A supervisor or manager opens an accountability record by hand (sla/accountability.py).
+    OPEN_ACCOUNTABILITY = "open_accountability"
     # Taken by the SLA tracker state machine itself; named here for the audit trail only.
     SLA_ESCALATE = "sla_escalate"
 
@@ -74,6 +78,7 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     # that a supervisor completes, whether or not the complaint was closed meanwhile.
     Action.FEEDBACK: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},
     Action.FOLLOW_UP: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
+    Action.FOLLOW_UP_OVERDUE: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
     # The sweep's work: only where the clock runs (a complaint awaiting the customer is not watched).
     Action.WARN: {status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER},
     Action.RESTART_TRACKER: {
@@ -95,6 +100,8 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     # The scanner's verdict arrives whenever its scan ends, whatever the complaint's status by then.
     Action.RECORD_SCAN: {status: status for status in Status},
     Action.LEGAL_HOLD: {status: status for status in Status},
+    # About the handling, at any point of the complaint's life; never moves the status.
+    Action.OPEN_ACCOUNTABILITY: {status: status for status in Status},
 }
 
 

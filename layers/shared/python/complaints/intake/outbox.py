@@ -6,11 +6,13 @@ if its change was stored, and a failed publication is retried from the stream, n
 That holds for every writer of the trail: the api, the SLA sweep (its 80 % warnings) and the SLA
 tracker's state machine (its escalations) announce nothing themselves.
 
-Most audit events announce one domain event, with the audit event's own id. Two announce a second one:
-the SLA tracker's step (`SlaBreached`, and `ComplaintEscalated` when the level rose) and the receipt of
-a complaint that starts escalated (`ComplaintReceived`, and `ComplaintEscalated` to its supervisor and
-compliance). The second has an id of its own derived from the audit event's (`derived_id`): the same on
-every retry of the stream, never the first one's, so a consumer that drops repeats by id drops neither.
+Most audit events announce one domain event, with the audit event's own id. Three announce a second
+one: the SLA tracker's step (`SlaBreached`, and `ComplaintEscalated` when the level rose), the receipt
+of a complaint that starts escalated (`ComplaintReceived`, and `ComplaintEscalated` to its supervisor
+and compliance) and a low rating (`FeedbackReceived`, and `FollowUpOpened` to the supervisors of the
+team that owes the follow-up). The second has an id of its own derived from the audit event's
+(`derived_id`): the same on every retry of the stream, never the first one's, so a consumer that drops
+repeats by id drops neither.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ _SIMPLE = {
     Action.CLOSE.value: EventName.COMPLAINT_CLOSED,
     Action.REOPEN.value: EventName.COMPLAINT_REOPENED,
     Action.FEEDBACK.value: EventName.FEEDBACK_RECEIVED,
+    # The sweep's escalation of an overdue follow-up (回访), to the managers.
+    Action.FOLLOW_UP_OVERDUE.value: EventName.FOLLOW_UP_OVERDUE,
 }
 
 # What a pause (and its reminder) asks of the customer: its ComplaintUpdated carries `needed` and
@@ -74,7 +78,21 @@ def domain_events_for(audit: AuditEvent) -> list[DomainEvent]:
             "reference": audit.after("reference"),
         }
         events.append(_event(audit, EventName.COMPLAINT_ESCALATED, escalated, second=True))
+    opened = _follow_up_opened(audit)
+    if opened is not None:
+        events.append(_event(audit, EventName.FOLLOW_UP_OPENED, opened, second=True))
     return events
+
+
+def _follow_up_opened(audit: AuditEvent) -> dict[str, Any] | None:
+    """What a rating that opened a follow-up (回访) tells the team's supervisors: which team owes it,
+    by when, the rating (the customer's comment and contact details are read fresh, not carried)."""
+    if audit.action != Action.FEEDBACK.value:
+        return None
+    follow_up = audit.after("followUp")
+    if not isinstance(follow_up, dict) or follow_up.get("status") != "open":
+        return None
+    return {key: follow_up.get(key) for key in ("team", "rating", "openedAt", "dueAt")}
 
 
 def _first(audit: AuditEvent) -> tuple[EventName, dict[str, Any]]:
@@ -92,6 +110,14 @@ def _first(audit: AuditEvent) -> tuple[EventName, dict[str, Any]]:
     if audit.action == Action.NOTE.value:
         # An internal note is announced without its text: it is not for the customer.
         return EventName.COMPLAINT_UPDATED, {"action": audit.action, "kind": "note", "public": False}
+    if audit.action == Action.OPEN_ACCOUNTABILITY.value:
+        # Internal, like a note: the record it opened, never the finding sought or the evidence.
+        told = {
+            "action": audit.action,
+            "public": False,
+            "accountabilityRecord": audit.data.get("accountabilityRecord"),
+        }
+        return EventName.COMPLAINT_UPDATED, told
     if audit.action == Action.ESCALATE.value:
         before = audit.changes.get("escalationLevel")
         return EventName.COMPLAINT_ESCALATED, data | {

@@ -7,6 +7,7 @@ from typing import Protocol
 from pydantic import Field
 
 from complaints.core.models import (
+    AccountabilityRecord,
     ApiModel,
     AuditEvent,
     Category,
@@ -39,9 +40,16 @@ class ComplaintRepository(Protocol):
     def get(self, complaint_id: str) -> Complaint:
         """Raises NotFound."""
 
-    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
+    def update(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        expected_version: int,
+        opens: AccountabilityRecord | None = None,
+    ) -> None:
         """Replace the complaint and append the event atomically, only if the stored version is
-        `expected_version`. Raises VersionConflict otherwise; nothing is written then."""
+        `expected_version`. Raises VersionConflict otherwise; nothing is written then. With `opens`,
+        the accountability record the change opens is written in the same transaction."""
 
     def list(self, query: ComplaintQuery) -> Page[Complaint]:
         """Newest received first. Raises InvalidInput for a token that is not ours. With `teams`, a

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from complaints.core import access
-from complaints.core.auth import Caller
+from complaints.core.auth import Caller, Role
 from complaints.core.clock import Clock, IdGenerator, new_id, new_reference, utc_now
 from complaints.core.errors import (
     Conflict,
@@ -27,6 +27,8 @@ from complaints.core.errors import (
     VersionConflict,
 )
 from complaints.core.models import (
+    AccountabilityRecord,
+    AccountabilityTrigger,
     Actor,
     AuditEvent,
     Complaint,
@@ -50,6 +52,7 @@ from complaints.intake.commands import (
     OptionalReasonRequest,
     PauseRequest,
     ReasonRequest,
+    ReopenRequest,
     ResolveRequest,
     ResponseRequest,
     SlaPreviewRequest,
@@ -60,10 +63,12 @@ from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplai
 from complaints.intake.lifecycle import Action, next_status
 from complaints.intake.ports import ComplaintQuery, ComplaintRepository
 from complaints.privacy.retention import RetentionSchedule, retain_until
+from complaints.sla.accountability import OpenRequest, hand_opened_record, opened_record, record_id
 from complaints.sla.escalation import (
     Step,
     at_risk_pending,
     closes_at,
+    follow_up_due_at,
     intake_level,
     is_tracked,
     needs_new_tracker,
@@ -94,6 +99,8 @@ MAX_ESCALATION_LEVEL = 3
 _UNTRACKED_FIELDS = frozenset({"version", "updatedAt"})
 
 Mutation = Callable[[Complaint, datetime], dict[str, Any]]
+# The accountability record a change opens (given the complaint before and after it), or None.
+Opening = Callable[[Complaint, Complaint], AccountabilityRecord | None]
 
 # The reasons the system gives for what it does by itself (audit `data.reason`).
 PAUSE_LIMIT_REACHED = "pause limit reached"
@@ -409,12 +416,33 @@ class ComplaintService:
         data = {"receivedVia": ReceivedVia.TRACKING_LINK.value}
         return self.change(complaint_id, Action.ACCEPT, caller, None, mutate, data=data)
 
-    def reopen(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
+    def reopen(
+        self, complaint_id: str, request: ReasonRequest, caller: Caller, *, handling_wrong: bool = False
+    ) -> Complaint:
         """The customer disputes the outcome (through their link, or staff record it): the complaint is
         worked again with a resolution deadline of its own, the policy's, counted from the reopen; so a
-        reopen after the first deadline is no breach, and the new deadline is tracked and escalated."""
+        reopen after the first deadline is no breach, and the new deadline is tracked and escalated.
+
+        Reopened because the handling was wrong (`handlingWrong` of staff, the customer's reason
+        category): an accountability record against the handler and team who resolved it is opened
+        in the reopen's own transaction, and named in its audit event."""
+        wrong = handling_wrong or (isinstance(request, ReopenRequest) and request.handling_wrong)
+        data: dict[str, Any] = {"reason": request.reason} | ({"handlingWrong": True} if wrong else {})
+
+        def opens(current: Complaint, updated: Complaint) -> AccountabilityRecord | None:
+            if not wrong:
+                return None
+            # The customer's own words stay on the trail, sealed as theirs (trail/chain.CUSTOMER_DATA)
+            # and erased with them; the record points at the reopen's event (its id is that version).
+            by_customer = Role.CUSTOMER in caller.roles
+            reason = None if by_customer else request.reason
+            return opened_record(
+                current, updated, AccountabilityTrigger.REOPENED_HANDLING_WRONG, reason=reason
+            )
 
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            if wrong:
+                data["accountabilityRecord"] = record_id(current.id, current.version + 1)
             klass = (current.priority, current.complexity, current.product)
             resolution = resolution_due(current.sla_policy, now, *klass, extensions=_ladder(current))
             return {
@@ -432,8 +460,33 @@ class ComplaintService:
             }
 
         return self.change(
-            complaint_id, Action.REOPEN, caller, request.version, mutate, data={"reason": request.reason}
+            complaint_id, Action.REOPEN, caller, request.version, mutate, data=data, opens=opens
         )
+
+    def open_accountability(self, request: OpenRequest, caller: Caller) -> AccountabilityRecord:
+        """A supervisor or manager opens an accountability record by hand: written with its audit event
+        on the complaint's trail, in one transaction; never about their own handling or team (403)."""
+        opened: list[AccountabilityRecord] = []
+        data: dict[str, Any] = {
+            "trigger": AccountabilityTrigger.OPENED_BY_SUPERVISOR.value,
+            "findingSought": request.finding_sought,
+            "evidence": request.evidence,
+            "attachmentIds": list(request.attachment_ids),
+        }
+
+        def opens(current: Complaint, updated: Complaint) -> AccountabilityRecord:
+            record = hand_opened_record(current, updated, request, caller)
+            opened[:] = [record]
+            return record
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            data["accountabilityRecord"] = record_id(current.id, current.version + 1)
+            return {}
+
+        self.change(
+            request.complaint_id, Action.OPEN_ACCOUNTABILITY, caller, request.version, mutate, data, opens
+        )
+        return opened[-1]
 
     def withdraw(self, complaint_id: str, request: WithdrawRequest, caller: Caller) -> Complaint:
         """Withdrawn only at the customer's request: staff or the channel app that submitted it record
@@ -590,6 +643,31 @@ class ComplaintService:
             complaint_id, Action.CLOSE, caller, None, mutate, data={"reason": COOLING_OFF_ENDED}
         )
 
+    def escalate_follow_up(self, complaint_id: str, caller: Caller) -> Complaint:
+        """A follow-up (回访) still open when it falls due: escalated to the managers, once, recorded
+        with what they need to chase it (the team that owes it, when it fell due). The publisher
+        announces it (FollowUpOverdue) from the audit event."""
+        data: dict[str, Any] = {}
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            due = follow_up_due_at(current)
+            if current.follow_up is None or due is None or now < due:
+                raise IllegalTransition(
+                    "no follow-up is overdue: an open one is escalated once, when it falls due",
+                    [{"field": "followUp.dueAt", "message": "not overdue"}],
+                )
+            data.update(
+                {
+                    "reference": current.reference,
+                    "team": current.follow_up.team or access.team_of(current),
+                    "rating": current.follow_up.rating,
+                    "dueAt": _iso(due),
+                }
+            )
+            return {"follow_up": current.follow_up.model_copy(update={"escalated_at": now})}
+
+        return self.change(complaint_id, Action.FOLLOW_UP_OVERDUE, caller, None, mutate, data=data)
+
     def restart_tracker(self, complaint_id: str, caller: Caller) -> Complaint:
         """A new tracker generation for a complaint whose tracker is missing or failed."""
 
@@ -624,9 +702,11 @@ class ComplaintService:
         expected_version: int | None,
         mutate: Mutation,
         data: dict[str, Any] | None = None,
+        opens: Opening | None = None,
     ) -> Complaint:
         """The one path every change takes, here and in use cases of their own module (tracking,
-        feedback): read, check the version, apply the lifecycle table, write with an audit event.
+        feedback): read, check the version, apply the lifecycle table, write with an audit event (and,
+        with `opens`, the accountability record the change opens, in the same transaction).
 
         With a version given, a complaint changed since is refused (409). Without one, the change is
         applied to the complaint as it is now: when something else (an escalation, a tracker restart,
@@ -645,8 +725,12 @@ class ComplaintService:
                     [{"field": "version", "message": f"current version is {current.version}"}],
                 )
             updated, event, restart = self._changed(current, action, caller, mutate, data)
+            record = opens(current, updated) if opens is not None else None
             try:
-                self._repository.update(updated, event, expected_version=current.version)
+                if record is None:
+                    self._repository.update(updated, event, expected_version=current.version)
+                else:
+                    self._repository.update(updated, event, expected_version=current.version, opens=record)
             except VersionConflict:
                 if attempt == attempts:
                     raise

@@ -28,6 +28,8 @@ class MessageKind(StrEnum):
     # to staff
     ESCALATION = "escalation"
     AT_RISK = "at_risk"
+    FOLLOW_UP = "follow_up"  # a low rating opened a follow-up (回访): to the team's supervisors
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"  # still open when due: to the managers
 
 
 class DeliveryChannel(StrEnum):

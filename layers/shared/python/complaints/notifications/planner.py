@@ -17,6 +17,10 @@
   3 compliance) and to every other audience data.notify names (critical at intake: compliance too);
 - SlaAtRisk → the at-risk warning, to the at-risk topic (attributes team and assignee for the team's
   subscription filter), unless the deadline was met meanwhile;
+- FollowUpOpened (a low rating) → the follow-up (回访) to call, to the supervisor topic with the `team`
+  that owes it as an attribute (a supervisor subscribes filtered on their teams); FollowUpOverdue (the
+  sweep, when it falls due still open) → to the manager topic; either unless the follow-up was
+  completed meanwhile;
 - SlaBreached and the rest → nothing (the escalation that follows a breach carries it).
 
 A customer message goes through each channel of `customer.preferredContact`, in order (sms → the
@@ -34,8 +38,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from complaints.core.access import INTAKE_TEAM
 from complaints.core.events import DomainEvent, EventName
-from complaints.core.models import Complaint, ContactMethod, Language, Outcome, Redress, Resolution, Status
+from complaints.core.models import (
+    Complaint,
+    ContactMethod,
+    FollowUpStatus,
+    Language,
+    Outcome,
+    Redress,
+    Resolution,
+    Status,
+)
 from complaints.intake.lifecycle import Action
 from complaints.notifications import templates
 from complaints.notifications.messages import (
@@ -125,6 +139,8 @@ class NotificationPlanner:
             return self._escalation(event, complaint)
         if event.name is EventName.SLA_AT_RISK:
             return self._at_risk(event, complaint)
+        if event.name in _FOLLOW_UP_TOPICS:
+            return self._follow_up(event, complaint)
         return []
 
     # --- to the customer --------------------------------------------------------------------------
@@ -289,6 +305,23 @@ class NotificationPlanner:
         }
         return [self._staff(MessageKind.AT_RISK, StaffTopic.AT_RISK, content, attributes)]
 
+    def _follow_up(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+        follow_up = complaint.follow_up
+        if follow_up is None or follow_up.status is not FollowUpStatus.OPEN:
+            return []  # completed since: nobody needs to call
+        kind, topic = _FOLLOW_UP_TOPICS[event.name]
+        team = _text(event.data.get("team")) or follow_up.team or complaint.team or INTAKE_TEAM
+        content = templates.follow_up(
+            complaint, self._staff_language, kind, follow_up.due_at, follow_up.rating, team
+        )
+        attributes = {
+            "kind": kind.value,
+            "reference": complaint.reference,
+            "team": team,
+            "rating": str(follow_up.rating),
+        }
+        return [self._staff(kind, topic, content, attributes)]
+
     def _staff(
         self,
         kind: MessageKind,
@@ -319,8 +352,15 @@ NOTIFIED_EVENTS = frozenset(
         EventName.COMPLAINT_CLOSED,
         EventName.COMPLAINT_ESCALATED,
         EventName.SLA_AT_RISK,
+        EventName.FOLLOW_UP_OPENED,
+        EventName.FOLLOW_UP_OVERDUE,
     }
 )
+# A follow-up (回访) to call: the team's supervisors when it opens, the managers when it is overdue.
+_FOLLOW_UP_TOPICS = {
+    EventName.FOLLOW_UP_OPENED: (MessageKind.FOLLOW_UP, StaffTopic.SUPERVISOR),
+    EventName.FOLLOW_UP_OVERDUE: (MessageKind.FOLLOW_UP_OVERDUE, StaffTopic.MANAGER),
+}
 # The updates the customer is told of, by their audit action.
 _TOLD_UPDATES = frozenset({Action.PAUSE, Action.REMIND, Action.RESUME, Action.EXTEND, Action.WITHDRAW})
 # What a pause's event says besides its reason (complaints/intake/outbox.py): what the customer is

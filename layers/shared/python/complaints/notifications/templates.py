@@ -738,6 +738,46 @@ STAFF_TEMPLATES: Mapping[MessageKind, Mapping[Language, StaffTemplate]] = {
             ),
         ),
     },
+    MessageKind.FOLLOW_UP: {
+        Language.ZH_CN: StaffTemplate(
+            subject="[{reference}] Follow-up call due {due_ascii} (rating {rating})",
+            text=(
+                "【回访】客户对投诉 {reference} 的处理结果评分为 {rating} 分，"
+                "请团队 {team} 的主管于{due}前回访客户，并记录回访结果。\n"
+                "处理人：{assignee}；状态：{status}\n"
+                "系统编号：{complaint_id}"
+            ),
+        ),
+        Language.EN: StaffTemplate(
+            subject="[{reference}] Follow-up call due {due_ascii} (rating {rating})",
+            text=(
+                "Follow-up call: the customer rated the handling of complaint {reference} {rating} out "
+                "of 5. A supervisor of team {team} calls them back by {due} and records the outcome.\n"
+                "Assignee: {assignee}; status: {status}\n"
+                "Complaint id: {complaint_id}"
+            ),
+        ),
+    },
+    MessageKind.FOLLOW_UP_OVERDUE: {
+        Language.ZH_CN: StaffTemplate(
+            subject="[{reference}] Follow-up call overdue since {due_ascii}",
+            text=(
+                "【回访逾期】投诉 {reference} 的回访（客户评分 {rating} 分）应于{due}前完成，"
+                "团队 {team} 尚未完成。\n"
+                "处理人：{assignee}；状态：{status}\n"
+                "系统编号：{complaint_id}"
+            ),
+        ),
+        Language.EN: StaffTemplate(
+            subject="[{reference}] Follow-up call overdue since {due_ascii}",
+            text=(
+                "Overdue follow-up call: team {team} has not called back the customer of complaint "
+                "{reference} (rated {rating} out of 5), due by {due}.\n"
+                "Assignee: {assignee}; status: {status}\n"
+                "Complaint id: {complaint_id}"
+            ),
+        ),
+    },
 }
 
 SNS_SUBJECT_MAX = 99
@@ -980,3 +1020,22 @@ def at_risk(
         "due_ascii": format_time_ascii(due_at, zone),
     }
     return render_staff(MessageKind.AT_RISK, language, values)
+
+
+def follow_up(
+    complaint: Complaint,
+    language: Language,
+    kind: MessageKind,
+    due_at: datetime,
+    rating: int,
+    team: str,
+) -> StaffContent:
+    """A follow-up (回访) opened (`FOLLOW_UP`, to the team's supervisors) or overdue
+    (`FOLLOW_UP_OVERDUE`, to the managers)."""
+    zone = policy_zone(complaint.sla_policy)
+    values = _staff_values(complaint, language, team, None) | {
+        "rating": str(rating),
+        "due": format_time(due_at, zone, language),
+        "due_ascii": format_time_ascii(due_at, zone),
+    }
+    return render_staff(kind, language, values)

@@ -27,6 +27,10 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
 - ``closureRate`` = closed / n, closed = ``status == closed``.
 - ``resolutionRate`` = (resolved + closed) / n, by current ``status`` (a reopened complaint no longer
   counts until it is resolved again).
+- ``followUpOnTimeRate`` = on_time / counted over the complaints of the period with a follow-up (回访,
+  opened by a rating of 3 or less; a complaint holds its latest one): on_time = completed with
+  ``completed_at <= due_at``; counted = completed, plus open ones whose ``due_at`` lies strictly before
+  ``as_of`` (overdue: late). An open follow-up not yet due is in neither (``follow_up_on_time``).
 - ``accountabilityRate`` = reviewed / opened over the accountability records whose ``complaint_id`` is
   a complaint of the period; reviewed = ``status == reviewed``.
 - ``medianHoursToFirstResponse`` / ``p90HoursToFirstResponse``: over answered complaints,
@@ -102,6 +106,7 @@ KPI_FIGURES = (
     "closureRate",
     "resolutionRate",
     "accountabilityRate",
+    "followUpOnTimeRate",
     "medianHoursToFirstResponse",
     "p90HoursToFirstResponse",
     "medianHoursToResolution",
@@ -158,12 +163,15 @@ class KpiReport(ApiModel):
     resolved_or_closed: int
     accountability_reviewed: int
     accountability_opened: int
+    follow_ups_on_time: int = Field(description="follow-ups (回访) completed by their due time")
+    follow_ups_counted: int = Field(description="follow-ups completed, plus those open past their due time")
     # rates
     first_response_on_time_rate: float | None
     satisfaction_rate: float | None
     closure_rate: float | None
     resolution_rate: float | None
     accountability_rate: float | None
+    follow_up_on_time_rate: float | None
     # durations, hours
     median_hours_to_first_response: float | None
     p90_hours_to_first_response: float | None
@@ -318,6 +326,18 @@ def resolution_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
     return False if due < _clock_stopped(complaint, as_of) else None
 
 
+def follow_up_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
+    """The complaint's follow-up (回访) as the on-time rate counts it: True completed by its due time,
+    False completed after it or still open once it passed (before ``as_of``), None no follow-up or one
+    not yet due: outside the rate."""
+    follow_up = complaint.follow_up
+    if follow_up is None:
+        return None
+    if follow_up.completed_at is not None:
+        return follow_up.completed_at <= follow_up.due_at
+    return False if follow_up.due_at < as_of else None
+
+
 def latest_rating(complaint: Complaint) -> int | None:
     """The customer's latest rating (greatest ``Feedback.at``), or None when never rated."""
     if not complaint.feedback:
@@ -358,6 +378,8 @@ class KpiAccumulator:
         self.resolved_or_closed = 0
         self.records_opened = 0
         self.records_reviewed = 0
+        self.follow_ups_on_time = 0
+        self.follow_ups_counted = 0
         self.first_response_time = DurationHistogram()
         self.resolution_time = DurationHistogram()
         self.by_channel: Counter[str] = Counter({value.value: 0 for value in Channel})
@@ -392,6 +414,10 @@ class KpiAccumulator:
         finished = complaint.resolved_at or complaint.closed_at
         if finished is not None:
             self.resolution_time.add(complaint.received_at, finished)
+        follow_up = follow_up_on_time(complaint, self.as_of)
+        if follow_up is not None:
+            self.follow_ups_counted += 1
+            self.follow_ups_on_time += follow_up
         opened, reviewed = self._records.get(complaint.id, (0, 0))
         self.records_opened += opened
         self.records_reviewed += reviewed
@@ -426,11 +452,14 @@ class KpiAccumulator:
             resolved_or_closed=self.resolved_or_closed,
             accountability_reviewed=self.records_reviewed,
             accountability_opened=self.records_opened,
+            follow_ups_on_time=self.follow_ups_on_time,
+            follow_ups_counted=self.follow_ups_counted,
             first_response_on_time_rate=on_time_rate,
             satisfaction_rate=satisfaction_rate,
             closure_rate=closure_rate,
             resolution_rate=_rate(self.resolved_or_closed, self.received),
             accountability_rate=_rate(self.records_reviewed, self.records_opened),
+            follow_up_on_time_rate=_rate(self.follow_ups_on_time, self.follow_ups_counted),
             median_hours_to_first_response=_rounded(self.first_response_time.median_hours()),
             p90_hours_to_first_response=_rounded(self.first_response_time.percentile_hours(90)),
             median_hours_to_resolution=_rounded(self.resolution_time.median_hours()),

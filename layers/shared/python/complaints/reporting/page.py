@@ -33,6 +33,7 @@ _TARGETED = (
 _OTHER_RATES = (
     ("resolutionRate", "解决率", "Resolution"),
     ("accountabilityRate", "问责复核率", "Accountability reviewed"),
+    ("followUpOnTimeRate", "回访按时完成率", "Follow-up calls on time"),
 )
 _DURATIONS = (
     ("medianHoursToFirstResponse", "首次响应时长中位数", "Median hours to first response"),
@@ -418,8 +419,8 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
                 _cell(record.reference),
                 _cell(record.team),
                 _cell(record.assignee),
-                _cell(record.deadline),
-                _cell(_local(record.due_at, zone)),
+                _cell(record.deadline or record.trigger.value),
+                _cell(_local(record.due_at, zone) if record.due_at else "—"),
             ]
             for record in report.open_accountability
         ],

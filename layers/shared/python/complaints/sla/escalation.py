@@ -13,7 +13,8 @@ The tracker state machine (infra/statemachines/sla-tracker.asl.json) cannot call
 the plan this module computes, stored on the complaint item as `slaPlan`, and applies it.
 
 The sweep watches what the tracker does not: a complaint awaiting the customer (its halfway reminder,
-the end of its bounded pause) and a resolved one (the end of its cooling-off period, when it closes).
+the end of its bounded pause), a resolved one (the end of its cooling-off period, when it closes) and,
+whatever its status, an open follow-up (回访) that falls due (escalated to the managers once).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from zlib import crc32
 
-from complaints.core.models import Complaint, Priority, Status
+from complaints.core.models import Complaint, FollowUpStatus, Priority, Status
 from complaints.intake.lifecycle import OPEN_STATUSES
 from complaints.sla.policies import cooling_off_ends, pause_limit
 
@@ -147,20 +148,35 @@ def closes_at(complaint: Complaint) -> datetime | None:
 def steps_after_reopen(complaint: Complaint) -> dict[str, datetime]:
     """The steps a reopened complaint keeps as taken: its new resolution deadline is armed again.
 
-    `stillOpen` is forgotten, so a reopened complaint that misses its new deadline by 24 h goes to
-    compliance again. `resolution`, once taken, stays taken: the tracker opens the complaint's one
-    accountability record (`ACCOUNTABILITY#<id>`, written only if it does not exist) with that step,
-    and a second one could not be written; until the record is keyed per resolution, a reopened
-    complaint that was already breached is watched through `stillOpen` alone. One that never missed its
-    resolution deadline has nothing to forget: its `resolution` step is simply still pending."""
-    return {step: at for step, at in complaint.sla_steps.items() if step != Step.STILL_OPEN.value}
+    `resolution` and `stillOpen` are forgotten, so a reopened complaint that misses its new deadline is
+    breached again (a breach of its own, and an accountability record of its own: records are keyed per
+    occasion, `<id>.<version>`, sla/accountability.record_id) and goes to compliance 24 h later. Only
+    `firstResponse` stays: the first response keeps its deadline (docs/architecture.md §3)."""
+    return {step: at for step, at in complaint.sla_steps.items() if step == Step.FIRST_RESPONSE.value}
+
+
+def follow_up_due_at(complaint: Complaint) -> datetime | None:
+    """When an open follow-up (回访) falls due and the sweep escalates it to the managers, once; None
+    when there is none open, or it was escalated already."""
+    follow_up = complaint.follow_up
+    if follow_up is None or follow_up.status is not FollowUpStatus.OPEN or follow_up.escalated_at:
+        return None
+    if complaint.status is Status.WITHDRAWN:
+        return None  # nobody may complete it any more (intake/lifecycle.py): nothing to chase
+    return follow_up.due_at
 
 
 def watch_at(complaint: Complaint) -> datetime | None:
     """When the sweep should next look at this complaint: its next at-risk warning, or shortly after
     its next step falls due (to repair a tracker that did not take it); while it awaits the customer,
-    its halfway reminder or the end of the pause; once resolved, the end of its cooling-off period.
-    None: nothing to watch."""
+    its halfway reminder or the end of the pause; once resolved, the end of its cooling-off period;
+    in any status, when its open follow-up falls due. None: nothing to watch."""
+    moments = [moment for moment in (_clock_watch_at(complaint), follow_up_due_at(complaint)) if moment]
+    return min(moments) if moments else None
+
+
+def _clock_watch_at(complaint: Complaint) -> datetime | None:
+    """What `watch_at` watches of the complaint's own deadlines, pause and cooling-off."""
     if complaint.status is Status.AWAITING_CUSTOMER:
         moments = [moment for moment in (reminder_at(complaint), pause_ends_at(complaint)) if moment]
         return min(moments) if moments else None

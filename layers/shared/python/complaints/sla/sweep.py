@@ -1,7 +1,8 @@
 """The SLA sweep (every 15 minutes): for each complaint whose watch time has come, send the 80 %
 warning of a deadline once, and restart its tracker if the execution is missing or failed. A complaint
 awaiting the customer is reminded halfway through its pause and resumed when the pause ends; a resolved
-one closes when its cooling-off period ends undisputed (docs/architecture.md §3).
+one closes when its cooling-off period ends undisputed; a follow-up (回访) still open when it falls due
+is escalated to the managers, once, whatever the complaint's status (docs/architecture.md §3).
 
 It reads the sweep index shard by shard up to now, so its reads grow with the number of complaints
 due, never with the table.
@@ -21,6 +22,7 @@ from complaints.sla.escalation import (
     at_risk_at,
     at_risk_pending,
     closes_at,
+    follow_up_due_at,
     next_step,
     pause_ends_at,
     reminder_at,
@@ -38,6 +40,7 @@ class SweepReport:
     reminded: int = 0
     resumed: int = 0
     closed: int = 0
+    follow_ups_escalated: int = 0
     failed: int = 0
     failures: list[str] = field(default_factory=list)
 
@@ -50,6 +53,7 @@ class SweepReport:
             "Reminded": self.reminded,
             "Resumed": self.resumed,
             "Closed": self.closed,
+            "FollowUpsEscalated": self.follow_ups_escalated,
             "Failed": self.failed,
         }
 
@@ -78,6 +82,13 @@ class SlaSweep:
         return report
 
     def _look_at(self, complaint: Complaint, report: SweepReport) -> None:
+        follow_up_due = follow_up_due_at(complaint)
+        if follow_up_due is not None and follow_up_due <= self._clock():
+            # A change of its own: the write sets the next watch time, and whatever else is due by
+            # then the next run finds (its watch time is already past).
+            self._service.escalate_follow_up(complaint.id, SLA_SWEEP)
+            report.follow_ups_escalated += 1
+            return
         if complaint.status is Status.AWAITING_CUSTOMER:
             self._look_at_pause(complaint, report)
             return

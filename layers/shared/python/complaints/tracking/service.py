@@ -19,8 +19,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
+from complaints.core.access import team_of
 from complaints.core.auth import Caller, Role
 from complaints.core.clock import Clock, utc_now
 from complaints.core.errors import Conflict, Forbidden, IllegalTransition, NotFound, VersionConflict
@@ -171,8 +172,21 @@ class FeedbackRequest(ApiModel):
         return value or None
 
 
+class ReopenCategory(StrEnum):
+    """What kind of dispute a customer's reopen is: `handling_wrong` (the complaint was handled
+    wrongly: facts missed, rules misapplied) opens an accountability record against whoever resolved
+    it; the others are a disagreement with the outcome or news the bank did not have."""
+
+    OUTCOME_DISPUTED = "outcome_disputed"
+    HANDLING_WRONG = "handling_wrong"
+    NEW_INFORMATION = "new_information"
+
+
 class CustomerReopenRequest(ApiModel):
     reason: Reason = Field(description="why the customer disputes the resolution")
+    category: ReopenCategory = Field(
+        default=ReopenCategory.OUTCOME_DISPUTED, description="what kind of dispute it is"
+    )
 
 
 class CustomerReplyRequest(ApiModel):
@@ -197,6 +211,19 @@ class FollowUpRequest(VersionedRequest):
     notes: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000), CleanText
     ] = Field(description="what was said on the follow-up call")
+    reopen: bool = Field(
+        default=False,
+        description=(
+            "with outcome still_dissatisfied: reopen the resolved complaint as well (its reason: the "
+            "notes), with the new resolution deadline a reopen gets"
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _reopen_only_when_dissatisfied(self) -> FollowUpRequest:
+        if self.reopen and self.outcome is not FollowUpOutcome.STILL_DISSATISFIED:
+            raise ValueError("reopen: only with outcome still_dissatisfied")
+        return self
 
 
 class FeedbackAlreadyGiven(Conflict):
@@ -269,6 +296,7 @@ class TrackingService:
                     rating=request.rating,
                     opened_at=now,
                     due_at=now + FOLLOW_UP_WINDOW,
+                    team=team_of(current),
                 )
             return changes
 
@@ -282,7 +310,12 @@ class TrackingService:
         """The customer disputes the resolution: the reopen of the lifecycle, by the customer."""
         self._authorise(complaint_id, token)
         updated = self._as_customer(
-            lambda: self._complaints.reopen(complaint_id, ReasonRequest(reason=request.reason), CUSTOMER)
+            lambda: self._complaints.reopen(
+                complaint_id,
+                ReasonRequest(reason=request.reason),
+                CUSTOMER,
+                handling_wrong=request.category is ReopenCategory.HANDLING_WRONG,
+            )
         )
         return self._view(updated)
 
@@ -313,11 +346,21 @@ class TrackingService:
         return self._view(updated)
 
     def complete_follow_up(self, complaint_id: str, request: FollowUpRequest, caller: Caller) -> Complaint:
+        """Record the follow-up's outcome; with `reopen` (a customer still dissatisfied) the complaint
+        is then reopened by the caller, as a reopen of its own in the audit trail: refused, with
+        nothing recorded, unless the complaint is resolved (a closed one stays closed)."""
+
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             if current.follow_up is None or current.follow_up.status is not FollowUpStatus.OPEN:
                 raise IllegalTransition(
                     "this complaint has no open follow-up to complete",
                     [{"field": "followUp.status", "message": "no open follow-up"}],
+                )
+            if request.reopen and current.status is not Status.RESOLVED:
+                raise IllegalTransition(
+                    f"cannot reopen a complaint that is {current.status.value} from its follow-up: only "
+                    "a resolved one reopens; complete the follow-up without reopen",
+                    [{"field": "reopen", "message": f"the complaint is {current.status.value}"}],
                 )
             completed = current.follow_up.model_copy(
                 update={
@@ -330,14 +373,19 @@ class TrackingService:
             )
             return {"follow_up": completed}
 
-        return self._complaints.change(
+        completed = self._complaints.change(
             complaint_id,
             Action.FOLLOW_UP,
             caller,
             request.version,
             mutate,
-            data={"outcome": request.outcome.value},
+            data={"outcome": request.outcome.value} | ({"reopen": True} if request.reopen else {}),
         )
+        if not request.reopen:
+            return completed
+        # Unversioned: the follow-up just written is the version the caller asked for.
+        reopen = ReasonRequest(reason=request.notes)
+        return self._complaints.reopen(complaint_id, reopen, caller)
 
     def authorise(self, complaint_id: str, token: str | None) -> None:
         """Refuse (403) anything but a valid link to this complaint: the check of the customer's routes

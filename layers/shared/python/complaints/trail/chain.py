@@ -43,7 +43,8 @@ PERSONAL_VALUES: Mapping[str, tuple[str, ...] | None] = {
     # the names of files the customer's evidence came in ("statement_li_wei.pdf")
     "attachments": ("fileName",),
 }
-PERSONAL_DATA = ("message", "comment", "needed")
+# `evidence`: what a supervisor opening an accountability record rests it on (it may quote the customer).
+PERSONAL_DATA = ("message", "comment", "needed", "evidence")
 # What the customer wrote in their own actions (a reopen's or a withdrawal's reason): the bank's own
 # reasons (an extension's, an escalation's) are its record and stay in clear.
 CUSTOMER_DATA = ("reason",)

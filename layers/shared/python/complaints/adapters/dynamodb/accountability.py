@@ -1,5 +1,7 @@
-"""Accountability records on the complaints table: opened by the SLA tracker at a missed resolution
-deadline, reviewed by supervisors."""
+"""Accountability records on the complaints table: opened by the SLA tracker at a missed first-response
+or resolution deadline, by a reopen because the handling was wrong, or by a supervisor by hand (the
+last two in the complaint's own change transaction: DynamoDbComplaintRepository.update), one per
+occasion (`ACCOUNTABILITY#<complaintId>.<version>`); reviewed by supervisors."""
 
 from __future__ import annotations
 
@@ -36,6 +38,29 @@ def _accountability_from(item: Mapping[str, Any]) -> AccountabilityRecord:
 
 def accountability_pk(record_id: str) -> str:
     return f"ACCOUNTABILITY#{record_id}"
+
+
+def accountability_item(record: AccountabilityRecord) -> dict[str, Any]:
+    """The item of `record`, with its index keys (byAccountability: status, newest opened first)."""
+    body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return body | {
+        "pk": accountability_pk(record.id),
+        "sk": "ACCOUNTABILITY",
+        "entity": "accountability",
+        ACCOUNTABILITY_KEY: record.status.value,
+        OPENED_KEY: f"{fixed_width_utc(record.opened_at)}#{record.complaint_id}",
+    }
+
+
+def opening_put(table: str, record: AccountabilityRecord) -> dict[str, Any]:
+    """The transaction item that opens `record`: once (a record is never overwritten by an opening)."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": marshal(accountability_item(record)),
+            "ConditionExpression": "attribute_not_exists(pk)",
+        }
+    }
 
 
 class DynamoDbAccountabilityStore(ComplaintsTable):
@@ -81,14 +106,7 @@ class DynamoDbAccountabilityStore(ComplaintsTable):
         return Page(items=items, next_token=token)
 
     def save_review(self, record: AccountabilityRecord, expected_version: int) -> None:
-        body = record.model_dump(mode="json", by_alias=True, exclude_none=True)
-        item = body | {
-            "pk": accountability_pk(record.id),
-            "sk": "ACCOUNTABILITY",
-            "entity": "accountability",
-            ACCOUNTABILITY_KEY: record.status.value,
-            OPENED_KEY: f"{fixed_width_utc(record.opened_at)}#{record.complaint_id}",
-        }
+        item = accountability_item(record)
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -108,7 +126,8 @@ class DynamoDbAccountabilityStore(ComplaintsTable):
             raise
 
     def accountability_records(self) -> Iterator[AccountabilityRecord]:
-        """Every accountability record, open and reviewed (one per missed resolution deadline)."""
+        """Every accountability record, open and reviewed (one per occasion: a complaint may have
+        several)."""
         for status in AccountabilityStatus:
             token: str | None = None
             while True:

@@ -20,12 +20,13 @@ import hashlib
 import secrets
 from collections import OrderedDict
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from complaints.adapters.aws import error_code, is_busy
+from complaints.adapters.dynamodb.accountability import opening_put
 from complaints.adapters.dynamodb.table import (
     COMPLAINT_SK,
     INDEXES,
@@ -51,7 +52,7 @@ from complaints.adapters.dynamodb.table import (
 )
 from complaints.core.access import team_of
 from complaints.core.errors import NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
-from complaints.core.models import AuditEvent, Complaint
+from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
 from complaints.trail.chain import GENESIS, ChainHead, StoredEvent, seal
@@ -216,8 +217,14 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
             raise VersionConflict(f"complaint {complaint.id} already exists")
         self._remember(complaint.id, ChainHead(complaint.version, chained.hash, salt))
 
-    def update(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
-        self._write_change(complaint, event, expected_version, keep_salt=True)
+    def update(
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        expected_version: int,
+        opens: AccountabilityRecord | None = None,
+    ) -> None:
+        self._write_change(complaint, event, expected_version, keep_salt=True, opens=opens)
 
     def erase(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
         """The erased complaint and its erasure event; the complaint's salt is forgotten
@@ -225,7 +232,13 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         self._write_change(complaint, event, expected_version, keep_salt=False)
 
     def _write_change(
-        self, complaint: Complaint, event: AuditEvent, expected_version: int, *, keep_salt: bool
+        self,
+        complaint: Complaint,
+        event: AuditEvent,
+        expected_version: int,
+        *,
+        keep_salt: bool,
+        opens: AccountabilityRecord | None = None,
     ) -> None:
         head = self._head(complaint.id, expected_version)
         content = event_content(event)
@@ -249,6 +262,8 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
                 }
             },
         ]
+        if opens is not None:  # keyed by the version written here: taken only if this write is
+            items.append(cast("TransactWriteItemTypeDef", opening_put(self._table, opens)))
         if self._transact(items, event) is not None:
             raise self._stale(complaint.id, expected_version)
         self._remember(complaint.id, ChainHead(complaint.version, chained.hash, salt))

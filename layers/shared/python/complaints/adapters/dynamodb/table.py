@@ -5,8 +5,8 @@ Item layout (single table):
 |------------|------------------------|--------------------|-----------------------------------------|
 | complaint  | COMPLAINT#<id>         | COMPLAINT          | the complaint's fields + index keys     |
 | reference  | REFERENCE#<reference>  | REFERENCE          | makes the human reference unique        |
-| account-   | ACCOUNTABILITY#<id>    | ACCOUNTABILITY     | opened by the SLA tracker at a          |
-| ability    |                        |                    | resolution breach, reviewed by staff    |
+| account-   | ACCOUNTABILITY#<id>    | ACCOUNTABILITY     | one per occasion (<id>: complaint id    |
+| ability    |                        |                    | and version), reviewed by staff         |
 
 The audit trail lives in a table of its own (the trail table: `complaintId`, `version`), written in
 the same transaction as the complaint, never updated or deleted by the application (the table's
@@ -33,6 +33,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
+from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint
 from complaints.intake.ports import ComplaintQuery
@@ -66,6 +67,10 @@ MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
 # The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
 WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
 ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "accountabilityKey", "openedKey"
+# The follow-ups (回访) to call: sparse (only complaints a low rating gave one), by the follow-up's
+# status, soonest due first; the team that owes it is copied for the supervisors' filter.
+FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY = "byFollowUp", "followUpKey", "followUpDueKey"
+FOLLOW_UP_TEAM = "followUpTeam"
 
 
 class TableIndex(NamedTuple):
@@ -92,6 +97,7 @@ TABLE_INDEXES: tuple[TableIndex, ...] = (
     TableIndex(MONTH_INDEX, MONTH_KEY, SORT_KEY),
     TableIndex(WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
     TableIndex(ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY, None),
+    TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM,)),
 )
 STORAGE_ONLY = (
     "pk",
@@ -102,6 +108,9 @@ STORAGE_ONLY = (
     "slaPlan",
     WATCH_SHARD_KEY,
     WATCH_AT_KEY,
+    FOLLOW_UP_KEY,
+    FOLLOW_UP_DUE_KEY,
+    FOLLOW_UP_TEAM,
     TRAIL_HEAD,
     TRAIL_SALT,
     EXPIRES_AT,
@@ -188,6 +197,13 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
     watch = watch_at(complaint)
     if watch is not None:
         keys |= {WATCH_SHARD_KEY: f"{watch_shard(complaint.id)}", WATCH_AT_KEY: iso_seconds(watch)}
+    follow_up = complaint.follow_up
+    if follow_up is not None:
+        keys |= {
+            FOLLOW_UP_KEY: follow_up.status.value,
+            FOLLOW_UP_DUE_KEY: f"{fixed_width_utc(follow_up.due_at)}#{complaint.id}",
+            FOLLOW_UP_TEAM: follow_up.team or team_of(complaint),
+        }
     return body | keys
 
 
