@@ -19,7 +19,7 @@ from typing import Any
 
 import boto3
 from api_events import LambdaContext, handler_module, intake_body, invoke_api
-from moto_tables import IDEMPOTENCY_TABLE_NAME, REGION, TABLE_NAME
+from moto_tables import IDEMPOTENCY_TABLE_NAME, REGION, TABLE_NAME, TRAIL_TABLE_NAME
 
 from complaints.tracking.links import tracking_token
 
@@ -43,7 +43,7 @@ RESOLUTION = {
     "rootCause": "switch retry",
 }
 # What a call is, as the report names it (DynamoDB calls by table).
-TABLE_LABELS = {TABLE_NAME: "complaints", IDEMPOTENCY_TABLE_NAME: "idempotency"}
+TABLE_LABELS = {TABLE_NAME: "complaints", TRAIL_TABLE_NAME: "trail", IDEMPOTENCY_TABLE_NAME: "idempotency"}
 
 
 @dataclass
@@ -108,7 +108,12 @@ def notified_events() -> frozenset[str] | None:
     for template in CDK_OUT.glob("*.template.json"):
         for resource in json.loads(template.read_text())["Resources"].values():
             pattern = resource.get("Properties", {}).get("EventPattern", {})
-            if resource["Type"] == "AWS::Events::Rule" and "detail-type" in pattern:
+            # the rule on our own events (GuardDuty's scan results have a rule of their own)
+            if (
+                resource["Type"] == "AWS::Events::Rule"
+                and "detail-type" in pattern
+                and "complaint-guard" in pattern.get("source", [])
+            ):
                 return frozenset(pattern["detail-type"])
     return None
 
@@ -217,6 +222,10 @@ class Lifecycle:
         for table, key in (
             *((TABLE_NAME, item) for item in self._items(f"COMPLAINT#{created['id']}")),
             (TABLE_NAME, {"pk": {"S": f"REFERENCE#{created['reference']}"}, "sk": {"S": "REFERENCE"}}),
+            *(
+                (TRAIL_TABLE_NAME, {"complaintId": item["complaintId"], "version": item["version"]})
+                for item in self._events(created["id"])
+            ),
         ):
             self._reader.delete_item(TableName=table, Key=key)
 
@@ -234,12 +243,18 @@ class Lifecycle:
 
     # --- what the stream and the queue hand the functions ---------------------------------------------
 
-    def _stream_records(self, complaint_id: str) -> list[dict[str, Any]]:
-        items = self._reader.query(
-            TableName=TABLE_NAME,
-            KeyConditionExpression="pk = :pk AND begins_with(sk, :event)",
-            ExpressionAttributeValues={":pk": {"S": f"COMPLAINT#{complaint_id}"}, ":event": {"S": "EVENT#"}},
+    def _events(self, complaint_id: str) -> list[dict[str, Any]]:
+        """The complaint's audit events as the trail table holds them."""
+        found: list[dict[str, Any]] = self._reader.query(
+            TableName=TRAIL_TABLE_NAME,
+            KeyConditionExpression="complaintId = :id",
+            ExpressionAttributeValues={":id": {"S": complaint_id}},
         )["Items"]
+        return found
+
+    def _stream_records(self, complaint_id: str) -> list[dict[str, Any]]:
+        """What the trail table's stream hands the publisher: each new event, in order."""
+        items = self._events(complaint_id)
         return [
             {
                 "eventID": f"{complaint_id}-{index}",
@@ -247,7 +262,7 @@ class Lifecycle:
                 "eventSource": "aws:dynamodb",
                 "awsRegion": REGION,
                 "dynamodb": {
-                    "Keys": {"pk": item["pk"], "sk": item["sk"]},
+                    "Keys": {"complaintId": item["complaintId"], "version": item["version"]},
                     "NewImage": item,
                     "SequenceNumber": f"{index:021d}",
                     "StreamViewType": "NEW_IMAGE",
