@@ -11,6 +11,8 @@ from complaints.composition import parts
 from complaints.composition.settings import ApiSettings
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.dynamodb.notification_log import DynamoDbNotificationLog
     from complaints.adapters.idempotency import IdempotentIntake
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from complaints.reporting.quarterly_reports import QuarterlyReports
     from complaints.sla.accountability import AccountabilityReviews
     from complaints.tracking.follow_ups import FollowUps
+    from complaints.tracking.links import SigningKey
     from complaints.tracking.service import TrackingService
     from complaints.trail.integrity import TrailIntegrity
 
@@ -42,9 +45,23 @@ def tracking_keys() -> SsmKeyRing:
     return parts.tracking_keys(settings())
 
 
+class _PageKeys:
+    """The tracking ring, reached only when a page token is signed or read: an intake never pays for
+    the SSM client and the parameters utility (bench: "ready for the first intake")."""
+
+    def current(self) -> SigningKey:
+        return tracking_keys().current()
+
+    def accepted(self) -> Sequence[SigningKey]:
+        return tracking_keys().accepted()
+
+
+PAGE_KEYS = _PageKeys()
+
+
 @cache
 def complaint_service() -> ComplaintService:
-    return parts.complaint_service(settings(), dynamodb(), tracking_keys())
+    return parts.complaint_service(settings(), dynamodb(), PAGE_KEYS)
 
 
 @cache
@@ -69,7 +86,7 @@ def tracking_service() -> TrackingService:
 
     config = settings()
     repository = DynamoDbComplaintRepository(
-        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=tracking_keys()
+        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=PAGE_KEYS
     )
     return TrackingService(complaint_service(), repository, tracking_keys())
 
@@ -81,7 +98,7 @@ def trail_repository() -> DynamoDbComplaintRepository:
 
     config = settings()
     return DynamoDbComplaintRepository(
-        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=tracking_keys()
+        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=PAGE_KEYS
     )
 
 
@@ -105,7 +122,7 @@ def accountability_reviews() -> AccountabilityReviews:
     from complaints.sla.accountability import AccountabilityReviews
 
     return AccountabilityReviews(
-        DynamoDbAccountabilityStore(settings().table_name, dynamodb(), page_keys=tracking_keys())
+        DynamoDbAccountabilityStore(settings().table_name, dynamodb(), page_keys=PAGE_KEYS)
     )
 
 
@@ -114,7 +131,7 @@ def follow_ups() -> FollowUps:
     from complaints.adapters.dynamodb.follow_ups import DynamoDbFollowUpStore
     from complaints.tracking.follow_ups import FollowUps
 
-    return FollowUps(DynamoDbFollowUpStore(settings().table_name, dynamodb(), page_keys=tracking_keys()))
+    return FollowUps(DynamoDbFollowUpStore(settings().table_name, dynamodb(), page_keys=PAGE_KEYS))
 
 
 @cache

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from complaints.notifications.templates import Brand
     from complaints.reporting.ports import ReportMailer, ReportQueue
     from complaints.reporting.quarterly_reports import QuarterlyReports
-    from complaints.tracking.links import LinkKeys
+    from complaints.tracking.links import KeyRing
 
 # Without BANK_NAME_ZH, Chinese messages use BANK_NAME, unless that is still the placeholder default.
 _DEFAULT_BANK_NAME = "complaint-guard bank"
@@ -34,7 +34,7 @@ _DEFAULT_BANK_NAME_ZH = "某银行"
 
 
 def complaint_service(
-    settings: LifecycleSettings, dynamodb: Any, page_keys: LinkKeys | None = None
+    settings: LifecycleSettings, dynamodb: Any, page_keys: KeyRing | None = None
 ) -> ComplaintService:
     """The one path of every change: the complaints and trail tables and the SLA tracker (its events
     reach the bus through the trail: the publisher). `page_keys` sign the page tokens the api hands

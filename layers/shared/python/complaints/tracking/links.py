@@ -46,14 +46,18 @@ class SigningKey(NamedTuple):
     secret: str
 
 
-class LinkKeys(Protocol):
-    """One key ring (tracking links or report links)."""
+class KeyRing(Protocol):
+    """A current key and the keys still accepted (page tokens need no more)."""
 
     def current(self) -> SigningKey:
         """The key that signs new links."""
 
     def accepted(self) -> Sequence[SigningKey]:
         """The keys whose links still open: the current one and, during a rotation, the previous one."""
+
+
+class LinkKeys(KeyRing, Protocol):
+    """One key ring (tracking links or report links), and the key of links sent before key ids."""
 
     def legacy(self) -> str | None:
         """The key of links without a key id, while operations keep it; None once retired."""

@@ -61,7 +61,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-    from complaints.tracking.links import LinkKeys
+    from complaints.tracking.links import KeyRing
 
 # DynamoDB takes a ClientRequestToken of 1 to 36 characters.
 TOKEN_LENGTH = 32
@@ -167,7 +167,7 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
     """Complaints and their audit trail: every change, and the trail as stored."""
 
     def __init__(
-        self, table_name: str, client: DynamoDBClient, *, trail_table: str, page_keys: LinkKeys | None = None
+        self, table_name: str, client: DynamoDBClient, *, trail_table: str, page_keys: KeyRing | None = None
     ) -> None:
         super().__init__(table_name, client, page_keys=page_keys)
         self._trail_table = trail_table

@@ -38,7 +38,7 @@ from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import Step, step_due_at, step_level, watch_at, watch_shard
-from complaints.tracking.links import LinkKeys, SigningKey
+from complaints.tracking.links import KeyRing, SigningKey
 from complaints.trail.chain import Seal, StoredEvent
 
 if TYPE_CHECKING:
@@ -287,7 +287,7 @@ class PageTokens:
     links do: a rotation keeps paging working. An adapter given no ring (functions that hand out no
     token) signs with a key of its own process."""
 
-    def __init__(self, keys: LinkKeys | None = None) -> None:
+    def __init__(self, keys: KeyRing | None = None) -> None:
         self._keys = keys
         self._own = SigningKey("p", secrets.token_hex(32)) if keys is None else None
 
@@ -336,7 +336,7 @@ class ComplaintsTable:
     """One adapter per port over the same table: each keeps the table's name and client, and sends
     every call through `_call`, where AWS errors become domain errors by their code."""
 
-    def __init__(self, table_name: str, client: DynamoDBClient, *, page_keys: LinkKeys | None = None) -> None:
+    def __init__(self, table_name: str, client: DynamoDBClient, *, page_keys: KeyRing | None = None) -> None:
         self._table = table_name
         self._client = client
         self._tokens = PageTokens(page_keys)
