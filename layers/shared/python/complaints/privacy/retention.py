@@ -28,7 +28,8 @@ _ENDED = frozenset({Status.CLOSED, Status.WITHDRAWN})
 
 
 class RetentionSchedule(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Built when first used: it is imported by the complaint service, on every cold start.
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     complaint_days: int = Field(default=5 * 365, ge=3 * 365)
     trail_days: int = Field(default=7 * 365, ge=3 * 365)
