@@ -36,6 +36,7 @@ ROUTES: tuple[Route, ...] = (
             "pause",
             "resume",
             "extend",
+            "solution-plan",
             "escalate",
             "resolve",
             "close",

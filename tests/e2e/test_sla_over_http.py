@@ -128,10 +128,57 @@ def test_preview_gives_regulator_deadlines_and_intake_uses_the_same_rules(
     preview = api.request(
         "POST", "/v1/sla/preview", json={"slaPolicy": policy, "receivedAt": received}
     ).json()
-    assert preview == {"firstResponseDueAt": first_due, "resolutionDueAt": resolution_due}
+    assert preview == {
+        "firstResponseDueAt": first_due,
+        "resolutionDueAt": resolution_due,
+        "solutionPlanDueAt": None,
+    }
 
     recent = iso(datetime.now(UTC).replace(microsecond=0) - timedelta(days=2))
     created = submit(api, customer_id=f"C-POL-{policy}", slaPolicy=policy, receivedAt=recent)
     same = api.request("POST", "/v1/sla/preview", json={"slaPolicy": policy, "receivedAt": recent}).json()
     assert created["slaPolicy"] == policy
     assert created["deadlines"] == same
+
+
+def test_a_complex_complaint_owes_its_customer_a_plan_in_48_hours_and_is_escalated_without_one(
+    api: Api,
+) -> None:
+    # seed, complex: the first answer due 24 h after receipt, the plan 48 h, the outcome 15 days.
+    received = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=48) + timedelta(seconds=3)
+    email = f"plan.{int(time.time() * 1000)}@example.com"
+    customer = {
+        "customerId": "C-SLA-PLAN",
+        "name": "Zhao Lei",
+        "email": email,
+        "preferredContact": ["email"],
+        "language": "en",
+    }
+    late = submit(api, customer=customer, complexity="complex", receivedAt=iso(received))
+    assert late["deadlines"]["solutionPlanDueAt"] == iso(received + timedelta(hours=48))
+    path = f"/v1/complaints/{late['id']}"
+    escalated = poll(lambda: api.request("GET", path).json(), lambda c: "solutionPlan" in c["slaSteps"])
+    assert [b["deadline"] for b in escalated["breaches"]] == ["firstResponse", "solutionPlan"]
+    assert escalated["escalationLevel"] == 2
+    records = api.request("GET", "/v1/accountability", role="manager").json()["items"]
+    assert {r["trigger"] for r in records if r["complaintId"] == late["id"]} == {
+        "missed_first_response",
+        "missed_solution_plan",
+    }
+
+    # Given late, the plan is still given: its date becomes the resolution deadline, the customer reads it.
+    resolve_by = iso(datetime.now(UTC).replace(microsecond=0) + timedelta(days=5))
+    planned = api.request(
+        "POST", f"{path}/solution-plan", json={"plan": "We will raise a chargeback.", "resolveBy": resolve_by}
+    )
+    assert planned.status_code == 200, planned.text
+    assert planned.json()["deadlines"]["resolutionDueAt"] == resolve_by
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        outbox = requests.get(f"{api.url}/_local/outbox", timeout=10).json()
+        plans = [m for m in outbox if email in str(m["to"]) and "plan" in m.get("subject", "").lower()]
+        if plans:
+            break
+        time.sleep(0.3)
+    assert plans, "the customer was not sent the plan"
+    assert "We will raise a chargeback." in str(plans[0])

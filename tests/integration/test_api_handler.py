@@ -113,7 +113,7 @@ def test_intake_returns_201_with_the_contract_fields(call: Call) -> None:
     assert body["priority"] == "normal"
     assert body["version"] == 1
     # seed policy: 24 h / 48 h after receipt, in UTC
-    assert set(body["deadlines"]) == {"firstResponseDueAt", "resolutionDueAt"}
+    assert body["deadlines"]["solutionPlanDueAt"] is None  # a simple complaint owes its outcome, no plan
     assert parse(body["deadlines"]["firstResponseDueAt"]) == received + timedelta(hours=24)
     assert parse(body["deadlines"]["resolutionDueAt"]) == received + timedelta(hours=48)
     assert parse(body["deadlines"]["firstResponseDueAt"]).utcoffset() == timedelta(0)
@@ -313,6 +313,40 @@ def test_an_agent_may_not_extend_but_a_supervisor_may_try(call: Call) -> None:
     # 15 → 30 days: the same local end of day, 15 days later
     before = parse(created["deadlines"]["resolutionDueAt"])
     assert parse(extended.body["deadlines"]["resolutionDueAt"]) == before + timedelta(days=15)
+
+
+def test_a_complex_complaint_gets_its_solution_plan_through_the_api(call: Call) -> None:
+    created = submit(call, complexity="complex")
+    received = parse(created["receivedAt"])
+    # seed, complex: the plan owed 48 h after receipt; the outcome at most 15 days on (a local day's end)
+    assert parse(created["deadlines"]["solutionPlanDueAt"]) == received + timedelta(hours=48)
+    limit = parse(created["deadlines"]["resolutionDueAt"])
+    assert timedelta(days=15) <= limit - received < timedelta(days=16)
+    path = f"/v1/complaints/{created['id']}/solution-plan"
+    too_late = {"plan": "Chargeback", "resolveBy": (limit + timedelta(seconds=1)).isoformat(), "version": 1}
+    assert detail_fields(
+        assert_error(call("POST", path, too_late, claims=AGENT), 400, "validation_error")
+    ) == {"resolveBy"}
+    resolve_by = (received + timedelta(days=6)).isoformat()
+    planned = call(
+        "POST", path, {"plan": "Chargeback via the card scheme.", "resolveBy": resolve_by}, claims=AGENT
+    )
+    assert planned.status == 200, planned.body
+    assert planned.body["status"] == "acknowledged"
+    assert parse(planned.body["deadlines"]["resolutionDueAt"]) == parse(resolve_by)
+    assert planned.body["solutionPlan"]["plan"] == "Chargeback via the card scheme."
+    trail = call("GET", f"/v1/complaints/{created['id']}/events", claims=AGENT).body["items"]
+    assert trail[-1]["action"] == "give_solution_plan"
+    assert trail[-1]["data"]["solutionPlanOnTime"] is True
+
+    simple = submit(call)
+    reply = call(
+        "POST",
+        f"/v1/complaints/{simple['id']}/solution-plan",
+        {"plan": "x", "resolveBy": resolve_by},
+        claims=AGENT,
+    )
+    assert "solution plan" in assert_error(reply, 409, "illegal_transition")["message"]
 
 
 def test_extend_with_no_extension_left_is_409(call: Call) -> None:

@@ -25,7 +25,13 @@ from complaints.adapters.stepfunctions import StepFunctionsTracker, tracker_inpu
 from complaints.core.auth import Caller, Role, caller_from_claims
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import Complaint
-from complaints.intake.commands import IntakeRequest, ReasonRequest, ResolveRequest, UpdateRequest
+from complaints.intake.commands import (
+    IntakeRequest,
+    ReasonRequest,
+    ResolveRequest,
+    SolutionPlanRequest,
+    UpdateRequest,
+)
 from complaints.intake.outbox import domain_events_for
 from complaints.intake.service import ComplaintService
 
@@ -459,3 +465,55 @@ def test_a_reopened_complaint_that_misses_its_new_deadline_opens_a_record_of_its
         ("missed_resolution", "resolution"),
     ]
     assert records[2].due_at == reopened.deadlines.resolution_due_at
+
+
+# --- the seed policy's solution plan (complex complaints) ---------------------------------------------
+
+
+def test_a_complex_complaint_without_its_plan_goes_to_the_manager_with_a_record_of_its_own(
+    harness: Harness,
+) -> None:
+    # seed, complex: first answer due 24 h after receipt, the plan 48 h, the outcome 15 days.
+    # Received 48 h ago less 3 s: the first answer is missed, the plan falls due in 3 s.
+    complaint = harness.submit(now() - timedelta(hours=48) + timedelta(seconds=3), complexity="complex")
+    assert complaint.deadlines.solution_plan_due_at is not None
+    harness.wait_for(lambda: "solutionPlan" in harness.store.get(complaint.id).sla_steps)
+    stored = harness.store.get(complaint.id)
+    assert [(b.deadline, b.due_at) for b in stored.breaches] == [
+        ("firstResponse", complaint.deadlines.first_response_due_at),
+        ("solutionPlan", complaint.deadlines.solution_plan_due_at),
+    ]
+    assert stored.sla_steps["solutionPlan"] >= complaint.deadlines.solution_plan_due_at
+    assert stored.escalation_level == 2
+    record = harness.store.get_accountability(f"{complaint.id}.3")
+    assert (record.trigger.value, record.deadline, record.due_at) == (
+        "missed_solution_plan",
+        "solutionPlan",
+        complaint.deadlines.solution_plan_due_at,
+    )
+    escalated = [e.data for e in harness.announced(complaint) if e.name is EventName.COMPLAINT_ESCALATED]
+    assert [(e["level"], e["step"]) for e in escalated] == [(1, "firstResponse"), (2, "solutionPlan")]
+    # what is left is the outcome, 15 days away: the tracker waits for it
+    execution = harness.execution(complaint)
+    assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    harness.sfn.stop_execution(executionArn=execution)
+
+
+def test_a_plan_given_in_time_leaves_the_tracker_only_the_outcome_to_watch(harness: Harness) -> None:
+    complaint = harness.submit(now() - timedelta(hours=48) + timedelta(seconds=3), complexity="complex")
+    harness.service.give_solution_plan(
+        complaint.id,
+        SolutionPlanRequest(
+            plan="Chargeback raised with the merchant's bank.", resolve_by=now() + timedelta(days=5)
+        ),
+        AGENT,
+    )
+    time.sleep(5)  # past the plan's deadline: the tracker woke, found the plan, and waits again
+    stored = harness.store.get(complaint.id)
+    assert "solutionPlan" not in stored.sla_steps
+    assert [b.deadline for b in stored.breaches] in ([], ["firstResponse"])  # the plan may beat that step
+    execution = harness.execution(stored)
+    assert harness.sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    triggers = {record.trigger.value for record in harness.store.accountability_records()}
+    assert triggers <= {"missed_first_response"}
+    harness.sfn.stop_execution(executionArn=execution)

@@ -58,6 +58,7 @@ def test_a_non_critical_complaint_climbs_one_level_per_step(priority: Priority) 
     # docs/architecture.md §3: first response missed -> 1 (supervisor), resolution missed -> 2 (manager),
     # still open 24 h later -> 3 (compliance/legal).
     assert step_level(Step.FIRST_RESPONSE, priority) == 1
+    assert step_level(Step.SOLUTION_PLAN, priority) == 2  # a complex complaint with no plan: the manager
     assert step_level(Step.RESOLUTION, priority) == 2
     assert step_level(Step.STILL_OPEN, priority) == 3
 
@@ -68,7 +69,7 @@ def test_a_critical_complaint_goes_straight_to_level_3_at_any_step(step: Step) -
 
 
 def test_steps_are_taken_in_deadline_order_with_their_wire_names() -> None:
-    assert [step.value for step in Step] == ["firstResponse", "resolution", "stillOpen"]
+    assert [step.value for step in Step] == ["firstResponse", "solutionPlan", "resolution", "stillOpen"]
 
 
 @pytest.mark.parametrize(

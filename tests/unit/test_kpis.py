@@ -349,7 +349,7 @@ def test_an_empty_period_has_no_rates_and_no_verdicts() -> None:
         assert report[count] == 0, count
     # every other figure is a rate or a duration: none without complaints
     rates = [name for name in KPI_FIGURES if name not in counts]
-    assert len(rates) == 10
+    assert len(rates) == 11
     for rate in rates:
         assert report[rate] is None, rate
     assert report["met"] == {"firstResponseOnTimeRate": None, "satisfactionRate": None, "closureRate": None}

@@ -355,6 +355,32 @@ def test_an_extension_tells_the_new_resolution_date_and_why(planner: Notificatio
     assert "Why: We are waiting for the card scheme's answer" in email.text
 
 
+def test_a_solution_plan_tells_the_customer_what_will_be_done_and_by_when(
+    planner: NotificationPlanner,
+) -> None:
+    given = event(
+        EventName.COMPLAINT_UPDATED,
+        action="give_solution_plan",
+        plan="向商户收单行发起退单，并临时冻结争议款项。",
+        resolveBy="2026-03-12T08:00:00Z",
+        resolutionDueAt="2026-03-12T08:00:00Z",
+    )
+    assert NotificationPlanner.concerns(given)
+    sms, email = texts(planner.plan(given, complaint(status=Status.ACKNOWLEDGED)))
+    assert email.kind is MessageKind.SOLUTION_PLAN
+    assert sms == (
+        "【示例银行】您的投诉CG-260302-7K3Q9X解决方案已制定：向商户收单行发起退单，并临时冻结争议款项。"
+        f"办结时间不晚于3月12日16:00（北京时间）。详见：{LINK}"
+    )
+    assert email.subject == "您的投诉（编号 CG-260302-7K3Q9X）解决方案"
+    assert "向商户收单行发起退单，并临时冻结争议款项。" in email.text
+    assert "我们将在2026年3月12日 16:00（北京时间）前办结并告知您处理结果。" in email.text
+
+    sms, email = texts(planner.plan(given, complaint(status=Status.ACKNOWLEDGED, customer=ENGLISH)))
+    assert email.subject == "Our plan for your complaint (reference CG-260302-7K3Q9X)"
+    assert "We will give you our decision by 12 March 2026, 16:00 (Beijing time)." in email.text
+
+
 def test_a_triage_that_took_an_extension_is_told_as_one(planner: NotificationPlanner) -> None:
     triage = event(
         EventName.COMPLAINT_UPDATED,

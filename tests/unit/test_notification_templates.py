@@ -103,6 +103,7 @@ def render_all(c: Complaint, message: str = "您好", summary: str = "已处理"
         MessageKind.REMINDER: templates.reminder(c, BRAND, LINK, message, PAUSED_UNTIL),
         MessageKind.RESUMED: templates.resumed(c, BRAND, LINK, c.deadlines.resolution_due_at),
         MessageKind.EXTENDED: templates.extended(c, BRAND, LINK, EXTENDED_TO, summary),
+        MessageKind.SOLUTION_PLAN: templates.solution_plan(c, BRAND, LINK, summary, EXTENDED_TO),
         MessageKind.CLOSED: templates.closed(c, BRAND, LINK),
         MessageKind.WITHDRAWN: templates.withdrawn(c, BRAND, LINK),
     }
@@ -117,6 +118,7 @@ CUSTOMER_KINDS = [
     MessageKind.REMINDER,
     MessageKind.RESUMED,
     MessageKind.EXTENDED,
+    MessageKind.SOLUTION_PLAN,
     MessageKind.CLOSED,
     MessageKind.WITHDRAWN,
 ]
@@ -405,10 +407,11 @@ HOSTILE = '"><img src=x onerror=alert(1)><script>alert(1)</script>'
 
 
 @pytest.mark.parametrize("language", list(Language))
-def test_what_staff_typed_is_escaped_in_the_pause_and_extension_emails(language: Language) -> None:
+def test_what_staff_typed_is_escaped_in_the_pause_extension_and_plan_emails(language: Language) -> None:
     for content in (
         templates.paused(complaint(language), BRAND, LINK, HOSTILE, PAUSED_UNTIL),
         templates.extended(complaint(language), BRAND, LINK, EXTENDED_TO, HOSTILE),
+        templates.solution_plan(complaint(language), BRAND, LINK, HOSTILE, EXTENDED_TO),
     ):
         assert "<img" not in content.html and "<script" not in content.html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content.html

@@ -62,11 +62,8 @@ def deadlines(
         # 09:15Z + 24 h = next day 09:15Z; + 48 h = two days later 09:15Z
         (NORMAL, SIMPLE, "2026-03-11T09:15:00Z", "2026-03-12T09:15:00Z"),
         (HIGH, SIMPLE, "2026-03-11T09:15:00Z", "2026-03-12T09:15:00Z"),
-        # complex: a solution within 48 h as well
-        (NORMAL, COMPLEX, "2026-03-11T09:15:00Z", "2026-03-12T09:15:00Z"),
         # critical: 09:15Z + 4 h = 13:15Z; + 24 h = next day 09:15Z
         (CRITICAL, SIMPLE, "2026-03-10T13:15:00Z", "2026-03-11T09:15:00Z"),
-        (CRITICAL, COMPLEX, "2026-03-10T13:15:00Z", "2026-03-11T09:15:00Z"),
     ],
 )
 def test_seed_policy_is_receipt_plus_hours(
@@ -75,6 +72,37 @@ def test_seed_policy_is_receipt_plus_hours(
     due = deadlines(SEED, "2026-03-10T09:15:00Z", priority, complexity)
     assert due.first_response_due_at == utc(first_response)
     assert due.resolution_due_at == utc(resolution)
+    assert due.solution_plan_due_at is None  # a simple complaint owes its outcome, no plan
+
+
+@pytest.mark.parametrize(
+    ("priority", "first_response", "plan"),
+    [
+        # 09:15Z + 24 h; the plan at + 48 h
+        (NORMAL, "2026-03-11T09:15:00Z", "2026-03-12T09:15:00Z"),
+        (HIGH, "2026-03-11T09:15:00Z", "2026-03-12T09:15:00Z"),
+        # critical: the answer at + 4 h, the plan at + 24 h
+        (CRITICAL, "2026-03-10T13:15:00Z", "2026-03-11T09:15:00Z"),
+    ],
+)
+def test_a_complex_seed_complaint_owes_a_plan_in_48_hours_and_its_outcome_within_15_days(
+    priority: Priority, first_response: str, plan: str
+) -> None:
+    # Received 17:15 Beijing time on Tuesday 10 March; 15 calendar days count from the 11th: the 25th,
+    # to its last second in Beijing (15:59:59Z). Extended once: 30 days, 9 April.
+    due = deadlines(SEED, "2026-03-10T09:15:00Z", priority, COMPLEX)
+    assert due.first_response_due_at == utc(first_response)
+    assert due.solution_plan_due_at == utc(plan)
+    assert due.resolution_due_at == utc("2026-03-25T15:59:59Z")
+    extended = compute_deadlines(SEED, utc("2026-03-10T09:15:00Z"), priority, COMPLEX, Product.OTHER, 1)
+    assert extended.resolution_due_at == utc("2026-04-09T15:59:59Z")
+    assert extensions_allowed(SEED, priority, COMPLEX, Product.OTHER) == 1
+
+
+@pytest.mark.parametrize("policy", [CBIRC, FCA, CFPB])
+def test_the_regulators_policies_set_no_solution_plan_milestone(policy: SlaPolicyName) -> None:
+    due = deadlines(policy, "2026-03-10T09:15:00Z", NORMAL, COMPLEX, Product.PAYMENT)
+    assert due.solution_plan_due_at is None
 
 
 def test_hour_based_deadline_keeps_minutes_and_seconds_and_ignores_the_local_day() -> None:

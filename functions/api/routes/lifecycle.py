@@ -1,14 +1,16 @@
-"""Lifecycle actions on a complaint: respond, pause and resume, extend, escalate, resolve, close, reopen,
-withdraw. Each takes the version the caller read (in the body or as If-Match). Each is for the staff
-who work the complaint's team (core/access), checked by the service on the complaint it changes; a
-withdrawal is also recorded by the channel app that submitted the complaint, for the customer who asked."""
+"""Lifecycle actions on a complaint: respond, pause and resume, extend, give a solution plan, escalate,
+resolve, close, reopen, withdraw. Each takes the version the caller read (in the body or as If-Match).
+Each is for the staff who work the complaint's team (core/access), checked by the service on the
+complaint it changes; a withdrawal is also recorded by the channel app that submitted the complaint, for
+the customer who asked."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
+from resolver import ComplaintId, IfMatch, app, caller, responses, with_version
 
 from complaints.composition import api as composition
 from complaints.core.auth import Caller, Permission, caller_from_claims
@@ -23,14 +25,9 @@ from complaints.intake.commands import (
     ReopenRequest,
     ResolveRequest,
     ResponseRequest,
+    SolutionPlanRequest,
     WithdrawRequest,
 )
-
-if TYPE_CHECKING:
-    pass
-
-
-from resolver import ComplaintId, IfMatch, app, caller, responses, with_version
 
 router = Router()  # type: ignore[no-untyped-call]
 complaints = composition.complaint_service
@@ -91,6 +88,24 @@ def extend(
     complaint_id: ComplaintId, body: Annotated[ReasonRequest, Body()], if_match: IfMatch = None
 ) -> Complaint:
     return complaints().extend(complaint_id, with_version(body, if_match), caller(Permission.EXTEND))
+
+
+@router.post(
+    "/v1/complaints/<complaint_id>/solution-plan",
+    summary="Give the customer a solution plan (complex complaints, seed policy)",
+    description="What will be done (`plan`, sent to the customer) and by when (`resolveBy`, which becomes "
+    "the resolution deadline): owed within 48 hours of receipt by a complex complaint under the seed "
+    "policy (24 for a critical one), at most 15 days from receipt (30 once a supervisor extends it); "
+    "409 for a complaint that owes none. Given again, it revises the plan: a later date is an extension "
+    "(supervisors, with a `reason`). Staff who work the complaint's team.",
+    tags=["lifecycle"],
+    responses=responses(404, 409),
+)
+def give_solution_plan(
+    complaint_id: ComplaintId, body: Annotated[SolutionPlanRequest, Body()], if_match: IfMatch = None
+) -> Complaint:
+    staff = caller(Permission.WORK)
+    return complaints().give_solution_plan(complaint_id, with_version(body, if_match), staff)
 
 
 @router.post(

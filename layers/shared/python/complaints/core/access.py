@@ -82,6 +82,8 @@ STAFF_NEEDS: Mapping[str, Need] = {
     "resume": Need.WORK,
     "escalate": Need.WORK,
     "extend": Need.EXTEND,
+    # A revised plan that moves its date later also needs Need.EXTEND (ComplaintService.give_solution_plan).
+    "give_solution_plan": Need.WORK,
     "resolve": Need.WORK,
     "close": Need.WORK,
     "reopen": Need.WORK,

@@ -290,6 +290,26 @@ class Customer(ApiModel):
 class Deadlines(ApiModel):
     first_response_due_at: UtcDatetime
     resolution_due_at: UtcDatetime
+    solution_plan_due_at: UtcDatetime | None = Field(
+        default=None,
+        description="when the customer is owed a solution plan (what will be done, by when): the seed "
+        "policy's milestone for complex complaints; null where the policy sets none",
+    )
+
+
+class SolutionPlan(ApiModel):
+    """What the bank will do about a complex complaint and by when (POST …/solution-plan): the customer
+    is told it, and its date is the resolution deadline, within the policy's limit."""
+
+    plan: LongText = Field(description="what will be done, in words the customer reads")
+    resolve_by: UtcDatetime = Field(
+        description="when the complaint will be resolved: its resolution deadline"
+    )
+    given_at: UtcDatetime = Field(description="when this plan (the latest revision) was given")
+    given_by: str
+    first_given_at: UtcDatetime = Field(
+        description="when the first plan was given: whether the milestone was met (a revision keeps it)"
+    )
 
 
 class Redress(ApiModel):
@@ -308,7 +328,7 @@ class Resolution(ApiModel):
 
 
 class Breach(ApiModel):
-    deadline: Literal["firstResponse", "resolution", "stillOpen"] = Field(
+    deadline: Literal["firstResponse", "solutionPlan", "resolution", "stillOpen"] = Field(
         description="the escalation step whose deadline passed unmet"
     )
     due_at: UtcDatetime
@@ -467,7 +487,11 @@ class Complaint(ApiModel):
     ] = 0
     triage_extensions: Annotated[
         int,
-        Field(ge=0, description="of `extensions`, those a triage (PATCH) granted by moving a deadline later"),
+        Field(
+            ge=0,
+            description="of `extensions`, those granted by moving a deadline later rather than by POST "
+            "…/extend: a triage (PATCH), a revised solution plan",
+        ),
     ] = 0
     reopened_at: UtcDatetime | None = Field(
         default=None, description="when it was last reopened: its resolution deadline counts from then"
@@ -489,12 +513,16 @@ class Complaint(ApiModel):
     breaches: list[Breach] = Field(default_factory=list)
     sla_steps: dict[str, UtcDatetime] = Field(
         default_factory=dict,
-        description="when the SLA tracker took each escalation step (firstResponse, resolution, stillOpen)",
+        description="when the SLA tracker took each escalation step (firstResponse, solutionPlan, "
+        "resolution, stillOpen)",
     )
     at_risk_warned: dict[str, UtcDatetime] = Field(
         default_factory=dict, description="when the 80 % warning of each deadline was sent"
     )
     tracker_generation: Annotated[int, Field(ge=1, description="restarts of the SLA tracker + 1")] = 1
+    solution_plan: SolutionPlan | None = Field(
+        default=None, description="the solution plan given to the customer (the latest, when revised)"
+    )
     resolution: Resolution | None = None
     reopen_count: Annotated[int, Field(ge=0)] = 0
     feedback: list[Feedback] = Field(default_factory=list, description="the customer's ratings, oldest first")
@@ -559,14 +587,15 @@ class AccountabilityTrigger(StrEnum):
     """Why a record was opened: one record per occasion, so a complaint may have several."""
 
     MISSED_FIRST_RESPONSE = "missed_first_response"
+    MISSED_SOLUTION_PLAN = "missed_solution_plan"
     MISSED_RESOLUTION = "missed_resolution"
     REOPENED_HANDLING_WRONG = "reopened_handling_wrong"
     OPENED_BY_SUPERVISOR = "opened_by_supervisor"
 
 
 class AccountabilityRecord(ApiModel):
-    """Opened by the SLA tracker when a first-response or resolution deadline passes unmet, by a
-    reopen because the handling was wrong, or by a supervisor or manager by hand; a supervisor or
+    """Opened by the SLA tracker when a first-response, solution-plan or resolution deadline passes unmet,
+    by a reopen because the handling was wrong, or by a supervisor or manager by hand; a supervisor or
     manager from outside the team it names reviews it (was it the handler's doing, and what follows).
 
     Its id is `<complaintId>.<version>`: the complaint version whose audit event opened it, unique per

@@ -174,6 +174,21 @@ class CloseRequest(VersionedRequest):
     received_at: UtcDatetime | None = Field(default=None, description="when it reached the bank")
 
 
+class SolutionPlanRequest(VersionedRequest):
+    """The solution plan a complex complaint owes the customer (the seed policy: within 48 hours)."""
+
+    plan: LongText = Field(description="what will be done, in words the customer reads (they are sent it)")
+    resolve_by: UtcDatetime = Field(
+        description="when it will be resolved: becomes the resolution deadline; in the future and within "
+        "the policy's limit (seed: 15 days from receipt, 30 once a supervisor extends it)"
+    )
+    reason: Reason | None = Field(
+        default=None,
+        description="why: required when a revised plan moves the date later, which is an extension (the "
+        "extend permission; counted in `extensions`)",
+    )
+
+
 class ResolveRequest(VersionedRequest):
     outcome: Outcome
     summary: LongText

@@ -22,6 +22,8 @@ class Action(StrEnum):
     RESUME = "resume"
     ESCALATE = "escalate"
     EXTEND = "extend"
+    # A complex complaint's solution plan (what will be done, by when): the seed policy's 48-hour milestone.
+    SOLUTION_PLAN = "give_solution_plan"
     RESOLVE = "resolve"
     CLOSE = "close"
     REOPEN = "reopen"
@@ -74,6 +76,12 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     Action.REMIND: {Status.AWAITING_CUSTOMER: Status.AWAITING_CUSTOMER},
     Action.ESCALATE: _STAY_OPEN,
     Action.EXTEND: _STAY_OPEN,
+    # Told to the customer, so it answers them as a response does; not while the bank waits on them.
+    Action.SOLUTION_PLAN: {
+        Status.RECEIVED: Status.ACKNOWLEDGED,
+        Status.ACKNOWLEDGED: Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS: Status.IN_PROGRESS,
+    },
     # The customer rates the resolution (once per resolution); a low rating opens a follow-up (回访)
     # that a supervisor completes, whether or not the complaint was closed meanwhile.
     Action.FEEDBACK: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},

@@ -40,6 +40,7 @@ from complaints.core.models import (
     ReceivedVia,
     Resolution,
     SlaPolicyName,
+    SolutionPlan,
     Status,
 )
 from complaints.core.paging import Page
@@ -56,6 +57,7 @@ from complaints.intake.commands import (
     ResolveRequest,
     ResponseRequest,
     SlaPreviewRequest,
+    SolutionPlanRequest,
     UpdateRequest,
     WithdrawRequest,
 )
@@ -323,13 +325,69 @@ class ComplaintService:
                     f"the {current.sla_policy.value} policy allows no further extension of this complaint",
                     [{"field": "extensions", "message": f"{ladder} taken, none left"}],
                 )
-            extended = _rederived(current, current, ladder, ladder + 1)
-            deadlines = current.deadlines.model_copy(update={"resolution_due_at": extended.resolution_due_at})
+            if current.solution_plan is not None:
+                # The plan set the date within the old limit: the extension moves it to the new limit.
+                due = _resolution_limit(current, ladder + 1)
+            else:
+                due = _rederived(current, current, ladder, ladder + 1).resolution_due_at
+            deadlines = current.deadlines.model_copy(update={"resolution_due_at": due})
             return {"deadlines": deadlines, "extensions": current.extensions + 1}
 
         return self.change(
             complaint_id, Action.EXTEND, caller, request.version, mutate, data={"reason": request.reason}
         )
+
+    def give_solution_plan(
+        self, complaint_id: str, request: SolutionPlanRequest, caller: Caller
+    ) -> Complaint:
+        """A complaint that owes a solution plan (the seed policy's complex complaints) gets one: what
+        will be done and by when. The customer is told it; its date becomes the resolution deadline,
+        within the policy's limit at the extension reached. Given late, it is still given (the tracker
+        escalated at its deadline). A revision that moves the date later is an extension (the extend
+        permission, a reason, counted in `extensions`); one that moves it earlier applies at once."""
+        data: dict[str, Any] = {"plan": request.plan, "resolveBy": _iso(request.resolve_by)}
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            due = current.deadlines.solution_plan_due_at
+            if due is None:
+                raise IllegalTransition(
+                    f"the {current.sla_policy.value} policy asks no solution plan of this complaint (only "
+                    "of complex complaints under the seed policy): resolve it by its resolution deadline",
+                    [{"field": "deadlines.solutionPlanDueAt", "message": "not set for this complaint"}],
+                )
+            if request.resolve_by <= now:
+                raise InvalidInput.for_field("resolveBy", "must be in the future")
+            limit = _resolution_limit(current, _ladder(current))
+            if request.resolve_by > limit:
+                raise InvalidInput.for_field(
+                    "resolveBy",
+                    f"must be at most {_iso(limit)}, the {current.sla_policy.value} policy's limit for "
+                    "this complaint; a supervisor may extend the limit (POST …/extend)",
+                )
+            earlier = current.solution_plan
+            changes: dict[str, Any] = {
+                "solution_plan": SolutionPlan(
+                    plan=request.plan,
+                    resolve_by=request.resolve_by,
+                    given_at=now,
+                    given_by=caller.id,
+                    first_given_at=earlier.first_given_at if earlier else now,
+                ),
+                "deadlines": current.deadlines.model_copy(update={"resolution_due_at": request.resolve_by}),
+            }
+            if earlier is not None and request.resolve_by > current.deadlines.resolution_due_at:
+                changes |= _plan_extension(current, request.reason, caller, now)
+                data["extension"] = True
+            if request.reason:
+                data["reason"] = request.reason
+            if current.first_responded_at is None:
+                # The plan is itself the bank's first answer to the customer.
+                changes["first_responded_at"] = now
+            first = earlier.first_given_at if earlier else now
+            data.update({"solutionPlanDueAt": _iso(due), "solutionPlanOnTime": first <= due})
+            return changes
+
+        return self.change(complaint_id, Action.SOLUTION_PLAN, caller, request.version, mutate, data=data)
 
     def escalate(self, complaint_id: str, request: ReasonRequest, caller: Caller) -> Complaint:
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
@@ -814,7 +872,11 @@ class ComplaintService:
         )
 
 
-_DEADLINE_NAMES = {"first_response_due_at": "firstResponseDueAt", "resolution_due_at": "resolutionDueAt"}
+_DEADLINE_NAMES = {
+    "first_response_due_at": "firstResponseDueAt",
+    "solution_plan_due_at": "solutionPlanDueAt",
+    "resolution_due_at": "resolutionDueAt",
+}
 
 
 def _ladder(complaint: Complaint) -> int:
@@ -835,14 +897,46 @@ def _derived(complaint: Complaint, ladder: int) -> Deadlines:
 
 def _rederived(current: Complaint, target: Complaint, ladder_before: int, ladder_after: int) -> Deadlines:
     """`target`'s deadlines, derived again: each is its class's (and ladder step's) from the policy,
-    plus what `current`'s carried beyond the policy's (the time the clock stood still)."""
+    plus what `current`'s carried beyond the policy's (the time the clock stood still). A solution-plan
+    milestone new to the class starts with the time paused so far; one the class loses is gone."""
     before, after = _derived(current, ladder_before), _derived(target, ladder_after)
+    plan_due = after.solution_plan_due_at
+    if plan_due is not None:
+        was, derived_was = current.deadlines.solution_plan_due_at, before.solution_plan_due_at
+        carried = was - derived_was if was and derived_was else timedelta(seconds=current.paused_seconds)
+        plan_due += carried
     return Deadlines(
         first_response_due_at=after.first_response_due_at
         + (current.deadlines.first_response_due_at - before.first_response_due_at),
         resolution_due_at=after.resolution_due_at
         + (current.deadlines.resolution_due_at - before.resolution_due_at),
+        solution_plan_due_at=plan_due,
     )
+
+
+def _resolution_limit(complaint: Complaint, ladder: int) -> datetime:
+    """The latest resolution deadline the policy allows the complaint at `ladder` extensions: its
+    class's, from receipt (or its latest reopen), moved by the time its clock stood still. A reopened
+    complaint's pauses before the reopen no longer count; those since it, conservatively, neither."""
+    paused = timedelta(0) if complaint.reopened_at else timedelta(seconds=complaint.paused_seconds)
+    return _derived(complaint, ladder).resolution_due_at + paused
+
+
+def _plan_extension(current: Complaint, reason: str | None, caller: Caller, now: datetime) -> dict[str, Any]:
+    """A revised solution plan that moves the resolution date later: an extension, asked as one."""
+    access.require(caller, access.Need.EXTEND, current)
+    if reason is None:
+        raise InvalidInput.for_field(
+            "reason",
+            "this revision moves resolveBy later than the plan's date, which is an extension: "
+            "give the reason",
+        )
+    if now > current.deadlines.resolution_due_at:
+        raise IllegalTransition(
+            "the plan's date has already passed; an extension cannot undo a breach",
+            [{"field": "deadlines.resolutionDueAt", "message": "is in the past"}],
+        )
+    return {"extensions": current.extensions + 1, "triage_extensions": current.triage_extensions + 1}
 
 
 def _reclassified(
@@ -857,7 +951,19 @@ def _reclassified(
         deadlines = deadlines.model_copy(
             update={"first_response_due_at": current.deadlines.first_response_due_at}
         )
-    later = [name for name in _DEADLINE_NAMES if getattr(deadlines, name) > getattr(current.deadlines, name)]
+    if current.solution_plan is not None:
+        # The plan was given (its milestone decided then) and set the date: the date stands unless the
+        # new class's limit falls earlier.
+        limit = _resolution_limit(target, _ladder(current))
+        deadlines = deadlines.model_copy(
+            update={
+                "solution_plan_due_at": current.deadlines.solution_plan_due_at,
+                "resolution_due_at": min(current.deadlines.resolution_due_at, limit),
+            }
+        )
+    later = [
+        name for name in _DEADLINE_NAMES if _later(getattr(deadlines, name), getattr(current.deadlines, name))
+    ]
     if not later:
         return {"deadlines": deadlines}
     access.require(caller, access.Need.EXTEND, current)
@@ -877,6 +983,12 @@ def _reclassified(
         "extensions": current.extensions + 1,
         "triage_extensions": current.triage_extensions + 1,
     }
+
+
+def _later(new: datetime | None, old: datetime | None) -> bool:
+    """A deadline moved later. A milestone that appears or goes (a solution plan owed or no longer) is
+    no move of its own: the resolution deadline it comes with says whether the change extends."""
+    return new is not None and old is not None and new > old
 
 
 def _pause_left(complaint: Complaint) -> timedelta:

@@ -23,6 +23,7 @@ class MessageKind(StrEnum):
     REMINDER = "reminder"  # halfway through the pause, once: still waiting, by when
     RESUMED = "resumed"
     EXTENDED = "extended"  # the resolution deadline moved: the new date and why
+    SOLUTION_PLAN = "solution_plan"  # a complex complaint's plan: what will be done, by when
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     # to staff

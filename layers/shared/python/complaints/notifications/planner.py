@@ -211,7 +211,8 @@ class NotificationPlanner:
 
     def _update(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
         """A change of the complaint's course the customer is told of (pause and its reminder, resume,
-        an extension by `extend` or by a triage that took one, withdraw); other updates tell no one."""
+        an extension by `extend` or by a triage that took one, a solution plan, withdraw); other updates
+        tell no one."""
         action, data = event.data.get("action"), event.data
         if action in (Action.PAUSE, Action.REMIND):
             if complaint.status is not Status.AWAITING_CUSTOMER:
@@ -239,6 +240,14 @@ class NotificationPlanner:
                 MessageKind.EXTENDED,
                 complaint,
                 lambda link: templates.extended(complaint, self._brand, link, due, reason),
+            )
+        if action == Action.SOLUTION_PLAN:
+            plan, resolve_by = _text(data.get("plan")) or "", _moment(data.get("resolveBy"))
+            when = resolve_by if isinstance(resolve_by, datetime) else complaint.deadlines.resolution_due_at
+            return self._customer(
+                MessageKind.SOLUTION_PLAN,
+                complaint,
+                lambda link: templates.solution_plan(complaint, self._brand, link, plan, when),
             )
         if action == Action.WITHDRAW:
             return self._customer(
@@ -362,7 +371,9 @@ _FOLLOW_UP_TOPICS = {
     EventName.FOLLOW_UP_OVERDUE: (MessageKind.FOLLOW_UP_OVERDUE, StaffTopic.MANAGER),
 }
 # The updates the customer is told of, by their audit action.
-_TOLD_UPDATES = frozenset({Action.PAUSE, Action.REMIND, Action.RESUME, Action.EXTEND, Action.WITHDRAW})
+_TOLD_UPDATES = frozenset(
+    {Action.PAUSE, Action.REMIND, Action.RESUME, Action.EXTEND, Action.SOLUTION_PLAN, Action.WITHDRAW}
+)
 # What a pause's event says besides its reason (complaints/intake/outbox.py): what the customer is
 # asked for, and when the pause ends (a time, or a day). Either may be absent: the message then says
 # what it can (the reason stands for what is needed).

@@ -143,6 +143,7 @@ _OUTCOMES: Mapping[Outcome, Mapping[Language, str]] = {
 }
 _STEPS: Mapping[Step, Mapping[Language, str]] = {
     Step.FIRST_RESPONSE: {Language.ZH_CN: "首次答复时限", Language.EN: "first-response deadline"},
+    Step.SOLUTION_PLAN: {Language.ZH_CN: "解决方案时限", Language.EN: "solution-plan deadline"},
     Step.RESOLUTION: {Language.ZH_CN: "处理时限", Language.EN: "resolution deadline"},
     Step.STILL_OPEN: {
         Language.ZH_CN: "处理时限后24小时仍未办结",
@@ -531,6 +532,38 @@ CUSTOMER_TEMPLATES: Mapping[MessageKind, Mapping[Language, CustomerTemplate]] = 
             ),
             sms_elastic="reason",
             sms_elastic_frame=" Why: {}",
+            sms_elastic_stop=".",
+        ),
+    },
+    MessageKind.SOLUTION_PLAN: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）解决方案",
+            paragraphs=(
+                "关于您的投诉（编号 {reference}），我们的解决方案如下：",
+                "{plan}",
+                "我们将在{resolution_due}前办结并告知您处理结果。",
+                "查看处理进度：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}解决方案已制定{plan}办结时间不晚于{resolution_due_short}（{zone}）。详见：{link}",
+            sms_elastic="plan",
+            sms_elastic_frame="：{}",
+            sms_elastic_stop="。",
+            sms_elastic_empty="。",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="Our plan for your complaint (reference {reference})",
+            paragraphs=(
+                "Here is what we will do about your complaint (reference {reference}):",
+                "{plan}",
+                "We will give you our decision by {resolution_due}.",
+                "Follow your complaint here: {link}",
+            ),
+            sms=(
+                "{bank}: our plan for complaint {reference}.{plan} Decision by {resolution_due_short} "
+                "({zone}). Details: {link}"
+            ),
+            sms_elastic="plan",
+            sms_elastic_frame=" {}",
             sms_elastic_stop=".",
         ),
     },
@@ -942,6 +975,15 @@ def extended(
     values = _customer_values(complaint, brand, link) | _resolution_due(complaint, resolution_due_at)
     values["reason"] = (reason or "").strip()
     return render_customer(MessageKind.EXTENDED, complaint.customer.language, values)
+
+
+def solution_plan(
+    complaint: Complaint, brand: Brand, link: str, plan: str, resolution_due_at: datetime
+) -> CustomerContent:
+    """What will be done and by when: the plan a complex complaint is owed."""
+    values = _customer_values(complaint, brand, link) | _resolution_due(complaint, resolution_due_at)
+    values["plan"] = plan.strip()
+    return render_customer(MessageKind.SOLUTION_PLAN, complaint.customer.language, values)
 
 
 def closed(complaint: Complaint, brand: Brand, link: str) -> CustomerContent:

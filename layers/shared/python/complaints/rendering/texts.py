@@ -40,6 +40,7 @@ class TrackingTexts:
     your_complaint: str
     deadlines: str
     first_due: str
+    plan_due: str
     resolution_due: str
     answered: str  # {at}
     resolved: str  # {at}
@@ -102,6 +103,7 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         your_complaint="您反映的问题",
         deadlines="处理时限",
         first_due="首次答复期限",
+        plan_due="解决方案期限",
         resolution_due="办结期限",
         answered="已于 {at} 答复",
         resolved="已于 {at} 办结",
@@ -150,6 +152,7 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         events={
             TimelineKind.RECEIVED: "我们已收到您的投诉",
             TimelineKind.RESPONSE: "我们的答复",
+            TimelineKind.SOLUTION_PLAN: "我们的解决方案",
             TimelineKind.INFORMATION_REQUESTED: "我们请您补充信息",
             TimelineKind.CUSTOMER_REPLY: "您的回复",
             TimelineKind.RESOLVED: "投诉已办结",
@@ -168,6 +171,7 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         your_complaint="What you told us",
         deadlines="Our deadlines",
         first_due="First reply by",
+        plan_due="Plan to resolve it by",
         resolution_due="Resolution by",
         answered="answered on {at}",
         resolved="resolved on {at}",
@@ -218,6 +222,7 @@ TRACKING: Mapping[Language, TrackingTexts] = {
         events={
             TimelineKind.RECEIVED: "We received your complaint",
             TimelineKind.RESPONSE: "Our reply",
+            TimelineKind.SOLUTION_PLAN: "Our plan to resolve it",
             TimelineKind.INFORMATION_REQUESTED: "We asked you for information",
             TimelineKind.CUSTOMER_REPLY: "Your answer",
             TimelineKind.RESOLVED: "Your complaint was resolved",

@@ -31,6 +31,11 @@ Formulas (n = complaints received in the period; every rate is ``None`` when its
   opened by a rating of 3 or less; a complaint holds its latest one): on_time = completed with
   ``completed_at <= due_at``; counted = completed, plus open ones whose ``due_at`` lies strictly before
   ``as_of`` (overdue: late). An open follow-up not yet due is in neither (``follow_up_on_time``).
+- ``solutionPlanOnTimeRate`` = on_time / counted over the complaints of the period that owe a solution
+  plan (``deadlines.solution_plan_due_at`` set: the seed policy's complex complaints): on_time = first
+  plan given with ``solution_plan.first_given_at <= solution_plan_due_at``; counted = plans given, plus
+  complaints without one whose milestone lies strictly before ``as_of`` (or the withdrawal). One not yet
+  due is in neither (``solution_plan_on_time``).
 - ``accountabilityRate`` = reviewed / opened over the accountability records whose ``complaint_id`` is
   a complaint of the period; reviewed = ``status == reviewed``.
 - ``medianHoursToFirstResponse`` / ``p90HoursToFirstResponse``: over answered complaints,
@@ -107,6 +112,7 @@ KPI_FIGURES = (
     "resolutionRate",
     "accountabilityRate",
     "followUpOnTimeRate",
+    "solutionPlanOnTimeRate",
     "medianHoursToFirstResponse",
     "p90HoursToFirstResponse",
     "medianHoursToResolution",
@@ -165,6 +171,12 @@ class KpiReport(ApiModel):
     accountability_opened: int
     follow_ups_on_time: int = Field(description="follow-ups (回访) completed by their due time")
     follow_ups_counted: int = Field(description="follow-ups completed, plus those open past their due time")
+    solution_plans_on_time: int = Field(
+        description="solution plans (complex complaints, seed policy) first given by their deadline"
+    )
+    solution_plans_counted: int = Field(
+        description="solution plans given, plus complaints still owing one past its deadline"
+    )
     # rates
     first_response_on_time_rate: float | None
     satisfaction_rate: float | None
@@ -172,6 +184,7 @@ class KpiReport(ApiModel):
     resolution_rate: float | None
     accountability_rate: float | None
     follow_up_on_time_rate: float | None
+    solution_plan_on_time_rate: float | None
     # durations, hours
     median_hours_to_first_response: float | None
     p90_hours_to_first_response: float | None
@@ -338,6 +351,18 @@ def follow_up_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
     return False if follow_up.due_at < as_of else None
 
 
+def solution_plan_on_time(complaint: Complaint, as_of: datetime) -> bool | None:
+    """The solution-plan milestone as its on-time rate counts it: True the first plan given by its
+    deadline, False given after it or still owed once it passed (before ``as_of`` and any withdrawal),
+    None owed no plan, or its deadline not passed yet: outside the rate."""
+    due = complaint.deadlines.solution_plan_due_at
+    if due is None:
+        return None
+    if complaint.solution_plan is not None:
+        return answered_on_time(complaint.solution_plan.first_given_at, due)
+    return False if due < _clock_stopped(complaint, as_of) else None
+
+
 def latest_rating(complaint: Complaint) -> int | None:
     """The customer's latest rating (greatest ``Feedback.at``), or None when never rated."""
     if not complaint.feedback:
@@ -380,6 +405,8 @@ class KpiAccumulator:
         self.records_reviewed = 0
         self.follow_ups_on_time = 0
         self.follow_ups_counted = 0
+        self.plans_on_time = 0
+        self.plans_counted = 0
         self.first_response_time = DurationHistogram()
         self.resolution_time = DurationHistogram()
         self.by_channel: Counter[str] = Counter({value.value: 0 for value in Channel})
@@ -418,6 +445,10 @@ class KpiAccumulator:
         if follow_up is not None:
             self.follow_ups_counted += 1
             self.follow_ups_on_time += follow_up
+        plan = solution_plan_on_time(complaint, self.as_of)
+        if plan is not None:
+            self.plans_counted += 1
+            self.plans_on_time += plan
         opened, reviewed = self._records.get(complaint.id, (0, 0))
         self.records_opened += opened
         self.records_reviewed += reviewed
@@ -454,12 +485,15 @@ class KpiAccumulator:
             accountability_opened=self.records_opened,
             follow_ups_on_time=self.follow_ups_on_time,
             follow_ups_counted=self.follow_ups_counted,
+            solution_plans_on_time=self.plans_on_time,
+            solution_plans_counted=self.plans_counted,
             first_response_on_time_rate=on_time_rate,
             satisfaction_rate=satisfaction_rate,
             closure_rate=closure_rate,
             resolution_rate=_rate(self.resolved_or_closed, self.received),
             accountability_rate=_rate(self.records_reviewed, self.records_opened),
             follow_up_on_time_rate=_rate(self.follow_ups_on_time, self.follow_ups_counted),
+            solution_plan_on_time_rate=_rate(self.plans_on_time, self.plans_counted),
             median_hours_to_first_response=_rounded(self.first_response_time.median_hours()),
             p90_hours_to_first_response=_rounded(self.first_response_time.percentile_hours(90)),
             median_hours_to_resolution=_rounded(self.resolution_time.median_hours()),

@@ -34,6 +34,7 @@ _OTHER_RATES = (
     ("resolutionRate", "解决率", "Resolution"),
     ("accountabilityRate", "问责复核率", "Accountability reviewed"),
     ("followUpOnTimeRate", "回访按时完成率", "Follow-up calls on time"),
+    ("solutionPlanOnTimeRate", "复杂投诉解决方案及时率", "Solution plans on time (complex complaints)"),
 )
 _DURATIONS = (
     ("medianHoursToFirstResponse", "首次响应时长中位数", "Median hours to first response"),

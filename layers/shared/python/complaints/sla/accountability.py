@@ -1,8 +1,8 @@
 """Accountability: a record opened for each occasion, naming the handler and team — by the SLA tracker
-at a missed first-response or resolution deadline, by a reopen because the handling was wrong, or by a
-supervisor or manager by hand; one from outside that team reviews it once, with a finding and the
-action taken. A complaint may have several records: each is keyed by the complaint version whose change
-opened it (`record_id`)."""
+at a missed first-response, solution-plan or resolution deadline, by a reopen because the handling was
+wrong, or by a supervisor or manager by hand; one from outside that team reviews it once, with a finding
+and the action taken. A complaint may have several records: each is keyed by the complaint version whose
+change opened it (`record_id`)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,8 @@
 Steps, each taken at most once per complaint, in this order:
 - `firstResponse` at the first-response deadline, if the customer has had no answer → level 1
   (the team supervisor);
+- `solutionPlan` at the solution-plan deadline of a complaint that owes one (the seed policy's complex
+  complaints), if no plan was given → level 2 (the complaints manager) and an accountability record;
 - `resolution` at the resolution deadline → level 2 (the complaints manager) and an accountability
   record against the handler and team;
 - `stillOpen` 24 h after the resolution deadline → level 3 (compliance/legal).
@@ -36,11 +38,14 @@ WATCH_SHARDS = 8
 
 class Step(StrEnum):
     FIRST_RESPONSE = "firstResponse"
+    SOLUTION_PLAN = "solutionPlan"
     RESOLUTION = "resolution"
     STILL_OPEN = "stillOpen"
 
 
-STEP_LEVELS = {Step.FIRST_RESPONSE: 1, Step.RESOLUTION: 2, Step.STILL_OPEN: 3}
+# A missed solution plan goes to the manager, as a missed 48-hour solution always did under the seed
+# policy before complex complaints had a plan of their own.
+STEP_LEVELS = {Step.FIRST_RESPONSE: 1, Step.SOLUTION_PLAN: 2, Step.RESOLUTION: 2, Step.STILL_OPEN: 3}
 CRITICAL_LEVEL = 3
 
 
@@ -55,6 +60,9 @@ def intake_level(priority: Priority) -> int:
 def step_due_at(complaint: Complaint, step: Step) -> datetime:
     if step is Step.FIRST_RESPONSE:
         return complaint.deadlines.first_response_due_at
+    if step is Step.SOLUTION_PLAN:
+        # Only asked of a complaint that owes a plan (`owes_solution_plan`); else its resolution.
+        return complaint.deadlines.solution_plan_due_at or complaint.deadlines.resolution_due_at
     if step is Step.RESOLUTION:
         return complaint.deadlines.resolution_due_at
     return complaint.deadlines.resolution_due_at + STILL_OPEN_AFTER
@@ -66,15 +74,22 @@ def is_tracked(complaint: Complaint) -> bool:
     return complaint.status in OPEN_STATUSES and complaint.status is not Status.AWAITING_CUSTOMER
 
 
+def owes_solution_plan(complaint: Complaint) -> bool:
+    """Its policy sets a solution-plan milestone for it and no plan has been given yet."""
+    return complaint.deadlines.solution_plan_due_at is not None and complaint.solution_plan is None
+
+
+def _met(complaint: Complaint, step: Step) -> bool:
+    """The milestone the step watches was met: nothing to escalate."""
+    if step is Step.FIRST_RESPONSE:
+        return complaint.first_responded_at is not None
+    if step is Step.SOLUTION_PLAN:
+        return not owes_solution_plan(complaint)
+    return False
+
+
 def pending_steps(complaint: Complaint) -> list[Step]:
-    steps = []
-    for step in Step:
-        if step.value in complaint.sla_steps:
-            continue
-        if step is Step.FIRST_RESPONSE and complaint.first_responded_at is not None:
-            continue
-        steps.append(step)
-    return steps
+    return [step for step in Step if step.value not in complaint.sla_steps and not _met(complaint, step)]
 
 
 def next_step(complaint: Complaint) -> Step | None:
@@ -94,13 +109,13 @@ def at_risk_at(complaint: Complaint, step: Step) -> datetime:
     """80 % of the way from receipt to the deadline (paused time included, as the deadline moved); for
     the resolution deadline of a reopened complaint, from the reopen, where its clock started again."""
     start = complaint.received_at
-    if step is not Step.FIRST_RESPONSE and complaint.reopened_at is not None:
+    if step in (Step.RESOLUTION, Step.STILL_OPEN) and complaint.reopened_at is not None:
         start = complaint.reopened_at
     due = step_due_at(complaint, step)
     return start + (due - start) * AT_RISK_FRACTION
 
 
-AT_RISK_STEPS = (Step.FIRST_RESPONSE, Step.RESOLUTION)
+AT_RISK_STEPS = (Step.FIRST_RESPONSE, Step.SOLUTION_PLAN, Step.RESOLUTION)
 
 
 def at_risk_pending(complaint: Complaint) -> list[Step]:
@@ -110,7 +125,7 @@ def at_risk_pending(complaint: Complaint) -> list[Step]:
         for step in AT_RISK_STEPS
         if step.value not in complaint.at_risk_warned
         and step.value not in complaint.sla_steps
-        and not (step is Step.FIRST_RESPONSE and complaint.first_responded_at is not None)
+        and not _met(complaint, step)
     ]
 
 
@@ -150,9 +165,11 @@ def steps_after_reopen(complaint: Complaint) -> dict[str, datetime]:
 
     `resolution` and `stillOpen` are forgotten, so a reopened complaint that misses its new deadline is
     breached again (a breach of its own, and an accountability record of its own: records are keyed per
-    occasion, `<id>.<version>`, sla/accountability.record_id) and goes to compliance 24 h later. Only
-    `firstResponse` stays: the first response keeps its deadline (docs/architecture.md §3)."""
-    return {step: at for step, at in complaint.sla_steps.items() if step == Step.FIRST_RESPONSE.value}
+    occasion, `<id>.<version>`, sla/accountability.record_id) and goes to compliance 24 h later.
+    `firstResponse` and `solutionPlan` stay: those milestones keep their deadlines (docs/architecture.md
+    §3)."""
+    kept = (Step.FIRST_RESPONSE.value, Step.SOLUTION_PLAN.value)
+    return {step: at for step, at in complaint.sla_steps.items() if step in kept}
 
 
 def follow_up_due_at(complaint: Complaint) -> datetime | None:

@@ -54,6 +54,9 @@ class Limits:
     resolution: Period
     # The resolution limits an extension may move to, in order, each counted from receipt.
     extensions: tuple[Period, ...] = ()
+    # A solution plan owed to the customer (what will be done, by when): the plan's date is then the
+    # resolution deadline, within `resolution` (or the extension reached). None: no such milestone.
+    solution_plan: Period | None = None
 
 
 _END_OF_DAY = time(23, 59, 59)
@@ -66,9 +69,19 @@ def _limits(policy: SlaPolicyName, priority: Priority, complexity: Complexity, p
     """The policy table of docs/architecture.md §3."""
     if policy is SlaPolicyName.SEED:
         # 一般投诉24小时内初步回复, 复杂投诉48小时内提供解决方案; sensitive (critical) ones faster.
-        if priority is Priority.CRITICAL:
-            return Limits(Period(4, Unit.HOURS), Period(24, Unit.HOURS))
-        return Limits(Period(24, Unit.HOURS), Period(48, Unit.HOURS))
+        first_response = Period(4 if priority is Priority.CRITICAL else 24, Unit.HOURS)
+        if complexity is Complexity.COMPLEX:
+            # A complex complaint (a chargeback, a fraud case) owes a *solution* in 48 hours, not an
+            # outcome: the plan says what will be done and by when, within 15 days, which a supervisor
+            # may extend once to 30 with the customer told (docs/architecture.md §3).
+            plan = Period(24 if priority is Priority.CRITICAL else 48, Unit.HOURS)
+            return Limits(
+                first_response,
+                Period(15, Unit.CALENDAR_DAYS),
+                (Period(30, Unit.CALENDAR_DAYS),),
+                solution_plan=plan,
+            )
+        return Limits(first_response, Period(24 if priority is Priority.CRITICAL else 48, Unit.HOURS))
     if policy is SlaPolicyName.CBIRC_2020:
         # 办法第十五条: 15 days, extendable to 30; a further 30 with recorded approval.
         return Limits(
@@ -147,9 +160,11 @@ def compute_deadlines(
     calendar = calendar_for(policy)
     ladder = (limits.resolution, *limits.extensions)
     resolution = ladder[min(extensions, len(ladder) - 1)]
+    plan = limits.solution_plan
     return Deadlines(
         first_response_due_at=_due(received_at, limits.first_response, calendar) + paused_for,
         resolution_due_at=_due(received_at, resolution, calendar) + paused_for,
+        solution_plan_due_at=_due(received_at, plan, calendar) + paused_for if plan else None,
     )
 
 
@@ -161,9 +176,11 @@ def extensions_allowed(
 
 def shift(deadlines: Deadlines, paused_for: timedelta) -> Deadlines:
     """While the complaint waits on the customer the clock stops: deadlines move by the paused time."""
+    plan = deadlines.solution_plan_due_at
     return Deadlines(
         first_response_due_at=deadlines.first_response_due_at + paused_for,
         resolution_due_at=deadlines.resolution_due_at + paused_for,
+        solution_plan_due_at=plan + paused_for if plan else None,
     )
 
 

@@ -82,6 +82,8 @@ STATUS_LABELS: dict[Status, dict[Language, str]] = {
 class TimelineKind(StrEnum):
     RECEIVED = "received"
     RESPONSE = "response"
+    # A complex complaint's solution plan: what will be done (the message) and by when (the deadline).
+    SOLUTION_PLAN = "solution_plan"
     # The bank asked the customer for something (a pause): what, in the entry's message.
     INFORMATION_REQUESTED = "information_requested"
     # The customer's own answer through the link, in the entry's message.
@@ -472,6 +474,10 @@ class TrackingService:
                             at=event.at,
                             message=message if isinstance(message, str) else None,
                         )
+                    )
+                elif event.action == Action.SOLUTION_PLAN.value and isinstance(event.data.get("plan"), str):
+                    entries.append(
+                        TimelineEntry(kind=TimelineKind.SOLUTION_PLAN, at=event.at, message=event.data["plan"])
                     )
                 elif event.action == Action.PAUSE.value and isinstance(event.data.get("needed"), str):
                     entries.append(

@@ -37,7 +37,14 @@ from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint
 from complaints.intake.ports import ComplaintQuery
-from complaints.sla.escalation import Step, step_due_at, step_level, watch_at, watch_shard
+from complaints.sla.escalation import (
+    Step,
+    owes_solution_plan,
+    step_due_at,
+    step_level,
+    watch_at,
+    watch_shard,
+)
 from complaints.tracking.links import KeyRing, SigningKey
 from complaints.trail.chain import Seal, StoredEvent
 
@@ -221,7 +228,8 @@ TRACKER_MARGIN = timedelta(seconds=1)
 
 def sla_plan(complaint: Complaint) -> dict[str, Any]:
     """What the SLA tracker state machine reads: each step's due time and escalation level, and who
-    an accountability record would name. Recomputed on every write, so it follows the deadlines."""
+    an accountability record would name. Recomputed on every write, so it follows the deadlines.
+    `solutionPlan` is there only while the complaint owes a plan: the tracker takes the step only then."""
     plan: dict[str, Any] = {
         step.value: {
             # when the tracker wakes, and the deadline itself (for the breach record and events)
@@ -230,6 +238,7 @@ def sla_plan(complaint: Complaint) -> dict[str, Any]:
             "level": step_level(step, complaint.priority),
         }
         for step in Step
+        if step is not Step.SOLUTION_PLAN or owes_solution_plan(complaint)
     }
     plan["owner"] = {"assignee": complaint.assignee or "unassigned", "team": complaint.team or "unassigned"}
     return plan
