@@ -9,6 +9,7 @@ from aws_cdk import App
 from pydantic import BaseModel, ConfigDict, Field
 
 from complaints.privacy.retention import RetentionSchedule
+from complaints.sla.policies import SeedPolicySettings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -19,6 +20,10 @@ class StackSettings(BaseModel):
     stack_name: str = "complaint-guard"
     # The deployment's SLA policy (seed, cbirc-2020, fca-disp, cfpb); channels may override it.
     sla_policy: str = "seed"
+    # The seed policy's numbers, the bank's own to set (complaints/sla/policies.py, SeedPolicySettings):
+    # pause_limit (ISO 8601, e.g. "P10D", "PT5M"), cooling_off_days, solution_plan_hours,
+    # critical_solution_plan_hours, complex_resolution_days, complex_extended_days.
+    seed_policy: SeedPolicySettings = SeedPolicySettings()
     log_retention_days: int = 365
     # How long the event bus archive keeps every domain event for replay.
     event_archive_days: int = Field(default=365, ge=1)

@@ -59,6 +59,7 @@ class ComplaintGuardStack(Stack):
         environment = {
             "TABLE_NAME": self.data.table.table_name,
             "SLA_POLICY": settings.sla_policy,
+            "SEED_POLICY": settings.seed_policy.model_dump_json(),
             "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
             "EVENT_BUS_NAME": self.events.bus_name,
             "TRACKING_SECRET_PARAMETER": settings.tracking_secret_parameter,

@@ -71,3 +71,29 @@ def test_a_function_missing_a_setting_fails_naming_the_variable(
             del environment["REPORT_QUEUE_URL"]
             with pytest.raises(SettingsError, match="REPORT_QUEUE_URL: Field required"):
                 ApiSettings.from_environment(environment)
+
+
+def test_the_seed_policys_numbers_of_cdk_json_reach_every_function_that_derives_deadlines(
+    resources: dict[str, dict[str, Any]],
+) -> None:
+    import json
+    from pathlib import Path
+
+    from complaint_guard.settings import StackSettings
+
+    context = json.loads((Path(__file__).resolve().parents[2] / "cdk.json").read_text())["context"]
+    wanted = StackSettings.model_validate(context.get("complaint-guard", {})).seed_policy
+    deriving = ("ApiHandler", "SlaSweepHandler", "AttachmentsScanResults")
+    for logical_id, environment in environments(resources).items():
+        if logical_id.startswith(deriving):
+            told = settings_of(logical_id).from_environment(environment)
+            assert told.seed_policy == wanted, logical_id  # type: ignore[attr-defined]
+
+
+def test_seed_policy_numbers_that_make_no_sense_fail_the_synthesis_naming_them() -> None:
+    from pydantic import ValidationError
+
+    from complaint_guard.settings import StackSettings
+
+    with pytest.raises(ValidationError, match=r"seed_policy\.pause_limit"):
+        StackSettings.model_validate({"seed_policy": {"pause_limit": "ten days"}})

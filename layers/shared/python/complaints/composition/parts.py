@@ -43,7 +43,9 @@ def complaint_service(
     from complaints.adapters.stepfunctions import StepFunctionsTracker
     from complaints.intake.service import ComplaintService
     from complaints.privacy.retention import RetentionSchedule
+    from complaints.sla.policies import use_seed_policy
 
+    use_seed_policy(settings.seed_policy)
     return ComplaintService(
         DynamoDbComplaintRepository(
             settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys

@@ -7,13 +7,15 @@ invocation fails with the name of the variable, never later with a half-composed
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
-from typing import Literal, Self
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from complaints.core.models import Language, SlaPolicyName
+from complaints.sla.policies import SeedPolicySettings
 
 
 class SettingsError(RuntimeError):
@@ -52,11 +54,20 @@ class LinkSettings(FunctionSettings):
     bank_name_zh: str | None = Field(default=None, alias="BANK_NAME_ZH")
 
 
+def _json_object(value: Any) -> Any:
+    """A setting holding an object arrives as JSON text in the environment."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 class LifecycleSettings(ComplaintsTableSettings):
     """What changing a complaint needs: its deadlines' policy, its SLA tracker and its trail (no bus:
     the trail is the outbox, which the publisher announces)."""
 
     sla_policy: SlaPolicyName = Field(default=SlaPolicyName.SEED, alias="SLA_POLICY")
+    # The seed policy's numbers as the bank set them (cdk.json `seed_policy`; sla/policies.py).
+    seed_policy: Annotated[SeedPolicySettings, BeforeValidator(_json_object)] = Field(
+        default_factory=SeedPolicySettings, alias="SEED_POLICY"
+    )
     sla_tracker_arn: str = Field(alias="SLA_TRACKER_ARN", min_length=1)
     # The audit trail's own table (append-only: complaints/trail/chain.py).
     trail_table_name: str = Field(alias="TRAIL_TABLE_NAME", min_length=1)

@@ -1025,8 +1025,11 @@ def _iso(moment: datetime) -> str:
 
 
 def _days(period: timedelta) -> str:
-    days = period / timedelta(days=1)
-    return f"{days:g} days"
+    """A limit in the largest unit it is a whole number of: `10 days`, `36 hours`, `5 minutes`."""
+    for unit, name in ((timedelta(days=1), "days"), (timedelta(hours=1), "hours")):
+        if period >= unit and period % unit == timedelta(0):
+            return f"{period // unit} {name}"
+    return f"{period / timedelta(minutes=1):g} minutes"
 
 
 def _first_response_facts(complaint: Complaint) -> dict[str, Any]:

@@ -12,6 +12,10 @@ Everything returned is UTC. The very same function serves intake and the preview
 Each policy also says how long the clock may stand still while the bank waits on the customer
 (`pause_limit`: none where the rule knows no such stop) and how long a resolved complaint stays open to
 the customer's dispute before it closes by itself (`cooling_off`); the reasons are beside the numbers.
+
+The seed policy is the bank's own: its numbers are the bank's to set (`SeedPolicySettings`, cdk.json
+`seed_policy`), installed once per process by the composition (`use_seed_policy`). The regulators'
+numbers are their rules' and cannot be changed.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from complaints.core.models import Complexity, Deadlines, Priority, Product, SlaPolicyName
 
@@ -59,6 +65,44 @@ class Limits:
     solution_plan: Period | None = None
 
 
+class SeedPolicySettings(BaseModel):
+    """The numbers of the seed policy (保障措施) a bank may set for its deployment. The defaults are the
+    policy's: an answer in 24 hours (4 when critical), an outcome in 48 (24), and for a complex complaint
+    a solution plan in 48 hours (24) with the outcome within 15 days, extensible once to 30; the clock
+    stands still at most 10 days in all while the bank waits on the customer; a resolution may be
+    disputed for 7 days. A shorter pause limit also makes a pause that expires by itself quick to try."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pause_limit: timedelta = Field(default=timedelta(days=10), ge=timedelta(0), le=timedelta(days=60))
+    cooling_off_days: int = Field(default=7, ge=1, le=90)
+    solution_plan_hours: int = Field(default=48, ge=1, le=24 * 10)
+    critical_solution_plan_hours: int = Field(default=24, ge=1, le=24 * 10)
+    complex_resolution_days: int = Field(default=15, ge=1, le=90)
+    complex_extended_days: int = Field(default=30, ge=1, le=180)
+
+    @model_validator(mode="after")
+    def _extension_is_longer(self) -> Self:
+        if self.complex_extended_days <= self.complex_resolution_days:
+            raise ValueError("complex_extended_days must be more than complex_resolution_days")
+        if self.critical_solution_plan_hours > self.solution_plan_hours:
+            raise ValueError("critical_solution_plan_hours must be at most solution_plan_hours")
+        return self
+
+
+_seed = SeedPolicySettings()
+
+
+def use_seed_policy(settings: SeedPolicySettings) -> None:
+    """Install the deployment's seed-policy numbers for this process (composition, at cold start)."""
+    global _seed
+    _seed = settings
+
+
+def seed_policy() -> SeedPolicySettings:
+    return _seed
+
+
 _END_OF_DAY = time(23, 59, 59)
 _SHANGHAI = Calendar("Asia/Shanghai", "CN")
 _LONDON = Calendar("Europe/London", "GB", "ENG")
@@ -74,12 +118,13 @@ def _limits(policy: SlaPolicyName, priority: Priority, complexity: Complexity, p
             # A complex complaint (a chargeback, a fraud case) owes a *solution* in 48 hours, not an
             # outcome: the plan says what will be done and by when, within 15 days, which a supervisor
             # may extend once to 30 with the customer told (docs/architecture.md §3).
-            plan = Period(24 if priority is Priority.CRITICAL else 48, Unit.HOURS)
+            critical = priority is Priority.CRITICAL
+            plan_hours = _seed.critical_solution_plan_hours if critical else _seed.solution_plan_hours
             return Limits(
                 first_response,
-                Period(15, Unit.CALENDAR_DAYS),
-                (Period(30, Unit.CALENDAR_DAYS),),
-                solution_plan=plan,
+                Period(_seed.complex_resolution_days, Unit.CALENDAR_DAYS),
+                (Period(_seed.complex_extended_days, Unit.CALENDAR_DAYS),),
+                solution_plan=Period(plan_hours, Unit.HOURS),
             )
         return Limits(first_response, Period(24 if priority is Priority.CRITICAL else 48, Unit.HOURS))
     if policy is SlaPolicyName.CBIRC_2020:
@@ -189,6 +234,7 @@ def shift(deadlines: Deadlines, paused_for: timedelta) -> Deadlines:
 PAUSE_LIMITS: dict[SlaPolicyName, timedelta] = {
     # The bank's own policy: the clock may stand still at most 10 days in all while the bank waits on
     # the customer (one pause or several); then it restarts by itself and the customer is told so.
+    # (The deployment may set another: SeedPolicySettings.pause_limit, read by `pause_limit`.)
     SlaPolicyName.SEED: timedelta(days=10),
     # 银行业保险业消费投诉处理管理办法 (2020): its 15, 30 and 60 days count from receipt. As we read it,
     # the only time a bank may leave out of them is that of an outside appraisal, test or assessment
@@ -206,7 +252,8 @@ PAUSE_LIMITS: dict[SlaPolicyName, timedelta] = {
 }
 
 COOLING_OFF: dict[SlaPolicyName, Period] = {
-    # The bank's own policy: a week for the customer to read the outcome and dispute it.
+    # The bank's own policy: a week for the customer to read the outcome and dispute it (or the
+    # deployment's SeedPolicySettings.cooling_off_days, read by `cooling_off_ends`).
     SlaPolicyName.SEED: Period(7, Unit.CALENDAR_DAYS),
     # The 办法 lets the complainant ask the bank to review (核查) its decision but names no period for
     # asking: we give them 15 days, as long as the rule gives the bank to decide.
@@ -224,13 +271,14 @@ COOLING_OFF: dict[SlaPolicyName, Period] = {
 
 def pause_limit(policy: SlaPolicyName) -> timedelta:
     """How long the clock may stand still in all, over the complaint's life; zero: it never stops."""
-    return PAUSE_LIMITS[policy]
+    return _seed.pause_limit if policy is SlaPolicyName.SEED else PAUSE_LIMITS[policy]
 
 
 def cooling_off_ends(policy: SlaPolicyName, resolved_at: datetime) -> datetime:
     """When a complaint resolved at `resolved_at` closes by itself unless the customer disputes it: the
     end (23:59:59 local) of the last day of the policy's cooling-off period."""
-    return _due(resolved_at, COOLING_OFF[policy], calendar_for(policy))
+    period = Period(_seed.cooling_off_days, Unit.CALENDAR_DAYS) if policy is SlaPolicyName.SEED else None
+    return _due(resolved_at, period or COOLING_OFF[policy], calendar_for(policy))
 
 
 def resolution_due(

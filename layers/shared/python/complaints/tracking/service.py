@@ -477,7 +477,9 @@ class TrackingService:
                     )
                 elif event.action == Action.SOLUTION_PLAN.value and isinstance(event.data.get("plan"), str):
                     entries.append(
-                        TimelineEntry(kind=TimelineKind.SOLUTION_PLAN, at=event.at, message=event.data["plan"])
+                        TimelineEntry(
+                            kind=TimelineKind.SOLUTION_PLAN, at=event.at, message=event.data["plan"]
+                        )
                     )
                 elif event.action == Action.PAUSE.value and isinstance(event.data.get("needed"), str):
                     entries.append(
