@@ -533,6 +533,23 @@ def test_the_reopen_form_posts_and_answers_with_the_page(call: Call) -> None:
     assert call("GET", f"/v1/complaints/{created['id']}", claims=AGENT).body["status"] == "in_progress"
 
 
+def test_the_reopen_form_says_what_kind_of_dispute_it_is(call: Call) -> None:
+    created = submit(call)
+    resolve(call, created["id"])
+    html = call("GET", f"/t/{created['id']}", claims=PUBLIC, query={"token": token_of(created["id"])}).text
+    # the choices, the first checked: a customer who picks none disputes the outcome
+    assert 'name="category" value="outcome_disputed" checked' in html
+    assert 'name="category" value="handling_wrong"' in html and "处理有误" in html
+    page = _form(
+        call, created["id"], "reopen", {"reason": "They ignored my statement", "category": "handling_wrong"}
+    )
+    assert page.status == 200, page.text
+    (record,) = call("GET", "/v1/accountability", claims={**MANAGER, "cognito:groups": "[manager]"}).body[
+        "items"
+    ]
+    assert record["trigger"] == "reopened_handling_wrong"
+
+
 def test_a_form_post_with_a_wrong_token_changes_nothing(call: Call) -> None:
     created = submit(call)
     resolve(call, created["id"])

@@ -177,7 +177,10 @@ class CloseRequest(VersionedRequest):
 class SolutionPlanRequest(VersionedRequest):
     """The solution plan a complex complaint owes the customer (the seed policy: within 48 hours)."""
 
-    plan: LongText = Field(description="what will be done, in words the customer reads (they are sent it)")
+    plan: LongText = Field(
+        description="what will be done, in words the customer reads (they are sent it); the bank's record, "
+        "kept after a customer's erasure: no personal data beyond what the customer already knows"
+    )
     resolve_by: UtcDatetime = Field(
         description="when it will be resolved: becomes the resolution deadline; in the future and within "
         "the policy's limit (seed: 15 days from receipt, 30 once a supervisor extends it)"

@@ -14,7 +14,8 @@ The erasure itself is an event of each complaint's trail (`erase_personal_data`,
 
 It is refused while any of the customer's complaints is not ended (closed or withdrawn: a resolved
 complaint may still be disputed) or is under a legal hold, naming them. The bank's own texts (the
-resolution's summary and root cause) are its record of what it did and are kept; they must not
+resolution's summary and root cause, a solution plan, an accountability record's finding sought and
+evidence) are its record of what it did and are kept; they must not
 quote the customer's personal data (docs/architecture.md, "Retention and erasure"). Files attached
 as evidence are deleted with their record by the attachments' retention, not by this path.
 """

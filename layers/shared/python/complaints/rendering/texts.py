@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from typing import Literal
 
 from complaints.core.models import Language
-from complaints.tracking.service import TimelineKind
+from complaints.tracking.service import ReopenCategory, TimelineKind
 
 # The texts a page may show in its `#notice`.
 NoticeKey = Literal[
@@ -88,6 +88,9 @@ class TrackingTexts:
     footer: str
     events: Mapping[TimelineKind, str]
     ratings: tuple[str, str, str, str, str]  # 1 to 5
+    # What kind of dispute a reopen is: the form's choices (handling_wrong opens an accountability record).
+    reopen_kind: str
+    reopen_categories: Mapping[ReopenCategory, str]
 
     def notice(self, key: NoticeKey) -> str:
         text: str = getattr(self, key)
@@ -162,6 +165,12 @@ TRACKING: Mapping[Language, TrackingTexts] = {
             TimelineKind.WITHDRAWN: "投诉已撤回",
         },
         ratings=("非常不满意", "不满意", "一般", "满意", "非常满意"),
+        reopen_kind="您不满意的是",
+        reopen_categories={
+            ReopenCategory.OUTCOME_DISPUTED: "我不同意处理结果",
+            ReopenCategory.HANDLING_WRONG: "处理有误（遗漏了事实或适用规定有误）",
+            ReopenCategory.NEW_INFORMATION: "我有新的情况或材料",
+        },
     ),
     Language.EN: TrackingTexts(
         title="Your complaint",
@@ -232,6 +241,12 @@ TRACKING: Mapping[Language, TrackingTexts] = {
             TimelineKind.WITHDRAWN: "Your complaint was withdrawn",
         },
         ratings=("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"),
+        reopen_kind="What is wrong",
+        reopen_categories={
+            ReopenCategory.OUTCOME_DISPUTED: "I disagree with the outcome",
+            ReopenCategory.HANDLING_WRONG: "It was handled wrongly (facts missed, rules misapplied)",
+            ReopenCategory.NEW_INFORMATION: "I have something new to add",
+        },
     ),
 }
 
@@ -258,6 +273,11 @@ def problems(catalogue: Mapping[Language, TrackingTexts] = TRACKING) -> list[str
             f"{language.value}.events.{kind.value}: missing"
             for kind in TimelineKind
             if not texts.events.get(kind, "").strip()
+        ]
+        found += [
+            f"{language.value}.reopen_categories.{category.value}: missing"
+            for category in ReopenCategory
+            if not texts.reopen_categories.get(category, "").strip()
         ]
         found += [
             f"{language.value}.ratings[{score}]: empty"

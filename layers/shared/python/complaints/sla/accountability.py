@@ -67,8 +67,14 @@ class OpenRequest(ApiModel):
     """A record opened by hand by a supervisor or manager, about someone else's handling."""
 
     complaint_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-    finding_sought: Reason = Field(description="what the review is to establish about the handling")
-    evidence: Reason = Field(description="what the finding sought rests on")
+    finding_sought: Reason = Field(
+        description="what the review is to establish about the handling; the bank's record, kept after "
+        "a customer's erasure: no customer's personal data"
+    )
+    evidence: Reason = Field(
+        description="what the finding sought rests on (no customer's personal data: refer to the "
+        "complaint and its attachments)"
+    )
     attachment_ids: list[Annotated[str, StringConstraints(min_length=1, max_length=64)]] = Field(
         default_factory=list, max_length=20, description="attachments of the complaint that back it"
     )

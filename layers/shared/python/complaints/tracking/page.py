@@ -9,8 +9,8 @@ allows no script at all is the second line of defence. The words are typed data 
 
 Stable hooks for tests and assistive tools: `#reference`, `#status` (its `data-status` is the status
 code), `#deadlines`, `#timeline`, `#feedback-form` with `input[name=rating]` and `textarea[name=comment]`,
-`#feedback-thanks`, `#reopen-form` with `textarea[name=reason]`, `#accept-form`, `#reply-form` with
-`textarea[name=message]` (and `#information-needed`, `#reply-by`), `#withdraw-form` with
+`#feedback-thanks`, `#reopen-form` with `input[name=category]` and `textarea[name=reason]`,
+`#accept-form`, `#reply-form` with `textarea[name=message]` (and `#information-needed`, `#reply-by`), `#withdraw-form` with
 `textarea[name=reason]` and `input[name=confirm]`, `#closes-at`, `#notice`.
 """
 
@@ -120,7 +120,10 @@ def _act(
             return service.feedback(complaint_id, token, rating), HTTPStatus.OK, None
         if form is Form.REOPEN:
             try:
-                reopen = CustomerReopenRequest.model_validate({"reason": fields.get("reason")})
+                given = {"reason": fields.get("reason")}
+                if fields.get("category"):
+                    given["category"] = fields.get("category")
+                reopen = CustomerReopenRequest.model_validate(given)
             except ValidationError:
                 return service.view(complaint_id, token), HTTPStatus.BAD_REQUEST, ("reason_required", True)
             return service.reopen(complaint_id, token, reopen), HTTPStatus.OK, ("reopened", False)
