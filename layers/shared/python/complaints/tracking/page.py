@@ -10,8 +10,8 @@ allows no script at all is the second line of defence. The words are typed data 
 Stable hooks for tests and assistive tools: `#reference`, `#status` (its `data-status` is the status
 code), `#deadlines`, `#timeline`, `#feedback-form` with `input[name=rating]` and `textarea[name=comment]`,
 `#feedback-thanks`, `#reopen-form` with `input[name=category]` and `textarea[name=reason]`,
-`#accept-form`, `#reply-form` with `textarea[name=message]` (and `#information-needed`, `#reply-by`), `#withdraw-form` with
-`textarea[name=reason]` and `input[name=confirm]`, `#closes-at`, `#notice`.
+`#accept-form`, `#reply-form` with `textarea[name=message]` (and `#information-needed`, `#reply-by`),
+`#withdraw-form` with `textarea[name=reason]` and `input[name=confirm]`, `#closes-at`, `#notice`.
 """
 
 from __future__ import annotations
