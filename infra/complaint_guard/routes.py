@@ -50,6 +50,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/customers/{customer_id}/erasure", ANY_TOKEN),
     Route("POST", "/v1/customers/{customer_id}/open-complaints", ANY_TOKEN),
     Route("POST", "/v1/complaints/{complaint_id}/follow-up", ANY_TOKEN),
+    Route("POST", "/v1/complaints/{complaint_id}/follow-up/assignee", ANY_TOKEN),
     Route("GET", "/v1/follow-ups", ANY_TOKEN),
     Route("POST", "/v1/complaints/{complaint_id}/attachments", ANY_TOKEN),
     Route("GET", "/v1/complaints/{complaint_id}/attachments/{attachment_id}", ANY_TOKEN),

@@ -434,6 +434,27 @@ def test_follow_ups_are_listed_to_the_supervisors_of_the_team_that_owes_them_soo
     assert listed(call, BANK_MANAGER, status="completed") == [intake]
 
 
+def test_a_supervisor_takes_a_follow_up_and_lists_the_calls_assigned_to_them(call: Call) -> None:
+    first = rated(call, 2)
+    second = rated(call, 3)
+    taken = call("POST", f"/v1/complaints/{first}/follow-up/assignee", {}, claims=SUPERVISOR)
+    assert taken.status == 200, taken.body
+    assert taken.body["followUp"]["assignee"] == "sup-1"
+    named = call(
+        "POST", f"/v1/complaints/{second}/follow-up/assignee", {"assignee": "sup-2"}, claims=SUPERVISOR
+    )
+    assert named.status == 200 and named.body["followUp"]["assignee"] == "sup-2"
+    assert listed(call, SUPERVISOR, assignee="me") == [first]
+    assert listed(call, BANK_MANAGER, assignee="sup-2") == [second]
+    assert listed(call, BANK_MANAGER) == [first, second]
+    refused = call("POST", f"/v1/complaints/{first}/follow-up/assignee", {}, claims=AGENT)
+    assert refused.status == 403
+    # back to the team: no one's list but the team's
+    back = call("POST", f"/v1/complaints/{second}/follow-up/assignee", {"assignee": None}, claims=SUPERVISOR)
+    assert back.status == 200 and back.body["followUp"]["assignee"] is None
+    assert listed(call, BANK_MANAGER, assignee="sup-2") == []
+
+
 # --- reopen ---------------------------------------------------------------------------------------
 
 

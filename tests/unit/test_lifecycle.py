@@ -80,6 +80,13 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.FOLLOW_UP, AC): AC,
     (Action.FOLLOW_UP, RES): RES,
     (Action.FOLLOW_UP, CL): CL,
+    # a supervisor takes or names who makes the follow-up call, while it is open
+    (Action.ASSIGN_FOLLOW_UP, R): R,
+    (Action.ASSIGN_FOLLOW_UP, A): A,
+    (Action.ASSIGN_FOLLOW_UP, IP): IP,
+    (Action.ASSIGN_FOLLOW_UP, AC): AC,
+    (Action.ASSIGN_FOLLOW_UP, RES): RES,
+    (Action.ASSIGN_FOLLOW_UP, CL): CL,
     # the sweep escalates an overdue follow-up wherever one may still be completed
     (Action.FOLLOW_UP_OVERDUE, R): R,
     (Action.FOLLOW_UP_OVERDUE, A): A,
@@ -140,7 +147,7 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 85  # 78, and the 7 statuses an accountability record is opened in
+    assert len(ALLOWED) == 91  # 84, and the 7 statuses an accountability record is opened in
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
@@ -172,7 +179,9 @@ def test_closed_and_withdrawn_are_final() -> None:
         for final in (CL, W):
             if (action, final) in ALLOWED:
                 assert action in (Action.RECORD_SCAN, Action.LEGAL_HOLD, Action.OPEN_ACCOUNTABILITY) or (
-                    final is CL and action in (Action.FEEDBACK, Action.FOLLOW_UP, Action.FOLLOW_UP_OVERDUE)
+                    final is CL
+                    and action
+                    in (Action.FEEDBACK, Action.FOLLOW_UP, Action.ASSIGN_FOLLOW_UP, Action.FOLLOW_UP_OVERDUE)
                 )
                 assert next_status(action, final) is final
             else:

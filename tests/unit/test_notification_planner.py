@@ -602,6 +602,18 @@ def test_an_opened_follow_up_goes_to_the_supervisor_topic_for_the_team_that_owes
     assert "评分为 2 分，请团队 cards 的主管于2026年3月6日 10:00（北京时间）前回访客户" in message.text
 
 
+def test_the_supervisor_named_for_a_follow_up_is_told_by_name(planner: NotificationPlanner) -> None:
+    c = complaint(status=Status.RESOLVED, team="cards", follow_up=OPEN_FOLLOW_UP | {"assignee": "sup-2"})
+    assigned = event(EventName.COMPLAINT_UPDATED, action="assign_follow_up", assignee="sup-2", team="cards")
+    assert NotificationPlanner.concerns(assigned)
+    (message,) = planner.plan(assigned, c)
+    assert (message.kind, message.recipient) == (MessageKind.FOLLOW_UP, "supervisor")
+    assert message.attributes["assignee"] == "sup-2" and message.attributes["team"] == "cards"
+    # given back to the team: nobody in particular to tell
+    back = event(EventName.COMPLAINT_UPDATED, action="assign_follow_up", assignee=None, team="cards")
+    assert planner.plan(back, complaint(status=Status.RESOLVED, team="cards", follow_up=OPEN_FOLLOW_UP)) == []
+
+
 def test_an_overdue_follow_up_goes_to_the_manager_topic(planner: NotificationPlanner) -> None:
     c = complaint(status=Status.CLOSED, team="cards", follow_up=OPEN_FOLLOW_UP | {"escalatedAt": T0})
     (message,) = planner.plan(

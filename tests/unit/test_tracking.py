@@ -45,6 +45,7 @@ from complaints.tracking.service import (
     CustomerWithdrawRequest,
     FeedbackAlreadyGiven,
     FeedbackRequest,
+    FollowUpAssignment,
     FollowUpRequest,
     TimelineKind,
     TrackingService,
@@ -468,6 +469,32 @@ def test_a_rating_of_4_or_5_opens_no_follow_up(
 def test_a_rating_outside_1_to_5_is_invalid(rating: Any) -> None:
     with pytest.raises(ValidationError):
         FeedbackRequest.model_validate({"rating": rating})
+
+
+def test_a_supervisor_takes_a_follow_up_or_names_who_of_the_team_makes_the_call(
+    tracking: TrackingService, service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    complaint = resolved(service, clock)
+    tracking.feedback(complaint.id, token(complaint), FeedbackRequest(rating=2))
+    assert repo.get(complaint.id).follow_up.assignee is None  # type: ignore[union-attr]  # the team's supervisors
+    taken = tracking.assign_follow_up(complaint.id, FollowUpAssignment(), SUPERVISOR)
+    assert taken.follow_up is not None and taken.follow_up.assignee == "sup-1"
+    named = tracking.assign_follow_up(complaint.id, FollowUpAssignment(assignee="sup-2"), SUPERVISOR)
+    assert named.follow_up is not None and named.follow_up.assignee == "sup-2"
+    event = repo.events(complaint.id, 100, None).items[-1]
+    assert (event.action, event.data) == ("assign_follow_up", {"assignee": "sup-2", "team": "intake"})
+    back = tracking.assign_follow_up(complaint.id, FollowUpAssignment(assignee=None), SUPERVISOR)
+    assert back.follow_up is not None and back.follow_up.assignee is None
+    with pytest.raises(Forbidden):
+        tracking.assign_follow_up(complaint.id, FollowUpAssignment(), AGENT)
+    other_team = caller_from_claims({"cognito:groups": "[supervisor team:cards]", "username": "sup-9"})
+    with pytest.raises(Forbidden):
+        tracking.assign_follow_up(complaint.id, FollowUpAssignment(), other_team)
+    tracking.complete_follow_up(
+        complaint.id, FollowUpRequest(outcome=FollowUpOutcome.SATISFIED, notes="Called"), SUPERVISOR
+    )
+    with pytest.raises(IllegalTransition, match="no open follow-up"):
+        tracking.assign_follow_up(complaint.id, FollowUpAssignment(), SUPERVISOR)
 
 
 def test_a_supervisor_completes_the_follow_up(

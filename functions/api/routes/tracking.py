@@ -21,6 +21,7 @@ from complaints.tracking.service import (
     CustomerReplyRequest,
     CustomerWithdrawRequest,
     FeedbackRequest,
+    FollowUpAssignment,
     FollowUpRequest,
     TrackingView,
 )
@@ -235,13 +236,31 @@ def complete_follow_up(
     )
 
 
+@router.post(
+    "/v1/complaints/<complaint_id>/follow-up/assignee",
+    summary="Take an open follow-up (回访), or name who of the team makes the call (supervisor, manager)",
+    description=(
+        "Supervisors and managers, on the complaints of their teams. `assignee` left out: the caller "
+        "takes it; a user name: that supervisor is to call (they are told: the supervisor topic, "
+        "attribute `assignee`); null: back to the team's supervisors. 409 when no follow-up is open."
+    ),
+    tags=["satisfaction"],
+    responses=responses(404, 409),
+)
+def assign_follow_up(
+    complaint_id: ComplaintId, body: Annotated[FollowUpAssignment, Body()], if_match: IfMatch = None
+) -> Complaint:
+    return tracking().assign_follow_up(complaint_id, with_version(body, if_match), caller(Permission.REVIEW))
+
+
 @router.get(
     "/v1/follow-ups",
     summary="The follow-ups (回访) to call, soonest due first (supervisor, manager)",
     description=(
         "The complaints whose follow-up has `status` (`open` by default): supervisors see their teams' "
         "(a follow-up is owed by the team the complaint was with when it opened), managers every "
-        "team's; `team` narrows to one team (another team's, for a supervisor: 403)."
+        "team's; `team` narrows to one team (another team's, for a supervisor: 403); `assignee` to "
+        "the follow-ups one person is to make (`me`: the caller's)."
     ),
     tags=["satisfaction"],
     responses=responses(),
@@ -249,7 +268,9 @@ def complete_follow_up(
 def list_follow_ups(
     status: Annotated[FollowUpStatus, Query()] = FollowUpStatus.OPEN,
     team: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[Complaint]:
-    return composition.follow_ups().list(status, team, limit, next_token, caller(Permission.REVIEW))
+    staff = caller(Permission.REVIEW)
+    return composition.follow_ups().list(status, team, limit, next_token, staff, assignee=assignee)

@@ -90,6 +90,7 @@ STAFF_NEEDS: Mapping[str, Need] = {
     # Recorded for the customer, who asked (ComplaintService.withdraw refuses it without how and when).
     "withdraw": Need.WITHDRAW,
     "complete_follow_up": Need.FOLLOW_UP,
+    "assign_follow_up": Need.FOLLOW_UP,
     "attach_file": Need.ATTACH,
     "set_legal_hold": Need.HOLD,
     # By hand, about any team's complaint but the caller's own (require_opening refuses those).

@@ -366,9 +366,9 @@ class FollowUp(ApiModel):
     """回访: a supervisor calls back a customer who rated a resolution 3 or less.
 
     A task of the complaint's team: `team` is the team the complaint was with when it opened (the
-    intake queue's `intake` when it had none), and any supervisor (or manager) of that team takes it;
-    nobody is named in advance, whoever completes it is `completedBy` (docs/decisions.md, "Feedback and
-    follow-up")."""
+    intake queue's `intake` when it had none), assigned to that team's supervisors until one of them
+    (or a manager) takes it or names who calls (`assignee`); whoever completes it is `completedBy`
+    (docs/decisions.md, "Feedback and follow-up")."""
 
     status: FollowUpStatus
     rating: Rating = Field(description="the rating that opened it")
@@ -376,6 +376,11 @@ class FollowUp(ApiModel):
     due_at: UtcDatetime
     team: str | None = Field(
         default=None, description="the team whose supervisors take it (absent on follow-ups opened before)"
+    )
+    assignee: Identifier | None = Field(
+        default=None,
+        description="the supervisor (or manager) who is to make the call, once one takes it or is named "
+        "(POST …/follow-up/assignee); until then the team's supervisors share it",
     )
     escalated_at: UtcDatetime | None = Field(
         default=None, description="when the SLA sweep escalated it to the managers, overdue"

@@ -30,6 +30,8 @@ class Action(StrEnum):
     WITHDRAW = "withdraw"
     FEEDBACK = "give_feedback"
     FOLLOW_UP = "complete_follow_up"
+    # A supervisor takes an open follow-up, or names who of the team is to make the call.
+    ASSIGN_FOLLOW_UP = "assign_follow_up"
     # The sweep escalates a follow-up still open when it falls due, once (to the managers).
     FOLLOW_UP_OVERDUE = "escalate_follow_up"
     WARN = "warn_at_risk"
@@ -86,6 +88,7 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     # that a supervisor completes, whether or not the complaint was closed meanwhile.
     Action.FEEDBACK: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},
     Action.FOLLOW_UP: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
+    Action.ASSIGN_FOLLOW_UP: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
     Action.FOLLOW_UP_OVERDUE: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED, **_STAY_OPEN},
     # The sweep's work: only where the clock runs (a complaint awaiting the customer is not watched).
     Action.WARN: {status: status for status in OPEN_STATUSES if status is not Status.AWAITING_CUSTOMER},

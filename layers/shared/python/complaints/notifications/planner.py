@@ -129,6 +129,12 @@ class NotificationPlanner:
             )
         if event.name is EventName.COMPLAINT_RESOLVED:
             return self._resolution(event, complaint)
+        if event.name is EventName.COMPLAINT_UPDATED and data.get("action") == Action.ASSIGN_FOLLOW_UP:
+            # The supervisor named for a follow-up (回访) is told: the supervisor topic, their name as the
+            # `assignee` attribute (subscribers filter on it); nobody when it went back to the team.
+            if not _assigned(data.get("assignee")):
+                return []
+            return self._follow_up(event, complaint, (MessageKind.FOLLOW_UP, StaffTopic.SUPERVISOR))
         if event.name is EventName.COMPLAINT_UPDATED:
             return self._update(event, complaint)
         if event.name is EventName.COMPLAINT_CLOSED:
@@ -314,11 +320,16 @@ class NotificationPlanner:
         }
         return [self._staff(MessageKind.AT_RISK, StaffTopic.AT_RISK, content, attributes)]
 
-    def _follow_up(self, event: DomainEvent, complaint: Complaint) -> list[OutgoingMessage]:
+    def _follow_up(
+        self,
+        event: DomainEvent,
+        complaint: Complaint,
+        audience: tuple[MessageKind, StaffTopic] | None = None,
+    ) -> list[OutgoingMessage]:
         follow_up = complaint.follow_up
         if follow_up is None or follow_up.status is not FollowUpStatus.OPEN:
             return []  # completed since: nobody needs to call
-        kind, topic = _FOLLOW_UP_TOPICS[event.name]
+        kind, topic = audience or _FOLLOW_UP_TOPICS[event.name]
         team = _text(event.data.get("team")) or follow_up.team or complaint.team or INTAKE_TEAM
         content = templates.follow_up(
             complaint, self._staff_language, kind, follow_up.due_at, follow_up.rating, team
@@ -328,6 +339,7 @@ class NotificationPlanner:
             "reference": complaint.reference,
             "team": team,
             "rating": str(follow_up.rating),
+            "assignee": follow_up.assignee,
         }
         return [self._staff(kind, topic, content, attributes)]
 
@@ -393,7 +405,8 @@ def _is_triage_extension(event: DomainEvent) -> bool:
 
 
 def _is_change_of_course(event: DomainEvent) -> bool:
-    return event.data.get("action") in _TOLD_UPDATES or _is_triage_extension(event)
+    told = event.data.get("action") in _TOLD_UPDATES or event.data.get("action") == Action.ASSIGN_FOLLOW_UP
+    return told or _is_triage_extension(event)
 
 
 def _is_public_response(event: DomainEvent) -> bool:

@@ -3,7 +3,7 @@
 A follow-up is owed by the team the complaint was with when the low rating opened it
 (`followUp.team`); any supervisor of that team takes it (docs/decisions.md, "Feedback and follow-up").
 Supervisors list their teams' follow-ups, managers every team's; `team` narrows either to one team
-(another team's, for a supervisor: 403)."""
+(another team's, for a supervisor: 403), `assignee` to those one person is to make (`me`: the caller's)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,18 @@ from complaints.core.errors import Forbidden
 from complaints.core.models import Complaint, FollowUpStatus
 from complaints.core.paging import Page
 
+# `assignee=me`: the follow-ups the caller is to make.
+ME = "me"
+
 
 class FollowUpStore(Protocol):
     def list_follow_ups(
-        self, status: FollowUpStatus, teams: frozenset[str] | None, limit: int, next_token: str | None
+        self,
+        status: FollowUpStatus,
+        teams: frozenset[str] | None,
+        assignee: str | None,
+        limit: int,
+        next_token: str | None,
     ) -> Page[Complaint]: ...
 
 
@@ -33,6 +41,7 @@ class FollowUps:
         limit: int,
         next_token: str | None,
         caller: Caller,
+        assignee: str | None = None,
     ) -> Page[Complaint]:
         caller.require(Permission.REVIEW)
         scope = access.list_scope(caller)
@@ -44,4 +53,5 @@ class FollowUps:
         teams = frozenset({team}) if team is not None else scope
         if teams is not None and not teams:
             raise Forbidden("supervisors list the follow-ups of their own teams, and you belong to none")
-        return self._store.list_follow_ups(status, teams, limit, next_token)
+        mine = caller.id if assignee == ME else assignee
+        return self._store.list_follow_ups(status, teams, mine, limit, next_token)

@@ -34,6 +34,7 @@ from complaints.core.models import (
     FollowUp,
     FollowUpOutcome,
     FollowUpStatus,
+    Identifier,
     Language,
     Rating,
     Status,
@@ -228,6 +229,14 @@ class FollowUpRequest(VersionedRequest):
         return self
 
 
+class FollowUpAssignment(VersionedRequest):
+    assignee: Identifier | None = Field(
+        default=None,
+        description="who of the team's supervisors (or a manager) is to make the call; left out: the "
+        "caller takes it; null: back to the team's supervisors",
+    )
+
+
 class FeedbackAlreadyGiven(Conflict):
     code = "feedback_already_given"
 
@@ -388,6 +397,27 @@ class TrackingService:
         # Unversioned: the follow-up just written is the version the caller asked for.
         reopen = ReasonRequest(reason=request.notes)
         return self._complaints.reopen(complaint_id, reopen, caller)
+
+    def assign_follow_up(self, complaint_id: str, request: FollowUpAssignment, caller: Caller) -> Complaint:
+        """A supervisor takes an open follow-up (回访), names who of the team is to make the call, or
+        gives it back to the team's supervisors; the one named is told (the supervisor topic, with
+        their name as the `assignee` attribute)."""
+        assignee = request.assignee if "assignee" in request.model_fields_set else caller.id
+        data: dict[str, Any] = {"assignee": assignee}
+
+        def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
+            follow_up = current.follow_up
+            if follow_up is None or follow_up.status is not FollowUpStatus.OPEN:
+                raise IllegalTransition(
+                    "this complaint has no open follow-up to assign",
+                    [{"field": "followUp.status", "message": "no open follow-up"}],
+                )
+            data["team"] = follow_up.team or team_of(current)
+            return {"follow_up": follow_up.model_copy(update={"assignee": assignee})}
+
+        return self._complaints.change(
+            complaint_id, Action.ASSIGN_FOLLOW_UP, caller, request.version, mutate, data=data
+        )
 
     def authorise(self, complaint_id: str, token: str | None) -> None:
         """Refuse (403) anything but a valid link to this complaint: the check of the customer's routes

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from complaints.adapters.dynamodb.table import (
+    FOLLOW_UP_ASSIGNEE,
     FOLLOW_UP_DUE_KEY,
     FOLLOW_UP_INDEX,
     FOLLOW_UP_KEY,
@@ -20,12 +21,19 @@ from complaints.core.paging import Page
 
 class DynamoDbFollowUpStore(ComplaintsTable):
     def list_follow_ups(
-        self, status: FollowUpStatus, teams: frozenset[str] | None, limit: int, next_token: str | None
+        self,
+        status: FollowUpStatus,
+        teams: frozenset[str] | None,
+        assignee: str | None,
+        limit: int,
+        next_token: str | None,
     ) -> Page[Complaint]:
         """One page of the complaints whose follow-up has `status`, soonest due first; `teams` None:
-        every team's, else only those teams' (a filter on the index's copy of the team)."""
+        every team's, else only those teams' (a filter on the index's copy of the team); `assignee`:
+        only those assigned to them (the index's copy of the assignee)."""
         ordered = sorted(teams) if teams is not None else []
         fingerprint = f"follow-ups:{status.value}:{','.join(ordered) if teams is not None else '*'}"
+        fingerprint += f":{assignee or '*'}"
         request: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": FOLLOW_UP_INDEX,
@@ -35,11 +43,18 @@ class DynamoDbFollowUpStore(ComplaintsTable):
             "ProjectionExpression": "pk, sk, #due",
         }
         request["ExpressionAttributeNames"]["#due"] = FOLLOW_UP_DUE_KEY
+        filters = []
         if teams is not None:
             names = [f":team{number}" for number in range(len(ordered))]
-            request["FilterExpression"] = f"#team IN ({', '.join(names)})"
+            filters.append(f"#team IN ({', '.join(names)})")
             request["ExpressionAttributeNames"]["#team"] = FOLLOW_UP_TEAM
             request["ExpressionAttributeValues"] |= marshal(dict(zip(names, ordered, strict=True)))
+        if assignee is not None:
+            filters.append("#assignee = :assignee")
+            request["ExpressionAttributeNames"]["#assignee"] = FOLLOW_UP_ASSIGNEE
+            request["ExpressionAttributeValues"] |= marshal({":assignee": assignee})
+        if filters:
+            request["FilterExpression"] = " AND ".join(filters)
         start = self._tokens.decode(next_token, fingerprint)["k"] if next_token else None
         found: list[dict[str, Any]] = []
         for _ in range(MAX_QUERIES_PER_PAGE):

@@ -78,6 +78,7 @@ ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "acco
 # status, soonest due first; the team that owes it is copied for the supervisors' filter.
 FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY = "byFollowUp", "followUpKey", "followUpDueKey"
 FOLLOW_UP_TEAM = "followUpTeam"
+FOLLOW_UP_ASSIGNEE = "followUpAssignee"
 
 
 class TableIndex(NamedTuple):
@@ -104,7 +105,7 @@ TABLE_INDEXES: tuple[TableIndex, ...] = (
     TableIndex(MONTH_INDEX, MONTH_KEY, SORT_KEY),
     TableIndex(WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
     TableIndex(ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY, None),
-    TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM,)),
+    TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM, FOLLOW_UP_ASSIGNEE)),
 )
 STORAGE_ONLY = (
     "pk",
@@ -118,6 +119,7 @@ STORAGE_ONLY = (
     FOLLOW_UP_KEY,
     FOLLOW_UP_DUE_KEY,
     FOLLOW_UP_TEAM,
+    FOLLOW_UP_ASSIGNEE,
     TRAIL_HEAD,
     TRAIL_SALT,
     EXPIRES_AT,
@@ -211,6 +213,8 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
             FOLLOW_UP_DUE_KEY: f"{fixed_width_utc(follow_up.due_at)}#{complaint.id}",
             FOLLOW_UP_TEAM: follow_up.team or team_of(complaint),
         }
+        if follow_up.assignee:
+            keys[FOLLOW_UP_ASSIGNEE] = follow_up.assignee
     return body | keys
 
 
