@@ -270,7 +270,8 @@ def test_halfway_through_the_pause_the_customer_is_reminded(planner: Notificatio
         pausedUntil="2026-03-09T01:00:00Z",
         fields=["pauseRemindedAt"],
     )
-    sms, email = texts(planner.plan(remind, PAUSED))
+    *to_customer, to_handler = planner.plan(remind, PAUSED)
+    sms, email = texts(to_customer)
     assert email.kind is MessageKind.REMINDER
     assert sms == (
         f"【示例银行】提醒：您的投诉CG-260302-7K3Q9X仍需要您补充信息：请提供3月的银行流水。"
@@ -279,10 +280,18 @@ def test_halfway_through_the_pause_the_customer_is_reminded(planner: Notificatio
     assert email.subject == "提醒：您的投诉（编号 CG-260302-7K3Q9X）仍需要您补充信息"
     assert "请于2026年3月9日 09:00（北京时间）前回复我们；逾期我们将根据现有信息继续处理。" in email.text
 
-    english = PAUSED.model_copy(update={"customer": ENGLISH})
-    sms, email = texts(
-        planner.plan(remind.model_copy(update={"data": {**remind.data, "needed": "A statement"}}), english)
+    # the handler hears too (the at-risk topic, filtered on their name): the clock restarts then
+    assert (to_handler.kind, to_handler.recipient) == (MessageKind.PAUSE_HALFWAY, "at_risk")
+    assert (
+        to_handler.subject == "[CG-260302-7K3Q9X] Waiting on the customer until 2026-03-09 09:00 Beijing time"
     )
+    assert "暂停将于2026年3月9日 09:00（北京时间）结束" in to_handler.text
+
+    english = PAUSED.model_copy(update={"customer": ENGLISH})
+    *to_customer, _ = planner.plan(
+        remind.model_copy(update={"data": {**remind.data, "needed": "A statement"}}), english
+    )
+    sms, email = texts(to_customer)
     assert sms == (
         "Example Bank: a reminder, we still need information from you for complaint CG-260302-7K3Q9X. "
         f"A statement. Please reply by 9 Mar 09:00 (Beijing time). Details: {LINK}"
@@ -292,6 +301,29 @@ def test_halfway_through_the_pause_the_customer_is_reminded(planner: Notificatio
     )
     # resumed before the reminder went: nothing
     assert planner.plan(remind, complaint(status=Status.IN_PROGRESS)) == []
+
+
+def test_a_pause_that_ends_by_itself_tells_the_customer_and_the_handler(planner: NotificationPlanner) -> None:
+    resume = event(
+        EventName.COMPLAINT_UPDATED,
+        action="resume",
+        reason="pause limit reached",
+        resolutionDueAt="2026-03-05T03:00:00Z",
+    ).model_copy(update={"correlation_id": "sla-sweep"})
+    handled = complaint(status=Status.IN_PROGRESS, team="cards", assignee="li.na")
+    *to_customer, to_handler = planner.plan(resume, handled)
+    assert {message.kind for message in to_customer} == {MessageKind.RESUMED}
+    assert (to_handler.kind, to_handler.recipient) == (MessageKind.PAUSE_ENDED, "at_risk")
+    assert to_handler.attributes == {
+        "kind": "pause_ended",
+        "reference": "CG-260302-7K3Q9X",
+        "team": "cards",
+        "assignee": "li.na",
+    }
+    assert "计时已自动恢复，处理时限为2026年3月5日 11:00（北京时间）" in to_handler.text
+    # resumed by staff or by the customer's answer: the handler knows already
+    by_staff = resume.model_copy(update={"correlation_id": "li.na"})
+    assert {message.kind for message in planner.plan(by_staff, handled)} == {MessageKind.RESUMED}
 
 
 def test_a_pause_no_longer_waited_on_tells_no_one(planner: NotificationPlanner) -> None:

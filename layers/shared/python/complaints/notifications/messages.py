@@ -29,6 +29,9 @@ class MessageKind(StrEnum):
     # to staff
     ESCALATION = "escalation"
     AT_RISK = "at_risk"
+    # A pause halfway (the customer reminded) and a pause that ended by itself: to the handler.
+    PAUSE_HALFWAY = "pause_halfway"
+    PAUSE_ENDED = "pause_ended"
     FOLLOW_UP = "follow_up"  # a low rating opened a follow-up (回访): to the team's supervisors
     FOLLOW_UP_OVERDUE = "follow_up_overdue"  # still open when due: to the managers
 

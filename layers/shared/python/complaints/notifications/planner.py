@@ -39,6 +39,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from complaints.core.access import INTAKE_TEAM
+from complaints.core.auth import SLA_SWEEP
 from complaints.core.events import DomainEvent, EventName
 from complaints.core.models import (
     Complaint,
@@ -230,16 +231,24 @@ class NotificationPlanner:
                 if action == Action.PAUSE
                 else (MessageKind.REMINDER, templates.reminder)
             )
-            return self._customer(
+            told = self._customer(
                 kind, complaint, lambda link: render(complaint, self._brand, link, needed, until)
             )
+            if action == Action.REMIND and isinstance(until, datetime):
+                # Paused complaints stay watched: the handler hears halfway, with the pause's end.
+                told.append(self._handler(MessageKind.PAUSE_HALFWAY, complaint, until))
+            return told
         if action == Action.RESUME:
             due = _resolution_due_at(data, complaint)
-            return self._customer(
+            told = self._customer(
                 MessageKind.RESUMED,
                 complaint,
                 lambda link: templates.resumed(complaint, self._brand, link, due),
             )
+            if event.correlation_id == SLA_SWEEP.id:
+                # The pause reached its end and the sweep resumed it: the handler is told the clock runs.
+                told.append(self._handler(MessageKind.PAUSE_ENDED, complaint, due))
+            return told
         if action == Action.EXTEND or _is_triage_extension(event):
             due, reason = _resolution_due_at(data, complaint), _text(data.get("reason"))
             return self._customer(
@@ -342,6 +351,18 @@ class NotificationPlanner:
             "assignee": follow_up.assignee,
         }
         return [self._staff(kind, topic, content, attributes)]
+
+    def _handler(self, kind: MessageKind, complaint: Complaint, moment: datetime) -> OutgoingMessage:
+        """A notice to the complaint's handler: the at-risk topic, which their subscription filters on
+        `assignee` (and their team's on `team`)."""
+        content = templates.pause_notice(complaint, self._staff_language, kind, moment)
+        attributes = {
+            "kind": kind.value,
+            "reference": complaint.reference,
+            "team": complaint.team,
+            "assignee": complaint.assignee,
+        }
+        return self._staff(kind, StaffTopic.AT_RISK, content, attributes)
 
     def _staff(
         self,

@@ -771,6 +771,46 @@ STAFF_TEMPLATES: Mapping[MessageKind, Mapping[Language, StaffTemplate]] = {
             ),
         ),
     },
+    MessageKind.PAUSE_HALFWAY: {
+        Language.ZH_CN: StaffTemplate(
+            subject="[{reference}] Waiting on the customer until {until_ascii}",
+            text=(
+                "【等待客户】投诉 {reference} 仍在等待客户补充材料，已提醒客户；"
+                "暂停将于{until}结束，届时计时自动恢复。\n"
+                "团队：{team}；处理人：{assignee}\n"
+                "系统编号：{complaint_id}"
+            ),
+        ),
+        Language.EN: StaffTemplate(
+            subject="[{reference}] Waiting on the customer until {until_ascii}",
+            text=(
+                "Complaint {reference} is still waiting on the customer, who has been reminded. The pause "
+                "ends on {until}, when its clock runs again by itself.\n"
+                "Team: {team}; assignee: {assignee}\n"
+                "Complaint id: {complaint_id}"
+            ),
+        ),
+    },
+    MessageKind.PAUSE_ENDED: {
+        Language.ZH_CN: StaffTemplate(
+            subject="[{reference}] Pause ended: clock running, resolution due {due_ascii}",
+            text=(
+                "【恢复计时】投诉 {reference} 等待客户的暂停已到期，计时已自动恢复，"
+                "处理时限为{due}。请继续处理。\n"
+                "团队：{team}；处理人：{assignee}\n"
+                "系统编号：{complaint_id}"
+            ),
+        ),
+        Language.EN: StaffTemplate(
+            subject="[{reference}] Pause ended: clock running, resolution due {due_ascii}",
+            text=(
+                "The pause of complaint {reference} reached its end: its clock runs again, and its "
+                "resolution is due on {due}. Please go on with it.\n"
+                "Team: {team}; assignee: {assignee}\n"
+                "Complaint id: {complaint_id}"
+            ),
+        ),
+    },
     MessageKind.FOLLOW_UP: {
         Language.ZH_CN: StaffTemplate(
             subject="[{reference}] Follow-up call due {due_ascii} (rating {rating})",
@@ -1062,6 +1102,20 @@ def at_risk(
         "due_ascii": format_time_ascii(due_at, zone),
     }
     return render_staff(MessageKind.AT_RISK, language, values)
+
+
+def pause_notice(
+    complaint: Complaint, language: Language, kind: MessageKind, moment: datetime
+) -> StaffContent:
+    """To the handler: a pause halfway (`PAUSE_HALFWAY`, `moment` its end) or ended by itself
+    (`PAUSE_ENDED`, `moment` the resolution deadline now)."""
+    zone = policy_zone(complaint.sla_policy)
+    name = "until" if kind is MessageKind.PAUSE_HALFWAY else "due"
+    values = _staff_values(complaint, language, None, None) | {
+        name: format_time(moment, zone, language),
+        f"{name}_ascii": format_time_ascii(moment, zone),
+    }
+    return render_staff(kind, language, values)
 
 
 def follow_up(
