@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean
+.PHONY: help install browser layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean train eval
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +31,15 @@ browser: ## Debian's Chromium and ChromeDriver for the tracking-page test (apt, 
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
 
-layer: install ## build the arm64 / Python 3.13 dependency layer (skipped when up to date)
+TRIAGE_MODEL := layers/shared/python/complaints/triage/model/triage-model.json.gz
+TRIAGE_MODEL_INPUTS := training/train.py training/prepare_data.py training/data/cfpb_narratives.csv \
+  training/data/zh_bank_comments_dev.csv $(addprefix layers/shared/python/complaints/triage/,text.py lexicon.py linear.py model.py)
+
+# The triage model is generated (gitignored): rebuilt only when its code, data or the venv change.
+$(TRIAGE_MODEL): $(VENV)/.installed $(TRIAGE_MODEL_INPUTS)
+	$(BIN)/python -m training.train --output $@
+
+layer: install $(TRIAGE_MODEL) ## build the arm64 / Python 3.13 dependency layer (skipped when up to date); the triage model in the shared layer
 	$(BIN)/python scripts/build_deps_layer.py
 
 synth: layer ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
@@ -60,10 +68,15 @@ lint: install ## ruff and mypy
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+train: $(TRIAGE_MODEL) ## train the triage model into the shared layer (seeded; skipped when up to date)
+
+eval: $(TRIAGE_MODEL) ## triage figures on held-out data (product, zh sentiment, risk flags); fails on a missed target
+	$(BIN)/python -m training.evaluate $(EVAL_ARGS)
+
 test: synth scan lint browser ## the scans, unit, integration, infra and end-to-end tests
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-test-fast: install ## unit and integration tests only
+test-fast: install $(TRIAGE_MODEL) ## unit and integration tests only
 	$(BIN)/python -m pytest tests/unit tests/integration
 
 bench: install ## cold starts, latency, AWS calls, sweep reads, aggregation, cost → bench/results.json
@@ -82,4 +95,4 @@ destroy: ## delete the stack (tables, key, pool and logs are retained)
 	$(CDK_CLI) destroy --app cdk.out
 
 clean: ## remove generated output (not the venv)
-	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache $(TRIAGE_MODEL)

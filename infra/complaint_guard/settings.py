@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from complaints.privacy.retention import RetentionSchedule
 from complaints.sla.policies import SeedPolicySettings
+from complaints.triage.rules import TriageRules
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,6 +25,11 @@ class StackSettings(BaseModel):
     # pause_limit (ISO 8601, e.g. "P10D", "PT5M"), cooling_off_days, solution_plan_hours,
     # critical_solution_plan_hours, complex_resolution_days, complex_extended_days.
     seed_policy: SeedPolicySettings = SeedPolicySettings()
+    # What triage does with what it reads (complaints/triage/rules.py): `sensitive` (the special path),
+    # `teams` and the `routing` table (rows of category/product/channel/segment/flag → team; a team not
+    # in `teams` fails the synthesis), `priority_segments` and `priority_team` (the priority lane),
+    # `link_days`/`link_similarity` (the same matter), `repeat_days`/`repeat_count`.
+    triage: TriageRules = TriageRules()
     log_retention_days: int = 365
     # How long the event bus archive keeps every domain event for replay.
     event_archive_days: int = Field(default=365, ge=1)

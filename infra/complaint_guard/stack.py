@@ -25,6 +25,7 @@ from .constructs.schedules import Schedules
 from .constructs.sla_sweep import SlaSweep
 from .constructs.sla_workflow import SlaWorkflow
 from .constructs.trail_archive import TrailArchive
+from .constructs.triage import Triage
 from .settings import StackSettings
 
 
@@ -60,6 +61,7 @@ class ComplaintGuardStack(Stack):
             "TABLE_NAME": self.data.table.table_name,
             "SLA_POLICY": settings.sla_policy,
             "SEED_POLICY": settings.seed_policy.model_dump_json(),
+            "TRIAGE": settings.triage.model_dump_json(exclude_defaults=True),
             "SLA_TRACKER_ARN": self.sla_workflow.state_machine.state_machine_arn,
             "EVENT_BUS_NAME": self.events.bus_name,
             "TRACKING_SECRET_PARAMETER": settings.tracking_secret_parameter,
@@ -145,6 +147,17 @@ class ComplaintGuardStack(Stack):
             ),
             sender_email=settings.sender_email,
         )
+        self.triage = Triage(
+            self,
+            "Triage",
+            data=self.data,
+            events=self.events,
+            workflow=self.sla_workflow,
+            defaults=defaults.with_environment(
+                TRAIL_TABLE_NAME=self.data.trail_table.table_name,
+                RETENTION_COMPLAINT_DAYS=str(settings.retention.complaint_days),
+            ),
+        )
         self.reports.allow_requests(self.api.function.role)
         self.attachments.allow_transfers(self.api.function.role)
         scan_recorder = self.attachments.add_scan_recorder(
@@ -185,6 +198,7 @@ class ComplaintGuardStack(Stack):
                 "notifier": self.notifications.function.function,
                 "report": report_builder.function,
                 "malware-scan": scan_recorder.function,
+                "triage": self.triage.function.function,
             },
             queues=[
                 WatchedQueue("notifications", self.notifications.dead_letters, self.notifications.queue),
@@ -192,6 +206,7 @@ class ComplaintGuardStack(Stack):
                 WatchedQueue("archiver", self.trail_archive.dead_letters),
                 WatchedQueue("reports", self.reports.dead_letters, self.reports.queue),
                 WatchedQueue("malware-scan", self.attachments.dead_letters),
+                WatchedQueue("triage", self.triage.dead_letters, self.triage.queue),
             ],
             state_machine=self.sla_workflow.state_machine,
             rest_api=self.api.rest_api,

@@ -17,6 +17,7 @@ from complaints.composition.settings import (
     ReportBuilderSettings,
     SettingsError,
     SweepSettings,
+    TriageSettings,
 )
 
 pytestmark = pytest.mark.xdist_group("infra")
@@ -30,6 +31,7 @@ SETTINGS_OF: dict[str, type[FunctionSettings]] = {
     "ReportsBuilder": ReportBuilderSettings,
     "AttachmentsScanResults": MalwareScanSettings,
     "TrailArchiveArchiver": ArchiverSettings,
+    "TriageHandler": TriageSettings,
 }
 
 

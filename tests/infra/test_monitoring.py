@@ -46,6 +46,7 @@ def test_every_alarm_tells_the_ops_topic_when_it_fires_and_when_it_clears(
         "complaint-guard-dead-letters-notifications",
         "complaint-guard-dead-letters-publisher",
         "complaint-guard-dead-letters-reports",
+        "complaint-guard-dead-letters-triage",
         "complaint-guard-first-response-on-time-rate",
         "complaint-guard-lambda-errors-api",
         "complaint-guard-lambda-errors-archiver",
@@ -54,6 +55,7 @@ def test_every_alarm_tells_the_ops_topic_when_it_fires_and_when_it_clears(
         "complaint-guard-lambda-errors-publisher",
         "complaint-guard-lambda-errors-report",
         "complaint-guard-lambda-errors-sla-sweep",
+        "complaint-guard-lambda-errors-triage",
         "complaint-guard-sla-tracker-failures",
     ]
     for name, alarm in found.items():
@@ -251,5 +253,14 @@ def test_lambda_widgets_show_every_function(resources: Resources) -> None:
         lines = graph(resources, title)
         assert [(line[1], line[-1]["label"], line[-1]["stat"]) for line in lines] == [
             (metric, name, stat)
-            for name in ("api", "sla-sweep", "publisher", "archiver", "notifier", "report", "malware-scan")
+            for name in (
+                "api",
+                "sla-sweep",
+                "publisher",
+                "archiver",
+                "notifier",
+                "report",
+                "malware-scan",
+                "triage",
+            )
         ], title

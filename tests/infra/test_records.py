@@ -67,11 +67,11 @@ def test_no_role_but_the_writers_appends_to_the_trail(resources: Resources) -> N
                 "Fn::GetAtt": [trail_id, "Arn"]
             } in _as_list(statement["Resource"]):
                 writers |= {role["Ref"] for role in policy["Properties"]["Roles"]}
-    # the api, the sweep, the SLA tracker and the malware scan's verdicts: the paths that change complaints
-    owners = sorted(
-        next(p for p in ("Api", "SlaSweep", "SlaWorkflow", "Attachments") if r.startswith(p)) for r in writers
-    )
-    assert owners == ["Api", "Attachments", "SlaSweep", "SlaWorkflow"]
+    # the api, the sweep, the SLA tracker, the malware scan's verdicts and triage: the paths that change
+    # complaints
+    paths = ("Api", "SlaSweep", "SlaWorkflow", "Attachments", "Triage")
+    owners = sorted(next(p for p in paths if r.startswith(p)) for r in writers)
+    assert owners == ["Api", "Attachments", "SlaSweep", "SlaWorkflow", "Triage"]
 
 
 def test_the_archive_is_locked_in_compliance_mode_for_the_trails_retention(

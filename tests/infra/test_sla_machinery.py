@@ -291,11 +291,18 @@ def test_the_notifications_rule_passes_every_event_the_planner_can_tell_someone_
 ) -> None:
     from complaints.notifications.planner import NOTIFIED_EVENTS
 
-    (rule,) = (
-        r
-        for r in of_type(resources, "AWS::Events::Rule").values()
+    on_bus = {
+        logical_id: r
+        for logical_id, r in of_type(resources, "AWS::Events::Rule").items()
         if r["Properties"].get("EventBusName") == {"Fn::GetAtt": [bus_id, "Name"]}
-    )
+    }
+    # two rules on the bus: what someone is told of, and every receipt for triage
+    (rule,) = (r for logical_id, r in on_bus.items() if logical_id.startswith("Notifications"))
+    (triage,) = (r for logical_id, r in on_bus.items() if logical_id.startswith("Triage"))
+    assert triage["Properties"]["EventPattern"] == {
+        "source": ["complaint-guard"],
+        "detail-type": ["ComplaintReceived"],
+    }
     pattern = rule["Properties"]["EventPattern"]
     assert pattern["source"] == ["complaint-guard"]
     assert set(pattern["detail-type"]) == {name.value for name in NOTIFIED_EVENTS}
@@ -468,7 +475,14 @@ def test_the_executions_acknowledgement_is_scoped_to_the_function_roles(
         for rule in resource.get("Metadata", {}).get("cdk_nag", {}).get("rules_to_suppress", [])
         if ":execution:" in rule["id"]
     }
-    roles = {role_of(resources[api_id]), role_of(resources[sweep_id])}
+    # the functions that start and stop trackers: the api, the sweep, and triage (a complaint it makes
+    # critical gets a tracker for its earlier deadlines)
+    (triage_id,) = (
+        logical_id
+        for logical_id, r in of_type(resources, "AWS::Lambda::Function").items()
+        if logical_id.startswith("TriageHandler")
+    )
+    roles = {role_of(resources[api_id]), role_of(resources[sweep_id]), role_of(resources[triage_id])}
     assert roles <= acknowledged
     # the roles and their policies, nothing else
     for logical_id in acknowledged - roles:

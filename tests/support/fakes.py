@@ -16,7 +16,6 @@ from complaints.adapters.dynamodb.accountability import DynamoDbAccountabilitySt
 from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
 from complaints.adapters.dynamodb.history import DynamoDbComplaintHistory
 from complaints.adapters.dynamodb.watch import DynamoDbWatchStore
-from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, NotFound, ReferenceTaken, VersionConflict
 from complaints.core.events import DomainEvent
 from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
@@ -104,7 +103,7 @@ class InMemoryComplaintRepository:
                 and (query.category is None or complaint.category == query.category)
                 and (query.channel is None or complaint.channel == query.channel)
                 and (query.customer_id is None or complaint.customer.customer_id == query.customer_id)
-                and (query.teams is None or team_of(complaint) in query.teams)
+                and query.admits(complaint)
             )
 
         found = sorted(

@@ -131,6 +131,9 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     (Action.LEGAL_HOLD, RES): RES,
     (Action.LEGAL_HOLD, CL): CL,
     (Action.LEGAL_HOLD, W): W,
+    # triage's reading, and the link it writes on the customer's earlier complaint, whatever the status
+    **{(Action.TRIAGE, status): status for status in Status},
+    **{(Action.LINK, status): status for status in Status},
 }
 
 # RECEIVE creates a complaint; it is never a transition of an existing one (tested separately below).
@@ -147,7 +150,7 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 91  # 84, and the 7 statuses an accountability record is opened in
+    assert len(ALLOWED) == 105  # 84, the 7 statuses an accountability record is opened in, 14 of triage
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
@@ -178,7 +181,14 @@ def test_closed_and_withdrawn_are_final() -> None:
     for action in CHANGE_ACTIONS:
         for final in (CL, W):
             if (action, final) in ALLOWED:
-                assert action in (Action.RECORD_SCAN, Action.LEGAL_HOLD, Action.OPEN_ACCOUNTABILITY) or (
+                system = (
+                    Action.RECORD_SCAN,
+                    Action.LEGAL_HOLD,
+                    Action.OPEN_ACCOUNTABILITY,
+                    Action.TRIAGE,
+                    Action.LINK,
+                )
+                assert action in system or (
                     final is CL
                     and action
                     in (Action.FEEDBACK, Action.FOLLOW_UP, Action.ASSIGN_FOLLOW_UP, Action.FOLLOW_UP_OVERDUE)

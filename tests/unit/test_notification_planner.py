@@ -548,6 +548,42 @@ def test_a_manual_escalation_says_why(planner: NotificationPlanner) -> None:
     assert message.attributes["team"] == "branch-ops"
 
 
+def test_a_complaint_triage_found_sensitive_tells_its_supervisor_and_compliance_why(
+    planner: NotificationPlanner,
+) -> None:
+    flagged = event(
+        EventName.COMPLAINT_ESCALATED,
+        level=1,
+        previousLevel=0,
+        reason="sensitive complaint (triage)",
+        riskFlags=["regulator", "media"],
+        notify=["supervisor", "compliance"],
+    )
+    messages = planner.plan(flagged, complaint(priority=Priority.CRITICAL, escalation_level=1))
+    assert routes(messages) == [("escalation", "staff", "supervisor"), ("escalation", "staff", "compliance")]
+    assert "原因：敏感投诉（智能分拣识别），转入特别处理通道：regulator, media" in messages[0].text
+
+
+def test_the_customer_is_told_once_that_two_complaints_are_handled_together(
+    planner: NotificationPlanner,
+) -> None:
+    read = event(
+        EventName.COMPLAINT_UPDATED,
+        action="triage",
+        linked=[{"complaintId": "c-0", "reference": "CG-260228-AB12CD"}],
+        fields=["links", "triage"],
+    )
+    assert NotificationPlanner.concerns(read)
+    sms, email = texts(planner.plan(read, complaint()))
+    assert email.kind is MessageKind.LINKED
+    assert sms == (
+        f"【示例银行】您的投诉CG-260302-7K3Q9X与此前的投诉CG-260228-AB12CD为同一事项，将一并处理，无需重复提交。进度：{LINK}"
+    )
+    # a reading that linked nothing tells the customer nothing
+    plain = event(EventName.COMPLAINT_UPDATED, action="triage", fields=["triage"])
+    assert not NotificationPlanner.concerns(plain) and planner.plan(plain, complaint()) == []
+
+
 @pytest.mark.parametrize("level", ["2", 2.0])
 def test_a_level_that_went_through_json_as_text_still_counts(
     planner: NotificationPlanner, level: Any

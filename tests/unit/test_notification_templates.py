@@ -104,6 +104,7 @@ def render_all(c: Complaint, message: str = "您好", summary: str = "已处理"
         MessageKind.RESUMED: templates.resumed(c, BRAND, LINK, c.deadlines.resolution_due_at),
         MessageKind.EXTENDED: templates.extended(c, BRAND, LINK, EXTENDED_TO, summary),
         MessageKind.SOLUTION_PLAN: templates.solution_plan(c, BRAND, LINK, summary, EXTENDED_TO),
+        MessageKind.LINKED: templates.linked(c, BRAND, LINK, "CG-260228-AB12CD"),
         MessageKind.CLOSED: templates.closed(c, BRAND, LINK),
         MessageKind.WITHDRAWN: templates.withdrawn(c, BRAND, LINK),
     }
@@ -119,6 +120,7 @@ CUSTOMER_KINDS = [
     MessageKind.RESUMED,
     MessageKind.EXTENDED,
     MessageKind.SOLUTION_PLAN,
+    MessageKind.LINKED,
     MessageKind.CLOSED,
     MessageKind.WITHDRAWN,
 ]

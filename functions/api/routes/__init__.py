@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from resolver import app
 
-from routes import accountability, attachments, complaints, compliance, lifecycle, reporting, tracking
+from routes import accountability, attachments, complaints, compliance, lifecycle, reporting, tracking, triage
 
 ROUTERS = (
     complaints.router,
@@ -14,6 +14,7 @@ ROUTERS = (
     reporting.router,
     compliance.router,
     attachments.router,
+    triage.router,
 )
 
 

@@ -13,13 +13,16 @@ from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
 
 from complaints.composition import api as composition
+from complaints.core import access
 from complaints.core.auth import Permission
-from complaints.core.errors import InvalidInput
+from complaints.core.errors import Forbidden, InvalidInput
 from complaints.core.models import (
     Category,
     Channel,
     Complaint,
     Deadlines,
+    Priority,
+    RiskFlag,
     Status,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
@@ -69,12 +72,14 @@ def submit_complaint(
             composition.complaint_service().intake(IntakeRequest.model_validate(request), submitter).to_json()
         )
 
+    # What the channel app sent, without the defaults filled in: triage fills what it left out.
+    given = body.model_dump(mode="json", by_alias=True, exclude_unset=True)
     if idempotency_key:
         stored = composition.idempotent_intake().run(
-            intake, submitter.id, idempotency_key, body.to_json(), router.lambda_context
+            intake, submitter.id, idempotency_key, given, router.lambda_context
         )
     else:
-        stored = intake(body.to_json())
+        stored = intake(given)
     # Counted where it becomes public, once per complaint (not per idempotent replay): the publisher.
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, Complaint.model_validate(stored))
 
@@ -84,7 +89,12 @@ def submit_complaint(
     summary="List complaints",
     description="Staff. Managers and compliance list every complaint; agents and supervisors only "
     "those of their teams (their `team:<name>` groups; `intake` holds the complaints with no team yet), "
-    "so a page may hold fewer than `limit` items and still have a `nextToken`.",
+    "so a page may hold fewer than `limit` items and still have a `nextToken`. Filters combine (all "
+    "must hold), newest received first: `team` (`intake`: no team yet; another team than yours is a "
+    "403 for agents and supervisors), `priority`, `flag` (a risk flag triage found), `dueBefore` (open "
+    "complaints whose next unmet deadline is before it: the first response while unanswered, else "
+    "the solution plan while owed, else the resolution), `unassigned=true` (open complaints nobody "
+    "is assigned). A `nextToken` works only with the filters that produced it.",
     tags=["complaints"],
     responses=responses(),
 )
@@ -94,25 +104,50 @@ def list_complaints(
     category: Annotated[Category | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
     customer_id: Annotated[str | None, Query(alias="customerId", min_length=1, max_length=64)] = None,
+    team: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    priority: Annotated[Priority | None, Query()] = None,
+    flag: Annotated[RiskFlag | None, Query()] = None,
+    due_before: Annotated[
+        str | None, Query(alias="dueBefore", min_length=1, max_length=64, description="ISO 8601, with a zone")
+    ] = None,
+    unassigned: Annotated[bool, Query()] = False,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 25,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
 ) -> Page[Complaint]:
     staff = caller(Permission.LIST)
+    if unassigned and assignee is not None:
+        raise InvalidInput.for_field(
+            "unassigned", "lists the complaints nobody is assigned: leave out assignee"
+        )
     try:
         # The identifiers' own rules (NFKC, then letters, digits and . @ : -) are the query model's.
-        query = ComplaintQuery(
-            status=status,
-            assignee=assignee,
-            category=category,
-            channel=channel,
-            customer_id=customer_id,
-            limit=limit,
-            next_token=next_token,
+        query = ComplaintQuery.model_validate(
+            {
+                "status": status,
+                "assignee": assignee,
+                "category": category,
+                "channel": channel,
+                "customer_id": customer_id,
+                "team": team,
+                "priority": priority,
+                "flag": flag,
+                "due_before": due_before,
+                "unassigned": unassigned,
+                "limit": limit,
+                "next_token": next_token,
+            }
         )
     except ValidationError as error:
         raise RequestValidationError(
             [{**problem, "loc": ("query", to_camel(str(problem["loc"][0])))} for problem in error.errors()]
         ) from error
+    scope = access.list_scope(staff)
+    if query.team is not None and scope and query.team not in scope:
+        # As the follow-ups list answers (tracking/follow_ups.py): another team's list is refused by name.
+        raise Forbidden(
+            "agents and supervisors list the complaints of their own teams "
+            f"(yours: {', '.join(sorted(scope))}), not team {query.team}'s"
+        )
     return composition.complaint_service().list(query, staff)
 
 

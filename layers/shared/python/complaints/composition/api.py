@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from complaints.tracking.links import SigningKey
     from complaints.tracking.service import TrackingService
     from complaints.trail.integrity import TrailIntegrity
+    from complaints.triage.service import TriageService
 
 
 @cache
@@ -62,6 +63,19 @@ PAGE_KEYS = _PageKeys()
 @cache
 def complaint_service() -> ComplaintService:
     return parts.complaint_service(settings(), dynamodb(), PAGE_KEYS)
+
+
+@cache
+def triage_service() -> TriageService:
+    """The triage preview's reading (the model loads on its first use)."""
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+    from complaints.triage.service import TriageService
+
+    config = settings()
+    repository = DynamoDbComplaintRepository(
+        config.table_name, dynamodb(), trail_table=config.trail_table_name
+    )
+    return TriageService(complaint_service(), repository, config.triage_rules)
 
 
 @cache

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         LinkSettings,
         ReportBuilderSettings,
     )
+    from complaints.intake.ports import ComplaintRepository
     from complaints.intake.service import ComplaintService
     from complaints.notifications.templates import Brand
     from complaints.reporting.ports import ReportMailer, ReportQueue
@@ -34,7 +35,10 @@ _DEFAULT_BANK_NAME_ZH = "某银行"
 
 
 def complaint_service(
-    settings: LifecycleSettings, dynamodb: Any, page_keys: KeyRing | None = None
+    settings: LifecycleSettings,
+    dynamodb: Any,
+    page_keys: KeyRing | None = None,
+    repository: ComplaintRepository | None = None,
 ) -> ComplaintService:
     """The one path of every change: the complaints and trail tables and the SLA tracker (its events
     reach the bus through the trail: the publisher). `page_keys` sign the page tokens the api hands
@@ -47,7 +51,8 @@ def complaint_service(
 
     use_seed_policy(settings.seed_policy)
     return ComplaintService(
-        DynamoDbComplaintRepository(
+        repository
+        or DynamoDbComplaintRepository(
             settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys
         ),
         tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from complaints.core.models import Language, SlaPolicyName
 from complaints.sla.policies import SeedPolicySettings
+from complaints.triage.rules import TriageRules
 
 
 class SettingsError(RuntimeError):
@@ -91,7 +92,21 @@ class AttachmentSettings(FunctionSettings):
     attachment_scanner: Literal["guardduty", "none"] = Field(alias="ATTACHMENT_SCANNER")
 
 
-class ApiSettings(LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment, AttachmentSettings):
+class TriageRulesSettings(FunctionSettings):
+    # The bank's triage rules (cdk.json `triage`: the special path, the routing table, the priority
+    # lane, what counts as the same matter; complaints/triage/rules.py).
+    triage_rules: Annotated[TriageRules, BeforeValidator(_json_object)] = Field(
+        default_factory=TriageRules, alias="TRIAGE"
+    )
+
+
+class TriageSettings(LifecycleSettings, TriageRulesSettings):
+    """The function that reads each new complaint (functions/triage)."""
+
+
+class ApiSettings(
+    LifecycleSettings, LinkSettings, ReportSettingsFromEnvironment, AttachmentSettings, TriageRulesSettings
+):
     # The bus of the quarterly reports' `ReportPublished` (complaints/composition/parts.py).
     event_bus_name: str = Field(alias="EVENT_BUS_NAME", min_length=1)
     idempotency_table_name: str = Field(alias="IDEMPOTENCY_TABLE_NAME", min_length=1)

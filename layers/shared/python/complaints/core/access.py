@@ -109,6 +109,8 @@ SYSTEM_ACTIONS = frozenset(
         "resume",
         "close",
         "escalate_follow_up",
+        "triage",
+        "link_complaint",
     }
 )
 
@@ -333,7 +335,7 @@ def require_change(caller: Caller, action: str, complaint: Complaint) -> Complai
     if action in CUSTOMER_ACTIONS:
         message = f"only the customer may {action.replace('_', ' ')}, through the tracking link"
     elif action in SYSTEM_ACTIONS:
-        message = f"only the SLA machinery may {action.replace('_', ' ')}"
+        message = f"only the system (SLA machinery, triage) may {action.replace('_', ' ')}"
     else:  # a change of the lifecycle nobody wrote a rule for: refused until someone does
         message = f"no access rule for {action} (complaints/core/access.py)"
     raise _refused(caller, complaint, message)

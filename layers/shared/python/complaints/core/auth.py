@@ -191,3 +191,5 @@ def caller_from_claims(claims: Mapping[str, Any] | None) -> Caller:
 
 
 SLA_SWEEP = Caller(id="sla-sweep", roles=frozenset({Role.SYSTEM}), permissions=frozenset())
+# The event-driven step that reads each new complaint (complaints/triage).
+TRIAGE = Caller(id="triage", roles=frozenset({Role.SYSTEM}), permissions=frozenset())

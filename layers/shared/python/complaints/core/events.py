@@ -20,6 +20,8 @@ class EventName(StrEnum):
     SLA_AT_RISK = "SlaAtRisk"
     SLA_BREACHED = "SlaBreached"
     COMPLAINT_ESCALATED = "ComplaintEscalated"
+    # Triage found a complaint sensitive: it is on the special path (complaints/triage).
+    COMPLAINT_FLAGGED = "ComplaintFlagged"
     COMPLAINT_RESOLVED = "ComplaintResolved"
     COMPLAINT_CLOSED = "ComplaintClosed"
     COMPLAINT_REOPENED = "ComplaintReopened"

@@ -449,6 +449,59 @@ class LegalHold(ApiModel):
     placed_at: UtcDatetime
 
 
+class RiskFlag(StrEnum):
+    """What triage found in a complaint that a bank must not miss (complaints/triage)."""
+
+    REGULATOR = "regulator"  # a regulator, or a complaint to one, is named
+    LITIGATION = "litigation"  # a lawyer, a lawsuit, a court
+    MEDIA = "media"  # the press, social media
+    VULNERABLE = "vulnerable"  # age, illness, disability, bereavement, financial hardship
+    FRAUD = "fraud"  # a scam, identity theft, unauthorised transactions
+    DISCRIMINATION = "discrimination"
+    REPEAT = "repeat"  # the customer's third complaint within 90 days
+
+
+class SentimentLabel(StrEnum):
+    NEGATIVE = "negative"
+    NEUTRAL = "neutral"
+    POSITIVE = "positive"
+
+
+class ChurnRisk(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class TriageSentiment(ApiModel):
+    label: SentimentLabel
+    score: float = Field(ge=-1, le=1, description="polarity, from -1 (most negative) to 1")
+
+
+class Triage(ApiModel):
+    """What triage read in the complaint, seconds after intake (the actor `triage`; complaints/triage)."""
+
+    category: Category
+    product: Product
+    sentiment: TriageSentiment
+    churn_risk: ChurnRisk
+    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    sensitive: bool = Field(description="on the special path: made critical, supervisor and compliance told")
+    suggested_team: str | None = Field(default=None, description="the team the routing table names")
+    model: str = Field(description="the model's name and version")
+    at: UtcDatetime
+
+
+class ComplaintLink(ApiModel):
+    """Another complaint of the same customer about the same matter (from another channel, within 30
+    days): linked, never merged; each keeps its own clock."""
+
+    complaint_id: str
+    reference: str
+    similarity: float = Field(ge=0, le=1, description="how alike the two descriptions are")
+    linked_at: UtcDatetime
+
+
 class Complaint(ApiModel):
     id: str
     reference: str
@@ -534,6 +587,14 @@ class Complaint(ApiModel):
     follow_up: FollowUp | None = None
     attachments: list[Attachment] = Field(
         default_factory=list, description="evidence attached to it, oldest first (POST …/attachments)"
+    )
+    unclassified: list[Literal["category", "product"]] = Field(
+        default_factory=list,
+        description="what the channel app left out at intake: triage fills it in (marked inferred)",
+    )
+    triage: Triage | None = Field(default=None, description="what triage read in it, seconds after intake")
+    links: list[ComplaintLink] = Field(
+        default_factory=list, description="the same customer's complaints about the same matter"
     )
     legal_hold: LegalHold | None = Field(
         default=None, description="set by compliance: kept whatever its age, and never erased, while held"

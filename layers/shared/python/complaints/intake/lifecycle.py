@@ -49,6 +49,10 @@ class Action(StrEnum):
     ERASE = "erase_personal_data"
     # A supervisor or manager opens an accountability record by hand (sla/accountability.py).
     OPEN_ACCOUNTABILITY = "open_accountability"
+    # Triage's reading of a new complaint (complaints/triage), and the link it makes to the same
+    # customer's complaint about the same matter, recorded on that one too.
+    TRIAGE = "triage"
+    LINK = "link_complaint"
     # Taken by the SLA tracker state machine itself; named here for the audit trail only.
     SLA_ESCALATE = "sla_escalate"
 
@@ -113,6 +117,10 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     Action.LEGAL_HOLD: {status: status for status in Status},
     # About the handling, at any point of the complaint's life; never moves the status.
     Action.OPEN_ACCOUNTABILITY: {status: status for status in Status},
+    # What triage read is recorded whatever happened meanwhile (a complaint withdrawn in its first
+    # seconds is still read); neither moves the status.
+    Action.TRIAGE: {status: status for status in Status},
+    Action.LINK: {status: status for status in Status},
 }
 
 

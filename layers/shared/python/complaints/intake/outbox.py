@@ -65,6 +65,8 @@ def domain_events_for(audit: AuditEvent) -> list[DomainEvent]:
         return _tracker_step(audit)
     if audit.action == Action.WARN.value:
         return [_event(audit, EventName.SLA_AT_RISK, _at_risk_data(audit))]
+    if audit.action == Action.TRIAGE.value:
+        return _triage(audit)
     name, data = _first(audit)
     events = [_event(audit, name, data)]
     level = _level(audit.after("escalationLevel"))
@@ -81,6 +83,36 @@ def domain_events_for(audit: AuditEvent) -> list[DomainEvent]:
     opened = _follow_up_opened(audit)
     if opened is not None:
         events.append(_event(audit, EventName.FOLLOW_UP_OPENED, opened, second=True))
+    return events
+
+
+def _triage(audit: AuditEvent) -> list[DomainEvent]:
+    """Triage's reading (complaints/triage): a `ComplaintUpdated` (the customer is told of links to
+    the same matter from it); for a sensitive complaint also `ComplaintFlagged` and, when the level
+    rose, `ComplaintEscalated` to its supervisor and compliance."""
+    _, data = _first(audit)
+    events = [_event(audit, EventName.COMPLAINT_UPDATED, data)]
+    if not audit.data.get("sensitive"):
+        return events
+    flagged = {
+        "reference": audit.data.get("reference"),
+        "riskFlags": audit.data.get("riskFlags", []),
+        "priority": "critical",
+        "team": audit.data.get("team"),
+    }
+    events.append(_event(audit, EventName.COMPLAINT_FLAGGED, flagged, second=True))
+    change = audit.changes.get("escalationLevel")
+    if change is not None and _level(change.after) > _level(change.before):
+        escalated = {
+            "level": _level(change.after),
+            "previousLevel": _level(change.before),
+            "reason": "sensitive complaint (triage)",
+            "riskFlags": audit.data.get("riskFlags", []),
+            "notify": list(_INTAKE_AUDIENCES),
+            "reference": audit.data.get("reference"),
+            "team": audit.data.get("team"),
+        }
+        events.append(_event(audit, EventName.COMPLAINT_ESCALATED, escalated, second=True))
     return events
 
 

@@ -6,6 +6,7 @@ from typing import Protocol
 
 from pydantic import Field
 
+from complaints.core.access import team_of
 from complaints.core.models import (
     AccountabilityRecord,
     ApiModel,
@@ -14,9 +15,13 @@ from complaints.core.models import (
     Channel,
     Complaint,
     Identifier,
+    Priority,
+    RiskFlag,
     Status,
+    UtcDatetime,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
+from complaints.sla.escalation import next_deadline
 
 
 class ComplaintQuery(ApiModel):
@@ -25,11 +30,46 @@ class ComplaintQuery(ApiModel):
     category: Category | None = None
     channel: Channel | None = None
     customer_id: Identifier | None = None
+    # The complaint's team; `intake` names the complaints with no team yet (core/access.team_of).
+    team: Identifier | None = None
+    priority: Priority | None = None
+    # One risk flag that the complaint's triage found (`triage.riskFlags` holds it).
+    flag: RiskFlag | None = None
+    # Open complaints whose next unmet deadline (sla/escalation.next_deadline: the first response while
+    # unanswered, else the solution plan while owed, else the resolution) is before it.
+    due_before: UtcDatetime | None = None
+    # True: only open complaints with no assignee; False (the default) filters nothing.
+    unassigned: bool = False
     # Not a filter the caller chooses: the caller's scope (core/access.list_scope). Only complaints
     # whose team (`intake` while they have none: core/access.team_of) is one of these; None: any team.
     teams: tuple[str, ...] | None = None
     limit: int = Field(default=25, ge=1, le=MAX_PAGE_SIZE)
     next_token: str | None = None
+
+    def reads_to_filter(self) -> bool:
+        """Whether some filter is judged on the complaints read (`admits`), not by an index."""
+        return self.teams is not None or any(getattr(self, name) for name in _READ_FILTERS)
+
+    def admits(self, complaint: Complaint) -> bool:
+        """The filters no index serves, judged on the complaint itself: its team (the caller's scope
+        and `team`; `intake` while it has none), priority, triage's risk flags, next unmet deadline,
+        and whether anyone is assigned."""
+        team = team_of(complaint)
+        due = next_deadline(complaint)
+        return (
+            (self.teams is None or team in self.teams)
+            and (self.team is None or team == self.team)
+            and (self.priority is None or complaint.priority is self.priority)
+            and (
+                self.flag is None
+                or (complaint.triage is not None and self.flag in complaint.triage.risk_flags)
+            )
+            and (self.due_before is None or (due is not None and due < self.due_before))
+            and (not self.unassigned or (due is not None and complaint.assignee is None))
+        )
+
+
+_READ_FILTERS = frozenset({"team", "priority", "flag", "due_before", "unassigned"})
 
 
 class ComplaintRepository(Protocol):

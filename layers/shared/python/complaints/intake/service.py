@@ -167,6 +167,10 @@ class ComplaintService:
                 complexity=request.complexity,
                 customer=request.customer,
                 description=request.description,
+                # What the channel left out, triage fills in (complaints/triage).
+                unclassified=[
+                    name for name in ("category", "product") if name not in request.model_fields_set
+                ],
                 received_at=received_at,
                 created_at=now,
                 updated_at=now,
@@ -911,6 +915,29 @@ def _rederived(current: Complaint, target: Complaint, ladder_before: int, ladder
         resolution_due_at=after.resolution_due_at
         + (current.deadlines.resolution_due_at - before.resolution_due_at),
         solution_plan_due_at=plan_due,
+    )
+
+
+def tightened(current: Complaint, target: Complaint) -> Deadlines:
+    """`target`'s deadlines where its new class (priority, complexity, product) makes them earlier, and
+    `current`'s elsewhere: what a change the system makes of its own accord (triage) may do to them. It
+    never takes an extension (that is staff's, with the extend permission), and a milestone already
+    met keeps the deadline it was met against."""
+    derived = _rederived(current, target, _ladder(current), _ladder(current))
+    now = current.deadlines
+
+    def earlier(new: datetime | None, old: datetime | None) -> datetime | None:
+        return old if new is None or old is None else min(new, old)
+
+    plan_given = current.solution_plan is not None
+    return Deadlines(
+        first_response_due_at=now.first_response_due_at
+        if current.first_responded_at is not None
+        else earlier(derived.first_response_due_at, now.first_response_due_at),
+        resolution_due_at=min(derived.resolution_due_at, now.resolution_due_at),
+        solution_plan_due_at=now.solution_plan_due_at
+        if plan_given
+        else earlier(derived.solution_plan_due_at, now.solution_plan_due_at),
     )
 
 

@@ -24,6 +24,7 @@ class MessageKind(StrEnum):
     RESUMED = "resumed"
     EXTENDED = "extended"  # the resolution deadline moved: the new date and why
     SOLUTION_PLAN = "solution_plan"  # a complex complaint's plan: what will be done, by when
+    LINKED = "linked"  # the same matter from two channels: handled together, no need to repeat it
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
     # to staff

@@ -256,6 +256,18 @@ class NotificationPlanner:
                 complaint,
                 lambda link: templates.extended(complaint, self._brand, link, due, reason),
             )
+        if action == Action.TRIAGE:
+            # Told once, from the new complaint's reading: the earlier one's back-link tells no one.
+            linked = data.get("linked")
+            first = linked[0] if isinstance(linked, list) and linked and isinstance(linked[0], dict) else None
+            other = _text(first.get("reference")) if first else None
+            if other is None:
+                return []
+            return self._customer(
+                MessageKind.LINKED,
+                complaint,
+                lambda link: templates.linked(complaint, self._brand, link, other),
+            )
         if action == Action.SOLUTION_PLAN:
             plan, resolve_by = _text(data.get("plan")) or "", _moment(data.get("resolveBy"))
             when = resolve_by if isinstance(resolve_by, datetime) else complaint.deadlines.resolution_due_at
@@ -284,10 +296,12 @@ class NotificationPlanner:
             due_at = step_due_at(complaint, step)
         else:
             due_at = next_due_at(complaint) or complaint.deadlines.resolution_due_at
+        flags = data.get("riskFlags")
         facts = EscalationFacts(
             level=level,
             due_at=due_at,
             step=step,
+            risk_flags=tuple(str(flag) for flag in flags) if isinstance(flags, list) else (),
             manual=bool(data.get("manual")),
             reason=_text(data.get("reason")),
             team=_assigned(data.get("team")),
@@ -426,8 +440,10 @@ def _is_triage_extension(event: DomainEvent) -> bool:
 
 
 def _is_change_of_course(event: DomainEvent) -> bool:
-    told = event.data.get("action") in _TOLD_UPDATES or event.data.get("action") == Action.ASSIGN_FOLLOW_UP
-    return told or _is_triage_extension(event)
+    action = event.data.get("action")
+    told = action in _TOLD_UPDATES or action == Action.ASSIGN_FOLLOW_UP
+    linked = action == Action.TRIAGE and bool(event.data.get("linked"))
+    return told or linked or _is_triage_extension(event)
 
 
 def _is_public_response(event: DomainEvent) -> bool:

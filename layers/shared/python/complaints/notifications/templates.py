@@ -162,6 +162,10 @@ _AT_INTAKE: Mapping[Language, str] = {
     Language.EN: "critical complaint, escalated at intake",
 }
 _COLON: Mapping[Language, str] = {Language.ZH_CN: "：", Language.EN: ": "}
+_FLAGGED: Mapping[Language, str] = {
+    Language.ZH_CN: "敏感投诉（智能分拣识别），转入特别处理通道",
+    Language.EN: "sensitive complaint found by triage, on the special path",
+}
 
 
 def outcome_label(outcome: Outcome, language: Language) -> str:
@@ -565,6 +569,31 @@ CUSTOMER_TEMPLATES: Mapping[MessageKind, Mapping[Language, CustomerTemplate]] = 
             sms_elastic="plan",
             sms_elastic_frame=" {}",
             sms_elastic_stop=".",
+        ),
+    },
+    MessageKind.LINKED: {
+        Language.ZH_CN: CustomerTemplate(
+            subject="您的投诉（编号 {reference}）将与编号 {other} 的投诉一并处理",
+            paragraphs=(
+                "我们注意到您的投诉（编号 {reference}）与您此前提交的投诉（编号 {other}）涉及同一事项。",
+                "两件投诉将由同一位处理人一并处理，您无需重复提交；各自的处理时限不变。",
+                "查看处理进度：{link}",
+            ),
+            sms="【{bank}】您的投诉{reference}与此前的投诉{other}为同一事项，将一并处理，无需重复提交。进度：{link}",
+        ),
+        Language.EN: CustomerTemplate(
+            subject="Your complaints {reference} and {other} will be handled together",
+            paragraphs=(
+                "Your complaint (reference {reference}) is about the same matter as the one you made "
+                "earlier (reference {other}).",
+                "The same person will handle both together, so there is no need to tell us again; each "
+                "keeps its own deadlines.",
+                "Follow your complaint here: {link}",
+            ),
+            sms=(
+                "{bank}: complaint {reference} is about the same matter as {other}; we will handle them "
+                "together, no need to tell us again. Track it: {link}"
+            ),
         ),
     },
     MessageKind.CLOSED: {
@@ -1026,6 +1055,12 @@ def solution_plan(
     return render_customer(MessageKind.SOLUTION_PLAN, complaint.customer.language, values)
 
 
+def linked(complaint: Complaint, brand: Brand, link: str, other_reference: str) -> CustomerContent:
+    """Two complaints of the customer about one matter are handled together (complaints/triage)."""
+    values = _customer_values(complaint, brand, link) | {"other": other_reference}
+    return render_customer(MessageKind.LINKED, complaint.customer.language, values)
+
+
 def closed(complaint: Complaint, brand: Brand, link: str) -> CustomerContent:
     values = _customer_values(complaint, brand, link)
     return render_customer(MessageKind.CLOSED, complaint.customer.language, values)
@@ -1060,6 +1095,8 @@ class EscalationFacts:
     reason: str | None = None
     team: str | None = None
     assignee: str | None = None
+    # triage found it sensitive: the risk flags that put it on the special path
+    risk_flags: tuple[str, ...] = ()
 
 
 def escalation(complaint: Complaint, language: Language, facts: EscalationFacts) -> StaffContent:
@@ -1073,6 +1110,10 @@ def escalation(complaint: Complaint, language: Language, facts: EscalationFacts)
     elif facts.manual:
         reason = _BY_HAND[language] + (f"{_COLON[language]}{facts.reason}" if facts.reason else "")
         reason_ascii = _BY_HAND[Language.EN]
+    elif facts.risk_flags:
+        flags = ", ".join(facts.risk_flags)
+        reason = f"{_FLAGGED[language]}{_COLON[language]}{flags}"
+        reason_ascii = f"{_FLAGGED[Language.EN]}: {flags}"
     else:
         reason = _AT_INTAKE[language]
         reason_ascii = _AT_INTAKE[Language.EN]

@@ -208,6 +208,21 @@ def _clock_watch_at(complaint: Complaint) -> datetime | None:
     return min(moments) if moments else None
 
 
+def next_deadline(complaint: Complaint) -> datetime | None:
+    """The next deadline an open complaint has not met, as it stands now (what is about to breach:
+    the list's `dueBefore`): the first-response deadline while the customer has had no answer; else
+    the solution-plan deadline while a plan is owed; else the resolution deadline. None once it is not
+    open. A complaint awaiting the customer keeps the deadline it has (the pause moves it later only
+    when the clock restarts); a deadline already passed stays the next one until it is met."""
+    if complaint.status not in OPEN_STATUSES:
+        return None
+    if complaint.first_responded_at is None:
+        return complaint.deadlines.first_response_due_at
+    if owes_solution_plan(complaint) and complaint.deadlines.solution_plan_due_at is not None:
+        return complaint.deadlines.solution_plan_due_at
+    return complaint.deadlines.resolution_due_at
+
+
 def watch_shard(complaint_id: str) -> int:
     """A stable shard per complaint, so the sweep's index has no hot partition."""
     return crc32(complaint_id.encode()) % WATCH_SHARDS

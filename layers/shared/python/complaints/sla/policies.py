@@ -72,7 +72,8 @@ class SeedPolicySettings(BaseModel):
     stands still at most 10 days in all while the bank waits on the customer; a resolution may be
     disputed for 7 days. A shorter pause limit also makes a pause that expires by itself quick to try."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Built when first validated: a cold start that reads no setting pays nothing for it.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     pause_limit: timedelta = Field(default=timedelta(days=10), ge=timedelta(0), le=timedelta(days=60))
     cooling_off_days: int = Field(default=7, ge=1, le=90)

@@ -50,7 +50,6 @@ from complaints.adapters.dynamodb.table import (
     stored_event_from,
     unmarshal,
 )
-from complaints.core.access import team_of
 from complaints.core.errors import NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
@@ -100,12 +99,12 @@ class DynamoDbComplaintReader(ComplaintsTable):
     def list(self, query: ComplaintQuery) -> Page[Complaint]:
         fingerprint = PageTokens.fingerprint(query)
         state = self._tokens.decode(query.next_token, fingerprint) if query.next_token else {}
+        if _matches_nothing(query):
+            return Page(items=[], next_token=None)
         given = {field: getattr(query, field) for field, _, _ in INDEXES if getattr(query, field) is not None}
         primary = next(((f, i, a) for f, i, a in INDEXES if f in given), None)
         primary_field = primary[0] if primary else None
-        filters = {
-            attr: given[field] for field, _, attr in INDEXES if field in given and field != primary_field
-        }
+        filters = _list_filter(query, primary_field)
         if primary is not None:
             index, key_attr, key_value = primary[1], primary[2], str(given[primary[0]])
         else:
@@ -115,7 +114,10 @@ class DynamoDbComplaintReader(ComplaintsTable):
         start_key = state.get("k")
 
         found: list[dict[str, Any]] = []
-        kept: list[Complaint] = []  # with `teams`: the complaints read so far that are in scope
+        # With filters no index serves (the caller's scope, team, priority, flag, dueBefore,
+        # unassigned): the complaints read so far that meet them.
+        kept: list[Complaint] = []
+        reading = query.reads_to_filter()
         for _ in range(MAX_QUERIES_PER_PAGE):
             request: dict[str, Any] = {
                 "TableName": self._table,
@@ -126,22 +128,21 @@ class DynamoDbComplaintReader(ComplaintsTable):
                 "ScanIndexForward": False,
                 "Limit": query.limit - len(found) - len(kept),
             }
-            if filters:
-                clauses = []
-                for n, (attr, value) in enumerate(sorted(filters.items())):
-                    request["ExpressionAttributeNames"][f"#f{n}"] = attr
-                    request["ExpressionAttributeValues"][f":f{n}"] = {"S": str(value)}
-                    clauses.append(f"#f{n} = :f{n}")
-                request["FilterExpression"] = " AND ".join(clauses)
+            if filters is not None:
+                expression, names, values = filters
+                request["FilterExpression"] = expression
+                request["ExpressionAttributeNames"] |= names
+                request["ExpressionAttributeValues"] |= values
             if start_key:
                 request["ExclusiveStartKey"] = start_key
             response = self._call("query", **request)
             found.extend(response.get("Items", []))
-            if query.teams is not None:
-                # No index holds the team: what this query found is read now and only the complaints
-                # of the caller's teams kept, so the next query fills the page from where this one
-                # stopped (LastEvaluatedKey), and no complaint is skipped or shown twice across pages.
-                kept.extend(c for c in self._complaints_at(found) if team_of(c) in query.teams)
+            if reading:
+                # No index holds these: what this query found is read now and only the complaints
+                # that meet them kept (ComplaintQuery.admits), so the next query fills the page from
+                # where this one stopped (LastEvaluatedKey), and no complaint is skipped or shown
+                # twice across pages.
+                kept.extend(c for c in self._complaints_at(found) if query.admits(c))
                 found = []
             start_key = response.get("LastEvaluatedKey")
             if start_key is None and index == MONTH_INDEX and months_left > 1:
@@ -429,6 +430,31 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         return [
             stored_event_from(item) for page in self._query_pages(request) for item in page.get("Items", [])
         ]
+
+
+def _matches_nothing(query: ComplaintQuery) -> bool:
+    """Filters no complaint can meet together: nobody's and someone's, or a team outside the scope
+    (the api refuses the latter with a 403 first: api/routes/complaints.py)."""
+    if query.unassigned and query.assignee is not None:
+        return True
+    return query.team is not None and query.teams is not None and query.team not in query.teams
+
+
+def _list_filter(
+    query: ComplaintQuery, primary_field: str | None
+) -> tuple[str, dict[str, str], dict[str, Any]] | None:
+    """The FilterExpression of the other indexed filters (the index copies their keys), or None;
+    `primary_field` is the one the index's key serves, left out (a FilterExpression may not name it)."""
+    given = {
+        attr: str(getattr(query, field))
+        for field, _, attr in INDEXES
+        if getattr(query, field) is not None and field != primary_field
+    }
+    if not given:
+        return None
+    names = {f"#f{n}": attr for n, attr in enumerate(sorted(given))}
+    values = {f":f{n}": {"S": given[attr]} for n, attr in enumerate(sorted(given))}
+    return " AND ".join(f"#f{n} = :f{n}" for n in range(len(given))), names, values
 
 
 def _chain_head(item: dict[str, Any]) -> ChainHead:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from complaints.adapters.dynamodb.table import (
-    FOLLOW_UP_ASSIGNEE,
     FOLLOW_UP_DUE_KEY,
     FOLLOW_UP_INDEX,
     FOLLOW_UP_KEY,
@@ -30,7 +29,7 @@ class DynamoDbFollowUpStore(ComplaintsTable):
     ) -> Page[Complaint]:
         """One page of the complaints whose follow-up has `status`, soonest due first; `teams` None:
         every team's, else only those teams' (a filter on the index's copy of the team); `assignee`:
-        only those assigned to them (the index's copy of the assignee)."""
+        only those assigned to them, judged on the complaints read (the index holds no assignee)."""
         ordered = sorted(teams) if teams is not None else []
         fingerprint = f"follow-ups:{status.value}:{','.join(ordered) if teams is not None else '*'}"
         fingerprint += f":{assignee or '*'}"
@@ -49,22 +48,22 @@ class DynamoDbFollowUpStore(ComplaintsTable):
             filters.append(f"#team IN ({', '.join(names)})")
             request["ExpressionAttributeNames"]["#team"] = FOLLOW_UP_TEAM
             request["ExpressionAttributeValues"] |= marshal(dict(zip(names, ordered, strict=True)))
-        if assignee is not None:
-            filters.append("#assignee = :assignee")
-            request["ExpressionAttributeNames"]["#assignee"] = FOLLOW_UP_ASSIGNEE
-            request["ExpressionAttributeValues"] |= marshal({":assignee": assignee})
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
         start = self._tokens.decode(next_token, fingerprint)["k"] if next_token else None
-        found: list[dict[str, Any]] = []
+        kept: list[Complaint] = []
         for _ in range(MAX_QUERIES_PER_PAGE):
-            request["Limit"] = limit - len(found)
+            request["Limit"] = limit - len(kept)
             if start:
                 request["ExclusiveStartKey"] = start
             response = self._call("query", **request)
-            found.extend(response.get("Items", []))
+            read = self._complaints_at(response.get("Items", []))
+            # Read per query, so the next one continues from where this stopped and none is skipped.
+            kept.extend(
+                c for c in read if assignee is None or (c.follow_up and c.follow_up.assignee == assignee)
+            )
             start = response.get("LastEvaluatedKey")
-            if start is None or len(found) >= limit:
+            if start is None or len(kept) >= limit:
                 break
         token = self._tokens.encode({"f": fingerprint, "k": start}) if start else None
-        return Page(items=self._complaints_at(found), next_token=token)
+        return Page(items=kept, next_token=token)

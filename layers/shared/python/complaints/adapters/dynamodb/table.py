@@ -15,7 +15,9 @@ resource policy denies it), with no TTL; the complaint item holds the head of it
 
 Listing is served by sparse GSIs that share the sort key `receivedKey` (`<receivedAt>#<id>`, newest
 first): byStatus, byAssignee, byCustomer, byCategory, byChannel and byMonth (for the unfiltered view).
-Never a Scan. AWS errors become domain errors by their code, never by message text."""
+The other filters are applied to the complaints read (`ComplaintQuery.admits`), as the caller's team
+scope is: no index is replaced for them (docs/decisions.md, "Access scoped to need"). Never a Scan.
+AWS errors become domain errors by their code, never by message text."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ import json
 import secrets
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -78,7 +81,6 @@ ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "acco
 # status, soonest due first; the team that owes it is copied for the supervisors' filter.
 FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY = "byFollowUp", "followUpKey", "followUpDueKey"
 FOLLOW_UP_TEAM = "followUpTeam"
-FOLLOW_UP_ASSIGNEE = "followUpAssignee"
 
 
 class TableIndex(NamedTuple):
@@ -105,7 +107,7 @@ TABLE_INDEXES: tuple[TableIndex, ...] = (
     TableIndex(MONTH_INDEX, MONTH_KEY, SORT_KEY),
     TableIndex(WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
     TableIndex(ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY, None),
-    TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM, FOLLOW_UP_ASSIGNEE)),
+    TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM,)),
 )
 STORAGE_ONLY = (
     "pk",
@@ -119,7 +121,6 @@ STORAGE_ONLY = (
     FOLLOW_UP_KEY,
     FOLLOW_UP_DUE_KEY,
     FOLLOW_UP_TEAM,
-    FOLLOW_UP_ASSIGNEE,
     TRAIL_HEAD,
     TRAIL_SALT,
     EXPIRES_AT,
@@ -142,7 +143,18 @@ def complaint_pk(complaint_id: str) -> str:
 
 
 def marshal(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _SERIALIZER.serialize(value) for key, value in item.items() if value is not None}
+    return {key: _SERIALIZER.serialize(_numbers(value)) for key, value in item.items() if value is not None}
+
+
+def _numbers(value: Any) -> Any:
+    """DynamoDB numbers are decimals: a float (a triage score, a similarity) goes as its shortest text."""
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers(item) for item in value]
+    return value
 
 
 def unmarshal(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -213,8 +225,7 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
             FOLLOW_UP_DUE_KEY: f"{fixed_width_utc(follow_up.due_at)}#{complaint.id}",
             FOLLOW_UP_TEAM: follow_up.team or team_of(complaint),
         }
-        if follow_up.assignee:
-            keys[FOLLOW_UP_ASSIGNEE] = follow_up.assignee
+
     return body | keys
 
 

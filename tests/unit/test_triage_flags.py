@@ -1,0 +1,165 @@
+"""Risk flags, churn signals and category rules: what a reader of the complaint would flag."""
+
+from __future__ import annotations
+
+import pytest
+
+from complaints.triage.flags import risk_flags
+from complaints.triage.lexicon import (
+    category_hits,
+    english_sentiment_counts,
+    has_churn_signal,
+    product_keyword_hits,
+)
+from complaints.triage.text import (
+    chinese_char_features,
+    detect_language,
+    english_char_features,
+    english_words,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I have filed a complaint with the CFPB about this servicer.", "regulator"),
+        ("I reported them to my state's Attorney Generals Office.", "regulator"),
+        ("The FDIC and the Better Business Bureau will hear about this.", "regulator"),
+        ("My lawyer says we will sue if the charges are not reversed.", "litigation"),
+        ("They took me to small claims court over a debt I paid.", "litigation"),
+        ("I will post this on Twitter and go to the press.", "media"),
+        ("My mother is 82 years old and has dementia.", "vulnerable"),
+        ("My husband passed away last year and I lost my job.", "vulnerable"),
+        ("I am a victim of identity theft; these accounts were opened in my name.", "fraud"),
+        ("There are unauthorized charges on my debit card.", "fraud"),
+        ("The loan officer refused me because of my race; this is discrimination.", "discrimination"),
+    ],
+)
+def test_english_complaints_raise_the_flag_they_name(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("我的信用卡被盗刷了五千块，银行不管", "fraud"),
+        ("接到诈骗电话，被骗了两万", "fraud"),
+        ("已经向银保监投诉了，还打了12378", "regulator"),
+        ("再不处理我就找律师起诉你们", "litigation"),
+        ("我要去微博曝光你们", "media"),
+        ("我父亲是残疾人，腿脚不便，还要排队三个小时", "vulnerable"),
+        ("客户经理歧视我们农村人", "discrimination"),
+    ],
+)
+def test_chinese_complaints_raise_the_flag_they_name(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "zh-CN")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you for your courtesy on the phone.",
+        "I gave my daughter power of attorney over my accounts.",
+        "The bank added attorney fees to my balance.",
+        "My case was discharged by the bankruptcy court years ago.",
+    ],
+)
+def test_words_that_only_look_like_litigation_do_not_raise_it(text: str) -> None:
+    assert "litigation" not in risk_flags(text, "en")
+
+
+def test_an_attorney_general_is_a_regulator_not_litigation() -> None:
+    assert risk_flags("I wrote to the attorney general about the fees.", "en") == ("regulator",)
+
+
+def test_an_attorney_general_and_a_lawsuit_raise_both() -> None:
+    flags = risk_flags("The attorney general is aware and I have filed a lawsuit.", "en")
+    assert set(flags) == {"regulator", "litigation"}
+
+
+def test_a_fraud_alert_alone_is_a_safeguard_not_a_fraud() -> None:
+    assert "fraud" not in risk_flags("I placed a fraud alert on my credit file.", "en")
+
+
+def test_good_news_and_a_phone_menu_are_not_media() -> None:
+    text = "The good news is the agent told me to press 1 and wait."
+    assert "media" not in risk_flags(text, "en")
+
+
+def test_an_ordinary_complaint_raises_no_flag() -> None:
+    assert risk_flags("My statement shows a late fee although I paid on time.", "en") == ()
+    assert risk_flags("额度太低了，一年都没提额", "zh-CN") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("I am going to close my account and switch banks.", "en"),
+        ("Please cancel my card, I will never use this bank again.", "en"),
+        ("这种服务，我明天就去销户", "zh-CN"),
+        ("再也不用你们银行了，换银行", "zh-CN"),
+    ],
+)
+def test_churn_signals(text: str, language: str) -> None:
+    assert has_churn_signal(text, language)
+
+
+def test_no_churn_signal_in_a_plain_question() -> None:
+    assert not has_churn_signal("When will my refund arrive?", "en")
+    assert not has_churn_signal("请问退款什么时候到账", "zh-CN")
+
+
+def test_chinese_product_keywords() -> None:
+    assert (
+        max(product_keyword_hits("信用卡年费怎么收", "zh-CN").items(), key=lambda kv: kv[1])[0]
+        == "credit_card"
+    )
+    assert "mortgage" in product_keyword_hits("房贷提前还款被收违约金", "zh-CN")
+    assert "wealth" in product_keyword_hits("买的理财产品亏了", "zh-CN")
+    assert product_keyword_hits("今天天气不错", "zh-CN") == {}
+
+
+def test_category_keywords() -> None:
+    assert category_hits("The app crashes at login", "en")["technical"] >= 1
+    assert category_hits("客服态度恶劣，还骂人", "zh-CN")["conduct"] >= 1
+
+
+def test_language_detection() -> None:
+    assert detect_language("My card was charged twice.") == "en"
+    assert detect_language("我的信用卡被扣了两次年费") == "zh-CN"
+    # A Chinese complaint that names an app in Latin letters is still Chinese.
+    assert detect_language("手机银行APP登录不上，ETC也扣费失败") == "zh-CN"
+
+
+def test_english_words_drop_cfpb_redactions() -> None:
+    assert english_words("XXXX charged my Credit card on XX/XX/XXXX") == [
+        "charged",
+        "my",
+        "credit",
+        "card",
+        "on",
+    ]
+
+
+def test_english_features_are_character_ngrams_inside_words() -> None:
+    assert english_char_features("Loan") == [
+        " lo",
+        "loa",
+        "oan",
+        "an ",
+        " loa",
+        "loan",
+        "oan ",
+        " loan",
+        "loan ",
+    ]
+
+
+def test_chinese_features_are_character_ngrams_without_spaces() -> None:
+    assert chinese_char_features("信用 卡") == ["信", "用", "卡", "信用", "用卡", "信用卡"]
+
+
+def test_english_negation_turns_praise_into_complaint_but_not_complaint_into_praise() -> None:
+    assert english_sentiment_counts("I am not happy") == (1, 0)
+    assert english_sentiment_counts("They did not refuse the refund") == (0, 0)
+    assert english_sentiment_counts("Thank you, very helpful") == (0, 2)

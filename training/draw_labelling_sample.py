@@ -1,0 +1,134 @@
+"""Draw the risk-flag labelling samples from the committed real data (see training/LABELLING.md).
+
+Writes the records with empty `flags`, for a person to label by reading; the labelled records are
+training/data/risk_flags_labelled.jsonl. Seeded: the same data gives the same samples. Each later round
+was drawn after the rules were revised on the earlier rounds' errors, to measure them on unseen texts.
+
+    python -m training.draw_labelling_sample --round 1 > /tmp/risk_flags_to_label.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from training.prepare_data import CFPB_COPY, NARRATIVE, ZH_SENTIMENT_COPY
+
+CfpbRow = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Round:
+    seed: int
+    cfpb_random: int
+    zh_random: int
+    # Enrichment by the CFPB's own fields, independent of the flag lexicon: (name, predicate, how many).
+    cfpb_enriched: tuple[tuple[str, Callable[[CfpbRow], bool], int], ...]
+    suffix: str
+
+
+def _legal_action(row: CfpbRow) -> bool:
+    return row["Issue"] in {
+        "Took or threatened to take negative or legal action",
+        "Taking/threatening an illegal action",
+    }
+
+
+ROUNDS = {
+    1: Round(
+        seed=20261201,
+        cfpb_random=110,
+        zh_random=160,
+        cfpb_enriched=(
+            ("fraud-or-scam-issue", lambda row: row["Issue"] == "Fraud or scam", 10),
+            ("identity-theft-sub-issue", lambda row: "identity theft" in row["Sub-issue"].lower(), 20),
+            ("identity-theft-issue", lambda row: "identity theft" in row["Issue"].lower(), 8),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 20),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 10),
+        ),
+        suffix="",
+    ),
+    2: Round(
+        seed=20261202,
+        cfpb_random=50,
+        zh_random=40,
+        cfpb_enriched=(
+            ("legal-action-issue", _legal_action, 15),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+        ),
+        suffix="-2",
+    ),
+    3: Round(
+        seed=20261203,
+        cfpb_random=45,
+        zh_random=20,
+        cfpb_enriched=(
+            ("legal-action-issue", _legal_action, 8),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 10),
+        ),
+        suffix="-3",
+    ),
+}
+
+
+def draw(round_number: int) -> Iterator[dict[str, object]]:
+    """The round's records; a later round leaves out every text an earlier one drew."""
+    taken_cfpb: set[str] = set()
+    taken_zh: set[int] = set()
+    for earlier in range(1, round_number):
+        for record in draw(earlier):
+            identifier = str(record["id"])
+            if identifier.startswith("zh-dev-"):
+                taken_zh.add(int(identifier.removeprefix("zh-dev-")))
+            else:
+                taken_cfpb.add(identifier.removeprefix("cfpb-"))
+    settings = ROUNDS[round_number]
+    rng = random.Random(settings.seed)
+    with CFPB_COPY.open(encoding="utf-8", newline="") as handle:
+        cfpb = [row for row in csv.DictReader(handle) if row["Complaint ID"] not in taken_cfpb]
+    for row in rng.sample(cfpb, settings.cfpb_random):
+        taken_cfpb.add(row["Complaint ID"])
+        yield _cfpb_record(row, f"cfpb-random{settings.suffix}")
+    for name, wanted, count in settings.cfpb_enriched:
+        pool = [row for row in cfpb if wanted(row) and row["Complaint ID"] not in taken_cfpb]
+        for row in rng.sample(pool, min(count, len(pool))):
+            taken_cfpb.add(row["Complaint ID"])
+            yield _cfpb_record(row, f"cfpb-{name}{settings.suffix}")
+    with ZH_SENTIMENT_COPY.open(encoding="utf-8", newline="") as handle:
+        comments = list(csv.DictReader(handle))
+    free = [index for index in range(len(comments)) if index not in taken_zh]
+    for index in sorted(rng.sample(free, settings.zh_random)):
+        yield {
+            "id": f"zh-dev-{index}",
+            "source": f"zh-bank-comments-random{settings.suffix}",
+            "language": "zh-CN",
+            "text": comments[index]["text"],
+            "flags": [],
+        }
+
+
+def _cfpb_record(row: CfpbRow, source: str) -> dict[str, object]:
+    return {
+        "id": f"cfpb-{row['Complaint ID']}",
+        "source": source,
+        "language": "en",
+        "text": row[NARRATIVE],
+        "flags": [],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Draw a risk-flag labelling sample.")
+    parser.add_argument("--round", type=int, choices=sorted(ROUNDS), default=1)
+    arguments = parser.parse_args()
+    for record in draw(arguments.round):
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main()
