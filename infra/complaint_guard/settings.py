@@ -60,6 +60,8 @@ class StackSettings(BaseModel):
     api_throttle_burst: int = 200
     # Subscribed (e-mail) to the ops alarm topic when set; operations confirm the subscription once.
     ops_email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+$")
+    # The alarm on the unassigned queue: its oldest complaint has waited this long with nobody assigned.
+    unassigned_alarm_minutes: int = Field(default=60, ge=15, le=24 * 60)
     # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
     waf_requests_per_5_minutes: int = 3000
 

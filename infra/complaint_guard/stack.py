@@ -211,6 +211,7 @@ class ComplaintGuardStack(Stack):
             state_machine=self.sla_workflow.state_machine,
             rest_api=self.api.rest_api,
             ops_email=settings.ops_email,
+            unassigned_alarm_minutes=settings.unassigned_alarm_minutes,
         )
         CfnOutput(self, "ApiUrl", value=self.api.rest_api.url)
         CfnOutput(self, "TableName", value=self.data.table.table_name)

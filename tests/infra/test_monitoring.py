@@ -56,6 +56,7 @@ def test_every_alarm_tells_the_ops_topic_when_it_fires_and_when_it_clears(
         "complaint-guard-lambda-errors-report",
         "complaint-guard-lambda-errors-sla-sweep",
         "complaint-guard-lambda-errors-triage",
+        "complaint-guard-oldest-unassigned",
         "complaint-guard-sla-tracker-failures",
     ]
     for name, alarm in found.items():
@@ -231,7 +232,10 @@ def graph(resources: Resources, title: str) -> list[list[Any]]:
 
 
 def test_backlog_shows_the_gauge_of_each_open_status(resources: Resources) -> None:
-    lines = graph(resources, "Backlog: open complaints by status")
+    *lines, unassigned = graph(resources, "Backlog: open complaints by status")
+    # and, on the right, how long the unassigned queue's oldest complaint has waited
+    assert unassigned[:4] == ["ComplaintGuard", "OldestUnassignedMinutes", "service", "complaint-guard"]
+    assert unassigned[4]["yAxis"] == "right" and unassigned[4]["stat"] == "Maximum"
     assert [line[:5] for line in lines] == [
         ["ComplaintGuard", "OpenComplaints", "service", "complaint-guard", "status"] for _ in range(4)
     ]

@@ -483,10 +483,37 @@ def test_each_run_emits_the_open_complaints_per_status_counted_through_the_statu
         ("OpenComplaints", (("status", "awaiting_customer"),)): 0,
     }
     assert counted[("SweepRead", ())] == 0  # nothing is due yet: the gauge does not depend on it
-    counts = [q for q in queries if q.get("IndexName") == "byStatus"]
+    by_status = [q for q in queries if q.get("IndexName") == "byStatus"]
+    counts = [q for q in by_status if q.get("Select") == "COUNT"]
     assert len(counts) == 4
-    assert all(q["Select"] == "COUNT" for q in counts)
+    # the unassigned queue: per open status, its oldest complaint with nobody assigned (keys only)
+    oldest = [q for q in by_status if q.get("Select") != "COUNT"]
+    assert len(oldest) == 4 and all(q["ScanIndexForward"] is True for q in oldest)
     assert {q["IndexName"] for q in queries} == {"byWatch", "byStatus"}
+    # both open complaints are nobody's and were received moments ago
+    assert 0 <= counted[("OldestUnassignedMinutes", ())] < 5
+
+
+def test_the_unassigned_queue_is_measured_by_its_longest_waiting_complaint(
+    service: ComplaintService, clock: FakeClock, dynamodb: Any
+) -> None:
+    from complaints.adapters.dynamodb.history import DynamoDbComplaintHistory
+    from complaints.core.models import Status
+    from complaints.intake.commands import UpdateRequest
+    from complaints.metrics.backlog import Backlog
+
+    desk = caller_from_claims({"cognito:groups": ["supervisor", "team:intake"], "username": "sup-1"})
+    oldest = submit(service)  # T0
+    clock.advance(hours=1)
+    waiting = submit(service)  # T0 + 1 h
+    clock.advance(hours=1)
+    submit(service)  # T0 + 2 h
+    service.update(oldest.id, UpdateRequest(assignee="li.na"), desk)  # taken: no longer waiting
+    history = DynamoDbComplaintHistory(TABLE_NAME, dynamodb)
+    assert history.oldest_unassigned(Status.RECEIVED) == waiting.received_at
+    assert history.oldest_unassigned(Status.IN_PROGRESS) is None
+    gauge = Backlog(history, clock=lambda: T0 + timedelta(hours=3)).measure()
+    assert gauge[-1].name == "OldestUnassignedMinutes" and gauge[-1].value == 120.0
 
 
 # --- the follow-up (回访) a low rating opens ------------------------------------------------------------

@@ -227,3 +227,26 @@ class DynamoDbSlaStore(
 ):
     """Every adapter over the complaints table in one object, for tests that look at the table through
     several ports at once (the functions compose one adapter per port)."""
+
+
+class InMemoryRosters:
+    """Team rosters and each member's open complaints (the triage step's Workloads, the Rosters' store)."""
+
+    def __init__(self, open_by_member: dict[str, int] | None = None) -> None:
+        from complaints.teams.roster import Roster
+
+        self.rosters: dict[str, Roster] = {}
+        self.open_by_member = open_by_member or {}
+
+    def get_roster(self, team: str) -> Any:
+        from complaints.teams.roster import Roster
+
+        return self.rosters.get(team, Roster(team=team))
+
+    def put_roster(self, roster: Any, expected_version: int) -> None:
+        if self.get_roster(roster.team).version != expected_version:
+            raise VersionConflict("the roster changed meanwhile")
+        self.rosters[roster.team] = roster
+
+    def open_complaints(self, assignee: str) -> int:
+        return self.open_by_member.get(assignee, 0)

@@ -6,6 +6,8 @@ expected measures are worked out from the README's metric table, not read back f
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from test_outbox import RESOLUTION, audit, receipt
 
@@ -130,13 +132,17 @@ def test_tally_adds_up_the_same_metric_and_dimensions_in_first_seen_order() -> N
 
 
 class CountsByStatus:
-    def __init__(self, counts: dict[Status, int]) -> None:
+    def __init__(self, counts: dict[Status, int], unassigned: dict[Status, datetime] | None = None) -> None:
         self.counts = counts
+        self.unassigned = unassigned or {}
         self.asked: list[Status] = []
 
     def count_with_status(self, status: Status) -> int:
         self.asked.append(status)
         return self.counts.get(status, 0)
+
+    def oldest_unassigned(self, status: Status) -> datetime | None:
+        return self.unassigned.get(status)
 
 
 def test_the_backlog_is_the_open_complaints_per_open_status_and_in_total() -> None:
@@ -149,9 +155,21 @@ def test_the_backlog_is_the_open_complaints_per_open_status_and_in_total() -> No
     # resolved, closed and withdrawn are not asked: they are not backlog, and they only grow
     assert sorted(counter.asked) == ["acknowledged", "awaiting_customer", "in_progress", "received"]
     assert gauge[0] == Measure("OpenComplaints", (), 9)
-    assert sorted(gauge[1:], key=lambda m: m.dimensions) == [
+    assert gauge[-1] == Measure("OldestUnassignedMinutes", (), 0.0)  # nothing waits unassigned
+    assert sorted(gauge[1:-1], key=lambda m: m.dimensions) == [
         Measure("OpenComplaints", (("status", "acknowledged"),), 1),
         Measure("OpenComplaints", (("status", "awaiting_customer"),), 0),
         Measure("OpenComplaints", (("status", "in_progress"),), 5),
         Measure("OpenComplaints", (("status", "received"),), 3),
     ]
+
+
+def test_the_unassigned_queue_is_measured_by_its_oldest_complaints_wait() -> None:
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    counter = CountsByStatus(
+        {Status.RECEIVED: 2},
+        {Status.RECEIVED: now - timedelta(minutes=95), Status.ACKNOWLEDGED: now - timedelta(hours=3)},
+    )
+    gauge = Backlog(counter, clock=lambda: now).measure()
+    # the oldest of any open status: acknowledged three hours ago and still nobody's
+    assert gauge[-1] == Measure("OldestUnassignedMinutes", (), 180.0)

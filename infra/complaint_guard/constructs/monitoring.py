@@ -65,6 +65,7 @@ class Monitoring(Construct):
         state_machine: sfn.IStateMachine,
         rest_api: apigw.RestApi,
         ops_email: str | None = None,
+        unassigned_alarm_minutes: int = 60,
     ) -> None:
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
@@ -167,6 +168,17 @@ class Monitoring(Construct):
             ),
         )
 
+        self._alarm(
+            "OldestUnassigned",
+            "oldest-unassigned",
+            self.business(measures.OLDEST_UNASSIGNED_MINUTES, "Maximum", Duration.minutes(15)),
+            threshold=unassigned_alarm_minutes,
+            description=(
+                f"a complaint has waited over {unassigned_alarm_minutes} minutes with nobody assigned "
+                "(no routing row or roster took it): assign it, then fix the routing or the roster"
+            ),
+        )
+
         self.dashboard = cloudwatch.Dashboard(
             self, "Dashboard", dashboard_name=f"{self._prefix}-operations", default_interval=Duration.days(1)
         )
@@ -250,6 +262,11 @@ class Monitoring(Construct):
                 left=[
                     b(measures.OPEN_COMPLAINTS, "Maximum", Duration.minutes(15), status=s.value)
                     for s in sorted(OPEN_STATUSES)
+                ],
+                right=[
+                    b(measures.OLDEST_UNASSIGNED_MINUTES, "Maximum", Duration.minutes(15)).with_(
+                        label="oldest unassigned (minutes)"
+                    )
                 ],
                 stacked=True,
                 width=8,

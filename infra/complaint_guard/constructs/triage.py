@@ -23,8 +23,10 @@ from .queues import dead_letter_queue, work_queue
 from .sla_workflow import SlaWorkflow
 
 MAX_RECEIVES = 5
-# The customer's recent complaints (the `repeat` flag, the same matter from another channel).
+# The customer's recent complaints (the `repeat` flag, the same matter from another channel), and the
+# open complaints of each on-duty member of a roster (the least loaded is assigned).
 _CUSTOMER_INDEX = next(index for field, index, _ in INDEXES if field == "customer_id")
+_ASSIGNEE_INDEX = next(index for field, index, _ in INDEXES if field == "assignee")
 
 
 class Triage(Construct):
@@ -81,7 +83,10 @@ class Triage(Construct):
             "dynamodb:ConditionCheckItem",
         )
         role.add_to_principal_policy(
-            iam.PolicyStatement(actions=["dynamodb:Query"], resources=[data.index_arn(_CUSTOMER_INDEX)])
+            iam.PolicyStatement(
+                actions=["dynamodb:Query"],
+                resources=[data.index_arn(_CUSTOMER_INDEX), data.index_arn(_ASSIGNEE_INDEX)],
+            )
         )
         # Its changes' events go to the trail in the same transaction (the outbox).
         data.allow_trail(role, "dynamodb:PutItem", "dynamodb:GetItem")

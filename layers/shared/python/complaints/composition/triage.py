@@ -22,11 +22,15 @@ def settings() -> TriageSettings:
 @cache
 def triage_service() -> TriageService:
     from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+    from complaints.adapters.dynamodb.rosters import DynamoDbRosterStore
     from complaints.triage.service import TriageService
 
     config = settings()
     dynamodb = client("dynamodb")
     repository = DynamoDbComplaintRepository(config.table_name, dynamodb, trail_table=config.trail_table_name)
     return TriageService(
-        parts.complaint_service(config, dynamodb, repository=repository), repository, config.triage_rules
+        parts.complaint_service(config, dynamodb, repository=repository),
+        repository,
+        config.triage_rules,
+        workloads=DynamoDbRosterStore(config.table_name, dynamodb),
     )

@@ -25,6 +25,8 @@ COMPLAINTS_ESCALATED = "ComplaintsEscalated"
 COMPLAINTS_RESOLVED = "ComplaintsResolved"
 FEEDBACK_RATINGS = "FeedbackRatings"
 OPEN_COMPLAINTS = "OpenComplaints"
+# The unassigned queue: how long its oldest open complaint (nobody assigned) has waited, in minutes.
+OLDEST_UNASSIGNED_MINUTES = "OldestUnassignedMinutes"
 # Counted by the notifier, per message sent or failed (a retried failure counts again).
 NOTIFICATIONS_SENT = "NotificationsSent"
 NOTIFICATIONS_FAILED = "NotificationsFailed"

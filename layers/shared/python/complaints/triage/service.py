@@ -12,7 +12,8 @@ complaints (the `repeat` flag, and the same matter from another channel), applie
 - a sensitive complaint goes on the special path: priority `critical` with its (earlier) deadlines,
   escalated to level 1 at least, the supervisor and compliance told, `ComplaintFlagged` announced; a
   priority customer's complaint is `high` at least;
-- the suggested team, when nobody has given it one (a manual PATCH wins);
+- the suggested team, when nobody has given it one (a manual PATCH wins), and, when nobody is assigned,
+  the on-duty member of that team's roster with the fewest open complaints (complaints/teams);
 - links to the same customer's complaints about the same matter within 30 days, both ways, never a
   merge: each keeps its own clock; the new one takes the earlier one's assignee and team, and the
   customer is told once that they are handled together.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from complaints.core.auth import TRIAGE
 from complaints.core.clock import Clock, utc_now
@@ -51,6 +52,7 @@ from complaints.intake.lifecycle import Action
 from complaints.intake.ports import ComplaintQuery, ComplaintRepository
 from complaints.intake.service import ComplaintService, tightened
 from complaints.sla.escalation import intake_level
+from complaints.teams.roster import Roster, pick_assignee
 from complaints.triage.analysis import TextAnalysis, analyse
 from complaints.triage.requests import PreviewCustomer, TriagePreviewRequest
 from complaints.triage.rules import TriageRules
@@ -58,6 +60,14 @@ from complaints.triage.similarity import similarity
 
 # The customer's complaints looked at, newest first (a customer with more has the oldest left out).
 HISTORY_PAGES = 4
+
+
+class Workloads(Protocol):
+    """The teams' rosters, and how many open complaints a member holds (adapters/dynamodb/rosters)."""
+
+    def get_roster(self, team: str) -> Roster: ...
+
+    def open_complaints(self, assignee: str) -> int: ...
 
 
 class TriageService:
@@ -68,12 +78,14 @@ class TriageService:
         rules: TriageRules,
         analyser: Callable[..., TextAnalysis] = analyse,
         clock: Clock = utc_now,
+        workloads: Workloads | None = None,
     ) -> None:
         self._complaints = complaints
         self._repository = repository
         self._rules = rules
         self._analyse = analyser
         self._clock = clock
+        self._workloads = workloads
 
     # --- the event-driven step ----------------------------------------------------------------------
 
@@ -171,6 +183,14 @@ class TriageService:
             earlier,
         )
         links = self._same_matter(complaint, earlier)
+        owners = _assigned(history)
+        linked_owner = next(
+            (owners[link.complaint_id] for link in links if link.complaint_id in owners), None
+        )
+        team = complaint.team or reading.suggested_team
+        member = None
+        if linked_owner is None and complaint.assignee is None and team and self._workloads is not None:
+            member = pick_assignee(self._workloads.get_roster(team), self._workloads.open_complaints)
         data: dict[str, Any] = {
             "reference": complaint.reference,
             "inferred": list(complaint.unclassified),
@@ -203,12 +223,19 @@ class TriageService:
             if target_class:
                 target = current.model_copy(update=target_class)
                 changes |= target_class | {"deadlines": tightened(current, target)}
-            same = next((link for link in links if link.complaint_id in _assigned(history)), None)
-            if same is not None and current.assignee is None:
-                owner = _assigned(history)[same.complaint_id]
-                changes |= {"assignee": owner.assignee, "team": owner.team or current.team}
-            elif current.team is None and reading.suggested_team is not None:
-                changes["team"] = reading.suggested_team
+            if linked_owner is not None and current.assignee is None:
+                # The same matter: the one who handles the earlier complaint handles this one.
+                changes |= {"assignee": linked_owner.assignee, "team": linked_owner.team or current.team}
+            else:
+                if current.team is None and reading.suggested_team is not None:
+                    changes["team"] = reading.suggested_team
+                if (
+                    member is not None
+                    and current.assignee is None
+                    and changes.get("team", current.team) == team
+                ):
+                    changes["assignee"] = member
+                    data["assignedFromRoster"] = member
             data["team"] = changes.get("team", current.team)
             return changes
 

@@ -12,6 +12,7 @@ from complaints.adapters.dynamodb.accountability import (
     DynamoDbAccountabilityStore,
 )
 from complaints.adapters.dynamodb.table import (
+    ASSIGNEE_KEY,
     MONTH_INDEX,
     MONTH_KEY,
     SORT_KEY,
@@ -22,6 +23,7 @@ from complaints.adapters.dynamodb.table import (
     marshal,
     month_of,
     next_month,
+    unmarshal,
 )
 from complaints.core.models import AccountabilityRecord, Complaint, Status
 
@@ -39,6 +41,29 @@ class DynamoDbComplaintHistory(ComplaintsTable):
             "Select": "COUNT",
         }
         return sum(int(response.get("Count", 0)) for response in self._query_pages(request))
+
+    def oldest_unassigned(self, status: Status) -> datetime | None:
+        """The receipt of the oldest complaint with this status and no assignee: byStatus, oldest
+        first, the assignee key (which the index copies) absent; only keys are read."""
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": STATUS_INDEX,
+            "KeyConditionExpression": "#status = :status",
+            "FilterExpression": "attribute_not_exists(#assignee)",
+            "ExpressionAttributeNames": {
+                "#status": STATUS_KEY,
+                "#assignee": ASSIGNEE_KEY,
+                "#received": SORT_KEY,
+            },
+            "ExpressionAttributeValues": marshal({":status": status.value}),
+            "ProjectionExpression": "#received",
+            "ScanIndexForward": True,
+        }
+        for response in self._query_pages(request):
+            for item in response.get("Items", []):
+                received = str(unmarshal(item)[SORT_KEY]).split("#", 1)[0]
+                return datetime.fromisoformat(received.replace("Z", "+00:00"))
+        return None
 
     def received_between(self, start: datetime, end: datetime) -> Iterator[Complaint]:
         """Complaints received in [start, end), month partition by month through byMonth: reads grow

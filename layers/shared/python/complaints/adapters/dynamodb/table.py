@@ -73,6 +73,7 @@ INDEXES: tuple[tuple[str, str, str], ...] = (
     ("channel", "byChannel", "channelKey"),
 )
 STATUS_INDEX, STATUS_KEY = next((index, attr) for field, index, attr in INDEXES if field == "status")
+ASSIGNEE_KEY = next(attr for field, _, attr in INDEXES if field == "assignee")
 MONTH_INDEX, MONTH_KEY = "byMonth", "monthKey"
 # The sweep's sparse index: open complaints with something to watch, sharded, by when to look.
 WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY = "byWatch", "watchShard", "watchAt"
