@@ -39,6 +39,19 @@ def _legal_action(row: CfpbRow) -> bool:
     }
 
 
+def _hardship(row: CfpbRow) -> bool:
+    return row["Issue"].startswith("Struggling to") or "financial hardship" in row["Issue"].lower()
+
+
+def _sued_or_legal(row: CfpbRow) -> bool:
+    return _legal_action(row) or "sue" in row["Sub-issue"].lower().split()
+
+
+def _identity_theft_or_fraud(row: CfpbRow) -> bool:
+    fields = f"{row['Issue']} {row['Sub-issue']}".lower()
+    return "identity theft" in fields or "fraud" in fields
+
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -72,6 +85,21 @@ ROUNDS = {
             ("older-american-tag", lambda row: "Older American" in row["Tags"], 10),
         ),
         suffix="-3",
+    ),
+    # Drawn after the rules' fourth revision (v4), to measure v4 on texts it was never adjusted to.
+    4: Round(
+        seed=20261204,
+        cfpb_random=35,
+        zh_random=40,
+        cfpb_enriched=(
+            ("hardship-issue", _hardship, 16),
+            ("legal-action-or-sue-issue", _sued_or_legal, 10),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 10),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 8),
+            ("bankruptcy-issue", lambda row: "bankruptcy" in f"{row['Issue']} {row['Sub-issue']}".lower(), 4),
+        ),
+        suffix="-4",
     ),
 }
 

@@ -36,14 +36,15 @@ from training.train import (
     choose_negative_threshold,
     fit_product_model,
     fit_sentiment_model,
+    predict_products,
     product_line,
     read_cfpb,
     read_sentiment,
 )
 
 FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
-# Sources of the labelling round drawn after the rules' last revision end so (draw_labelling_sample.py).
-FRESH_ROUND_SUFFIX = "-3"
+# The labelling round drawn after the rules' last revision (the records' `round` field).
+FRESH_ROUND = 4
 PRODUCT_TEST_SHARE = 0.25
 SENTIMENT_TEST_SHARE = 0.30
 # Targets from the issue.
@@ -97,9 +98,7 @@ def held_out_product(report: Report) -> None:
     cut = int(len(narratives) * (1 - PRODUCT_TEST_SHARE))
     train_rows, test_rows = narratives[:cut], narratives[cut:]
     model = fit_product_model([row.text for row in train_rows], [row.line for row in train_rows])
-    predicted = [
-        str(label) for label in model.classifier.predict(model.matrix([row.text for row in test_rows]))
-    ]
+    predicted = predict_products(model, [row.text for row in test_rows])
     first, last = test_rows[0].received, test_rows[-1].received
     product_figures(
         [row.line for row in test_rows],
@@ -162,7 +161,7 @@ def flag_figures(
     path: Path,
     report: Report,
     flags_of: Callable[[str, str], Sequence[str]],
-    fresh_suffix: str | None = None,
+    fresh_round: int | None = None,
 ) -> None:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     languages = {
@@ -182,10 +181,10 @@ def flag_figures(
             checks = [report.check(f"{flag} {name}", value, FLAG_TARGET) for name, value in judged]
             status = "MISSED" if "MISSED" in checks else "ok"
         print(f"  {flag:<15} {line} {status}")
-    if fresh_suffix is None:
+    if fresh_round is None:
         return
     # The last round was labelled after the rules' last revision: the honest figure for the rules as they are.
-    fresh = [index for index, record in enumerate(records) if record["source"].endswith(fresh_suffix)]
+    fresh = [index for index, record in enumerate(records) if record.get("round") == fresh_round]
     print(f"  of which labelled after the rules' last revision ({len(fresh)} texts, not judged):")
     for flag in RISK_FLAGS:
         truth = np.array([flag in records[index]["flags"] for index in fresh])
@@ -263,7 +262,7 @@ def main() -> None:
     else:
         held_out_product(report)
         held_out_sentiment(report)
-        flag_figures(FLAGS_LABELLED, report, risk_flags, fresh_suffix=FRESH_ROUND_SUFFIX)
+        flag_figures(FLAGS_LABELLED, report, risk_flags, fresh_round=FRESH_ROUND)
     if report.missed:
         print("\nTargets missed: " + "; ".join(report.missed))
         sys.exit(1)

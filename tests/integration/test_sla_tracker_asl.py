@@ -18,6 +18,7 @@ from typing import Any
 import boto3
 import pytest
 from fakes import DynamoDbSlaStore, FakeTracker
+from faketime_safe import safe_timed_waits_under_libfaketime
 from moto import mock_aws
 from moto_tables import ENVIRONMENT, REGION, TABLE_NAME, TRAIL_TABLE_NAME, create_tables
 
@@ -106,6 +107,7 @@ class Harness:
 
 @pytest.fixture
 def harness(monkeypatch: pytest.MonkeyPatch) -> Iterator[Harness]:
+    safe_timed_waits_under_libfaketime(monkeypatch)
     for name, value in ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     with mock_aws(

@@ -101,6 +101,18 @@ def test_mortgage_narratives_are_mortgages(model: TriageModel) -> None:
     assert analyse(text, model=model).product == "mortgage"
 
 
+def test_a_named_loan_servicer_outside_mortgage_and_credit_reports_is_a_loan(model: TriageModel) -> None:
+    assert analyse("Nelnet applied my payment to the wrong account.", model=model).product == "loan"
+    # A credit-reporting dispute that mentions a student loan is left to the model.
+    text = "My Equifax credit report shows my student loan late."
+    assert analyse(text, model=model).product == _model_line(model, text)
+
+
+def _model_line(model: TriageModel, text: str) -> str:
+    probabilities = model.product_en.probabilities(text)
+    return max(probabilities, key=lambda line: probabilities[line])
+
+
 def test_cfpb_complaints_mostly_read_negative(model: TriageModel) -> None:
     narratives = [row.text for row in read_cfpb()[:200]]
     negative = sum(analyse(text, "en", model).sentiment.label == "negative" for text in narratives)

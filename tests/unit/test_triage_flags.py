@@ -10,6 +10,7 @@ from complaints.triage.lexicon import (
     english_sentiment_counts,
     has_churn_signal,
     product_keyword_hits,
+    unambiguous_loan_cue,
 )
 from complaints.triage.text import (
     chinese_char_features,
@@ -33,6 +34,11 @@ from complaints.triage.text import (
         ("I am a victim of identity theft; these accounts were opened in my name.", "fraud"),
         ("There are unauthorized charges on my debit card.", "fraud"),
         ("The loan officer refused me because of my race; this is discrimination.", "discrimination"),
+        ("They violated the FDCPA, which is $1,000 per violation.", "litigation"),
+        ("The collector said they would press criminal charges.", "litigation"),
+        ("I am not working right now and cannot pay the overdraft.", "vulnerable"),
+        ("I have not worked for the past four weeks because of the shutdown.", "vulnerable"),
+        ("We are retirees on a pension and need this money back.", "vulnerable"),
     ],
 )
 def test_english_complaints_raise_the_flag_they_name(text: str, flag: str) -> None:
@@ -66,6 +72,12 @@ def test_chinese_complaints_raise_the_flag_they_name(text: str, flag: str) -> No
 )
 def test_words_that_only_look_like_litigation_do_not_raise_it(text: str) -> None:
     assert "litigation" not in risk_flags(text, "en")
+
+
+def test_figures_of_speech_do_not_raise_litigation_or_vulnerable() -> None:
+    assert "litigation" not in risk_flags("Citi cannot be a fair judge of what happened.", "en")
+    assert "vulnerable" not in risk_flags("My requests are falling on deaf ears.", "en")
+    assert "vulnerable" not in risk_flags("Accepting my plan would be no undue hardship for the bank.", "en")
 
 
 def test_an_attorney_general_is_a_regulator_not_litigation() -> None:
@@ -119,6 +131,24 @@ def test_chinese_product_keywords() -> None:
     assert product_keyword_hits("今天天气不错", "zh-CN") == {}
 
 
+@pytest.mark.parametrize(
+    ("text", "loan"),
+    [
+        ("Navient lost two of my payments and put my loans in forbearance.", True),
+        ("My auto loan with Santander Consumer was charged off.", True),
+        ("The payday lender keeps debiting my account.", True),
+        ("My student loan is reported late on my Equifax credit report.", False),
+        ("The servicer put my car payments toward the mortgage escrow.", False),
+        ("The bank charged me an overdraft fee.", False),
+        ("I asked them to upgrade my card to one with rewards.", False),
+    ],
+)
+def test_the_loan_override_needs_a_loan_cue_outside_mortgage_and_credit_reports(
+    text: str, loan: bool
+) -> None:
+    assert unambiguous_loan_cue(text) is loan
+
+
 def test_category_keywords() -> None:
     assert category_hits("The app crashes at login", "en")["technical"] >= 1
     assert category_hits("客服态度恶劣，还骂人", "zh-CN")["conduct"] >= 1
@@ -156,7 +186,7 @@ def test_english_features_are_character_ngrams_inside_words() -> None:
 
 
 def test_chinese_features_are_character_ngrams_without_spaces() -> None:
-    assert chinese_char_features("信用 卡") == ["信", "用", "卡", "信用", "用卡", "信用卡"]
+    assert chinese_char_features("信用 卡") == ["信", "用", "卡", "信用", "用卡"]
 
 
 def test_english_negation_turns_praise_into_complaint_but_not_complaint_into_praise() -> None:

@@ -23,6 +23,7 @@ from complaints.triage.lexicon import (
     english_sentiment_counts,
     has_churn_signal,
     product_keyword_hits,
+    unambiguous_loan_cue,
 )
 from complaints.triage.model import ARTEFACT_PATH, MODEL_NAME, TriageModel, load_model
 from complaints.triage.text import Language, detect_language
@@ -108,6 +109,10 @@ def _product(description: str, language: Language, model: TriageModel) -> Produc
         return max(
             ZH_PRODUCT_TIE_ORDER, key=lambda line: (hits.get(line, 0), -ZH_PRODUCT_TIE_ORDER.index(line))
         )
+    # A named loan type or loan company outside a mortgage or credit-report context is a loan
+    # (docs/triage.md: checked by cross-validation on the training part).
+    if unambiguous_loan_cue(description):
+        return "loan"
     probabilities = model.product_en.probabilities(description)
     return max(PRODUCT_LINES, key=lambda line: probabilities.get(line, -1.0))
 
