@@ -3,8 +3,10 @@ and its exception handlers, response documentation helpers, the caller's role, a
 
 from __future__ import annotations
 
+import importlib
 import json
 from http import HTTPStatus
+from types import ModuleType
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -166,6 +168,17 @@ def page_response(answer: tracking_page.PageAnswer) -> Response[str]:
 def caller(permission: Permission) -> Caller:
     claims = app.current_event.request_context.authorizer.claims
     return caller_from_claims(claims).require(permission)
+
+
+class LazyModule(ModuleType):
+    """A module of models that only some routes' signatures name, imported when one of its names is
+    first read. Powertools evaluates a route's annotations (in its module's globals) when the route
+    first serves a request or the OpenAPI document is built, never at registration: a route module
+    that names its models as `module.Model` through one of these leaves them out of the cold start
+    (docs/decisions.md, "Cold starts load what a route needs")."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module(self.__name__), name)
 
 
 Versioned = TypeVar("Versioned", bound=VersionedRequest)

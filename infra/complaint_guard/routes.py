@@ -56,6 +56,8 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/v1/complaints/{complaint_id}/attachments/{attachment_id}", ANY_TOKEN),
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
     Route("POST", "/v1/triage/preview", ANY_TOKEN),
+    Route("GET", "/v1/teams/{team}/members", ANY_TOKEN),
+    Route("PUT", "/v1/teams/{team}/members", ANY_TOKEN),
     Route("GET", "/v1/accountability", ANY_TOKEN),
     Route("POST", "/v1/accountability", ANY_TOKEN),
     Route("GET", "/v1/kpis", ANY_TOKEN),

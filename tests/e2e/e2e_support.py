@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,3 +52,25 @@ def complaint_body(customer_id: str = "C-E2E-1", **overrides: Any) -> dict[str, 
         "product": "deposit",
     }
     return body | overrides
+
+
+def poll(
+    read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool], seconds: float = 30
+) -> dict[str, Any]:
+    """`read()` again every quarter second until `done` holds of it or `seconds` pass; the last read."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = read()
+        if done(value) or time.monotonic() > deadline:
+            return value
+        time.sleep(0.25)
+
+
+def triaged(api: Any, complaint_id: str, seconds: float = 30) -> dict[str, Any]:
+    """The complaint once triage has read it (it does, seconds after intake, in a change of its own):
+    a test that counts versions or audit events waits for it first, so they are the same every run."""
+    read = poll(
+        lambda: api.request("GET", f"/v1/complaints/{complaint_id}").json(), lambda c: bool(c.get("triage"))
+    )
+    assert read.get("triage"), f"triage did not read {complaint_id} in {seconds} s"
+    return read

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import Api, complaint_body
+from e2e_support import Api, complaint_body, triaged
 
 pytestmark = pytest.mark.xdist_group("e2e")
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,6 +88,7 @@ def test_intake_returns_the_contract_fields_and_seed_deadlines(api: Api) -> None
     assert created["deadlines"] == {
         "firstResponseDueAt": iso(received + timedelta(hours=24)),
         "resolutionDueAt": iso(received + timedelta(hours=48)),
+        "solutionPlanDueAt": None,  # a simple complaint owes no solution plan
     }
     fetched = api.request("GET", f"/v1/complaints/{created['id']}", role="channel_app").json()
     assert fetched == created
@@ -144,6 +145,7 @@ def test_same_idempotency_key_same_complaint_other_body_conflict(api: Api) -> No
 def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
     complaint = submit(api, complaint_body(customer_id="C-LIFE")).json()
     path = f"/v1/complaints/{complaint['id']}"
+    triaged(api, complaint["id"])  # version 2: triage's reading, seconds after intake
 
     def act(action: str, body: dict[str, Any], role: str = "agent") -> dict[str, Any]:
         response = api.request("POST", f"{path}/{action}", role=role, json=body)
@@ -189,6 +191,7 @@ def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
     trail = api.request("GET", f"{path}/events", role="compliance").json()["items"]
     assert [e["action"] for e in trail] == [
         "receive",
+        "triage",
         "respond",
         "update",
         "pause",
@@ -197,9 +200,9 @@ def test_a_complaint_worked_through_its_lifecycle(api: Api) -> None:
         "resolve",
         "close",
     ]
-    assert [e["version"] for e in trail] == list(range(1, 9))
-    assert trail[2]["changes"]["assignee"] == {"before": None, "after": "li.na"}
-    assert trail[2]["actor"]["id"] == "local-agent"
+    assert [e["version"] for e in trail] == list(range(1, 10))
+    assert trail[3]["changes"]["assignee"] == {"before": None, "after": "li.na"}
+    assert trail[3]["actor"]["id"] == "local-agent"
 
 
 def test_withdrawn_complaints_stay_withdrawn(api: Api) -> None:
@@ -252,6 +255,7 @@ def test_sla_preview_uses_the_same_rules_as_intake(api: Api) -> None:
     assert response.json() == {
         "firstResponseDueAt": "2026-10-01T10:00:00Z",
         "resolutionDueAt": "2026-10-15T15:59:59Z",
+        "solutionPlanDueAt": None,
     }
 
 

@@ -13,7 +13,7 @@ import boto3
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from e2e_support import Api, complaint_body
+from e2e_support import Api, complaint_body, triaged
 
 pytestmark = pytest.mark.xdist_group("e2e")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -50,6 +50,7 @@ def test_the_trail_is_archived_locked_and_a_change_in_the_table_is_found(
     created = api.request("POST", "/v1/complaints", role="channel_app", json=complaint_body("C-E2E-TRAIL"))
     assert created.status_code == 201, created.text
     complaint_id = created.json()["id"]
+    triaged(api, complaint_id)  # version 2: triage's reading
     answered = api.request(
         "POST", f"/v1/complaints/{complaint_id}/responses", json={"message": "We are looking into it."}
     )
@@ -58,27 +59,27 @@ def test_the_trail_is_archived_locked_and_a_change_in_the_table_is_found(
     s3 = boto3.client("s3", **client_args)
     bucket = outputs["TrailArchiveBucket"]
 
-    keys = archived(s3, bucket, complaint_id, 2)
-    assert keys == [f"trail/{complaint_id}/{version:010d}.json" for version in (1, 2)]
-    head = s3.head_object(Bucket=bucket, Key=keys[1])
+    keys = archived(s3, bucket, complaint_id, 3)
+    assert keys == [f"trail/{complaint_id}/{version:010d}.json" for version in (1, 2, 3)]
+    head = s3.head_object(Bucket=bucket, Key=keys[2])
     assert head["ObjectLockMode"] == "COMPLIANCE"
     with pytest.raises(ClientError):  # a locked version cannot be deleted, not even by its owner
-        s3.delete_object(Bucket=bucket, Key=keys[1], VersionId=head["VersionId"])
+        s3.delete_object(Bucket=bucket, Key=keys[2], VersionId=head["VersionId"])
 
     check = api.request("GET", f"/v1/complaints/{complaint_id}/integrity", role="compliance")
-    assert check.json() == {"valid": True, "events": 2, "firstBrokenAt": None}
+    assert check.json() == {"valid": True, "events": 3, "firstBrokenAt": None}
     assert verify_archive.main(["--local", api.url]) == 0
 
     # someone with write access to the table rewrites the answer the customer was given
     boto3.client("dynamodb", **client_args).update_item(
         TableName=outputs["TrailTableName"],
-        Key={"complaintId": {"S": complaint_id}, "version": {"N": "2"}},
+        Key={"complaintId": {"S": complaint_id}, "version": {"N": "3"}},
         UpdateExpression="SET #data.#message = :text",
         ExpressionAttributeNames={"#data": "data", "#message": "message"},
         ExpressionAttributeValues={":text": {"S": "We decline your complaint."}},
     )
     check = api.request("GET", f"/v1/complaints/{complaint_id}/integrity", role="compliance")
-    assert check.json() == {"valid": False, "events": 2, "firstBrokenAt": 2}
+    assert check.json() == {"valid": False, "events": 3, "firstBrokenAt": 3}
     capsys.readouterr()
     assert verify_archive.main(["--local", api.url]) == 1
-    assert f"{complaint_id}: the trail's chain is broken at version 2" in capsys.readouterr().out
+    assert f"{complaint_id}: the trail's chain is broken at version 3" in capsys.readouterr().out

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from e2e_support import Api, complaint_body
+from e2e_support import Api, complaint_body, poll
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
@@ -18,17 +17,6 @@ LAWSUIT = (
     "I was charged a late fee on my credit card although I paid on time. I have complained to the CFPB "
     "and my attorney is preparing a lawsuit if the fee is not refunded."
 )
-
-
-def poll(
-    read: Callable[[], dict[str, Any]], done: Callable[[dict[str, Any]], bool], seconds: float = 30
-) -> dict[str, Any]:
-    deadline = time.monotonic() + seconds
-    while True:
-        value = read()
-        if done(value) or time.monotonic() > deadline:
-            return value
-        time.sleep(0.25)
 
 
 def customer() -> dict[str, Any]:

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 import requests
-from e2e_support import Api, complaint_body
+from e2e_support import Api, complaint_body, triaged
 
 pytestmark = [pytest.mark.xdist_group("e2e"), pytest.mark.reliability]
 
@@ -38,8 +38,9 @@ def test_fifty_concurrent_retries_with_one_key_store_one_complaint(api: Api) -> 
 
     stored = api.request("GET", "/v1/complaints", params={"customerId": "C-REL-BURST"}).json()["items"]
     assert [c["id"] for c in stored] == [complaint_id]
+    triaged(api, complaint_id)  # one complaint received is read once
     trail = api.request("GET", f"/v1/complaints/{complaint_id}/events").json()["items"]
-    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1)]
+    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("triage", 2)]
     # once the burst is over, the key is settled: one more retry is answered from the record
     again = submit(0)
     assert again.status_code == 201 and again.json()["id"] == complaint_id
@@ -50,11 +51,12 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
         "POST", "/v1/complaints", role="channel_app", json=complaint_body(customer_id="C-REL-RACE")
     ).json()
     path = f"/v1/complaints/{created['id']}"
+    read = triaged(api, created["id"])["version"]  # triage's change first: the race is the agents'
 
     def assign(n: int) -> requests.Response:
         # The assignee, not the team: a request that read the complaint after the winner moved it to
         # another team would rightly be refused (403, core/access) rather than found stale.
-        return api.request("PATCH", path, json={"version": 1, "assignee": f"agent-{n}"})
+        return api.request("PATCH", path, json={"version": read, "assignee": f"agent-{n}"})
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(assign, range(20)))
@@ -62,9 +64,9 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
     assert sorted(r.status_code for r in responses) == [200] + [409] * 19
     assert {r.json()["error"] for r in responses if r.status_code == 409} == {"version_conflict"}
     winner = next(r.json() for r in responses if r.status_code == 200)
-    assert winner["version"] == 2
+    assert winner["version"] == read + 1
     current = api.request("GET", path).json()
-    assert (current["version"], current["assignee"]) == (2, winner["assignee"])
+    assert (current["version"], current["assignee"]) == (read + 1, winner["assignee"])
     trail = api.request("GET", f"{path}/events").json()["items"]
-    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("update", 2)]
-    assert trail[1]["changes"]["assignee"] == {"before": None, "after": winner["assignee"]}
+    assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("triage", 2), ("update", 3)]
+    assert trail[2]["changes"]["assignee"] == {"before": None, "after": winner["assignee"]}

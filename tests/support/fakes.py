@@ -22,6 +22,7 @@ from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import tracker_execution_name
+from complaints.teams.roster import Roster
 from complaints.tracking.links import MIN_SECRET_LENGTH, SigningKey
 
 # The tests' "now": a Monday, 09:00 in Shanghai.
@@ -233,17 +234,13 @@ class InMemoryRosters:
     """Team rosters and each member's open complaints (the triage step's Workloads, the Rosters' store)."""
 
     def __init__(self, open_by_member: dict[str, int] | None = None) -> None:
-        from complaints.teams.roster import Roster
-
         self.rosters: dict[str, Roster] = {}
         self.open_by_member = open_by_member or {}
 
-    def get_roster(self, team: str) -> Any:
-        from complaints.teams.roster import Roster
-
+    def get_roster(self, team: str) -> Roster:
         return self.rosters.get(team, Roster(team=team))
 
-    def put_roster(self, roster: Any, expected_version: int) -> None:
+    def put_roster(self, roster: Roster, expected_version: int) -> None:
         if self.get_roster(roster.team).version != expected_version:
             raise VersionConflict("the roster changed meanwhile")
         self.rosters[roster.team] = roster

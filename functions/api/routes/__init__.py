@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from resolver import app
 
-from routes import accountability, attachments, complaints, compliance, lifecycle, reporting, tracking, triage
+from routes import (
+    accountability,
+    attachments,
+    complaints,
+    compliance,
+    lifecycle,
+    reporting,
+    teams,
+    tracking,
+    triage,
+)
 
 ROUTERS = (
     complaints.router,
@@ -15,6 +25,7 @@ ROUTERS = (
     compliance.router,
     attachments.router,
     triage.router,
+    teams.router,
 )
 
 

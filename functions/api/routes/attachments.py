@@ -4,7 +4,7 @@ customer (through the tracking link), and a short-lived download link for staff.
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -14,6 +14,7 @@ from resolver import (
     PUBLIC,
     ComplaintId,
     IfMatch,
+    LazyModule,
     TrackingToken,
     app,
     caller,
@@ -22,14 +23,14 @@ from resolver import (
     with_version,
 )
 
-from complaints.attachments.models import (
-    AttachmentDownload,
-    AttachmentFile,
-    AttachmentRequest,
-    AttachmentUpload,
-)
 from complaints.composition import api as composition
 from complaints.core.auth import Caller, Permission, caller_from_claims
+
+# Named by the signatures only, read when a route first serves (resolver.LazyModule): not at cold start.
+if TYPE_CHECKING:
+    from complaints.attachments import models as attachment_models
+else:
+    attachment_models = LazyModule("complaints.attachments.models")
 
 router = Router()  # type: ignore[no-untyped-call]
 attachments = composition.attachment_service
@@ -63,8 +64,10 @@ def _signed_in() -> Caller:
     responses=responses(404, 409, success=HTTPStatus.CREATED),
 )
 def attach(
-    complaint_id: ComplaintId, body: Annotated[AttachmentRequest, Body()], if_match: IfMatch = None
-) -> Response[AttachmentUpload]:
+    complaint_id: ComplaintId,
+    body: Annotated[attachment_models.AttachmentRequest, Body()],
+    if_match: IfMatch = None,
+) -> Response[attachment_models.AttachmentUpload]:
     granted = attachments().attach(complaint_id, with_version(body, if_match), _signed_in())
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, granted)
 
@@ -78,8 +81,10 @@ def attach(
     security=PUBLIC,
 )
 def customer_attach(
-    complaint_id: ComplaintId, body: Annotated[AttachmentFile, Body()], token: TrackingToken = None
-) -> Response[AttachmentUpload]:
+    complaint_id: ComplaintId,
+    body: Annotated[attachment_models.AttachmentFile, Body()],
+    token: TrackingToken = None,
+) -> Response[attachment_models.AttachmentUpload]:
     granted = attachments().attach_as_customer(complaint_id, token, body)
     return Response(HTTPStatus.CREATED, content_types.APPLICATION_JSON, granted)
 
@@ -92,5 +97,5 @@ def customer_attach(
     tags=["attachments"],
     responses=responses(404, 409),
 )
-def download(complaint_id: ComplaintId, attachment_id: AttachmentId) -> AttachmentDownload:
+def download(complaint_id: ComplaintId, attachment_id: AttachmentId) -> attachment_models.AttachmentDownload:
     return attachments().download(complaint_id, attachment_id, caller(Permission.READ))

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
 from pydantic import ValidationError
 from pydantic.alias_generators import to_camel
+from resolver import ComplaintId, IfMatch, LazyModule, caller, responses, with_version
 
 from complaints.composition import api as composition
 from complaints.core import access
@@ -26,7 +27,6 @@ from complaints.core.models import (
     Status,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
-from complaints.intake.audit_trail import AuditTrail
 from complaints.intake.commands import (
     IntakeRequest,
     SlaPreviewRequest,
@@ -35,11 +35,12 @@ from complaints.intake.commands import (
 from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplaints
 from complaints.intake.ports import ComplaintQuery
 
+# Named by the audit trail's route only, read when it first serves (resolver.LazyModule): not at cold
+# start.
 if TYPE_CHECKING:
-    pass
-
-
-from resolver import ComplaintId, IfMatch, caller, responses, with_version
+    from complaints.intake import audit_trail as trail_models
+else:
+    trail_models = LazyModule("complaints.intake.audit_trail")
 
 router = Router()  # type: ignore[no-untyped-call]
 CustomerId = Annotated[
@@ -211,11 +212,11 @@ def audit_trail(
     complaint_id: ComplaintId,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 100,
     next_token: Annotated[str | None, Query(alias="nextToken", max_length=4096)] = None,
-) -> AuditTrail:
+) -> trail_models.AuditTrail:
     staff = caller(Permission.READ_AUDIT)
     page = composition.complaint_service().read_events(complaint_id, staff, limit, next_token)
     notifications = [] if next_token else composition.notification_log().for_complaint(complaint_id)
-    return AuditTrail(items=page.items, next_token=page.next_token, notifications=notifications)
+    return trail_models.AuditTrail(items=page.items, next_token=page.next_token, notifications=notifications)
 
 
 @router.post(

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from resolver import ComplaintId, IfMatch, caller, responses, with_version
+from resolver import ComplaintId, IfMatch, LazyModule, caller, responses, with_version
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
 from complaints.core.models import Complaint
 from complaints.intake.commands import LegalHoldRequest
-from complaints.privacy.erasure import ErasureRequest, ErasureResult
-from complaints.trail.integrity import IntegrityReport
+
+# Named by the signatures only, read when a route first serves (resolver.LazyModule): not at cold start.
+if TYPE_CHECKING:
+    from complaints.privacy import erasure
+    from complaints.trail import integrity
+else:
+    erasure = LazyModule("complaints.privacy.erasure")
+    integrity = LazyModule("complaints.trail.integrity")
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -28,7 +34,7 @@ router = Router()  # type: ignore[no-untyped-call]
     tags=["compliance"],
     responses=responses(404),
 )
-def trail_integrity(complaint_id: ComplaintId) -> IntegrityReport:
+def trail_integrity(complaint_id: ComplaintId) -> integrity.IntegrityReport:
     return composition.trail_integrity().check(complaint_id, caller(Permission.VERIFY_TRAIL))
 
 
@@ -62,6 +68,6 @@ def legal_hold(
 )
 def erase_customer(
     customer_id: Annotated[str, Path(min_length=1, max_length=64)],
-    body: Annotated[ErasureRequest, Body()],
-) -> ErasureResult:
+    body: Annotated[erasure.ErasureRequest, Body()],
+) -> erasure.ErasureResult:
     return composition.erasure().erase(customer_id, body, caller(Permission.ERASE))

@@ -8,21 +8,23 @@ from typing import TYPE_CHECKING, Annotated
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from resolver import PUBLIC, ErrorBody, LazyModule, caller, responses
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
 from complaints.core.models import (
     UtcDatetime,
 )
-from complaints.reporting.kpis import KpiReport
-from complaints.reporting.models import ReportRequest, ReportView
-from complaints.reporting.performance import GroupBy, PerformanceReport
 
+# Named by the signatures only, read when a route first serves (resolver.LazyModule): not at cold start.
 if TYPE_CHECKING:
-    pass
-
-
-from resolver import PUBLIC, ErrorBody, caller, responses
+    from complaints.reporting import kpis as kpi_models
+    from complaints.reporting import models as report_models
+    from complaints.reporting import performance
+else:
+    kpi_models = LazyModule("complaints.reporting.kpis")
+    report_models = LazyModule("complaints.reporting.models")
+    performance = LazyModule("complaints.reporting.performance")
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -41,14 +43,14 @@ def kpis(
     period_from: Annotated[UtcDatetime, Query(alias="from", description="start, inclusive (ISO-8601)")],
     period_to: Annotated[UtcDatetime, Query(alias="to", description="end, exclusive (ISO-8601)")],
     group_by: Annotated[
-        GroupBy | None,
+        performance.GroupBy | None,
         Query(
             alias="groupBy",
             description="`assignee` or `team`: the figures per handler or per team (a complaint counts "
             "for the handler and team that resolved it, or hold it while open)",
         ),
     ] = None,
-) -> KpiReport | PerformanceReport:
+) -> kpi_models.KpiReport | performance.PerformanceReport:
     if group_by is None:
         caller(Permission.READ_REPORTS)
         return composition.kpi_service().kpis(period_from, period_to)
@@ -68,7 +70,9 @@ ReportId = Annotated[str, Path(description="the report's id", min_length=1, max_
         headers={"Location": {"description": "the report, to poll", "schema": {"type": "string"}}},
     ),
 )
-def request_report(body: Annotated[ReportRequest, Body()]) -> Response[ReportView]:
+def request_report(
+    body: Annotated[report_models.ReportRequest, Body()],
+) -> Response[report_models.ReportView]:
     manager = caller(Permission.READ_REPORTS)
     view = composition.quarterly_reports().request(body, manager.id)
     return Response(
@@ -85,7 +89,7 @@ def request_report(body: Annotated[ReportRequest, Body()]) -> Response[ReportVie
     tags=["reports"],
     responses=responses(404),
 )
-def get_report(report_id: ReportId) -> ReportView:
+def get_report(report_id: ReportId) -> report_models.ReportView:
     caller(Permission.READ_REPORTS)
     return composition.quarterly_reports().get(report_id)
 

@@ -8,33 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Query
-
-from complaints.composition import api as composition
-from complaints.core.auth import Permission
-from complaints.core.models import (
-    Complaint,
-    FollowUpStatus,
-)
-from complaints.core.paging import MAX_PAGE_SIZE, Page
-from complaints.tracking.service import (
-    CustomerReopenRequest,
-    CustomerReplyRequest,
-    CustomerWithdrawRequest,
-    FeedbackRequest,
-    FollowUpAssignment,
-    FollowUpRequest,
-    TrackingView,
-)
-
-if TYPE_CHECKING:
-    pass
-
-
 from resolver import (
     HTML_PAGE,
     PUBLIC,
     ComplaintId,
     IfMatch,
+    LazyModule,
     LinkedComplaintId,
     PageLanguage,
     TrackingToken,
@@ -44,6 +23,21 @@ from resolver import (
     responses,
     with_version,
 )
+
+from complaints.composition import api as composition
+from complaints.core.auth import Permission
+from complaints.core.models import (
+    Complaint,
+    FollowUpStatus,
+)
+from complaints.core.paging import MAX_PAGE_SIZE, Page
+
+# Named by the signatures only, read when a route first serves (resolver.LazyModule): an intake's cold
+# start does not load the tracking service.
+if TYPE_CHECKING:
+    from complaints.tracking import service as tracking_models
+else:
+    tracking_models = LazyModule("complaints.tracking.service")
 
 router = Router()  # type: ignore[no-untyped-call]
 tracking = composition.tracking_service
@@ -56,7 +50,7 @@ tracking = composition.tracking_service
     responses=public_responses(404),
     security=PUBLIC,
 )
-def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
+def track(complaint_id: ComplaintId, token: TrackingToken = None) -> tracking_models.TrackingView:
     return tracking().view(complaint_id, token)
 
 
@@ -68,8 +62,10 @@ def track(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingVie
     security=PUBLIC,
 )
 def give_feedback(
-    complaint_id: ComplaintId, body: Annotated[FeedbackRequest, Body()], token: TrackingToken = None
-) -> TrackingView:
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.FeedbackRequest, Body()],
+    token: TrackingToken = None,
+) -> tracking_models.TrackingView:
     return tracking().feedback(complaint_id, token, body)
 
 
@@ -81,8 +77,10 @@ def give_feedback(
     security=PUBLIC,
 )
 def customer_reopen(
-    complaint_id: ComplaintId, body: Annotated[CustomerReopenRequest, Body()], token: TrackingToken = None
-) -> TrackingView:
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.CustomerReopenRequest, Body()],
+    token: TrackingToken = None,
+) -> tracking_models.TrackingView:
     return tracking().reopen(complaint_id, token, body)
 
 
@@ -96,8 +94,10 @@ def customer_reopen(
     security=PUBLIC,
 )
 def customer_reply(
-    complaint_id: ComplaintId, body: Annotated[CustomerReplyRequest, Body()], token: TrackingToken = None
-) -> TrackingView:
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.CustomerReplyRequest, Body()],
+    token: TrackingToken = None,
+) -> tracking_models.TrackingView:
     return tracking().reply(complaint_id, token, body)
 
 
@@ -108,7 +108,7 @@ def customer_reply(
     responses=public_responses(404, 409),
     security=PUBLIC,
 )
-def customer_accept(complaint_id: ComplaintId, token: TrackingToken = None) -> TrackingView:
+def customer_accept(complaint_id: ComplaintId, token: TrackingToken = None) -> tracking_models.TrackingView:
     return tracking().accept(complaint_id, token)
 
 
@@ -120,8 +120,10 @@ def customer_accept(complaint_id: ComplaintId, token: TrackingToken = None) -> T
     security=PUBLIC,
 )
 def customer_withdraw(
-    complaint_id: ComplaintId, body: Annotated[CustomerWithdrawRequest, Body()], token: TrackingToken = None
-) -> TrackingView:
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.CustomerWithdrawRequest, Body()],
+    token: TrackingToken = None,
+) -> tracking_models.TrackingView:
     return tracking().withdraw(complaint_id, token, body)
 
 
@@ -229,7 +231,9 @@ def _tracking_page(
     responses=responses(404, 409),
 )
 def complete_follow_up(
-    complaint_id: ComplaintId, body: Annotated[FollowUpRequest, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.FollowUpRequest, Body()],
+    if_match: IfMatch = None,
 ) -> Complaint:
     return tracking().complete_follow_up(
         complaint_id, with_version(body, if_match), caller(Permission.REVIEW)
@@ -248,7 +252,9 @@ def complete_follow_up(
     responses=responses(404, 409),
 )
 def assign_follow_up(
-    complaint_id: ComplaintId, body: Annotated[FollowUpAssignment, Body()], if_match: IfMatch = None
+    complaint_id: ComplaintId,
+    body: Annotated[tracking_models.FollowUpAssignment, Body()],
+    if_match: IfMatch = None,
 ) -> Complaint:
     return tracking().assign_follow_up(complaint_id, with_version(body, if_match), caller(Permission.REVIEW))
 

@@ -3,16 +3,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
-from resolver import caller, responses
+from resolver import LazyModule, caller, responses
 
 from complaints.composition import api as composition
 from complaints.core.auth import Permission
 from complaints.core.models import Triage
-from complaints.triage.requests import TriagePreviewRequest
+
+# Named by the signature only, read when the route first serves (resolver.LazyModule): not at cold start.
+if TYPE_CHECKING:
+    from complaints.triage import requests as triage_requests
+else:
+    triage_requests = LazyModule("complaints.triage.requests")
 
 router = Router()  # type: ignore[no-untyped-call]
 
@@ -27,6 +32,6 @@ router = Router()  # type: ignore[no-untyped-call]
     tags=["triage"],
     responses=responses(),
 )
-def triage_preview(body: Annotated[TriagePreviewRequest, Body()]) -> Triage:
+def triage_preview(body: Annotated[triage_requests.TriagePreviewRequest, Body()]) -> Triage:
     caller(Permission.LIST)  # any staff member
     return composition.triage_service().preview(body)

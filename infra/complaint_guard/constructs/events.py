@@ -3,12 +3,15 @@ encrypted with the stack's customer-managed key (domain events carry complaint d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 ARCHIVE_NAME_MAX = 48
@@ -42,3 +45,20 @@ class Events(Construct):
     def publish(self) -> iam.PolicyStatement:
         """What a publisher needs: PutEvents on this bus only."""
         return iam.PolicyStatement(actions=["events:PutEvents"], resources=[self.bus.event_bus_arn])
+
+    def deliver(
+        self, scope: Construct, *, description: str, detail_types: Sequence[str], queue: sqs.IQueue
+    ) -> events.Rule:
+        """A rule (`Rule` in `scope`) that puts the bus's domain events of these types on `queue`."""
+        rule = events.Rule(
+            scope,
+            "Rule",
+            event_bus=self.bus,
+            description=description,
+            event_pattern=events.EventPattern(source=["complaint-guard"], detail_type=list(detail_types)),
+            targets=[targets.SqsQueue(queue)],
+        )
+        # The bus by name (Fn::GetAtt Name), as the rest of the stack names it: the same in
+        # CloudFormation, and the emulator's CloudFormation cannot resolve a bus's Ref.
+        cast(events.CfnRule, rule.node.default_child).add_property_override("EventBusName", self.bus_name)
+        return rule

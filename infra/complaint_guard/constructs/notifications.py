@@ -3,11 +3,7 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from aws_cdk import Duration, Stack
-from aws_cdk import aws_events as events_
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns as sns
@@ -48,18 +44,11 @@ class Notifications(Construct):
             max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(3),
         )
-        self.rule = events_.Rule(
+        self.rule = events.deliver(
             self,
-            "Rule",
-            event_bus=events.bus,
             description="domain events someone is told about",
-            event_pattern=events_.EventPattern(source=["complaint-guard"], detail_type=list(NOTIFIED_EVENTS)),
-            targets=[targets.SqsQueue(self.queue)],
-        )
-        # The bus by name (Fn::GetAtt Name), as the rest of the stack names it: the same in
-        # CloudFormation, and the emulator's CloudFormation cannot resolve a bus's Ref.
-        cast(events_.CfnRule, self.rule.node.default_child).add_property_override(
-            "EventBusName", events.bus_name
+            detail_types=NOTIFIED_EVENTS,
+            queue=self.queue,
         )
         self.topics = {
             audience: sns.Topic(

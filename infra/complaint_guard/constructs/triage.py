@@ -4,11 +4,7 @@ function, which reads each new complaint within seconds, off the intake path, an
 
 from __future__ import annotations
 
-from typing import cast
-
 from aws_cdk import Duration
-from aws_cdk import aws_events as events_
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
@@ -49,19 +45,11 @@ class Triage(Construct):
             max_receive_count=MAX_RECEIVES,
             visibility_timeout=Duration.minutes(2),
         )
-        self.rule = events_.Rule(
+        self.rule = events.deliver(
             self,
-            "Rule",
-            event_bus=events.bus,
             description="every new complaint, to be read by triage",
-            event_pattern=events_.EventPattern(
-                source=["complaint-guard"], detail_type=[EventName.COMPLAINT_RECEIVED.value]
-            ),
-            targets=[targets.SqsQueue(self.queue)],
-        )
-        # The bus by name, as the rest of the stack names it (the emulator cannot resolve a bus's Ref).
-        cast(events_.CfnRule, self.rule.node.default_child).add_property_override(
-            "EventBusName", events.bus_name
+            detail_types=[EventName.COMPLAINT_RECEIVED.value],
+            queue=self.queue,
         )
         self.function = ServiceFunction(
             self,

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from complaints.reporting.kpi_service import KpiService
     from complaints.reporting.quarterly_reports import QuarterlyReports
     from complaints.sla.accountability import AccountabilityReviews
+    from complaints.teams.roster import Rosters
     from complaints.tracking.follow_ups import FollowUps
     from complaints.tracking.links import SigningKey
     from complaints.tracking.service import TrackingService
@@ -63,6 +64,15 @@ PAGE_KEYS = _PageKeys()
 @cache
 def complaint_service() -> ComplaintService:
     return parts.complaint_service(settings(), dynamodb(), PAGE_KEYS)
+
+
+@cache
+def rosters() -> Rosters:
+    """The teams' rosters (complaints/teams)."""
+    from complaints.adapters.dynamodb.rosters import DynamoDbRosterStore
+    from complaints.teams.roster import Rosters
+
+    return Rosters(DynamoDbRosterStore(settings().table_name, dynamodb()))
 
 
 @cache
