@@ -157,11 +157,12 @@ class LocalFunction:
         # once and shared by its instances: re-importing them per instance would take them out of
         # sys.modules for a moment, where pydantic looks a route's annotations up mid-request.
         with _IMPORTS:
-            sys.path.insert(0, str(self.code_dir))
-            try:
-                spec.loader.exec_module(module)
-            finally:
-                sys.path.remove(str(self.code_dir))
+            # Put there once and left: taking it out again would shift sys.path under another
+            # instance's thread walking it mid-request (importlib.metadata looking for a distribution,
+            # as pydantic does building a validator on first use), which would then miss site-packages.
+            if str(self.code_dir) not in sys.path:
+                sys.path.insert(0, str(self.code_dir))
+            spec.loader.exec_module(module)
         return module
 
 

@@ -142,3 +142,16 @@ def template_settings() -> dict[str, Any]:
 
     context = json.loads((Path(__file__).resolve().parents[2] / "cdk.json").read_text())["context"]
     return StackSettings.model_validate(context.get("complaint-guard", {})).model_dump()
+
+
+def test_no_role_deletes_a_complaint_only_an_erasure_its_contact_items(resources: Resources) -> None:
+    table_id, _ = the_one(resources, "AWS::DynamoDB::Table", "DataComplaints")
+    deletes = [
+        statement
+        for policy in of_type(resources, "AWS::IAM::Policy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if "dynamodb:DeleteItem" in _as_list(statement["Action"])
+        and {"Fn::GetAtt": [table_id, "Arn"]} in _as_list(statement["Resource"])
+    ]
+    assert len(deletes) == 1
+    assert deletes[0]["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]}}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 from collections.abc import Callable
@@ -121,14 +122,33 @@ def test_create_writes_the_complaint_its_first_event_and_its_reference(
     new = complaint("c-000001", reference="CG-260302-ABC123")
     first = event(new)
     repository.create(new, first)
+    # the customer's phone, as a digest, keyed by receipt: how triage finds them from another channel
+    phone = hashlib.sha256(b"phone:+8613800138000").hexdigest()[:40]
+    received = new.received_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     assert table_keys() == {
         ("COMPLAINT#c-000001", "COMPLAINT"),
         ("trail", "c-000001#1"),
         ("REFERENCE#CG-260302-ABC123", "REFERENCE"),
+        (f"CONTACT#{phone}", f"{received}#c-000001"),
     }
     assert repository.get("c-000001") == new
     (stored_event,) = repository.events("c-000001", 10, None).items
     assert stored_event == first
+
+
+def test_the_same_phone_finds_the_other_complaints_since_a_time_under_any_customer_id(
+    repository: DynamoDbComplaintRepository,
+) -> None:
+    old = complaint("c-000010", customer_id="C-A", received_at=NOW - timedelta(days=40))
+    recent = complaint("c-000011", customer_id="CARD-1", received_at=NOW - timedelta(days=2))
+    other_phone = complaint("c-000012", customer_id="C-A", received_at=NOW - timedelta(days=1)).model_copy(
+        update={"customer": Customer(customer_id="C-A", name="Li Wei", phone="+8613800138999")}
+    )
+    new = complaint("c-000013", customer_id="C-B", received_at=NOW)
+    for item in (old, recent, other_phone, new):
+        repository.create(item, event(item))
+    found = repository.same_contact_since(new, NOW - timedelta(days=30))
+    assert [item.id for item in found] == ["c-000011"]  # not itself, not 40 days back, not another phone
 
 
 def test_complaint_round_trips_every_field(repository: DynamoDbComplaintRepository) -> None:

@@ -46,9 +46,17 @@ def everything_stored(dynamodb: Any) -> str:
     return json.dumps(items, ensure_ascii=False)
 
 
+def contact_items(dynamodb: Any) -> int:
+    return sum(
+        1 for item in dynamodb.scan(TableName=TABLE_NAME)["Items"] if item["pk"]["S"].startswith("CONTACT#")
+    )
+
+
 def test_an_erasure_pseudonymises_everything_and_keeps_the_trail_verifiable(call: Any, dynamodb: Any) -> None:
     first, second = closed_complaint(call), closed_complaint(call)
     assert "Li Wei" in everything_stored(dynamodb)
+    # triage finds the same customer by phone and e-mail: an item of each per complaint, keyed by digest
+    assert contact_items(dynamodb) == 4
 
     reply = erase(call)
     assert reply.status == 200, reply.body
@@ -59,6 +67,7 @@ def test_an_erasure_pseudonymises_everything_and_keeps_the_trail_verifiable(call
     stored = everything_stored(dynamodb)
     for personal in PERSONAL:
         assert personal not in stored, personal
+    assert contact_items(dynamodb) == 0  # deleted with the erasure: nothing links the phone to them
     for complaint_id in (first, second):
         read = call("GET", f"/v1/complaints/{complaint_id}", None, COMPLIANCE).body
         assert read["customer"] == {

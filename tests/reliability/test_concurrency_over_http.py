@@ -51,7 +51,8 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
         "POST", "/v1/complaints", role="channel_app", json=complaint_body(customer_id="C-REL-RACE")
     ).json()
     path = f"/v1/complaints/{created['id']}"
-    read = triaged(api, created["id"])["version"]  # triage's change first: the race is the agents'
+    before = triaged(api, created["id"])  # triage's change first: the race is the agents'
+    read = before["version"]
 
     def assign(n: int) -> requests.Response:
         # The assignee, not the team: a request that read the complaint after the winner moved it to
@@ -69,4 +70,5 @@ def test_twenty_concurrent_updates_of_one_version_apply_once(api: Api) -> None:
     assert (current["version"], current["assignee"]) == (read + 1, winner["assignee"])
     trail = api.request("GET", f"{path}/events").json()["items"]
     assert [(e["action"], e["version"]) for e in trail] == [("receive", 1), ("triage", 2), ("update", 3)]
-    assert trail[2]["changes"]["assignee"] == {"before": None, "after": winner["assignee"]}
+    # triage may have given it to whoever handles the same customer's same matter (a link): from there
+    assert trail[2]["changes"]["assignee"] == {"before": before["assignee"], "after": winner["assignee"]}

@@ -96,6 +96,24 @@ class InMemoryComplaintRepository:
         except KeyError:
             raise NotFound(f"no complaint with id {complaint_id}") from None
 
+    def same_contact_since(self, complaint: Complaint, since: datetime) -> list[Complaint]:
+        def shares_contact(other: Complaint) -> bool:
+            mine, theirs = complaint.customer, other.customer
+            phone = mine.phone is not None and mine.phone == theirs.phone
+            email = (
+                mine.email is not None
+                and theirs.email is not None
+                and mine.email.casefold() == theirs.email.casefold()
+            )
+            return phone or email
+
+        found = [
+            other.model_copy(deep=True)
+            for other in self.complaints.values()
+            if other.id != complaint.id and other.received_at >= since and shares_contact(other)
+        ]
+        return sorted(found, key=lambda other: other.received_at)
+
     def list(self, query: ComplaintQuery) -> Page[Complaint]:
         def matches(complaint: Complaint) -> bool:
             return (

@@ -62,7 +62,7 @@ def plain_reading(description: str, language: Any = None) -> TextAnalysis:
 def submit(service: ComplaintService, customer: str = "C-1") -> Complaint:
     body = {
         "channel": "counter",
-        "customer": {"customerId": customer, "name": "Li Wei", "phone": "+8613800138000"},
+        "customer": {"customerId": customer, "name": "Li Wei", "phone": f"+861380013800{customer[-1]}"},
         "description": f"A fee on my card statement I do not recognise ({customer}).",
     }
     return service.intake(IntakeRequest.model_validate(body), APP)

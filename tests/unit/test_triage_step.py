@@ -204,6 +204,33 @@ def test_the_same_matter_from_two_channels_is_linked_both_ways_never_merged(
     assert [e.action for e in repo.events(counter.id, 10, None).items].count("link_complaint") == 1
 
 
+def test_the_same_phone_under_another_customer_id_is_the_same_customer(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    # The counter knew the customer by their card number, the hotline by their phone: two ids, one phone.
+    counter = submit(service, channel="counter")
+    clock.advance(hours=3)
+    other_id = {"customerId": "CARD-6222", "name": "Chen Jie", "phone": "+8613700137000"}
+    hotline = submit(service, customer=other_id)
+    read = triage_with(service, repo, clock).triage(hotline.id)
+    assert [link.complaint_id for link in read.links] == [counter.id]
+    assert [link.complaint_id for link in service.get(counter.id).links] == [hotline.id]
+    # another phone and another id: a stranger, however alike the words
+    stranger = submit(service, customer={"customerId": "C-99", "name": "Xu Li", "phone": "+8613700137999"})
+    assert triage_with(service, repo, clock).triage(stranger.id).links == []
+
+
+def test_a_closed_complaint_is_not_handled_together_and_at_most_three_are_linked(
+    service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
+) -> None:
+    earlier = [submit(service) for _ in range(5)]
+    repo.complaints[earlier[0].id] = earlier[0].model_copy(update={"status": Status.CLOSED})
+    clock.advance(hours=1)
+    again = submit(service)
+    linked = [link.complaint_id for link in triage_with(service, repo, clock).triage(again.id).links]
+    assert len(linked) == 3 and earlier[0].id not in linked and set(linked) <= {c.id for c in earlier}
+
+
 def test_a_different_matter_or_an_old_one_is_not_linked(
     service: ComplaintService, repo: InMemoryComplaintRepository, clock: FakeClock
 ) -> None:

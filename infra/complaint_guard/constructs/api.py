@@ -82,6 +82,7 @@ class Api(Construct):
         # a customer's erasure pseudonymises the content of their complaints' events.
         data.allow_trail(role, "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query")
         data.allow_erasure(role)
+        data.allow_forgetting_contacts(role)
         role.add_to_principal_policy(
             iam.PolicyStatement(
                 actions=[

@@ -182,6 +182,17 @@ class Data(Construct):
                 iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[prefix])
             )
 
+    def allow_forgetting_contacts(self, role: iam.IRole) -> None:
+        """An erasure deletes the items of the customer's phone and e-mail (`CONTACT#…`), and nothing
+        else: no role deletes a complaint."""
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:DeleteItem"],
+                resources=[self.table.table_arn],
+                conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["CONTACT#*"]}},
+            )
+        )
+
     def allow_items(self, role: iam.IRole, *actions: str) -> None:
         """`actions` (named one by one: least privilege) on the complaints table itself, not its indexes."""
         role.add_to_principal_policy(

@@ -66,6 +66,7 @@ class Triage(Construct):
             role,
             "dynamodb:GetItem",
             "dynamodb:BatchGetItem",  # the customer's complaints, by the keys byCustomer returned
+            "dynamodb:Query",  # the items of the customer's phone and e-mail (another channel, another id)
             "dynamodb:PutItem",
             "dynamodb:UpdateItem",
             "dynamodb:ConditionCheckItem",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from pydantic import Field
@@ -90,6 +91,10 @@ class ComplaintRepository(Protocol):
         """Replace the complaint and append the event atomically, only if the stored version is
         `expected_version`. Raises VersionConflict otherwise; nothing is written then. With `opens`,
         the accountability record the change opens is written in the same transaction."""
+
+    def same_contact_since(self, complaint: Complaint, since: datetime) -> list[Complaint]:
+        """Other complaints received since `since` whose customer has this one's phone or e-mail, oldest
+        first (triage: the same customer from another channel, under whatever customer id)."""
 
     def list(self, query: ComplaintQuery) -> Page[Complaint]:
         """Newest received first. Raises InvalidInput for a token that is not ours. With `teams`, a

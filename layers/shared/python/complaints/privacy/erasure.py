@@ -74,8 +74,12 @@ class ErasureStore(Protocol):
         """Replace the event's content, on the condition that its hash is still `event.hash`."""
         ...
 
-    def erase(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
-        """Write the erased complaint and its erasure event, forgetting the complaint's salt."""
+    def erase(
+        self, complaint: Complaint, event: AuditEvent, expected_version: int, *, before: Complaint
+    ) -> None:
+        """Write the erased complaint and its erasure event, forgetting the complaint's salt and what
+        the store keeps of the customer's contact details as they were `before` (their phone and
+        e-mail, by which triage finds the same customer across channels)."""
         ...
 
 
@@ -123,7 +127,7 @@ class Erasure:
                 at=now,
                 data={"reason": request.reason, "customerId": pseudonym},
             )
-            self._store.erase(erased, event, complaint.version)
+            self._store.erase(erased, event, complaint.version, before=complaint)
             notifications += self._notifications.erase_recipients(complaint.id)
         return ErasureResult(
             customer_id=pseudonym,

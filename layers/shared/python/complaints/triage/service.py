@@ -14,9 +14,10 @@ complaints (the `repeat` flag, and the same matter from another channel), applie
   priority customer's complaint is `high` at least;
 - the suggested team, when nobody has given it one (a manual PATCH wins), and, when nobody is assigned,
   the on-duty member of that team's roster with the fewest open complaints (complaints/teams);
-- links to the same customer's complaints about the same matter within 30 days, both ways, never a
-  merge: each keeps its own clock; the new one takes the earlier one's assignee and team, and the
-  customer is told once that they are handled together.
+- links to the same customer's complaints about the same matter within 30 days — the same customer id,
+  or the same phone or e-mail under another id (a counter that did not find the hotline's customer) —
+  both ways, never a merge: each keeps its own clock; the new one takes the earlier one's assignee
+  and team, and the customer is told once that they are handled together.
 Deadlines only ever move earlier here: an extension is staff's (the extend permission).
 
 Redelivered, it records nothing twice: a complaint already read keeps its reading, and only a missing
@@ -60,6 +61,9 @@ from complaints.triage.similarity import similarity
 
 # The customer's complaints looked at, newest first (a customer with more has the oldest left out).
 HISTORY_PAGES = 4
+# The same matter is linked to at most this many of the customer's earlier complaints, the most alike:
+# one is the rule; a customer who wrote the same thing through several channels may have a few.
+MAX_LINKS = 3
 
 
 class Workloads(Protocol):
@@ -182,8 +186,15 @@ class TriageService:
             given_product,
             earlier,
         )
-        links = self._same_matter(complaint, earlier)
-        owners = _assigned(history)
+        since = complaint.received_at - timedelta(days=self._rules.link_days)
+        known = {other.id for other in earlier}
+        by_contact = [
+            other
+            for other in self._repository.same_contact_since(complaint, since)
+            if other.id not in known and other.received_at <= complaint.received_at
+        ]
+        links = self._same_matter(complaint, earlier + by_contact)
+        owners = _assigned(history + by_contact)
         linked_owner = next(
             (owners[link.complaint_id] for link in links if link.complaint_id in owners), None
         )
@@ -246,7 +257,8 @@ class TriageService:
         since = complaint.received_at - timedelta(days=self._rules.link_days)
         found = []
         for other in earlier:
-            if other.received_at < since or other.status is Status.WITHDRAWN:
+            # Handled together only while both are being handled: not one closed or withdrawn.
+            if other.received_at < since or other.status in (Status.CLOSED, Status.WITHDRAWN):
                 continue
             alike = similarity(complaint.description, other.description)
             if alike >= self._rules.link_similarity:
@@ -258,7 +270,7 @@ class TriageService:
                         linked_at=self._clock(),
                     )
                 )
-        return sorted(found, key=lambda link: -link.similarity)
+        return sorted(found, key=lambda link: -link.similarity)[:MAX_LINKS]
 
     def _link_back(self, other_id: str, complaint: Complaint, alike: float) -> None:
         """The link on the earlier complaint too, once (an audited change of that complaint)."""

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -41,12 +42,16 @@ from complaints.adapters.dynamodb.table import (
     complaint_from,
     complaint_item,
     complaint_pk,
+    contact_items,
+    contact_pks,
     event_content,
     event_from,
     event_item,
+    fixed_width_utc,
     marshal,
     month_of,
     previous_month,
+    received_key,
     stored_event_from,
     unmarshal,
 )
@@ -211,6 +216,11 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
                 }
             },
         ]
+        # The customer's phone and e-mail, for triage to find the same customer from another channel.
+        items += [
+            cast("TransactWriteItemTypeDef", {"Put": {"TableName": self._table, "Item": marshal(item)}})
+            for item in contact_items(complaint)
+        ]
         failed = self._transact(items, event)
         if failed == 2:
             raise ReferenceTaken(f"reference {complaint.reference} is taken")
@@ -227,10 +237,47 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
     ) -> None:
         self._write_change(complaint, event, expected_version, keep_salt=True, opens=opens)
 
-    def erase(self, complaint: Complaint, event: AuditEvent, expected_version: int) -> None:
-        """The erased complaint and its erasure event; the complaint's salt is forgotten
+    def erase(
+        self, complaint: Complaint, event: AuditEvent, expected_version: int, *, before: Complaint
+    ) -> None:
+        """The erased complaint and its erasure event; the complaint's salt is forgotten, and the items
+        of its phone and e-mail (`before` the erasure) are deleted in the same write
         (privacy/erasure.py)."""
-        self._write_change(complaint, event, expected_version, keep_salt=False)
+        forgotten = [
+            cast(
+                "TransactWriteItemTypeDef",
+                {
+                    "Delete": {
+                        "TableName": self._table,
+                        "Key": marshal({"pk": pk, "sk": received_key(before)}),
+                    }
+                },
+            )
+            for pk in contact_pks(before)
+        ]
+        self._write_change(complaint, event, expected_version, keep_salt=False, also=forgotten)
+
+    def same_contact_since(self, complaint: Complaint, since: datetime) -> list[Complaint]:
+        """Other complaints received since `since` whose customer has the complaint's phone or e-mail
+        (its contact items, by receipt), oldest first."""
+        found: dict[str, dict[str, Any]] = {}
+        for pk in contact_pks(complaint):
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "pk = :pk AND sk >= :since",
+                "ExpressionAttributeValues": marshal({":pk": pk, ":since": fixed_width_utc(since)}),
+            }
+            while True:
+                response = self._call("query", **request)
+                for item in response.get("Items", []):
+                    other = str(unmarshal(item)["complaintId"])
+                    if other != complaint.id:
+                        found.setdefault(other, {"pk": {"S": complaint_pk(other)}, "sk": {"S": COMPLAINT_SK}})
+                start = response.get("LastEvaluatedKey")
+                if start is None:
+                    break
+                request["ExclusiveStartKey"] = start
+        return sorted(self._complaints_at(list(found.values())), key=lambda other: other.received_at)
 
     def _write_change(
         self,
@@ -240,6 +287,7 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         *,
         keep_salt: bool,
         opens: AccountabilityRecord | None = None,
+        also: Sequence[TransactWriteItemTypeDef] = (),
     ) -> None:
         head = self._head(complaint.id, expected_version)
         content = event_content(event)
@@ -265,6 +313,7 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         ]
         if opens is not None:  # keyed by the version written here: taken only if this write is
             items.append(cast("TransactWriteItemTypeDef", opening_put(self._table, opens)))
+        items += also
         if self._transact(items, event) is not None:
             raise self._stale(complaint.id, expected_version)
         self._remember(complaint.id, ChainHead(complaint.version, chained.hash, salt))

@@ -192,6 +192,43 @@ def previous_month(month: str) -> str:
     return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
 
 
+# A complaint's phone and e-mail, each as an item of its own (`CONTACT#<digest>`, sorted by receipt),
+# written with the complaint: triage finds the same customer's complaints from another channel even
+# under another customer id (docs/architecture.md §2, "Triage"). Kept a year and a day (the longest
+# look-back triage may be set to), then the table's TTL deletes them; an erasure deletes them at once.
+CONTACT_DAYS = 366
+
+
+def contact_digest(kind: str, value: str) -> str:
+    """The key of one contact detail: a digest, so the key carries no phone or address in clear."""
+    return hashlib.sha256(f"{kind}:{value}".encode()).hexdigest()[:40]
+
+
+def contact_pks(complaint: Complaint) -> list[str]:
+    """The contact items' partition keys of the complaint's phone and e-mail (none once erased)."""
+    customer = complaint.customer
+    found = []
+    if customer.phone:
+        found.append(f"CONTACT#{contact_digest('phone', customer.phone)}")
+    if customer.email:
+        found.append(f"CONTACT#{contact_digest('email', customer.email.casefold())}")
+    return found
+
+
+def contact_items(complaint: Complaint) -> list[dict[str, Any]]:
+    expires = int((complaint.received_at + timedelta(days=CONTACT_DAYS)).timestamp())
+    return [
+        {
+            "pk": pk,
+            "sk": received_key(complaint),
+            "entity": "contact",
+            "complaintId": complaint.id,
+            EXPIRES_AT: expires,
+        }
+        for pk in contact_pks(complaint)
+    ]
+
+
 def received_key(complaint: Complaint) -> str:
     """Fixed-width UTC time, so the index sorts receipts in time order (`…00Z` would sort after
     `…00.5Z` as text), then the id to keep keys unique."""
