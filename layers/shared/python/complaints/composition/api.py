@@ -62,8 +62,14 @@ PAGE_KEYS = _PageKeys()
 
 
 @cache
+def repository() -> DynamoDbComplaintRepository:
+    """The complaints and their trail as stored: one adapter for every use case of the instance."""
+    return parts.complaint_repository(settings(), dynamodb(), PAGE_KEYS)
+
+
+@cache
 def complaint_service() -> ComplaintService:
-    return parts.complaint_service(settings(), dynamodb(), PAGE_KEYS)
+    return parts.complaint_service(settings(), dynamodb(), repository=repository())
 
 
 @cache
@@ -78,14 +84,9 @@ def rosters() -> Rosters:
 @cache
 def triage_service() -> TriageService:
     """The triage preview's reading (the model loads on its first use)."""
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.triage.service import TriageService
 
-    config = settings()
-    repository = DynamoDbComplaintRepository(
-        config.table_name, dynamodb(), trail_table=config.trail_table_name
-    )
-    return TriageService(complaint_service(), repository, config.triage_rules)
+    return TriageService(complaint_service(), repository(), settings().triage_rules)
 
 
 @cache
@@ -105,39 +106,23 @@ def notification_log() -> DynamoDbNotificationLog:
 
 @cache
 def tracking_service() -> TrackingService:
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.tracking.service import TrackingService
 
-    config = settings()
-    repository = DynamoDbComplaintRepository(
-        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=PAGE_KEYS
-    )
-    return TrackingService(complaint_service(), repository, tracking_keys())
-
-
-@cache
-def trail_repository() -> DynamoDbComplaintRepository:
-    """The complaints and their trail as stored, for the checks and the erasure."""
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
-
-    config = settings()
-    return DynamoDbComplaintRepository(
-        config.table_name, dynamodb(), trail_table=config.trail_table_name, page_keys=PAGE_KEYS
-    )
+    return TrackingService(complaint_service(), repository(), tracking_keys())
 
 
 @cache
 def trail_integrity() -> TrailIntegrity:
     from complaints.trail.integrity import TrailIntegrity
 
-    return TrailIntegrity(trail_repository())
+    return TrailIntegrity(repository())
 
 
 @cache
 def erasure() -> Erasure:
     from complaints.privacy.erasure import Erasure
 
-    return Erasure(trail_repository(), notification_log())
+    return Erasure(repository(), notification_log())
 
 
 @cache

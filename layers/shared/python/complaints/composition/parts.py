@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from complaints.adapters.aws import client
 
 if TYPE_CHECKING:
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.parameters import SsmKeyRing
     from complaints.attachments.ports import LinkCheck
     from complaints.attachments.service import AttachmentService
@@ -34,6 +35,17 @@ _DEFAULT_BANK_NAME = "complaint-guard bank"
 _DEFAULT_BANK_NAME_ZH = "某银行"
 
 
+def complaint_repository(
+    settings: LifecycleSettings, dynamodb: Any, page_keys: KeyRing | None = None
+) -> DynamoDbComplaintRepository:
+    """The complaints and their trail, one adapter a function's use cases share (its chain-head cache)."""
+    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
+
+    return DynamoDbComplaintRepository(
+        settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys
+    )
+
+
 def complaint_service(
     settings: LifecycleSettings,
     dynamodb: Any,
@@ -43,7 +55,6 @@ def complaint_service(
     """The one path of every change: the complaints and trail tables and the SLA tracker (its events
     reach the bus through the trail: the publisher). `page_keys` sign the page tokens the api hands
     out (adapters/dynamodb/table.py, PageTokens)."""
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.stepfunctions import StepFunctionsTracker
     from complaints.intake.service import ComplaintService
     from complaints.privacy.retention import RetentionSchedule
@@ -51,10 +62,7 @@ def complaint_service(
 
     use_seed_policy(settings.seed_policy)
     return ComplaintService(
-        repository
-        or DynamoDbComplaintRepository(
-            settings.table_name, dynamodb, trail_table=settings.trail_table_name, page_keys=page_keys
-        ),
+        repository or complaint_repository(settings, dynamodb, page_keys),
         tracker=StepFunctionsTracker(settings.sla_tracker_arn, client("stepfunctions")),
         default_policy=settings.sla_policy,
         retention=RetentionSchedule(complaint_days=settings.retention_complaint_days),

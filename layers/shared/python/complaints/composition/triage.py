@@ -21,13 +21,12 @@ def settings() -> TriageSettings:
 
 @cache
 def triage_service() -> TriageService:
-    from complaints.adapters.dynamodb.complaints import DynamoDbComplaintRepository
     from complaints.adapters.dynamodb.rosters import DynamoDbRosterStore
     from complaints.triage.service import TriageService
 
     config = settings()
     dynamodb = client("dynamodb")
-    repository = DynamoDbComplaintRepository(config.table_name, dynamodb, trail_table=config.trail_table_name)
+    repository = parts.complaint_repository(config, dynamodb)
     return TriageService(
         parts.complaint_service(config, dynamodb, repository=repository),
         repository,

@@ -51,19 +51,21 @@ class DynamoDbFollowUpStore(ComplaintsTable):
         if filters:
             request["FilterExpression"] = " AND ".join(filters)
         start = self._tokens.decode(next_token, fingerprint)["k"] if next_token else None
-        kept: list[Complaint] = []
+        found: list[dict[str, Any]] = []  # keys, read once at the end
+        kept: list[Complaint] = []  # with `assignee`: read per query and judged
         for _ in range(MAX_QUERIES_PER_PAGE):
-            request["Limit"] = limit - len(kept)
+            request["Limit"] = limit - len(found) - len(kept)
             if start:
                 request["ExclusiveStartKey"] = start
             response = self._call("query", **request)
-            read = self._complaints_at(response.get("Items", []))
-            # Read per query, so the next one continues from where this stopped and none is skipped.
-            kept.extend(
-                c for c in read if assignee is None or (c.follow_up and c.follow_up.assignee == assignee)
-            )
+            if assignee is None:
+                found.extend(response.get("Items", []))
+            else:
+                # Read per query, so the next one continues from where this stopped and none is skipped.
+                read = self._complaints_at(response.get("Items", []))
+                kept.extend(c for c in read if c.follow_up and c.follow_up.assignee == assignee)
             start = response.get("LastEvaluatedKey")
-            if start is None or len(kept) >= limit:
+            if start is None or len(found) + len(kept) >= limit:
                 break
         token = self._tokens.encode({"f": fingerprint, "k": start}) if start else None
-        return Page(items=kept, next_token=token)
+        return Page(items=kept + self._complaints_at(found), next_token=token)
