@@ -52,6 +52,14 @@ def _identity_theft_or_fraud(row: CfpbRow) -> bool:
     return "identity theft" in fields or "fraud" in fields
 
 
+def _charging_or_unauthorized(row: CfpbRow) -> bool:
+    return row["Issue"] in {
+        "Unauthorized transactions or other transaction problem",
+        "Problem with a lender or other company charging your account",
+        "Lost or stolen money order",
+    }
+
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -100,6 +108,22 @@ ROUNDS = {
             ("bankruptcy-issue", lambda row: "bankruptcy" in f"{row['Issue']} {row['Sub-issue']}".lower(), 4),
         ),
         suffix="-4",
+    ),
+    # Drawn after the rules' fifth revision (v5) was frozen, to measure v5 on texts it was never adjusted to.
+    5: Round(
+        seed=20261205,
+        cfpb_random=50,
+        zh_random=50,
+        cfpb_enriched=(
+            ("hardship-issue", _hardship, 15),
+            ("legal-action-or-sue-issue", _sued_or_legal, 12),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
+            ("bankruptcy-issue", lambda row: "bankruptcy" in f"{row['Issue']} {row['Sub-issue']}".lower(), 3),
+            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
+        ),
+        suffix="-5",
     ),
 }
 

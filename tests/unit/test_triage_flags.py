@@ -103,6 +103,130 @@ def test_an_ordinary_complaint_raises_no_flag() -> None:
     assert risk_flags("额度太低了，一年都没提额", "zh-CN") == ()
 
 
+# Rule families added in v5 (docs/triage.md, "Risk flags"): phrasings of a flag without its usual word.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I have reported your company to consumerfinance.gov as a form of record.", "regulator"),
+        ("I filed a complaint with the state Department of Insurance and the FCC.", "regulator"),
+        ("I filed a complaint with HUD about how the servicer handled my loan.", "regulator"),
+        ("I am seeking damages under the FACT Act for these violations.", "litigation"),
+        ("Civil and criminal claims will be pursued if this is not corrected.", "litigation"),
+        ("I spoke with the base JAG and was told the lease is void.", "litigation"),
+        ("I will be legally following through on all matters.", "litigation"),
+        ("I was referred to legal aid but nobody could take the case.", "litigation"),
+        ("I received a summons and the creditor's law offices will not call back.", "litigation"),
+        ("I posted about this on Twitter so others know.", "media"),
+        ("I will leave an honest review on Yelp about this bank.", "media"),
+        ("I can not afford this payment; I am not making enough money.", "vulnerable"),
+        ("WE ARE HAVING CHRONIC HARDHSIP!", "vulnerable"),
+        ("My income dropped to less than a quarter of my previous salary.", "vulnerable"),
+        ("We live in a declared disaster area since the hurricane.", "vulnerable"),
+        ("I hadn't found a job out of college yet.", "vulnerable"),
+        ("I was furloughed and asked for a forbearance.", "vulnerable"),
+        ("I am only weeks from fully financially collapsing.", "vulnerable"),
+        ("My husband is permanently disabled and on dialysis.", "vulnerable"),
+        ("My elderly mother is in a nursing home.", "vulnerable"),
+        ("Accounts and collections have been place in my name after the data breach.", "fraud"),
+        ("They moved my money into fake accounts.", "fraud"),
+        ("I cancelled the membership but they are still charging me every month.", "fraud"),
+        ("There are three charges that I did not make on my statement.", "fraud"),
+        ("I did not select any paid service but was billed anyway.", "fraud"),
+        ("Someone used my information to open a cable account.", "fraud"),
+        ("The caller was posing as my bank.", "fraud"),
+        ("They denied the loan based on my national origin.", "discrimination"),
+    ],
+)
+def test_v5_phrasings_without_the_usual_words_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I escalated it to the bank's ombudsman dept and heard nothing.",
+        "I met with a HUD-approved housing counselor about the modification.",
+        "The HUD housing counselors gave conflicting answers.",
+        "She arrived with the HUD-1 and we signed the documents.",
+    ],
+)
+def test_a_firms_ombudsman_and_hud_as_a_programme_are_not_regulators(text: str) -> None:
+    assert "regulator" not in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The bankruptcy judge discharged the loan years ago.", "litigation"),
+        ("Please fix any damages to my credit report.", "litigation"),
+        ("I am sick and tired of calling them.", "vulnerable"),
+        ("My online access was disabled for no reason.", "vulnerable"),
+        ("I am a 34 year old man with a good credit history.", "vulnerable"),
+        ("I paid the balance to the hospital in full.", "vulnerable"),
+        ("This caused me a lot of financial distress and anxiety.", "vulnerable"),
+        ("I placed a fraud alert and the card was wrongly flagged for fraud.", "fraud"),
+        ("There are unauthorized inquiries on my report.", "fraud"),
+        ("We opened the joint account in my name last year.", "fraud"),
+        ("I did not make the payment because the website was down.", "fraud"),
+        ("My ex bragged about it on social media.", "media"),
+        ("I was treated unfairly because I asked for a supervisor.", "discrimination"),
+    ],
+)
+def test_v5_exclusions_keep_look_alikes_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("我已经打12378投诉你们了", "regulator"),
+        ("再不解决就去金融监管局和人民银行投诉", "regulator"),
+        ("打315投诉，再去消费者协会", "regulator"),
+        ("去市场监管局反映，不行就信访", "regulator"),
+        ("银行发来律师函，说要起诉我", "litigation"),
+        ("我会通过法律途径解决，不排除诉诸法律", "litigation"),
+        ("法院已经立案了，下周开庭", "litigation"),
+        ("保留追究你们法律责任的权利", "litigation"),
+        ("我要找媒体曝光你们", "media"),
+        ("我会发微博让大家看看", "media"),
+        ("已经在黑猫投诉上发了", "media"),
+        ("记者已经联系我了", "media"),
+        ("我父亲七十多岁了，行动不便", "vulnerable"),
+        ("我今年68岁，还要排队三小时", "vulnerable"),
+        ("家里老人住院了，急需用钱", "vulnerable"),
+        ("我下岗失业了，实在还不起", "vulnerable"),
+        ("我老婆是孕妇，还让她站着等", "vulnerable"),
+        ("得了重病，看不起病", "vulnerable"),
+        ("遭遇电信诈骗，被骗了三万", "fraud"),
+        ("有人冒名办了贷款", "fraud"),
+        ("点了钓鱼链接，钱被转走了", "fraud"),
+        ("假冒银行客服打电话要验证码", "fraud"),
+        ("未经本人同意开通了分期", "fraud"),
+        ("这笔交易不是本人操作", "fraud"),
+        ("看不起我们农民工", "discrimination"),
+    ],
+)
+def test_chinese_v5_words_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "zh-CN")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("查了人行征信，有一条逾期记录", "regulator"),
+        ("这是柜员的个人行为，与银行无关", "regulator"),
+        ("我被告知需要等三个工作日", "litigation"),
+        ("只有法院能冻结账户，银行不能", "litigation"),
+        ("APP首页全是新闻推送，关不掉", "media"),
+        ("在微博上看到说可以提额", "media"),
+        ("防诈骗提醒短信太多了", "fraud"),
+        ("这广告你们也信？", "litigation"),
+    ],
+)
+def test_chinese_look_alikes_do_not_raise_the_flag(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "zh-CN")
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

@@ -1,7 +1,12 @@
-"""Risk flags by rule: a bilingual lexicon, whole words for English, substrings for Chinese.
+"""Risk flags by rule: a bilingual lexicon, whole words for English, substrings and short patterns for
+Chinese.
+
+Each flag has positive patterns and exclusions. An exclusion's matches are blanked out of the text before
+the positive patterns run, so "fraud alert", "power of attorney" or "HUD-approved counselor" cannot raise
+a flag while a fraud, a lawyer or HUD named elsewhere in the same text still does.
 
 The rules, their exclusions and the known gaps are in docs/triage.md; training/LABELLING.md is what
-the hand-labelled evaluation set was labelled by.
+the hand-labelled evaluation set was labelled by. Version 5 (see docs/triage.md for what changed).
 """
 
 from __future__ import annotations
@@ -21,11 +26,72 @@ RISK_FLAGS: tuple[RiskFlag, ...] = (
     "fraud",
     "discrimination",
 )
+RULES_VERSION = 5
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
 
+
+def _chinese(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives))
+
+
+# Words of up to this many letters between the parts of a phrase ("opened three credit cards in my name").
+_GAP = r"(?:[\w'$.,-]+ ){0,4}"
+_PERSON = (
+    r"(?:mother|father|mom|dad|parents?|grandmother|grandfather|grandparents?|husband|wife|spouse|aunt"
+    r"|uncle|woman|man|lady|couple|customers?|consumers?|person|people|citizens?|adults?|americans?"
+    r"|borrowers?|homeowners?|widow)"
+)
+
+ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
+    # A firm's own ombudsman; HUD as a subsidy, a loan programme, an approved counsellor or the HUD-1 form.
+    "regulator": _words(
+        r"(?:financial )?ombudsman(?:'s)? (?:dept|department|team|unit|group|division)",
+        r"(?:their|its|the bank's|the company's|internal|corporate) ombudsman",
+        r"hud(?:[- ]?1\b|[- ](?:approved|certified|subsidi[sz]ed|sponsored)"
+        r"| (?:approved|certified|housing|counsel\w*|agency|agencies|homes?|loans?|programs?|statement"
+        r"|settlement|form|closing|insured|mortgage))",
+        r"(?:through|by|insured by|fha ?/ ?) hud",
+    ),
+    # A power of attorney, attorney fees a servicer adds, a bankruptcy's court or judge, a fair judge.
+    "litigation": _words(
+        r"powers? of attorney",
+        r"attorney(?:'s|s')? ?fees?",
+        r"tax attorney",
+        r"(?:bankrupt|banckrup|bankrup)\w*(?: \w+){0,2} (?:courts?|judges?(?:'s)?|attorneys?|lawyers?"
+        r"|trustees?)",
+        r"(?:bankrupt|banckrup|bankrup)\w*[^.!?]{0,60}? (?:the|a) (?:federal )?judges?(?:'s)?",
+        r"(?:a |the )?fair judge",
+    ),
+    "media": _words(r"good news", r"press (?:\d|one|two|star|pound)", r"credit reporters?"),
+    # Figures of speech and things that only look like a person's circumstances.
+    "vulnerable": _words(
+        r"deaf ears",
+        r"undue hardship",
+        r"sick (?:of|and tired)",
+        r"social security (?:numbers?|no|#|card)",
+        r"(?:card|cards|account|accounts|access|login|feature|features|service|app) (?:was |were |has been "
+        r"|is )?disabled",
+        r"disabled (?:my|the|our|his|her|their|online|access|card|account)",
+    ),
+    # Safeguards and suspicions, not an allegation: a fraud alert or department, a card flagged for fraud,
+    # a disputed credit inquiry alone (a reporting dispute).
+    "fraud": _words(
+        r"fraud (?:alerts?|department|dept|unit|units|team|specialists?|prevention|protection|monitoring"
+        r"|detection|hold|block|investigators?|analysts?|services?)",
+        r"identity theft (?:and fraud )?(?:units?|departments?|dept|teams?|protection|monitoring|insurance"
+        r"|services?|alerts?)",
+        r"(?:flagged|flagging|flag|marked|mistaken\w*|suspected|suspicion of|potential|possible)"
+        r" (?:\w+ ){0,3}(?:as |for )?(?:possible |potential |suspected )?fraud\w*(?: activity)?",
+        r"unauthori[sz]ed (?:hard |credit )?inquir\w*",
+        r"inquir\w* (?:\w+ ){0,3}(?:did not|didn't|never|had not|hadn't|not) authori[sz]e\w*",
+        # The customer's own account: "we opened the account in my name".
+        r"(?:i|we) (?:\w+ ){0,2}(?:opened|open|applied|placed|took out|established|created)",
+    ),
+    "discrimination": _words(r"price discrimination"),
+}
 
 ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
     # A regulator, an official complaint body, or a complaint to one. "attorney general" is a regulator.
@@ -33,11 +99,15 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"cfpb",
         r"c\.f\.p\.b",
         r"consumer financial protection bureau",
-        r"consumer protection bureau",
+        r"consumer ?finance\.gov",
+        r"consumer protection (?:bureau|agency|agencies|division|office|department|board|commission)",
         r"attorneys? generals?(?:'s?)?(?: office)?",
         r"ag'?s office",
         r"federal trade commission",
-        r"ftc",
+        r"ftc(?:\.gov)?",
+        r"reportfraud\.ftc\.gov",
+        r"fcc",
+        r"federal communications commission",
         r"fca",
         r"financial conduct authority",
         r"(?:financial )?ombudsman",
@@ -48,161 +118,264 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"federal reserve",
         r"better business bureau",
         r"bbb",
-        r"department of financial (?:services|institutions|protection)",
-        r"banking (?:department|commission)",
-        r"(?:state|federal|banking|financial) regulators?",
+        r"department of financial (?:services|institutions|protection|regulation)",
+        r"(?:office|division|department) of (?:financial|consumer) (?:regulation|protection|institutions"
+        r"|credit)",
+        r"department of business oversight",
+        r"state (?:banking|financial|insurance) (?:department|commission|commissioner|regulators?)",
+        r"(?:banking|insurance) (?:commission|commissioner)",
+        r"(?:commissioner|department|division) of (?:banking|banks|insurance|financial institutions"
+        r"|consumer credit)",
+        r"(?:state|federal|banking|financial|government) regulators?",
         r"regulators?",
-        r"regulatory (?:agency|agencies|body)",
+        r"regulatory (?:agency|agencies|body|bodies|authorit\w*)",
         r"ncua",
-        r"hud(?![- ]subsidi[sz]ed)",
+        r"hud",
         r"department of housing and urban development",
         r"consumer affairs",
         r"department of banking",
         r"division of banking",
         r"finra",
+        r"cftc",
         r"securities and exchange commission",
     ),
-    # Lawyers, courts and suits. Not "attorney general" (a regulator), "power of attorney" (a mandate),
-    # attorney fees a servicer adds, nor the bankruptcy court (a bankruptcy is no dispute with the bank).
+    # Lawyers, courts, suits, claimed damages and liability, legal steps taken or weighed.
     "litigation": _words(
         r"lawyers?",
-        r"law firms?",
-        r"(?<!power of )(?<!tax )attorneys?(?! generals?)(?!'s general)(?:'s)?(?! ?fees)",
+        r"law (?:firms?|offices?)",
+        r"(?<!power of )(?<!tax )attorneys?(?! generals?)(?!'s general)(?:'s)?",
         r"lawsuits?",
         r"law suits?",
         r"sue|sues|sued|suing",
-        r"(?<!bankruptcy )courts?",
+        r"courts?",
         r"courthouse",
-        r"legal recourse",
+        r"legal(?:ly)? (?:recourse|action|actions|proceedings?|aid|advice|advisors?|counsel|help"
+        r"|assistance|remed\w*|options|steps|measures|means|route|avenues?|representation"
+        r"|representatives?|team|services|claims?|case|battle|fight|dispute)",
+        r"legally (?:pursu\w*|follow\w*|proceed\w*|challeng\w*|fight\w*|enforc\w*)",
+        r"(?:pursu\w*|tak\w*|took|handl\w*|deal\w*|settl\w*) (?:this|it|the matter|this matter|them|things)"
+        r" (?:\w+ )?legally",
         r"serve (?:legal )?process",
         r"process server",
-        r"legal action",
-        r"legal proceedings?",
         r"litigat\w*",
         r"small claims",
         r"class action",
-        r"(?<!fair )judge",
+        r"judges?",
         r"judge?ments?",
-        # Claimed damages and criminal threats are legal threats without a lawyer's word (LABELLING.md).
-        r"(?:statutory|treble|punitive) damages",
+        r"magistrate",
+        r"plaintiffs?|defendants?",
+        r"summons|summoned|subpoena\w*|depositions?|testif(?:y|ied|ying)|injunctions?",
+        # Claimed damages, liability and criminal threats are legal threats without a lawyer's word.
+        r"(?:seek\w*|claim\w*|recover\w*|award\w*|entitled to|sue\w* for|pursu\w*|demand\w*|actual|statutory"
+        r"|treble|punitive|compensatory|consequential|general|specific|liquidated"
+        r"|monetary) (?:\w+ ){0,2}damages",
+        r"(?:after|against) (?:\w+ ){0,2}for damages|compensat\w* (?:\w+ ){0,2}for (?:my |our )?damages",
+        r"(?:civil|criminal) (?:claims?|suits?|actions?|cases?|complaints?|litigation|proceedings)",
         r"per violation",
-        r"held liable",
+        r"(?:hold|held|make|made|found) (?:\w+ ){0,2}liable",
         r"(?:press|file|filing|pressing) (?:criminal )?charges",
         r"criminal charges",
-        r"arbitration",
-        r"subpoena\w*",
-        r"legal counsel",
-        r"legal representation",
+        r"arbitrat\w*",
+        r"(?:retain\w*|hire\w*|hiring|my|our|local|outside) (?:legal )?counsel",
+        r"jag|judge advocate|paralegal|public defender|esquire",
     ),
-    # Press, news and social media. Not "good news", "press 1" on a phone menu nor a credit reporter.
+    # Press, news, social media and public review sites, as where the complaint goes or went.
     "media": _words(
         r"the press",
-        r"press release",
-        r"news (?:media|outlets?|stations?|channels?|reports?|articles?|papers?)",
-        r"newspapers?",
-        r"(?:in|on) the news",
+        r"press (?:release|conference|coverage)",
+        r"news ?(?:media|outlets?|stations?|channels?|reports?|articles?|papers?|stories|story|coverage"
+        r"|reporters?|agenc\w*)",
+        r"(?:in|on|to|contact\w*|call\w*) the (?:local |evening |national )?news",
         r"local news",
-        r"news coverage",
         r"journalists?",
-        r"(?<!credit )reporters?(?! agency)",
-        r"social media",
-        r"twitter|tweet\w*|facebook|instagram|tiktok|youtube|reddit|linkedin|yelp",
-        r"media outlets?",
-        r"(?:tv|television) stations?",
-        r"go(?:ing)? public",
-        r"the media",
+        r"reporters?(?! agency)",
+        r"(?:the|local|mass|news) media",
+        r"media (?:outlets?|attention|coverage)",
+        r"(?:tv|television) (?:stations?|channels?|news|programs?|shows?)",
+        r"go(?:ing|ne)? public|went public|make (?:this|it|my story) public|public(?:ly)? (?:forums?|posts?)",
+        r"(?:online|public|yelp|google|trustpilot|bad|negative|honest) reviews?",
+        r"(?:post\w*|shar\w*|put\w*|publish\w*|expos\w*|blast\w*|broadcast\w*|spread\w*|writ\w*|wrote"
+        r"|tell\w*|told|tak\w*|took|go|going|went|complain\w*|air\w*) (?:\w+ ){0,6}(?:on|to|in|via|across"
+        r"|all over) (?:\w+ ){0,2}(?:social media|twitter|facebook|instagram|tiktok|youtube|reddit|linkedin"
+        r"|yelp|trustpilot|ripoff ?report|my blog)",
+        r"tweet\w*",
+        r"viral",
     ),
-    # Age, illness, disability, bereavement, financial hardship.
+    # Age, illness, disability, bereavement, financial hardship, a disaster.
     "vulnerable": _words(
         r"elderly",
         r"senior citizens?",
         r"seniors",
-        r"aged? (?:6[5-9]|[7-9]\d)",
-        r"(?:6[5-9]|[7-9]\d)[- ]years?[- ]old",
-        r"retiree|pensioner|fixed income",
-        r"(?:am|is|was|being|became|totally|permanently) disabled",
-        r"disabled (?:veterans?|person|people|adult|child|son|daughter|husband|wife|mother|father)",
-        r"disabilit(?:y|ies)|handicap\w*|wheelchair|blind|deaf(?! ears)",
+        r"senior " + _PERSON,
+        r"(?<!year )(?<!years )(?<!year-)(?<!years-)(?<!yr )(?:aging|aged|old|older) " + _PERSON,
+        r"(?:aged?|age of) (?:6[5-9]|[7-9]\d|1[01]\d)",
+        r"(?:i am|i'm|im|he is|she is|who is|is now|am now|turned|turning) (?:6[5-9]|[7-9]\d)\b"
+        r"(?! ?(?:days|%|dollars|percent|cents|miles|minutes|hours|months|weeks|times|calls|pages))",
+        r"(?:6[5-9]|[7-9]\d)[- ]?(?:years?|yrs?)[- ]old|(?:6[5-9]|[7-9]\d) ?y/?o",
+        r"retiree|pensioner|(?:fixed|limited|sole|only|small|modest) (?:source of )?income",
+        r"(?:i|he|she|we|who|husband|wife|spouse|son|daughter|mother|father|mom|dad|veteran|child)"
+        r" (?:am|is|was|are|were|has been|have been|had been|became|become|got) (?:\w+ )?disabled",
+        r"i'?m (?:\w+ )?disabled|(?:totally|permanently|fully|medically|\d+ ?%) disabled",
+        r"disabled (?:veterans?|person|people|adult|child|son|daughter|husband|wife|mother|father|parent"
+        r"|individual|customer|consumer|senior)",
+        r"disabilit(?:y|ies)|handicap\w*|wheelchair|blind|deaf",
         r"dementia|alzheimer'?s?|cancer|chemo\w*|stroke|heart attack|ptsd|depression|diagnosed",
-        r"(?:terminal|serious|chronic|mental)(?:ly)? ill\w*",
+        r"dialysis|transplant|diabet\w*|seizure disorder|(?:had|has|have|having) (?:a )?seizures?|epilep\w*"
+        r"|multiple sclerosis|parkinson'?s?|lupus"
+        r"|leuka?emia|tumou?rs?|coma|intensive care|icu|hospice|nursing home|assisted living"
+        r"|mental health|bipolar|schizophren\w*|pregnan\w*|miscarriage",
+        r"(?:kidney|liver|heart|lung) (?:failure|disease|condition|surgery|problems?)",
+        r"(?:terminal|serious|chronic|mental)(?:ly)? ill\w*|terminal (?:cancer|disease|diagnosis)",
+        r"(?:major|serious|severe|chronic|critical|life[- ]threatening) (?:medical|health) \w+",
         r"illness(?:es)?|sick",
-        r"hospitali[sz]ed|(?:in|out of) (?:the )?hospital|surger(?:y|ies)|bed ?ridden",
-        r"medical (?:condition|issues?|problems?)",
-        r"health (?:issues?|problems?|condition)",
-        r"deceased|passed away|died|death|funeral|bereave\w*|widow(?:ed|er)?",
-        r"late (?:husband|wife|father|mother|son|daughter)",
-        r"unemployed|unemployment|no income|laid off|job loss",
-        r"lost (?:my|his|her|our) jobs?",
+        r"hospitali[sz]\w*|(?:in|out of|into|admitted to) (?:the )?hospital|surger(?:y|ies)|bed ?ridden",
+        r"medical (?:condition|conditions|issues?|problems?|emergenc\w*|leave|crisis|reasons)",
+        r"health (?:issues?|problems?|conditions?|crisis|emergenc\w*|reasons)",
+        r"deceased|passed away|died|death|funeral|bereave\w*|widow(?:ed|er)?|executor|executrix|probate",
+        r"surviving spouse|estate of (?:my|our|his|her|the)",
+        r"late (?:husband|wife|father|mother|son|daughter|spouse|parents?)",
+        r"unemploy\w*|no income|laid off|lay ?offs?|job loss|furlough\w*",
+        r"lost (?:my|his|her|our|their) (?:\w+ )?(?:jobs?|employment|income|business)",
+        r"(?:loss|reduction|decrease|drop) (?:of|in) (?:\w+ )?(?:income|salary|wages|pay|hours|employment)",
+        r"(?:income|salary|wages|hours) (?:\w+ ){0,2}(?:dropped|cut|reduced|decreased|slashed|fell)",
+        r"(?:hadn't|haven't|have not|had not|couldn't|could not|can't|cannot|unable to|not able to)"
+        r" (?:\w+ )?(?:find|get|land|found) (?:a |another |new |any )?(?:job|work|employment)",
+        r"unable to work|(?:can't|cannot|can not|could not|couldn't) work",
         r"financial(?:ly)? strain\w*",
-        r"struggling (?:to pay|paying|to make)",
+        r"struggl\w* (?:to pay|paying|to make|to keep|to afford|financially)",
+        r"struggl\w* (?:with|to keep up with) (?:the|these|my|our|those) (?:\w+ )?(?:payments?|bills?"
+        r"|debts?|mortgage|rent)",
         r"unable to (?:continue )?(?:make|making|pay)",
-        r"financial hardship|(?<!undue )hardship|struggling financially|low[- ]income|poverty|poor people",
+        r"(?:can ?not|can't|cannot|unable to|could not|couldn't|no longer|not able to) afford (?:to )?"
+        r"(?:pay |make |keep |paying |making )?(?:the |this |that |these |my |our |such |a |any )?(?:\w+ )?"
+        r"(?:payments?|amount|bills?|rent|mortgage|car|house|home|loan|debt|installments?|food|medicine"
+        r"|medications?|groceries|utilities)",
+        r"not (?:making|earning) enough",
+        r"(?:financial|financially|economic) (?:hardship|difficult\w*|crisis|troubles?"
+        r"|devastat\w*|ruin\w*|collaps\w*|struggle\w*|instability|emergenc\w*)",
+        r"financially (?:strapped|struggling|devastated|ruined|collaps\w*|unstable|drained|desperate)",
+        r"hard(?:ship|hsip|shp|hsp)s?|struggling financially|low[- ]income|poverty|poor people",
+        r"(?:hard|tough|difficult|desperate|dire) (?:times|straits|financial)|desperate situation",
+        r"paycheck to paycheck|(?:i'?m|am|we'?re|are) (?:flat )?broke|barely (?:get|getting|surviv\w*|making"
+        r" it|scraping|afford)",
         r"(?:have not|haven't|has not|hasn't|not been|am not|i'm not|not) work(?:ed|ing)(?: right now)?"
         r"(?= for| since| right now| at the moment| due| because)",
         r"out of work",
         r"(?:haven't had|have not had|had no|without) (?:any )?income",
-        r"(?:am|i'm|we're|we are|is|was|now|recently|being) retired|retire(?:ment)? income|pension",
+        r"(?:am|i'm|we're|we are|is|was|now|recently|being|i|we|he|she) retired|retire(?:ment)? income"
+        r"|pension",
         r"homeless\w*|evict\w*",
-        r"social security (?:disability|income|benefits)",
-        r"(?:living|live|lives|rely|relying) (?:on|off|in) (?:social security|disability|benefits)",
-        r"food stamps|make ends meet|barely afford",
+        r"social security (?:disability|income|benefits?|checks?|retirement)",
+        r"(?:living|live|lives|rely|relying|depend\w*) (?:solely |only )?(?:on|off|in) (?:social security"
+        r"|disability|benefits)",
+        r"food stamps|make ends meet",
         r"domestic (?:violence|abuse)|abuser",
         r"lost (?:my|our) (?:home|house)",
         r"ssi|ssdi",
+        r"(?:natural|declared|federal(?:ly)? declared) disasters?|disaster (?:area|zone|relief|declaration"
+        r"|assistance)|hurricanes?(?! season)|wildfires?|tornado\w*|earthquakes?",
     ),
-    # Scams, fraud, identity theft, phishing, unauthorised transactions or accounts. A fraud alert or fraud
-    # department alone is a safeguard, not a fraud; a disputed credit inquiry alone is a reporting dispute.
+    # Scams, fraud, identity theft, phishing, impersonation, transactions, accounts or charges the
+    # customer did not authorise.
     "fraud": _words(
         r"scam\w*",
-        r"fraud(?!\w*\s+(?:alerts?|department|dept))\w*",
+        r"fraud\w*",
         r"defraud\w*",
         r"identity theft|id theft|thefts?|stolen identity|identity thie(?:f|ves)",
-        r"identity (?:was |has been )?stolen",
+        r"identity (?:was |has been |had been )?(?:stolen|taken|hijacked|misused|used)",
         r"phishing",
         r"unauthori[sz]ed (?:\w+ )?(?:transactions?|charges?|withdrawals?|access|use|debits?|transfers?"
-        r"|payments?|accounts?|purchases?)",
+        r"|payments?|accounts?|purchases?|activity|loans?|cards?)",
         r"(?:did not|didn't|never|not) authori[sz]e",
-        r"(?:opened|placed|taken out|applied for) (?:\w+ ){0,3}in my name",
-        r"(?:opened|created|added|taken out) (?:\w+ ){0,4}(?:unbeknownst to me"
-        r"|without my (?:knowledge|consent|permission|authori[sz]ation))",
+        r"(?:open|opened|place|placed|put|taken out|took out|applied|apply|applying|obtained|established"
+        r"|created|registered) " + _GAP + r"in my name",
+        r"(?:used|stole|took) my (?:\w+ )?(?:name|identity|information|info|ssn|social security number"
+        r"|details)"
+        r" (?:to|without)",
+        r"(?:opened|created|added|taken out|withdrew|withdrawn|transferred|moved|charged|debited"
+        r"|deducted|pulled|removed|used|accessed|enrolled|signed (?:me )?up|set up) "
+        + _GAP
+        + r"(?:unbeknownst to me|without (?:my|our) (?:knowledge|consent|permission|authori[sz]ation"
+        r"|approval|authority))",
+        r"(?:someone|somebody|a third party|an unknown (?:person|party|individual)|a stranger"
+        r"|an? impost[eo]r)"
+        r" (?:else )?(?:has |had |have )?(?:used|using|opened|applied|took out|taken out|accessed|obtained"
+        r"|withdrew|transferred|stole|charged|cashed|logged into|gained access|hacked)",
+        r"unknown (?:person|persons|individual|party|third party|name|recipient|merchant|source)",
+        r"(?:person|party|individual|name|charges?|company|account) (?:\w+ )?unknown to (?:me|us)",
+        r"(?:transactions?|charges?|purchases?|withdrawals?|transfers?|debits?) (?:that )?(?:i|we)"
+        r" (?:did not|didn't|never|do not|don't) (?:make|made|do|initiate|recogni[sz]e|authori[sz]e)",
+        r"(?:did not|didn't|never|would never) (?:make|made|initiate|recogni[sz]e) (?:these|this|those|the"
+        r"|any)"
+        r" (?:\w+ )?(?:transactions?|charges?|purchases?|withdrawals?|transfers?)",
+        r"(?:did not|didn't|never|would never) (?:select|sign up|signed up|subscribe|subscribed|enroll"
+        r"|enrolled|order|ordered) (?:\w+ ){0,2}(?:for )?(?:this|these|that|any|the|a) (?:\w+ )?(?:paid )?"
+        r"(?:services?|subscriptions?|memberships?|products?|plans?|programs?)",
+        r"would never sign up",
+        # Still charged after the customer cancelled or revoked the authorisation.
+        r"(?:charg|bill|debit|tak|pull|deduct|withdr[ae]w)\w* (?:\w+ ){0,8}(?:after|despite|even though"
+        r"|although) (?:i|we) (?:had )?(?:cancel|revok|terminat|clos|end)\w*",
+        r"(?:cancel\w*|revok\w*) (?:\w+ ){0,10}(?:still|continued?|continues|keep|keeps|kept) (?:\w+ ){0,2}"
+        r"(?:charg|bill|debit|tak|pull|deduct|withdraw)\w*",
+        r"(?:fake|bogus|phony|sham) (?:\w+ )?(?:accounts?|tickets?|checks?|cheques?|websites?|sites?"
+        r"|company|companies|sellers?|business\w*|calls?|emails?|texts?|ids?|documents?|invoices?|charges?"
+        r"|lenders?|loans?|personnel|employees?|agents?|representatives?|collectors?)",
+        r"illegally (?:took|taken|withdrew|transferred|moved|opened|charged|used|accessed|obtained)",
         r"hacked|hacker\w*|skimm\w*|counterfeit|impersonat\w*|spoof\w*|con artists?|swindl\w*",
+        r"embezzl\w*|misappropriat\w*|extort\w*|ponzi|pyramid scheme|money mule",
+        r"posing as|posed as|pretend\w* to be|claim\w* to be (?:from|with|a|an)",
         r"stole|stolen|steal\w*",
     ),
     "discrimination": _words(
         r"discriminat\w*",
         r"racis[mt]\w*|racial\w*|redlin\w*|sexis[mt]|prejudice\w*",
         r"equal credit opportunity|ecoa",
-        r"because (?:of )?(?:my|i am|i'm) (?:race|age|gender|sex|religion|national origin|ethnicity|black"
-        r"|disabled|a woman)",
+        r"because (?:of )?(?:my|i am|i'm|we are|we're|he is|she is|our) (?:\w+ )?(?:race|age|gender|sex"
+        r"|religion|national origin|ethnicity|black|african[- ]american|hispanic|latin[oa]|asian|muslim"
+        r"|jewish|arab|immigrant|foreign\w*|accent|disabled|disability|a woman|female|elderly|old|a senior"
+        r"|gay|transgender|pregnan\w*|marital status|skin color|colou?r)",
+        r"based (?:solely )?on (?:my|our|his|her) (?:race|age|gender|sex|religion|national origin|ethnicity"
+        r"|disability|colou?r|marital status)",
+        r"(?:race|age|gender|sex|religious|disability)[- ]based",
         r"biased against",
     ),
 }
+
+# Chinese is matched on the text without spaces. Substrings first, then short patterns.
 CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
     "regulator": (
-        "金融监管总局",
+        "金融监管",
         "国家金融监督管理总局",
+        "金融监督管理局",
         "监管总局",
+        "监管局",
         "银保监",
-        "银监会",
-        "银监局",
-        "保监会",
+        "银监",
+        "保监",
         "证监会",
         "人民银行",
-        "人行",
-        "央行",
-        "12378",
-        "12363",
+        "外汇管理局",
         "消协",
         "消费者协会",
-        "12315",
+        "消费者权益保护协会",
+        "金融消费者权益保护",
+        "金融消费权益保护",
         "监管部门",
         "监管机构",
+        "监管机关",
         "金融办",
+        "金融局",
         "银行业协会",
-        "金融消费权益保护",
+        "市场监管",
+        "市场监督管理",
+        "工商局",
+        "信访",
+        "市长热线",
+        "政府热线",
         "向监管",
         "找监管",
         "投诉到监管",
+        "举报到监管",
     ),
     "litigation": (
         "律师",
@@ -212,53 +385,126 @@ CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
         "打官司",
         "法律途径",
         "法律手段",
+        "法律程序",
+        "司法途径",
+        "司法程序",
+        "诉诸法律",
+        "走法律",
         "仲裁",
-        "律师函",
-        "追究法律责任",
+        "法律责任",
         "告上法庭",
+        "提起上诉",
+        "上诉到",
         "传票",
+        "判决",
+        "胜诉",
+        "败诉",
+        "开庭",
+        "原告",
+        "法官",
+        "强制执行",
+        "被执行人",
     ),
     "media": (
         "媒体",
         "曝光",
-        "微博",
-        "抖音",
         "记者",
-        "新闻",
         "电视台",
-        "小红书",
-        "黑猫投诉",
+        "黑猫",
         "网上发帖",
-        "发帖曝光",
-        "头条",
+        "315晚会",
+        "3·15晚会",
+        "焦点访谈",
+        "舆论",
+        "公之于众",
+        "上新闻",
+        "新闻媒体",
+        "新闻记者",
+        "新闻热线",
+        "新闻报道",
+        "找新闻",
     ),
     "vulnerable": (
         "老人",
-        "老年人",
+        "老年",
         "年迈",
         "年纪大",
+        "年事已高",
         "高龄",
+        "空巢",
+        "孤寡",
+        "七旬",
+        "八旬",
+        "九旬",
         "残疾",
         "残障",
+        "残联",
+        "瘫痪",
+        "失明",
+        "聋哑",
         "生病",
-        "住院",
+        "患病",
         "重病",
         "大病",
-        "癌症",
+        "病重",
+        "身患",
+        "绝症",
+        "癌",
+        "白血病",
+        "尿毒症",
+        "化疗",
+        "透析",
+        "住院",
         "手术",
+        "重症监护",
+        "植物人",
+        "中风",
+        "脑梗",
+        "心脏病",
+        "抑郁症",
+        "精神病",
+        "看不起病",
+        "孕妇",
+        "怀孕",
         "去世",
         "过世",
         "病故",
         "离世",
+        "病逝",
+        "身故",
+        "遗孀",
+        "丧偶",
+        "孤儿",
         "失业",
         "下岗",
+        "无业",
+        "没有工作",
+        "没工作",
+        "丢了工作",
+        "失去工作",
+        "裁员",
+        "没有收入",
+        "没收入",
+        "无收入",
+        "收入微薄",
         "低保",
-        "孤寡",
+        "困难户",
+        "贫困",
         "经济困难",
         "生活困难",
         "家庭困难",
-        "困难户",
-        "残联",
+        "经济拮据",
+        "入不敷出",
+        "走投无路",
+        "揭不开锅",
+        "还不起",
+        "还不上",
+        "无力还款",
+        "无力偿还",
+        "退休",
+        "养老金",
+        "受灾",
+        "灾区",
     ),
     "fraud": (
         "诈骗",
@@ -266,28 +512,108 @@ CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
         "被骗",
         "骗了",
         "骗局",
+        "骗取",
+        "骗走",
+        "骗钱",
+        "受骗",
+        "行骗",
+        "套路贷",
         "盗刷",
         "盗用",
+        "盗取",
+        "盗号",
+        "被盗",
         "冒用",
         "冒名",
-        "钓鱼",
+        "冒充",
+        "冒领",
+        "假冒",
+        "钓鱼网站",
+        "钓鱼链接",
+        "钓鱼短信",
+        "钓鱼邮件",
         "欺诈",
-        "非本人",
-        "不是本人操作",
-        "被盗",
+        "不是我本人",
+        "不是我本人",
+        "本人未操作",
+        "不是我操作",
+        "不是我刷",
+        "被人刷",
+        "被转走",
     ),
-    "discrimination": ("歧视", "区别对待", "差别对待", "看不起", "瞧不起"),
+    "discrimination": (
+        "歧视",
+        "区别对待",
+        "差别对待",
+        "瞧不起",
+        "狗眼看人低",
+        "看人下菜",
+        "嫌贫爱富",
+        "势利眼",
+        "不一视同仁",
+    ),
 }
+CHINESE_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
+    "regulator": _chinese(
+        r"(?<!\d)(?:12378|12363|12315|12345)(?!\d)",
+        r"(?:打|找|向|去|到|拨打)(?:3·?15|315)|(?<!\d)3·?15(?:投诉|热线|平台|消费者)",
+        r"央行|(?<![个本私路步行老])人行(?![道驶为走动使])",
+    ),
+    "litigation": _chinese(
+        r"(?<![广报警忠公通预转劝])告(?:你们|他们|银行|到法院|上法庭)",
+        r"(?<!公安)(?<!警方)(?<!派出所)(?<!已)立案",
+        r"被告(?!知|诉)",
+    ),
+    "media": _chinese(
+        r"(?:发|去|到|上|找)(?:个|条|了)?(?:微博|抖音|快手|小红书|朋友圈|头条|知乎|视频号|b站|公众号|贴吧|网上)"
+        r"(?:曝光|投诉|维权|吐槽|揭露|说说|让大家|发帖|@)",
+        r"(?:发|转发)(?:个|条|到|了)?(?:微博|抖音|快手|小红书|朋友圈|视频号)",
+        r"(?:微博|抖音|快手|小红书|朋友圈|头条|知乎|网上|网络)[^，。！？,!?]{0,4}(?:曝光|维权|揭露)",
+    ),
+    "vulnerable": _chinese(
+        r"(?<!\d)(?:6[5-9]|[7-9]\d|1[01]\d)(?:多)?岁",
+        r"(?:[七八九]十|六十[五六七八九])(?:多|几|来)?岁",
+    ),
+    "fraud": _chinese(
+        r"未经[^，。！？,!?]{0,4}(?:同意|授权|允许)[^，。！？,!?]{0,6}(?:扣|转|开通|办理|办了|刷|消费|贷款|借款|开户|划)",
+        r"私自(?:扣|转|开通|办理|划|刷)",
+        r"(?:非|不是)本人(?:操作|交易|消费|办理|签字|签名|申请|授权)",
+    ),
+    "discrimination": _chinese(
+        r"看不起(?!病)",
+        r"因为(?:我|我们|他|她)?是(?:外地|农村|女|老年|残疾|少数民族)",
+    ),
+}
+CHINESE_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
+    # 人行征信 is the credit report, not the regulator.
+    "regulator": _chinese(r"(?:人民银行|人行|央行)(?:的)?征信"),
+    # A court named only as general knowledge ("只有法院能冻结").
+    "litigation": _chinese(r"(?:只有|除了|除非)法院|法院才"),
+    # An app's news feed is not the press.
+    "media": _chinese(r"(?!x)x"),
+    "vulnerable": _chinese(r"手术费(?:分期)?"),
+    "fraud": _chinese(r"防诈骗|反诈骗|防骗|反诈"),
+    "discrimination": _chinese(r"(?!x)x"),
+}
+
+
+def _blank(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(" ", text)
 
 
 def risk_flags(text: str, language: str) -> tuple[RiskFlag, ...]:
     """The flags the text raises, in RISK_FLAGS order."""
     lowered = normalise(text)
+    # English patterns run on Chinese text too: Chinese complaints quote "CFPB", "Facebook".
+    found = {
+        flag
+        for flag, pattern in ENGLISH_PATTERNS.items()
+        if pattern.search(_blank(ENGLISH_EXCLUSIONS[flag], lowered))
+    }
     if language == "zh-CN":
         compact = lowered.replace(" ", "")
-        found = {flag for flag, words in CHINESE_WORDS.items() if any(word in compact for word in words)}
-        # Chinese complaints quote English names too ("CFPB", "Facebook").
-        found |= {flag for flag, pattern in ENGLISH_PATTERNS.items() if pattern.search(lowered)}
-    else:
-        found = {flag for flag, pattern in ENGLISH_PATTERNS.items() if pattern.search(lowered)}
+        for flag in RISK_FLAGS:
+            kept = _blank(CHINESE_EXCLUSIONS[flag], compact)
+            if any(word in kept for word in CHINESE_WORDS[flag]) or CHINESE_PATTERNS[flag].search(kept):
+                found.add(flag)
     return tuple(flag for flag in RISK_FLAGS if flag in found)
