@@ -20,7 +20,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.params import Header, Path, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse, OpenAPIResponseHeader
-from pydantic import Field
+from pydantic import BaseModel, Field, ValidationError
+from pydantic.alias_generators import to_camel
 
 from complaints.core.auth import Caller, Permission, caller_from_claims
 from complaints.core.errors import DomainError, InvalidInput
@@ -182,6 +183,18 @@ class LazyModule(ModuleType):
 
 
 Versioned = TypeVar("Versioned", bound=VersionedRequest)
+QueryModel = TypeVar("QueryModel", bound=BaseModel)
+
+
+def query_model(model: type[QueryModel], values: dict[str, Any]) -> QueryModel:
+    """Query parameters checked by a model's own rules (identifiers, zoned times), refused as a 400
+    naming each parameter as the caller spelt it."""
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**problem, "loc": ("query", to_camel(str(problem["loc"][0])))} for problem in error.errors()]
+        ) from error
 
 
 def with_version(body: Versioned, if_match: str | None) -> Versioned:

@@ -43,7 +43,12 @@ def erase(call: Any, customer_id: str = "C-1001", claims: dict[str, Any] = COMPL
 def everything_stored(dynamodb: Any) -> str:
     """Every item of both tables, as text (tests only: the application never scans)."""
     items = dynamodb.scan(TableName=TABLE_NAME)["Items"] + dynamodb.scan(TableName=TRAIL_TABLE_NAME)["Items"]
-    return json.dumps(items, ensure_ascii=False)
+    # Binary attributes (a resolved complaint's text signature, for the case library) as hex.
+    return json.dumps(items, ensure_ascii=False, default=lambda value: bytes(value).hex())
+
+
+def case_signatures(dynamodb: Any) -> int:
+    return sum(1 for item in dynamodb.scan(TableName=TABLE_NAME)["Items"] if "caseSignature" in item)
 
 
 def contact_items(dynamodb: Any) -> int:
@@ -57,6 +62,8 @@ def test_an_erasure_pseudonymises_everything_and_keeps_the_trail_verifiable(call
     assert "Li Wei" in everything_stored(dynamodb)
     # triage finds the same customer by phone and e-mail: an item of each per complaint, keyed by digest
     assert contact_items(dynamodb) == 4
+    # closed with a resolution: each is a past case the case library compares by its text's signature
+    assert case_signatures(dynamodb) == 2
 
     reply = erase(call)
     assert reply.status == 200, reply.body
@@ -68,6 +75,7 @@ def test_an_erasure_pseudonymises_everything_and_keeps_the_trail_verifiable(call
     for personal in PERSONAL:
         assert personal not in stored, personal
     assert contact_items(dynamodb) == 0  # deleted with the erasure: nothing links the phone to them
+    assert case_signatures(dynamodb) == 0  # nothing derived from their words stays in the case index
     for complaint_id in (first, second):
         read = call("GET", f"/v1/complaints/{complaint_id}", None, COMPLIANCE).body
         assert read["customer"] == {

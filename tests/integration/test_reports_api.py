@@ -21,9 +21,12 @@ from fakes import DynamoDbSlaStore, FakeTracker
 from moto.ses.models import ses_backends
 from moto_tables import REGION, TABLE_NAME, TRAIL_TABLE_NAME, put_link_keys
 
+from complaints.adapters.dynamodb.cases import DynamoDbCaseIndex
+from complaints.cases.models import CaseRequest
+from complaints.cases.service import CaseLibrary
 from complaints.composition import report_builder as report_builder_root
 from complaints.core.auth import caller_from_claims
-from complaints.intake.commands import IntakeRequest, ResponseRequest
+from complaints.intake.commands import IntakeRequest, ResolveRequest, ResponseRequest
 from complaints.intake.service import ComplaintService
 from complaints.reporting.quarter import Quarter
 
@@ -312,3 +315,32 @@ def test_a_build_that_cannot_store_its_files_fails_visibly_and_its_retry_publish
     assert (
         len(sqs.receive_message(QueueUrl=reporting_aws["announced"], MaxNumberOfMessages=10)["Messages"]) == 1
     )
+
+
+def test_the_quarterly_report_lists_the_lessons_marked_in_the_quarter(
+    aws: Any, reporting_aws: dict[str, str], api: ModuleType, builder: ModuleType
+) -> None:
+    quarter, references = seed_current_quarter(aws)
+    service = ComplaintService(DynamoDbSlaStore(TABLE_NAME, aws, trail_table=TRAIL_TABLE_NAME), FakeTracker())
+    library = CaseLibrary(service, DynamoDbCaseIndex(TABLE_NAME, aws))
+    listed = call(api, "GET", "/v1/complaints", claims=AGENT)
+    answered = next(item for item in body_of(listed)["items"] if item["reference"] == references[1])
+    resolution = {"outcome": "upheld", "summary": "Unblocked the card.", "rootCause": "fraud rule too strict"}
+    resolved = service.resolve(answered["id"], ResolveRequest.model_validate(resolution), STAFF)
+    lesson = "Review the velocity rule before blocking a card after two foreign payments."
+    library.mark(
+        CaseRequest.model_validate(
+            {"complaintId": resolved.id, "title": "Card blocked by the fraud rule", "lesson": lesson}
+        ),
+        caller_from_claims({**AGENT, "cognito:groups": "[supervisor team:intake]", "username": "sup-9"}),
+    )
+
+    asked = body_of(call(api, "POST", "/v1/reports", {"period": str(quarter)}))
+    assert deliver_queued(aws, builder, reporting_aws["queue"]) == {"batchItemFailures": []}
+
+    s3 = boto3.client("s3", region_name=REGION)
+    page = s3.get_object(Bucket=BUCKET, Key=f"reports/{asked['id']}/report.html")["Body"].read().decode()
+    lessons = page.split("Lessons of the quarter", 1)[1].split("<h2>", 1)[0]
+    assert references[1] in lessons and "Card blocked by the fraud rule" in lessons
+    assert lesson in lessons and "fraud rule too strict" in lessons and "sup-9" in lessons
+    assert "Wang Fang" not in lessons

@@ -238,6 +238,9 @@ class Source:
     def accountability_records(self) -> Any:
         return iter(RECORDS)
 
+    def library_cases(self, since: Any = None, until: Any = None) -> Any:
+        return iter(())
+
 
 def staff(*groups: str) -> Any:
     return caller_from_claims(

@@ -134,6 +134,9 @@ ALLOWED: dict[tuple[Action, Status], Status] = {
     # triage's reading, and the link it writes on the customer's earlier complaint, whatever the status
     **{(Action.TRIAGE, status): status for status in Status},
     **{(Action.LINK, status): status for status in Status},
+    # A library case is made of a complaint with a resolution only, and keeps its status.
+    (Action.MARK_CASE, Status.RESOLVED): Status.RESOLVED,
+    (Action.MARK_CASE, Status.CLOSED): Status.CLOSED,
 }
 
 # RECEIVE creates a complaint; it is never a transition of an existing one (tested separately below).
@@ -150,7 +153,8 @@ REFUSED = [
 
 def test_the_hand_written_table_covers_every_action_and_status() -> None:
     assert len(ALLOWED) + len(REFUSED) == len(CHANGE_ACTIONS) * len(Status)
-    assert len(ALLOWED) == 105  # 84, the 7 statuses an accountability record is opened in, 14 of triage
+    # 84, the 7 statuses an accountability record is opened in, 14 of triage, 2 of the case library
+    assert len(ALLOWED) == 107
 
 
 @pytest.mark.parametrize(("action", "current", "expected"), [(a, s, t) for (a, s), t in ALLOWED.items()])
@@ -175,7 +179,8 @@ def test_every_other_combination_is_refused_naming_the_current_status(
 
 
 def test_closed_and_withdrawn_are_final() -> None:
-    # Nothing moves them; a closed complaint only takes the customer's rating and its follow-up, and
+    # Nothing moves them; a closed complaint only takes the customer's rating, its follow-up and a
+    # place in the case library, and
     # either takes the malware scanner's verdict on a file attached before it ended, a legal hold and
     # an accountability record opened by hand about its handling.
     for action in CHANGE_ACTIONS:
@@ -191,7 +196,13 @@ def test_closed_and_withdrawn_are_final() -> None:
                 assert action in system or (
                     final is CL
                     and action
-                    in (Action.FEEDBACK, Action.FOLLOW_UP, Action.ASSIGN_FOLLOW_UP, Action.FOLLOW_UP_OVERDUE)
+                    in (
+                        Action.FEEDBACK,
+                        Action.FOLLOW_UP,
+                        Action.ASSIGN_FOLLOW_UP,
+                        Action.FOLLOW_UP_OVERDUE,
+                        Action.MARK_CASE,
+                    )
                 )
                 assert next_status(action, final) is final
             else:

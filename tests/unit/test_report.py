@@ -56,6 +56,9 @@ class InMemorySource:
     def accountability_records(self) -> Iterator[AccountabilityRecord]:
         yield from self.records
 
+    def library_cases(self, since: datetime | None = None, until: datetime | None = None) -> Iterator[Any]:
+        yield from ()
+
 
 class InMemoryRecords:
     def __init__(self) -> None:

@@ -7,6 +7,7 @@ from resolver import app
 from routes import (
     accountability,
     attachments,
+    cases,
     complaints,
     compliance,
     lifecycle,
@@ -26,6 +27,7 @@ ROUTERS = (
     attachments.router,
     triage.router,
     teams.router,
+    cases.router,
 )
 
 

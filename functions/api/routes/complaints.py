@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header, Path, Query
-from pydantic import ValidationError
-from pydantic.alias_generators import to_camel
-from resolver import ComplaintId, IfMatch, LazyModule, caller, responses, with_version
+from resolver import ComplaintId, IfMatch, LazyModule, caller, query_model, responses, with_version
 
 from complaints.composition import api as composition
 from complaints.core import access
@@ -120,28 +117,24 @@ def list_complaints(
         raise InvalidInput.for_field(
             "unassigned", "lists the complaints nobody is assigned: leave out assignee"
         )
-    try:
-        # The identifiers' own rules (NFKC, then letters, digits and . @ : -) are the query model's.
-        query = ComplaintQuery.model_validate(
-            {
-                "status": status,
-                "assignee": assignee,
-                "category": category,
-                "channel": channel,
-                "customer_id": customer_id,
-                "team": team,
-                "priority": priority,
-                "flag": flag,
-                "due_before": due_before,
-                "unassigned": unassigned,
-                "limit": limit,
-                "next_token": next_token,
-            }
-        )
-    except ValidationError as error:
-        raise RequestValidationError(
-            [{**problem, "loc": ("query", to_camel(str(problem["loc"][0])))} for problem in error.errors()]
-        ) from error
+    # The identifiers' own rules (NFKC, then letters, digits and . @ : -) are the query model's.
+    query = query_model(
+        ComplaintQuery,
+        {
+            "status": status,
+            "assignee": assignee,
+            "category": category,
+            "channel": channel,
+            "customer_id": customer_id,
+            "team": team,
+            "priority": priority,
+            "flag": flag,
+            "due_before": due_before,
+            "unassigned": unassigned,
+            "limit": limit,
+            "next_token": next_token,
+        },
+    )
     scope = access.list_scope(staff)
     if query.team is not None and scope and query.team not in scope:
         # As the follow-ups list answers (tracking/follow_ups.py): another team's list is refused by name.

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from complaints.adapters.idempotency import IdempotentIntake
     from complaints.adapters.parameters import SsmKeyRing
     from complaints.attachments.service import AttachmentService
+    from complaints.cases.service import CaseLibrary
     from complaints.intake.service import ComplaintService
     from complaints.privacy.erasure import Erasure
     from complaints.reporting.kpi_service import KpiService
@@ -87,6 +88,15 @@ def triage_service() -> TriageService:
     from complaints.triage.service import TriageService
 
     return TriageService(complaint_service(), repository(), settings().triage_rules)
+
+
+@cache
+def case_library() -> CaseLibrary:
+    """Similar past cases and the library's cases (complaints/cases)."""
+    from complaints.adapters.dynamodb.cases import DynamoDbCaseIndex
+    from complaints.cases.service import CaseLibrary
+
+    return CaseLibrary(complaint_service(), DynamoDbCaseIndex(settings().table_name, dynamodb()))
 
 
 @cache

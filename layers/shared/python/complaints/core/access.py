@@ -69,6 +69,7 @@ class Need(StrEnum):
     HOLD = "hold"
     WITHDRAW = "withdraw"
     ACCOUNTABILITY = "accountability"
+    LIBRARY = "library"
 
 
 # What each change of the lifecycle (by its audit action name, intake/lifecycle.Action) needs of
@@ -95,6 +96,7 @@ STAFF_NEEDS: Mapping[str, Need] = {
     "set_legal_hold": Need.HOLD,
     # By hand, about any team's complaint but the caller's own (require_opening refuses those).
     "open_accountability": Need.ACCOUNTABILITY,
+    "mark_library_case": Need.LIBRARY,
 }
 # Changes that are not staff work: who alone may make them.
 CUSTOMER_ACTIONS = frozenset(
@@ -125,6 +127,7 @@ _PERMISSION: Mapping[Need, Permission | None] = {
     Need.HOLD: Permission.LEGAL_HOLD,
     Need.WITHDRAW: None,
     Need.ACCOUNTABILITY: Permission.REVIEW,
+    Need.LIBRARY: Permission.REVIEW,
 }
 
 
@@ -212,6 +215,11 @@ def may_open_accountability(caller: Caller, complaint: Complaint) -> bool:
     return caller.can(Permission.REVIEW)
 
 
+def may_mark_case(caller: Caller, complaint: Complaint) -> bool:
+    """A case of the case library: supervisors of the complaint's team, managers of any."""
+    return caller.can(Permission.REVIEW) and may_read(caller, complaint)
+
+
 _RULES = {
     Need.WORK: may_work,
     Need.NOTE: may_note,
@@ -221,6 +229,7 @@ _RULES = {
     Need.HOLD: may_hold,
     Need.WITHDRAW: may_record_withdrawal,
     Need.ACCOUNTABILITY: may_open_accountability,
+    Need.LIBRARY: may_mark_case,
 }
 
 

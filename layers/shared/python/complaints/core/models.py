@@ -502,6 +502,24 @@ class ComplaintLink(ApiModel):
     linked_at: UtcDatetime
 
 
+CaseTitle = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), CleanText]
+CaseLessonText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), CleanText
+]
+CaseTag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40), CleanText]
+
+
+class LibraryMark(ApiModel):
+    """A resolved complaint a supervisor made a case of the case library, with the lesson it teaches
+    (complaints/cases)."""
+
+    title: CaseTitle
+    lesson: CaseLessonText
+    tags: list[CaseTag] = Field(default_factory=list, max_length=10)
+    marked_by: str
+    marked_at: UtcDatetime
+
+
 class Complaint(ApiModel):
     id: str
     reference: str
@@ -598,6 +616,9 @@ class Complaint(ApiModel):
     )
     legal_hold: LegalHold | None = Field(
         default=None, description="set by compliance: kept whatever its age, and never erased, while held"
+    )
+    library_case: LibraryMark | None = Field(
+        default=None, description="a case of the case library: the lesson a supervisor drew from it"
     )
     retain_until: UtcDatetime | None = Field(
         default=None,

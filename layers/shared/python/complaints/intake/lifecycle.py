@@ -53,6 +53,8 @@ class Action(StrEnum):
     # customer's complaint about the same matter, recorded on that one too.
     TRIAGE = "triage"
     LINK = "link_complaint"
+    # A supervisor makes a resolved complaint a case of the case library, with its lesson (complaints/cases).
+    MARK_CASE = "mark_library_case"
     # Taken by the SLA tracker state machine itself; named here for the audit trail only.
     SLA_ESCALATE = "sla_escalate"
 
@@ -121,6 +123,8 @@ TRANSITIONS: Mapping[Action, Mapping[Status, Status]] = {
     # seconds is still read); neither moves the status.
     Action.TRIAGE: {status: status for status in Status},
     Action.LINK: {status: status for status in Status},
+    # Only a complaint with a resolution teaches a lesson; marking it never moves the status.
+    Action.MARK_CASE: {Status.RESOLVED: Status.RESOLVED, Status.CLOSED: Status.CLOSED},
 }
 
 

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from complaints.cases.models import LibraryCase
 from complaints.core.models import (
     AccountabilityRecord,
     ApiModel,
@@ -122,6 +123,9 @@ class QuarterlyReport(ApiModel):
     performance_by_team: list[GroupPerformance]
     performance_by_handler: list[GroupPerformance]
     recognition: list[Recognition]
+    lessons: list[LibraryCase] = Field(
+        default_factory=list, description="the case library's cases marked in the quarter, with their lessons"
+    )
 
 
 def headline(kpis: KpiReport) -> KpiHeadline:

@@ -442,6 +442,21 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
             for item in report.risk
         ],
     )
+    lessons = Table(
+        ("参考号 Reference", "product", "case", "lesson", "root cause", "days to resolve", "marked by"),
+        [
+            [
+                _cell(case.reference),
+                _cell(case.product),
+                _cell(case.title),
+                _cell(case.lesson),
+                _cell(case.root_cause),
+                _cell(f"{case.days_to_resolve:g}", "num"),
+                _cell(f"{case.marked_by}, {_local(case.marked_at, zone)}"),
+            ]
+            for case in report.lessons
+        ],
+    )
     return render_template(
         "reporting/report.html",
         report=report,
@@ -465,6 +480,7 @@ def render(report: QuarterlyReport, links: dict[Artifact, str]) -> str:
         open_records=open_records,
         risk_csv={"url": links[Artifact.RISK_CSV], "name": Artifact.RISK_CSV.value},
         risk=risk,
+        lessons=lessons,
         performance=performance_tables(report),
         performance_csv={"url": links[Artifact.PERFORMANCE_CSV], "name": Artifact.PERFORMANCE_CSV.value},
         recognition_rule=recognition_rule(),

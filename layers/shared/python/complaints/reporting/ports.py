@@ -8,6 +8,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 from typing import Protocol, TextIO
 
+from complaints.cases.models import LibraryCase
 from complaints.core.models import (
     AccountabilityRecord,
     Complaint,
@@ -25,6 +26,11 @@ class ComplaintHistory(Protocol):
 
     def accountability_records(self) -> Iterator[AccountabilityRecord]:
         """Every accountability record."""
+
+    def library_cases(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LibraryCase]:
+        """The case library's cases marked in [since, until), newest first: the quarter's lessons."""
 
 
 class ReportRecords(Protocol):

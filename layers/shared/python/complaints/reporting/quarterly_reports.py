@@ -226,6 +226,7 @@ class QuarterlyReports:
             performance_by_team=current.by_team.groups(),
             performance_by_handler=by_handler,
             recognition=recognition(by_handler),
+            lessons=list(self._source.library_cases(current.period_from, current.period_to)),
         )
         links = self._links(record.id)[0]
         with self._artifacts.writer(

@@ -48,6 +48,7 @@ from complaints.adapters.dynamodb.table import (
     event_from,
     event_item,
     fixed_width_utc,
+    library_item,
     marshal,
     month_of,
     previous_month,
@@ -55,9 +56,11 @@ from complaints.adapters.dynamodb.table import (
     stored_event_from,
     unmarshal,
 )
+from complaints.cases.models import library_case
 from complaints.core.errors import NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
+from complaints.intake.lifecycle import Action
 from complaints.intake.ports import ComplaintQuery
 from complaints.trail.chain import GENESIS, ChainHead, StoredEvent, seal
 
@@ -313,6 +316,16 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         ]
         if opens is not None:  # keyed by the version written here: taken only if this write is
             items.append(cast("TransactWriteItemTypeDef", opening_put(self._table, opens)))
+        mark = complaint.library_case
+        if (
+            event.action == Action.MARK_CASE.value and mark is not None
+        ):  # the library's item, new: never a second
+            library_put = {
+                "TableName": self._table,
+                "Item": marshal(library_item(library_case(complaint, mark))),
+                "ConditionExpression": "attribute_not_exists(pk)",
+            }
+            items.append(cast("TransactWriteItemTypeDef", {"Put": library_put}))
         items += also
         if self._transact(items, event) is not None:
             raise self._stale(complaint.id, expected_version)

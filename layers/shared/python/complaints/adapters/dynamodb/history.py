@@ -11,6 +11,7 @@ from typing import Any
 from complaints.adapters.dynamodb.accountability import (
     DynamoDbAccountabilityStore,
 )
+from complaints.adapters.dynamodb.cases import DynamoDbCaseIndex
 from complaints.adapters.dynamodb.table import (
     ASSIGNEE_KEY,
     MONTH_INDEX,
@@ -25,6 +26,7 @@ from complaints.adapters.dynamodb.table import (
     next_month,
     unmarshal,
 )
+from complaints.cases.models import LibraryCase
 from complaints.core.models import AccountabilityRecord, Complaint, Status
 
 
@@ -87,3 +89,8 @@ class DynamoDbComplaintHistory(ComplaintsTable):
 
     def accountability_records(self) -> Iterator[AccountabilityRecord]:
         return DynamoDbAccountabilityStore(self._table, self._client).accountability_records()
+
+    def library_cases(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[LibraryCase]:
+        return DynamoDbCaseIndex(self._table, self._client).library_cases(since, until)

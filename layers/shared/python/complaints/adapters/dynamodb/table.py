@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -36,9 +37,11 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
+from complaints.cases.models import LibraryCase
+from complaints.cases.signature import encode, signature
 from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, ServiceUnavailable
-from complaints.core.models import AuditEvent, Complaint
+from complaints.core.models import AuditEvent, Complaint, Status
 from complaints.intake.ports import ComplaintQuery
 from complaints.sla.escalation import (
     Step,
@@ -82,6 +85,17 @@ ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY = "byAccountability", "acco
 # status, soonest due first; the team that owes it is copied for the supervisors' filter.
 FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY = "byFollowUp", "followUpKey", "followUpDueKey"
 FOLLOW_UP_TEAM = "followUpTeam"
+# The case library's sparse index: resolved and closed complaints (not erased) by product line,
+# sharded, by when resolved, with the signature of their text (complaints/cases/signature.py).
+CASE_INDEX, CASE_KEY, CASE_RESOLVED_KEY, CASE_SIGNATURE = (
+    "byCase",
+    "caseKey",
+    "caseResolvedKey",
+    "caseSignature",
+)
+CASE_SHARDS = 8
+# The library's cases: items of one partition, by when marked (`<markedAt>#<id>`).
+LIBRARY_PK = "LIBRARY"
 
 
 class TableIndex(NamedTuple):
@@ -109,6 +123,7 @@ TABLE_INDEXES: tuple[TableIndex, ...] = (
     TableIndex(WATCH_INDEX, WATCH_SHARD_KEY, WATCH_AT_KEY),
     TableIndex(ACCOUNTABILITY_INDEX, ACCOUNTABILITY_KEY, OPENED_KEY, None),
     TableIndex(FOLLOW_UP_INDEX, FOLLOW_UP_KEY, FOLLOW_UP_DUE_KEY, (FOLLOW_UP_TEAM,)),
+    TableIndex(CASE_INDEX, CASE_KEY, CASE_RESOLVED_KEY, (CASE_SIGNATURE,)),
 )
 STORAGE_ONLY = (
     "pk",
@@ -122,6 +137,9 @@ STORAGE_ONLY = (
     FOLLOW_UP_KEY,
     FOLLOW_UP_DUE_KEY,
     FOLLOW_UP_TEAM,
+    CASE_KEY,
+    CASE_RESOLVED_KEY,
+    CASE_SIGNATURE,
     TRAIL_HEAD,
     TRAIL_SALT,
     EXPIRES_AT,
@@ -263,8 +281,31 @@ def complaint_item(complaint: Complaint) -> dict[str, Any]:
             FOLLOW_UP_DUE_KEY: f"{fixed_width_utc(follow_up.due_at)}#{complaint.id}",
             FOLLOW_UP_TEAM: follow_up.team or team_of(complaint),
         }
+    return body | keys | case_keys(complaint)
 
-    return body | keys
+
+def case_keys(complaint: Complaint) -> dict[str, Any]:
+    """The case index's keys and signature: only while it has a resolution and its text (not erased)."""
+    resolved_at = complaint.resolved_at
+    resolved = complaint.status in (Status.RESOLVED, Status.CLOSED) and complaint.resolution is not None
+    if not resolved or resolved_at is None or complaint.erased_at is not None:
+        return {}
+    shard = zlib.crc32(complaint.id.encode()) % CASE_SHARDS
+    return {
+        CASE_KEY: f"{complaint.product.value}#{shard}",
+        CASE_RESOLVED_KEY: f"{fixed_width_utc(resolved_at)}#{complaint.id}",
+        CASE_SIGNATURE: encode(signature(complaint.description)),
+    }
+
+
+def library_item(case: LibraryCase) -> dict[str, Any]:
+    """The library's item of a case (written with the complaint change that marks it)."""
+    return {
+        "pk": LIBRARY_PK,
+        "sk": f"{fixed_width_utc(case.marked_at)}#{case.complaint_id}",
+        "entity": "library_case",
+        "case": case.to_json(),
+    }
 
 
 def iso_seconds(moment: datetime) -> str:
