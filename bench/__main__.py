@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import aggregation, coldstart, cost, sweep, warm
+from . import aggregation, case_library, coldstart, cost, sweep, warm
 from .lambda_functions import lambda_functions
 from .report import table
 
@@ -45,6 +45,9 @@ def main(argv: list[str]) -> None:
     results["slaSweep"] = sweep.measure(sweep_sizes)
     print("report aggregation …", file=sys.stderr)
     results["aggregation"] = aggregation.measure(aggregation_sizes)
+    print("case library …", file=sys.stderr)
+    case_sizes = (1_000, 10_000) if options.quick else (10_000, 30_000, 100_000)
+    results["caseLibrary"] = case_library.measure(case_sizes, moto_size=1_000 if options.quick else 10_000)
     memory = {function.name: function.memory_mb for function in lambda_functions()}
     results["cost"] = cost.estimate(results["warm"], memory)
     results["seconds"] = round(time.perf_counter() - started)

@@ -162,6 +162,7 @@ def table(results: dict[str, Any]) -> str:
             ],
         )
     )
+    parts.append(case_library_table(results["caseLibrary"]))
     cost = results["cost"]
     per = cost["perComplaint"]
     usd = cost["usdPer1000"]
@@ -199,3 +200,37 @@ def table(results: dict[str, Any]) -> str:
         )
     )
     return "\n\n".join(parts)
+
+
+def case_library_table(library: dict[str, Any]) -> str:
+    relevance, moto = library["relevance"], library["moto"]
+    return (
+        "### Case library: similar past cases (the query's line `other`; the library's work in memory, "
+        "DynamoDB's reads computed from the entries)\n\n"
+        + _rows(
+            [
+                "resolved complaints",
+                "compared",
+                "median seconds",
+                "index MB read",
+                "RRU",
+                "1 MB pages per shard",
+            ],
+            [
+                [
+                    f"{int(size):,}",
+                    f"{entry['compared']:,}",
+                    entry["medianSeconds"],
+                    entry["indexMegabytes"],
+                    entry["readUnits"],
+                    entry["pagesPerShard"],
+                ]
+                for size, entry in library["sizes"].items()
+            ],
+        )
+        + f"\n\nOn moto, the whole path at {moto['resolvedComplaints']:,}: {moto['indexQueries']} index "
+        f"queries returned {moto['itemsRead']:,} entries, calls {moto['calls']}, {moto['readUnits']} RRU "
+        f"({moto['seconds']} s, moto's own time). Relevance over {relevance['narratives']:,} CFPB "
+        f"narratives: {relevance['sameIssueAt5']:.0%} of the five most similar share the complaint's CFPB "
+        f"issue (a random five of the line: {relevance['sameIssueByChance']:.0%})."
+    )

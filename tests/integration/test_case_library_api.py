@@ -160,11 +160,15 @@ def test_a_supervisor_marks_a_resolved_complaint_as_a_library_case_once(call: Ca
     case = marked.body
     assert case["title"] == lesson["title"] and case["markedBy"] == "sup-1"
     assert case["rootCause"] == "acquirer retry" and "Wang Fang" not in str(case)
+    # The supervisor's retry (its answer lost) gets the case, not a refusal; nothing is written twice.
+    retried = call("POST", "/v1/cases", lesson, claims=SUPERVISOR)
+    assert retried.status == 201 and retried.body == case
     again = call("POST", "/v1/cases", {**lesson, "version": None}, claims=MANAGER)
     assert again.status == 409 and again.body["error"] == "already_a_case"
     # On the complaint's trail, by the supervisor.
     events = call("GET", f"/v1/complaints/{past['id']}/events", claims=SUPERVISOR).body["items"]
-    assert any(event["action"] == "mark_library_case" and event["actor"]["id"] == "sup-1" for event in events)
+    marks = [event for event in events if event["action"] == "mark_library_case"]
+    assert [event["actor"]["id"] for event in marks] == ["sup-1"]
     # A similar complaint's handler sees the lesson with the case.
     new = submit(call, DOUBLE_DEBIT_AGAIN, customer_id="C-NEW")
     (similar,) = call("GET", f"/v1/complaints/{new['id']}/similar", claims=AGENT).body["items"]

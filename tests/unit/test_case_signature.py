@@ -3,7 +3,7 @@ Chinese; the stored form is small, holds no word in clear, and scores as the une
 
 from __future__ import annotations
 
-from complaints.cases.signature import TERMS, EncodedSignatures, decode, encode, signature, similarity, terms
+from complaints.cases.signature import TERMS, SharedTerms, decode, encode, ranked, signature, similarity, terms
 
 DEBIT = "My card payment at the supermarket was debited twice; the duplicate charge was never reversed."
 DEBIT_RETOLD = "Duplicate charge: the supermarket debited my card twice and the second debit is not reversed."
@@ -40,11 +40,32 @@ def test_the_stored_signature_is_small_holds_no_word_and_scores_as_the_original(
     query = signature(DEBIT_RETOLD)
     direct = similarity(query.as_mapping(), signature(DEBIT))
     assert abs(similarity(query.as_mapping(), decode(stored_debit)) - direct) < 0.02
-    assert abs(EncodedSignatures(query).score(stored_debit) - direct) < 0.02
-    assert EncodedSignatures(query).score(encode(signature(MORTGAGE))) == 0.0
+    shared = SharedTerms(query).of(stored_debit)
+    assert abs(sum(query.as_mapping()[key] * weight for key, weight in shared.items()) - direct) < 0.02
+    assert SharedTerms(query).of(encode(signature(MORTGAGE))) == {}
+
+
+def test_ranking_weighs_the_words_particular_to_a_complaint_over_the_words_all_of_them_use() -> None:
+    # Every candidate says "card statement"; only one shares the query's particular words.
+    candidates = [
+        ("common-1", "card statement card statement fee"),
+        ("common-2", "card statement card statement interest"),
+        ("common-3", "card statement card statement limit"),
+        ("particular", "card statement duplicate supermarket"),
+    ]
+    query = signature("card statement card statement duplicate supermarket debit")
+    total, scores = ranked(query, ((name, encode(signature(text))) for name, text in candidates))
+    assert total == 4
+    order = [name for _, name in sorted(scores, reverse=True)]
+    assert order[0] == "particular"
+    plain = {name: similarity(query.as_mapping(), signature(text)) for name, text in candidates}
+    weighted = dict((name, score) for score, name in scores)
+    # The rare words lift the particular one further above the others than the plain cosine does.
+    assert weighted["particular"] - weighted["common-1"] > plain["particular"] - plain["common-1"]
 
 
 def test_an_empty_or_wordless_text_has_an_empty_signature_that_matches_nothing() -> None:
     assert not signature("!!! 123 ...")
     assert encode(signature("")) == b""
-    assert EncodedSignatures(signature(DEBIT)).score(b"") == 0.0
+    assert SharedTerms(signature(DEBIT)).of(b"") == {}
+    assert ranked(signature(""), [("a", encode(signature(DEBIT)))]) == (1, [])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 from complaints.cases.models import (
     CaseRequest,
@@ -23,7 +23,7 @@ from complaints.cases.models import (
     similar_case,
 )
 from complaints.cases.ports import CaseIndex
-from complaints.cases.signature import EncodedSignatures, signature, similarity
+from complaints.cases.signature import ranked, signature, similarity
 from complaints.core.auth import Caller, Permission
 from complaints.core.clock import Clock, utc_now
 from complaints.core.errors import Conflict
@@ -75,20 +75,17 @@ class CaseLibrary:
         similar first. The caller must be staff who may read this complaint."""
         caller.require(Permission.LIST)
         complaint = self._complaints.read(complaint_id, caller)
-        scorer = EncodedSignatures(signature(complaint.description))
         since = self._clock() - self._lookback
-        compared = 0
-        scored: list[tuple[float, str]] = []
-        for other_id, data in self._index.resolved_signatures(complaint.product, since):
-            if other_id == complaint.id:
-                continue
-            compared += 1
-            score = scorer.score(data)
-            if score >= MIN_SIMILARITY:
-                scored.append((score, other_id))
+        candidates = (
+            (other_id, data)
+            for other_id, data in self._index.resolved_signatures(complaint.product, since)
+            if other_id != complaint.id
+        )
+        compared, scores = ranked(signature(complaint.description), candidates)
+        scored = [(score, other_id) for score, other_id in scores if score >= MIN_SIMILARITY]
         # Equal scores in a stable order (by id), so the same library answers the same way.
         best = heapq.nlargest(min(limit, MAX_SIMILAR), scored, key=lambda pair: (pair[0], pair[1]))
-        scores = {other_id: score for score, other_id in best}
+        score_of = {other_id: score for score, other_id in best}
         found = [
             other
             for other in self._index.complaints([other_id for _, other_id in best])
@@ -98,13 +95,17 @@ class CaseLibrary:
             complaint_id=complaint.id,
             product=complaint.product,
             compared=compared,
-            items=[similar_case(other, round(min(scores[other.id], 1.0), 3)) for other in found],
+            items=[similar_case(other, round(min(score_of[other.id], 1.0), 3)) for other in found],
         )
 
     def mark(self, request: CaseRequest, caller: Caller) -> LibraryCase:
         """Make a resolved (or closed) complaint a library case: an audited change of the complaint,
         and the library's item in the same write. Once: a case already marked is a 409."""
         caller.require(Permission.REVIEW)
+        current = self._complaints.read(request.complaint_id, caller)
+        if _same_mark(current.library_case, request, caller):
+            # A retry of a mark that was written (its answer lost): the case, not a refusal.
+            return library_case(current, current.library_case)
 
         def mutate(current: Complaint, now: datetime) -> dict[str, Any]:
             if current.library_case is not None:
@@ -157,3 +158,11 @@ class CaseLibrary:
             ranked.sort(key=lambda pair: (-pair[0], -pair[1].marked_at.timestamp()))
             cases = [case for _, case in ranked]
         return LibraryCases(items=cases[: query.limit], total=len(cases))
+
+
+def _same_mark(mark: LibraryMark | None, request: CaseRequest, caller: Caller) -> TypeGuard[LibraryMark]:
+    return (
+        mark is not None
+        and mark.marked_by == caller.id
+        and (mark.title, mark.lesson, mark.tags) == (request.title, request.lesson, request.tags)
+    )
