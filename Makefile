@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean train eval
+.PHONY: help install browser console layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean train eval
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,10 +39,22 @@ TRIAGE_MODEL_INPUTS := training/train.py training/prepare_data.py training/data/
 $(TRIAGE_MODEL): $(VENV)/.installed $(TRIAGE_MODEL_INPUTS)
 	$(BIN)/python -m training.train --output $@
 
+# The staff console (console/): a static app built from the npm packages of its lockfile into
+# console/dist (type-checked and unit-tested first), which `make run` serves at /console/ and `make deploy`
+# publishes behind CloudFront.
+CONSOLE := console/dist/index.html
+CONSOLE_INPUTS := $(addprefix console/,package.json package-lock.json tsconfig.json build.mjs test.mjs) \
+  $(wildcard console/src/* console/test/*)
+
+$(CONSOLE): $(CONSOLE_INPUTS)
+	cd console && npm ci --no-audit --no-fund --loglevel=error && npm run build
+
+console: $(CONSOLE) ## build the staff console (console/dist; skipped when up to date)
+
 layer: install $(TRIAGE_MODEL) ## build the arm64 / Python 3.13 dependency layer (skipped when up to date); the triage model in the shared layer
 	$(BIN)/python scripts/build_deps_layer.py
 
-synth: layer ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
+synth: layer $(CONSOLE) ## synthesize the CDK stack into cdk.out (cdk-nag runs here)
 	$(BIN)/python infra/app.py
 
 $(SCAN_VENV)/.installed: Makefile
@@ -85,8 +97,9 @@ bench: install ## cold starts, latency, AWS calls, sweep reads, aggregation, cos
 openapi: install ## regenerate docs/openapi.json from the code
 	$(BIN)/python scripts/export_openapi.py
 
-deploy: synth ## deploy to the AWS account of your credentials (bootstrap it once first, see README)
+deploy: synth ## deploy to the AWS account of your credentials (bootstrap it once first, see README), then publish the console
 	$(CDK_CLI) deploy --app cdk.out --require-approval broadening
+	$(BIN)/python scripts/publish_console.py
 
 diff: synth ## what deploy would change
 	$(CDK_CLI) diff --app cdk.out
@@ -95,4 +108,4 @@ destroy: ## delete the stack (tables, key, pool and logs are retained)
 	$(CDK_CLI) destroy --app cdk.out
 
 clean: ## remove generated output (not the venv)
-	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache $(TRIAGE_MODEL)
+	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache $(TRIAGE_MODEL) console/dist

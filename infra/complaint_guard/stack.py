@@ -11,6 +11,7 @@ from constructs import Construct
 
 from .constructs.api import Api
 from .constructs.attachments import Attachments
+from .constructs.console import Console
 from .constructs.data import Data
 from .constructs.events import Events
 from .constructs.firewall import Firewall
@@ -186,6 +187,17 @@ class ComplaintGuardStack(Stack):
             stage_arn=self.api.rest_api.deployment_stage.stage_arn,
             requests_per_5_minutes=settings.waf_requests_per_5_minutes,
         )
+        # The staff console: its files behind CloudFront, which also routes /v1/* to the API stage; its
+        # app client signs staff in through the hosted UI and back to it.
+        self.console = Console(
+            self,
+            "Console",
+            rest_api=self.api.rest_api,
+            auth_domain=self.identity.domain.base_url(),
+            access_logs=self.reports.access_logs,
+            retain=settings.retain_data,
+        )
+        console_client = self.identity.add_console_client(console_url=self.console.url)
         # Everything that runs is watched: a new function or queue is one more entry here.
         self.monitoring = Monitoring(
             self,
@@ -220,6 +232,13 @@ class ComplaintGuardStack(Stack):
         CfnOutput(self, "AttachmentBucket", value=self.attachments.bucket.bucket_name)
         CfnOutput(self, "UserPoolId", value=self.identity.user_pool.user_pool_id)
         CfnOutput(self, "TokenUrl", value=f"{self.identity.domain.base_url()}/oauth2/token")
+        # What scripts/publish_console.py reads to put the console's files and config.json in place (it
+        # prints the console's address; an output naming the distribution's domain would stop the local
+        # emulator, which creates no distribution).
+        CfnOutput(self, "ConsoleBucketName", value=self.console.bucket.bucket_name)
+        CfnOutput(self, "ConsoleDistributionId", value=self.console.distribution.distribution_id)
+        CfnOutput(self, "ConsoleClientId", value=console_client.user_pool_client_id)
+        CfnOutput(self, "CognitoDomainUrl", value=self.identity.domain.base_url())
         CfnOutput(self, "SlaTrackerArn", value=self.sla_workflow.state_machine.state_machine_arn)
         CfnOutput(self, "EventBusName", value=self.events.bus_name)
         CfnOutput(self, "OpsAlarmTopicArn", value=self.monitoring.topic.topic_arn)

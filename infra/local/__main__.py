@@ -43,6 +43,7 @@ def main() -> int:
     print(
         f"complaint-guard is running on {runtime.url}\n"
         f"  tokens:   curl {runtime.url}/_local/tokens\n"
+        f"  console:  {runtime.url}/console/\n"
         f"  contract: {runtime.url}/v1/openapi.json\n"
         f"  emulator: {runtime.emulator.endpoint} (moto server)\n"
         "Press Ctrl-C to stop.",

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import boto3
 
+from .console import ConsoleFiles
 from .deployer import DeployedStack, Deployer
 from .emulator import Emulator
 from .event_sources import EventSources, event_sources_from
@@ -23,6 +24,7 @@ from .server import LocalRoute, LocalServer, json_response
 from .tokens import TokenIssuer
 
 log = logging.getLogger("local-runtime")
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -31,6 +33,8 @@ class LocalRuntime:
     stack_name: str = "complaint-guard"
     host: str = "127.0.0.1"
     port: int = 3000
+    # The staff console's build (`make` builds it), served at /console/.
+    console_dir: Path = ROOT / "console" / "dist"
     emulator: Emulator = field(default_factory=Emulator)
     tokens: TokenIssuer = field(default_factory=TokenIssuer)
     stack: DeployedStack | None = None
@@ -116,7 +120,10 @@ class LocalRuntime:
         self.emulator.stop()
 
     def _extras(self) -> dict[tuple[str, str], LocalRoute]:
+        console = ConsoleFiles(self.console_dir)
         return {
+            ("GET", "/console"): console.redirect,
+            ("GET", "/console/"): console.serve,
             ("GET", "/_local/tokens"): lambda path, body: json_response(200, self.tokens.role_tokens()),
             ("GET", "/_local/health"): lambda path, body: json_response(
                 200,

@@ -77,13 +77,15 @@ def test_complaint_list_views_are_indexes_not_scans(resources: dict[str, Any]) -
     )
     indexes = {i["IndexName"]: i["KeySchema"] for i in complaints["Properties"]["GlobalSecondaryIndexes"]}
     list_views = {"byStatus", "byAssignee", "byCustomer", "byCategory", "byChannel", "byMonth"}
-    # the list views, the sweep's watch index and the open accountability records
-    assert set(indexes) == list_views | {"byWatch", "byAccountability", "byFollowUp"}
+    # the list views, the sweep's watch index, the open accountability records, the follow-ups and the
+    # case library's resolved complaints
+    assert set(indexes) == list_views | {"byWatch", "byAccountability", "byFollowUp", "byCase"}
     for name in list_views:
         assert indexes[name][1] == {"AttributeName": "receivedKey", "KeyType": "RANGE"}
     assert [k["AttributeName"] for k in indexes["byWatch"]] == ["watchShard", "watchAt"]
     assert [k["AttributeName"] for k in indexes["byAccountability"]] == ["accountabilityKey", "openedKey"]
     assert [k["AttributeName"] for k in indexes["byFollowUp"]] == ["followUpKey", "followUpDueKey"]
+    assert [k["AttributeName"] for k in indexes["byCase"]] == ["caseKey", "caseResolvedKey"]
     # and no function may scan
     actions = {a for s in _statements(resources) for a in _as_list(s["Action"])}
     assert "dynamodb:Scan" not in actions

@@ -3,7 +3,16 @@ Chinese; the stored form is small, holds no word in clear, and scores as the une
 
 from __future__ import annotations
 
-from complaints.cases.signature import TERMS, SharedTerms, decode, encode, ranked, signature, similarity, terms
+from complaints.cases.signature import (
+    TERMS,
+    SharedTerms,
+    decode,
+    encode,
+    ranked,
+    signature,
+    similarity,
+    terms,
+)
 
 DEBIT = "My card payment at the supermarket was debited twice; the duplicate charge was never reversed."
 DEBIT_RETOLD = "Duplicate charge: the supermarket debited my card twice and the second debit is not reversed."

@@ -80,21 +80,9 @@ class Identity(Construct):
             "Domain",
             cognito_domain=cognito.CognitoDomainOptions(domain_prefix=domain_prefix or "complaint-guard"),
         )
-        self.staff_client = self.user_pool.add_client(
-            "StaffConsole",
-            generate_secret=False,
-            auth_flows=cognito.AuthFlow(user_srp=True),
-            o_auth=cognito.OAuthSettings(
-                flows=cognito.OAuthFlows(authorization_code_grant=True),
-                scopes=[
-                    cognito.OAuthScope.OPENID,
-                    cognito.OAuthScope.resource_server(server, scopes[Scope.STAFF]),
-                ],
-                callback_urls=list(staff_callback_urls),
-            ),
-            access_token_validity=Duration.hours(1),
-            prevent_user_existence_errors=True,
-        )
+        self._server = server
+        self._staff_scope = scopes[Scope.STAFF]
+        self._staff_callback_urls = staff_callback_urls
         self.channel_clients = {
             name: self.user_pool.add_client(
                 f"Channel{''.join(part.title() for part in name.split('-'))}",
@@ -111,3 +99,32 @@ class Identity(Construct):
             )
             for name in channel_apps
         }
+
+    def add_console_client(self, *, console_url: str) -> cognito.UserPoolClient:
+        """The staff console's app client: a public client (no secret: the browser could not keep
+        one) for the hosted UI's authorization code grant with PKCE only, back to the console's
+        `callback` (and any `staff_callback_urls` of the settings), signed out to the console."""
+        self.staff_client = self.user_pool.add_client(
+            "StaffConsole",
+            user_pool_client_name="staff-console",
+            generate_secret=False,
+            # No password or SRP sign-in against the API: only the hosted UI, then refresh tokens.
+            auth_flows=cognito.AuthFlow(user_srp=False, user_password=False, custom=False),
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True),
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.resource_server(self._server, self._staff_scope),
+                ],
+                callback_urls=[f"{console_url}callback", *self._staff_callback_urls],
+                logout_urls=[console_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+            # A working day; signing out revokes it sooner.
+            refresh_token_validity=Duration.hours(12),
+            enable_token_revocation=True,
+            prevent_user_existence_errors=True,
+        )
+        return self.staff_client

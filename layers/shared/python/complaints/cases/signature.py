@@ -144,7 +144,9 @@ def _little_endian(packed: array[int]) -> array[int]:
 
 def similarity(query: Mapping[int, float], candidate: Signature) -> float:
     """Cosine of two unit signatures: the query as a mapping (made once), the candidate as stored."""
-    return sum(query.get(key, 0.0) * weight for key, weight in zip(candidate.hashes, candidate.weights, strict=True))
+    return sum(
+        query.get(key, 0.0) * weight for key, weight in zip(candidate.hashes, candidate.weights, strict=True)
+    )
 
 
 class SharedTerms:

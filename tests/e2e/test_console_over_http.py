@@ -1,0 +1,150 @@
+"""The staff console on the local runtime, in a real browser (Debian's headless Chromium): an agent
+signs in with the local runtime's token, and the queues show the complaints a channel app submitted
+over the API: the one assigned to them in "My queue", the ones nobody took in "Unassigned", the next
+deadline first; the viewer's language is kept across a reload. The page runs under the content policy
+the runtime sends (no inline script or style), so a page that renders at all obeys it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import requests
+from e2e_support import Api, complaint_body, triaged
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+pytestmark = pytest.mark.xdist_group("e2e")
+AGENT = "local-agent"  # the username of the local runtime's agent token (infra/local/tokens.py)
+WAIT = 60  # a loaded machine runs the whole suite beside this test
+
+
+def submit(api: Api, **overrides: Any) -> dict[str, Any]:
+    unique = uuid.uuid4().hex[:8]
+    body = complaint_body(f"C-CONSOLE-{unique}", **overrides)
+    body["customer"] = {**body["customer"], "phone": f"+86139{int(unique, 16) % 10**8:08d}"}
+    body["customer"]["email"] = f"console.{unique}@example.com"
+    response = api.request("POST", "/v1/complaints", role="channel_app", json=body)
+    assert response.status_code == 201, response.text
+    return triaged(api, response.json()["id"])
+
+
+def rows(browser: webdriver.Chrome) -> list[str]:
+    return [
+        str(row.get_attribute("data-reference"))
+        for row in browser.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
+    ]
+
+
+def wait_for_rows(browser: webdriver.Chrome, *references: str) -> list[str]:
+    WebDriverWait(browser, WAIT).until(lambda b: set(references) <= set(rows(b)))
+    return rows(browser)
+
+
+def test_the_console_is_served_with_its_content_policy_and_local_config(api: Api) -> None:
+    page = requests.get(f"{api.url}/console/queue/mine", timeout=10)  # an app path: index.html
+    assert page.status_code == 200
+    assert '<script type="module" src="/console/assets/' in page.text
+    assert "<script>" not in page.text and "style=" not in page.text
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    config = requests.get(f"{api.url}/console/config.json", timeout=10).json()
+    assert config == {"mode": "local", "tokensUrl": "/_local/tokens", "apiBase": ""}
+    assert requests.get(f"{api.url}/console/assets/missing.js", timeout=10).status_code == 404
+
+
+def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_deadline_first(
+    api: Api, browser: webdriver.Chrome
+) -> None:
+    mine = submit(api)
+    # Answered, then assigned to the agent: its next deadline is the resolution.
+    path = f"/v1/complaints/{mine['id']}"
+    answered = api.request("POST", f"{path}/responses", json={"message": "您好，我们已收到您的投诉。"})
+    assert answered.status_code in (200, 201), answered.text
+    assigned = api.request(
+        "PATCH",
+        path,
+        json={"assignee": AGENT, "team": "branch-ops"},
+        headers={"If-Match": str(answered.json()["version"])},
+    )
+    assert assigned.status_code == 200, assigned.text
+    normal = submit(api)
+    critical = submit(api, priority="critical")  # 4 hours to a first response, not 24
+
+    browser.get(f"{api.url}/console/signin")
+    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "sign-in-agent")))
+    Select(browser.find_element(By.ID, "language")).select_by_value("en")
+    browser.find_element(By.ID, "sign-in-agent").click()
+
+    # My queue: the complaint assigned to the agent, with its deadline and time left.
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "queue-title"), "My queue")
+    )
+    assert browser.find_element(By.ID, "who").text.startswith(AGENT)
+    assert mine["reference"] in wait_for_rows(browser, mine["reference"])
+    assert normal["reference"] not in rows(browser)
+    row = browser.find_element(By.CSS_SELECTOR, f"tr[data-reference='{mine['reference']}']")
+    assert "Resolution" in row.text and "left" in row.text
+    assert "Branch counter" in row.text and "Normal" in row.text
+
+    # Unassigned: both new complaints, the critical one (the sooner deadline) first.
+    browser.find_element(By.ID, "tab-unassigned").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "queue-title"), "Unassigned")
+    )
+    listed = wait_for_rows(browser, normal["reference"], critical["reference"])
+    assert listed.index(critical["reference"]) < listed.index(normal["reference"])
+    assert mine["reference"] not in listed
+    first_row = browser.find_element(By.CSS_SELECTOR, f"tr[data-reference='{critical['reference']}']")
+    assert "First response" in first_row.text and "Critical" in first_row.text
+
+    # The API's priority filter, applied from the form.
+    Select(browser.find_element(By.ID, "filter-priority")).select_by_value("critical")
+    browser.find_element(By.ID, "filter-apply").click()
+    WebDriverWait(browser, WAIT).until(lambda b: normal["reference"] not in rows(b))
+    assert critical["reference"] in rows(browser)
+
+    # Take the critical one: it is the agent's now (at the version the page read), and leaves the queue.
+    browser.find_element(By.ID, f"take-{critical['reference']}").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "notice"), critical["reference"])
+    )
+    WebDriverWait(browser, WAIT).until(lambda b: critical["reference"] not in rows(b))
+    taken = api.request("GET", f"/v1/complaints/{critical['id']}").json()
+    assert taken["assignee"] == AGENT
+    assert taken["version"] > critical["version"]
+    browser.find_element(By.ID, "tab-mine").click()
+    assert set(wait_for_rows(browser, critical["reference"], mine["reference"])) >= {
+        critical["reference"],
+        mine["reference"],
+    }
+    browser.find_element(By.ID, "tab-unassigned").click()
+    wait_for_rows(browser, normal["reference"])
+
+    # Chinese, remembered across a reload.
+    Select(browser.find_element(By.ID, "language")).select_by_value("zh-CN")
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "queue-title"), "待分配")
+    )
+    browser.refresh()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "queue-title"), "待分配")
+    )
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+    wait_for_rows(browser, normal["reference"])
+
+    # Signing out ends the session: the queues need a sign-in again.
+    browser.find_element(By.ID, "sign-out").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.presence_of_element_located((By.ID, "sign-in-agent"))
+    )
+    browser.get(f"{api.url}/console/queue/mine")
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.presence_of_element_located((By.ID, "sign-in-agent"))
+    )
+    Select(browser.find_element(By.ID, "language")).select_by_value("en")
