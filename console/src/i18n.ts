@@ -1,11 +1,14 @@
 // Every text of the console in both languages. `zh` is typed by `en`'s keys: a text missing in either
 // language fails the build (tsc), so no page shows a key or half a translation.
 
+import { en as complaintEn, zh as complaintZh } from "./complaint/texts";
+import { en as oversightEn, zh as oversightZh } from "./oversight/texts";
+
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];
 const STORAGE_KEY = "cg.lang";
 
-const en = {
+const core = {
   appName: "complaint-guard",
   language: "Language",
   signIn: "Sign in",
@@ -25,6 +28,7 @@ const en = {
   teamsOf: "Teams: {teams}",
   noTeams: "no team",
   queues: "Queues",
+  areas: "Workbench",
   queueMine: "My queue",
   queueTeam: "Team queue",
   queueUnassigned: "Unassigned",
@@ -98,9 +102,10 @@ const en = {
   timesIn: "Times in your time zone ({zone}).",
 };
 
+const en = { ...core, ...complaintEn, ...oversightEn };
 export type Key = keyof typeof en;
 
-const zh: Record<Key, string> = {
+const coreZh: Record<keyof typeof core, string> = {
   appName: "投诉卫士",
   language: "语言",
   signIn: "登录",
@@ -120,6 +125,7 @@ const zh: Record<Key, string> = {
   teamsOf: "团队：{teams}",
   noTeams: "无团队",
   queues: "工作队列",
+  areas: "工作台",
   queueMine: "我的队列",
   queueTeam: "团队队列",
   queueUnassigned: "待分配",
@@ -193,6 +199,7 @@ const zh: Record<Key, string> = {
   timesIn: "时间以您的时区显示（{zone}）。",
 };
 
+const zh: Record<Key, string> = { ...coreZh, ...complaintZh, ...oversightZh };
 const TEXTS: Record<Lang, Record<Key, string>> = { en, "zh-CN": zh };
 
 /** The viewer's language: their earlier choice, else the browser's (Chinese or English). */

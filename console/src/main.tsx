@@ -8,11 +8,17 @@ import "./styles.css";
 import { render } from "preact";
 import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
 
+import type { Area, PageContext } from "./area";
 import { completeHostedSignIn, currentSession, identityOf, signOut } from "./auth";
+import { complaintArea } from "./complaint";
 import { BASE, type Config, loadConfig } from "./config";
 import { initialLang, type Lang, LANGS, rememberLang, translator, type Translate } from "./i18n";
+import { oversightArea } from "./oversight";
 import { QueuePage, type QueueKind, QUEUES } from "./queue";
 import { SignInPage } from "./signin";
+
+// The areas with pages of their own, asked in turn; the queues answer the rest.
+const AREAS: readonly Area[] = [complaintArea, oversightArea];
 
 function route(): string {
   return location.pathname.startsWith(BASE) ? location.pathname.slice(BASE.length).replace(/\/$/, "") : "";
@@ -38,6 +44,21 @@ function LanguagePicker({ lang, setLang, t }: { lang: Lang; setLang: (l: Lang) =
   );
 }
 
+function AreaLinks({ identity, t }: { identity: ReturnType<typeof identityOf>; t: Translate }) {
+  const links = AREAS.flatMap((area) => area.links(identity));
+  if (!links.length) return null;
+  return (
+    <nav class="areas" aria-label={t("areas")}>
+      <a href={`${BASE}queue/mine`}>{t("queues")}</a>
+      {links.map((link) => (
+        <a key={link.path} href={`${BASE}${link.path}`}>
+          {t(link.label)}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
 function Callback({ config, t }: { config: Config; t: Translate }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -55,6 +76,21 @@ function Callback({ config, t }: { config: Config; t: Translate }) {
         </button>
       )}
     </main>
+  );
+}
+
+function queuePage(path: string, { config, identity, lang, t, onSignInRequired }: PageContext) {
+  const kind = path.startsWith("queue/") ? (path.slice("queue/".length) as QueueKind) : "mine";
+  return (
+    <QueuePage
+      key={kind}
+      config={config}
+      identity={identity}
+      kind={QUEUES.includes(kind) ? kind : "mine"}
+      lang={lang}
+      t={t}
+      onSignInRequired={onSignInRequired}
+    />
   );
 }
 
@@ -80,18 +116,14 @@ function App({ config }: { config: Config }) {
   } else if (path === "signin" || !session) {
     page = <SignInPage config={config} t={t} onSignedIn={() => navigate("queue/mine")} />;
   } else {
-    const kind = path.startsWith("queue/") ? (path.slice("queue/".length) as QueueKind) : "mine";
-    page = (
-      <QueuePage
-        key={kind}
-        config={config}
-        identity={identityOf(session.accessToken)}
-        kind={QUEUES.includes(kind) ? kind : "mine"}
-        lang={lang}
-        t={t}
-        onSignInRequired={() => navigate("signin")}
-      />
-    );
+    const context: PageContext = {
+      config,
+      identity: identityOf(session.accessToken),
+      lang,
+      t,
+      onSignInRequired: () => navigate("signin"),
+    };
+    page = AREAS.map((area) => area.page(path, context)).find((found) => found) ?? queuePage(path, context);
   }
   const identity = session && path !== "signin" && path !== "callback" ? identityOf(session.accessToken) : null;
   return (
@@ -113,6 +145,7 @@ function App({ config }: { config: Config }) {
           )}
         </div>
       </header>
+      {identity && <AreaLinks identity={identity} t={t} />}
       {page}
     </div>
   );

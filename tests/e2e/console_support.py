@@ -1,0 +1,66 @@
+"""What the console's browser tests share: signing in as one of the local runtime's roles, and axe-core
+(the console's own pinned copy, console/node_modules/axe-core) run on the page as it is shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+WAIT = 60  # a loaded machine runs the whole suite beside these tests
+AXE = Path(__file__).resolve().parents[2] / "console" / "node_modules" / "axe-core" / "axe.min.js"
+# What a page may not have: axe-core's serious and critical violations of WCAG 2.1 A and AA.
+FORBIDDEN_IMPACTS = frozenset({"serious", "critical"})
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def sign_in(browser: webdriver.Chrome, url: str, role: str, path: str = "queue/mine") -> None:
+    """A fresh session as `role` (a token of the local runtime: agent, supervisor, manager, compliance,
+    agent_other_team), then the console page at /console/<path>."""
+    browser.get(f"{url}/console/signin")
+    browser.execute_script("localStorage.clear(); sessionStorage.clear();")
+    browser.get(f"{url}/console/signin")
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.element_to_be_clickable((By.ID, f"sign-in-{role}"))
+    )
+    browser.find_element(By.ID, f"sign-in-{role}").click()
+    WebDriverWait(browser, WAIT).until(lambda b: "/console/signin" not in b.current_url)
+    if path:
+        browser.get(f"{url}/console/{path}")
+    WebDriverWait(browser, WAIT).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
+
+
+def accessibility_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:
+    """axe-core's serious and critical WCAG 2.1 A/AA violations on the page as it is now."""
+    if not AXE.is_file():
+        raise AssertionError(f"{AXE} is missing: `make console` installs the console's packages")
+    # Injected through the driver, not a <script> tag: the console's content policy allows no other script.
+    browser.execute_script(AXE.read_text(encoding="utf-8"))
+    browser.set_script_timeout(WAIT)
+    result = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: arguments[0]}})"
+        ".then(r => done(r.violations))"
+        ".catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e)}]));",
+        WCAG_TAGS,
+    )
+    return [violation for violation in result if violation.get("impact") in FORBIDDEN_IMPACTS]
+
+
+def assert_accessible(browser: webdriver.Chrome, page: str) -> None:
+    found = accessibility_violations(browser)
+    summary = [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v.get("help"),
+            "nodes": [n.get("target") for n in v.get("nodes", [])][:5],
+        }
+        for v in found
+    ]
+    assert not found, f"{page}: axe-core found {json.dumps(summary, ensure_ascii=False)}"
