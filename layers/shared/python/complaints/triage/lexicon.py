@@ -176,6 +176,18 @@ PRODUCT_KEYWORDS_ZH: Mapping[ProductLine, tuple[str, ...]] = {
         "借钱",
         "备用金",
         "现金分期",
+        # Consumer-credit names and loan words a Chinese loan complaint uses without 贷款 (unmeasured:
+        # there is no labelled Chinese product data).
+        "借呗",
+        "借条",
+        "微粒贷",
+        "网商贷",
+        "高利贷",
+        "小贷",
+        "放贷",
+        "学贷",
+        "砍头息",
+        "汽车金融",
     ),
     "mortgage": ("房贷", "按揭", "房屋贷款", "住房贷款", "公积金贷款", "抵押贷", "提前还贷", "首套", "二套"),
     "wealth": ("理财", "基金", "理财产品", "净值", "收益率", "股票", "证券", "私募", "资管", "投资", "黄金"),
