@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from console_support import assert_accessible
 from e2e_support import Api, complaint_body, triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -79,6 +80,7 @@ def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_dead
     browser.get(f"{api.url}/console/signin")
     WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "sign-in-agent")))
     Select(browser.find_element(By.ID, "language")).select_by_value("en")
+    assert_accessible(browser, "sign-in")
     browser.find_element(By.ID, "sign-in-agent").click()
 
     # My queue: the complaint assigned to the agent, with its deadline and time left.
@@ -90,6 +92,7 @@ def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_dead
     assert normal["reference"] not in rows(browser)
     row = browser.find_element(By.CSS_SELECTOR, f"tr[data-reference='{mine['reference']}']")
     assert "Resolution" in row.text and "left" in row.text
+    assert_accessible(browser, "my queue")
     assert "Branch counter" in row.text and "Normal" in row.text
 
     # Unassigned: both new complaints, the critical one (the sooner deadline) first.
@@ -102,6 +105,7 @@ def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_dead
     assert mine["reference"] not in listed
     first_row = browser.find_element(By.CSS_SELECTOR, f"tr[data-reference='{critical['reference']}']")
     assert "First response" in first_row.text and "Critical" in first_row.text
+    assert_accessible(browser, "unassigned queue")
 
     # The API's priority filter, applied from the form.
     Select(browser.find_element(By.ID, "filter-priority")).select_by_value("critical")
@@ -137,6 +141,7 @@ def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_dead
     )
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
     wait_for_rows(browser, normal["reference"])
+    assert_accessible(browser, "unassigned queue, zh-CN")
 
     # Signing out ends the session: the queues need a sign-in again.
     browser.find_element(By.ID, "sign-out").click()
