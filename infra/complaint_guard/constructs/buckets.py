@@ -12,18 +12,33 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 
+def data_key(scope: Construct, description: str, *, retain: bool) -> kms.Key:
+    """The key `Key` of `scope`: customer-managed, rotated yearly, kept with the data when `retain`."""
+    return kms.Key(
+        scope,
+        "Key",
+        description=f"complaint-guard: {description}",
+        enable_key_rotation=True,
+        rotation_period=Duration.days(365),
+        removal_policy=RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY,
+    )
+
+
 def private_bucket(
     scope: Construct,
     *,
     key: kms.IKey,
     access_logs: s3.IBucket,
     log_prefix: str,
-    keep_days: int,
+    keep_days: int | None,
     retain: bool,
+    replaced_days: int | None = None,
     **extra: Any,
 ) -> s3.Bucket:
-    """The bucket `Bucket` of `scope`; `keep_days` after it was written an object (and any version
-    it replaced) expires. `extra`: what one bucket needs besides (Object Lock, CORS)."""
+    """The bucket `Bucket` of `scope`; `keep_days` after it was written an object expires (never with
+    None), a version it replaced after `replaced_days` (default: `keep_days`). `extra`: what one bucket
+    needs besides (Object Lock, CORS)."""
+    replaced = replaced_days if replaced_days is not None else keep_days
     return s3.Bucket(
         scope,
         "Bucket",
@@ -33,7 +48,8 @@ def private_bucket(
         versioned=True,
         lifecycle_rules=[
             s3.LifecycleRule(
-                expiration=Duration.days(keep_days), noncurrent_version_expiration=Duration.days(keep_days)
+                expiration=Duration.days(keep_days) if keep_days is not None else None,
+                noncurrent_version_expiration=Duration.days(replaced) if replaced is not None else None,
             )
         ],
         block_public_access=s3.BlockPublicAccess.BLOCK_ALL,

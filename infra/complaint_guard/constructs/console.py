@@ -13,16 +13,16 @@ app client, whose callback URLs need this distribution, so it cannot be part of 
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..console_headers import HSTS_SECONDS, content_security_policy
 from ..nag import accept
+from .buckets import data_key, private_bucket
 
 PREFIX = "console/"
 """Where the app's files are in the bucket, and its path on the distribution."""
@@ -60,32 +60,16 @@ class Console(Construct):
         retain: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
-        self.key = kms.Key(
+        self.key = data_key(self, "encrypts the staff console's files at rest", retain=retain)
+        # The current build stays as long as it is current; the builds it replaced go after a month.
+        self.bucket = private_bucket(
             self,
-            "Key",
-            description="complaint-guard: encrypts the staff console's files at rest",
-            enable_key_rotation=True,
-            rotation_period=Duration.days(365),
-            removal_policy=removal,
-        )
-        self.bucket = s3.Bucket(
-            self,
-            "Bucket",
-            encryption=s3.BucketEncryption.KMS,
-            encryption_key=self.key,
-            bucket_key_enabled=True,
-            versioned=True,
-            # Old builds go after a month; the current one stays as long as it is current.
-            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30))],
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            minimum_tls_version=1.2,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            server_access_logs_bucket=access_logs,
-            server_access_logs_prefix=PREFIX,
-            removal_policy=removal,
-            auto_delete_objects=False,
+            key=self.key,
+            access_logs=access_logs,
+            log_prefix=PREFIX,
+            keep_days=None,
+            replaced_days=30,
+            retain=retain,
         )
         self.headers = cloudfront.ResponseHeadersPolicy(
             self,

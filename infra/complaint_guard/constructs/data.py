@@ -3,10 +3,9 @@ and the key that encrypts them."""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from complaints.adapters.dynamodb.table import (
@@ -18,6 +17,8 @@ from complaints.adapters.dynamodb.table import (
     WATCH_INDEX,
 )
 
+from .buckets import data_key
+
 TTL_ATTRIBUTE = "expiresAt"
 # What an erasure may rewrite in an event: the fields that may hold personal values.
 ERASABLE = ("changes", "data")
@@ -27,14 +28,7 @@ class Data(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, retain: bool) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
-        self.key = kms.Key(
-            self,
-            "Key",
-            description="complaint-guard: encrypts complaint data (customer PII) at rest",
-            enable_key_rotation=True,
-            rotation_period=Duration.days(365),
-            removal_policy=removal,
-        )
+        self.key = data_key(self, "encrypts complaint data (customer PII) at rest", retain=retain)
         # The stack's log groups are on this key too (they can hold what a request carried): CloudWatch
         # Logs of this region may use it, only for log groups of this account and region.
         stack = Stack.of(self)

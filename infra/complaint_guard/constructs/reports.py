@@ -12,7 +12,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ..nag import accept, accept_wildcard_resource
-from .buckets import private_bucket
+from .buckets import data_key, private_bucket
 from .data import Data
 from .events import Events
 from .function import FunctionDefaults, ServiceFunction
@@ -36,14 +36,7 @@ class Reports(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         removal = RemovalPolicy.RETAIN if retain else RemovalPolicy.DESTROY
-        self.key = kms.Key(
-            self,
-            "Key",
-            description="complaint-guard: encrypts quarterly reports at rest",
-            enable_key_rotation=True,
-            rotation_period=Duration.days(365),
-            removal_policy=removal,
-        )
+        self.key = data_key(self, "encrypts quarterly reports at rest", retain=retain)
         private = {
             "block_public_access": s3.BlockPublicAccess.BLOCK_ALL,
             "enforce_ssl": True,
