@@ -60,6 +60,11 @@ def _charging_or_unauthorized(row: CfpbRow) -> bool:
     }
 
 
+def _public_record_or_bankruptcy(row: CfpbRow) -> bool:
+    fields = f"{row['Issue']} {row['Sub-issue']}".lower()
+    return "public record" in fields or "bankruptcy" in fields
+
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -124,6 +129,23 @@ ROUNDS = {
             ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
         ),
         suffix="-5",
+    ),
+    # Drawn after the rules' sixth revision (v6) was frozen. Public records and bankruptcies on credit
+    # reports bring courts, judgments and lawyers named in passing, the litigation look-alikes v6 is about.
+    6: Round(
+        seed=20261206,
+        cfpb_random=68,
+        zh_random=40,
+        cfpb_enriched=(
+            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
+            ("legal-action-or-sue-issue", _sued_or_legal, 10),
+            ("hardship-issue", _hardship, 12),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
+            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
+        ),
+        suffix="-6",
     ),
 }
 

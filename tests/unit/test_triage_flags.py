@@ -227,6 +227,100 @@ def test_chinese_look_alikes_do_not_raise_the_flag(text: str, flag: str) -> None
     assert flag not in risk_flags(text, "zh-CN")
 
 
+# Rule families added in v6 (docs/triage.md, "Risk flags"): words mentioned in passing, and phrasings
+# of a flag without its usual word.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I would open a criminal inquiry if I could.", "litigation"),
+        ("They should be prosecuted for what they did to my account.", "litigation"),
+        ("I will press charges against the bank if the money is not returned.", "litigation"),
+        ("The collector obtained a judgment against me in county court without serving me.", "litigation"),
+        ("They sued me in the Supreme Court of New York over a debt I paid.", "litigation"),
+        (
+            "After my bankruptcy was discharged the collector kept calling, so I hired an attorney.",
+            "litigation",
+        ),
+        ("I was on unpaid medical leave and could not make the payment.", "vulnerable"),
+        ("My doctor's note says I would be off work for six weeks; I was not getting paid.", "vulnerable"),
+        ("We had two emergency bankruptcies that cost us money we don't have.", "vulnerable"),
+        ("There were unauthorized checks being used on my account.", "fraud"),
+        ("I am a victim of identity theft; they asked me to send a police report.", "fraud"),
+        ("I will contact a TV station about this.", "media"),
+    ],
+)
+def test_v6_phrasings_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        (
+            "Public records such as bankruptcies and legal judgments can show up on your credit report.",
+            "litigation",
+        ),
+        (
+            "I asked the bureaus whether there is a judgment against me; neither found any such judgment.",
+            "litigation",
+        ),
+        ("Please provide: any judgments obtained by any creditor regarding this account.", "litigation"),
+        ("The account was frozen although no court order, or judgment or levy exists.", "litigation"),
+        ("Our bankruptcy shows as individual. We are married, filed joint and used a lawyer.", "litigation"),
+        ("The papers from the county court show my brother and me as executors of the estate.", "litigation"),
+        ("My wife and I were attorney in facts on the account.", "litigation"),
+        ("The U.S. Supreme Court decision in 2017 is responsible for this.", "litigation"),
+        ("The law provides fines of up to $5,000 per violation.", "litigation"),
+        ("In exchange for her admission, I would not file charges.", "litigation"),
+        ("I worry that others would incur late payments and other financial hardships.", "vulnerable"),
+        (
+            "Funds that cannot be withdrawn except upon retirement, termination, or death are excluded.",
+            "vulnerable",
+        ),
+        ("An inquiry appears on my Experian credit report that I did not authorize.", "fraud"),
+        ("They made an unauthorized credit check when I was late.", "fraud"),
+        (
+            "They responded with a letter requesting that I send them a police report for identity theft.",
+            "fraud",
+        ),
+        ("I was busy casting a TV show and fully employed.", "media"),
+    ],
+)
+def test_v6_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+def test_a_context_exclusion_blanks_only_its_word() -> None:
+    text = "The county court papers name us executors. The collector has now sued us."
+    assert "litigation" in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("这张卡不是本人申请的，有人冒用我的身份证", "fraud"),
+        ("银行会不会起诉我", "litigation"),
+        ("失业半年，我没钱还了", "vulnerable"),
+        ("单位停薪留职，拿不出钱还款", "vulnerable"),
+    ],
+)
+def test_chinese_v6_words_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "zh-CN")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("客服打电话问我是不是本人申请的", "fraud"),
+        ("审核要确认是否本人办理", "fraud"),
+        ("我不会起诉你们，只想要个说法", "litigation"),
+        ("征信上有没有法院判决记录", "litigation"),
+    ],
+)
+def test_chinese_v6_look_alikes_do_not_raise_the_flag(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "zh-CN")
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

@@ -3,10 +3,12 @@ Chinese.
 
 Each flag has positive patterns and exclusions. An exclusion's matches are blanked out of the text before
 the positive patterns run, so "fraud alert", "power of attorney" or "HUD-approved counselor" cannot raise
-a flag while a fraud, a lawyer or HUD named elsewhere in the same text still does.
+a flag while a fraud, a lawyer or HUD named elsewhere in the same text still does. Context exclusions
+blank only their group `x` (the word) when the context around it shows it is mentioned in passing
+("judgments can show up on your report", "the probate court's papers name us executors").
 
 The rules, their exclusions and the known gaps are in docs/triage.md; training/LABELLING.md is what
-the hand-labelled evaluation set was labelled by. Version 5 (see docs/triage.md for what changed).
+the hand-labelled evaluation set was labelled by. Version 6 (see docs/triage.md for what changed).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ RISK_FLAGS: tuple[RiskFlag, ...] = (
     "fraud",
     "discrimination",
 )
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -64,8 +66,39 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|trustees?)",
         r"(?:bankrupt|banckrup|bankrup)\w*[^.!?]{0,60}? (?:the|a) (?:federal )?judges?(?:'s)?",
         r"(?:a |the )?fair judge",
+        r"attorneys?[- ]in[- ]facts?",
+        # Judgments and courts named in general, not in this dispute: what a credit report may show, a
+        # validation checklist, asking whether there is one, a denial that one exists.
+        r"(?:bankruptc\w*|liens?|public records?|collections?|repossessions?|foreclosures?|evictions?)"
+        r"(?:,|,? and|,? or|/) (?:\w+ ){0,2}judge?ments?",
+        r"judge?ments?(?:,|,? and|,? or|/) (?:\w+ ){0,2}(?:liens?|bankruptc\w*|public records?|levy|levies)",
+        r"judge?ments? (?:\w+ ){0,3}(?:can|may|could|will|would) (?:\w+ ){0,2}(?:show|appear|stay|remain"
+        r"|be reported)",
+        r"(?:whether|if) there (?:is|was|are|were|has been) (?:a |any )?(?:\w+ )?judge?ments?",
+        r"(?:any|no) such judge?ments?",
+        r"any (?:\w+ )?judge?ments? (?:obtained|entered|rendered|issued|filed)",
+        r"no (?:court orders?|judge?ments?|levy|levies)(?:,? (?:or|nor) (?:a |any )?(?:court orders?"
+        r"|judge?ments?|levy|levies))*",
+        # Courts cited as law, fines a law provides.
+        r"(?:the |u\.? ?s\.? |united states )?supreme courts?(?:'s)?"
+        r" (?:decisions?|rulings?|cases?|held|ruled|decided|has|have|in|opinions?)",
+        r"courts? (?:have|has) (?:\w+ )?(?:ruled|held|decided|found|upheld)",
+        r"(?:challenges?|upheld|struck down|challenged) in (?:\w+ )?courts?",
+        r"fines? (?:of )?(?:up to )?[^a-z]{0,25}per violation",
+        # Charges the writer says they will not press.
+        r"(?:would|will|did|do|does|could|should)(?: not|n't) (?:\w+ )?(?:press|file|bring|pursue)"
+        r" (?:\w+ )?charges",
+        r"(?:not|never) to (?:press|file|bring|pursue) (?:\w+ )?charges",
+        r"no charges",
     ),
-    "media": _words(r"good news", r"press (?:\d|one|two|star|pound)", r"credit reporters?"),
+    # Work on or watching a programme is not the press.
+    "media": _words(
+        r"good news",
+        r"press (?:\d|one|two|star|pound)",
+        r"credit reporters?",
+        r"(?:cast\w*|film\w*|produc\w*|shoot\w*|work\w* (?:on|for)|watch\w*|audition\w*|star\w* in|job on)"
+        r" (?:\w+ ){0,2}(?:tv|television) (?:shows?|programs?|series)",
+    ),
     # Figures of speech and things that only look like a person's circumstances.
     "vulnerable": _words(
         r"deaf ears",
@@ -75,6 +108,9 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:card|cards|account|accounts|access|login|feature|features|service|app) (?:was |were |has been "
         r"|is )?disabled",
         r"disabled (?:my|the|our|his|her|their|online|access|card|account)",
+        # Conditions a guideline or a policy lists, not the customer's.
+        r"(?:retirement|termination|divorce|disability|resignation),? (?:\w+ ){0,3}(?:or|and) death",
+        r"(?:in the event of|upon|in case of) (?:the )?(?:\w+'s? |your |their )?(?:death|disability)",
     ),
     # Safeguards and suspicions, not an allegation: a fraud alert or department, a card flagged for fraud,
     # a disputed credit inquiry alone (a reporting dispute).
@@ -85,12 +121,48 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|services?|alerts?)",
         r"(?:flagged|flagging|flag|marked|mistaken\w*|suspected|suspicion of|potential|possible)"
         r" (?:\w+ ){0,3}(?:as |for )?(?:possible |potential |suspected )?fraud\w*(?: activity)?",
-        r"unauthori[sz]ed (?:hard |credit )?inquir\w*",
-        r"inquir\w* (?:\w+ ){0,3}(?:did not|didn't|never|had not|hadn't|not) authori[sz]e\w*",
+        r"unauthori[sz]ed (?:hard |credit )?(?:inquir\w*|credit (?:checks?|pulls?)|pulls?)",
+        r"inquir\w* (?:[\w'-]+ ){0,9}(?:did not|didn't|never|had not|hadn't|not) authori[sz]e\w*",
+        # A collector asking the customer for a police report: theft is not alleged by that alone.
+        r"(?:request\w*|ask\w*|demand\w*|requir\w*) (?:\w+ ){0,4}(?:a|an|the) (?:police report|identity theft"
+        r" (?:report|affidavit))(?: (?:for|of|regarding) (?:identity theft|fraud))?",
         # The customer's own account: "we opened the account in my name".
         r"(?:i|we) (?:\w+ ){0,2}(?:opened|open|applied|placed|took out|established|created)",
     ),
     "discrimination": _words(r"price discrimination"),
+}
+
+# Words mentioned in passing, told by their context: only the group `x` is blanked.
+ENGLISH_CONTEXT_EXCLUSIONS: Mapping[RiskFlag, tuple[re.Pattern[str], ...]] = {
+    "litigation": (
+        # The lawyer who handled a past bankruptcy ("filed joint and used a lawyer").
+        re.compile(
+            r"\b(?:filed|filing|file) (?:for )?(?:chapter \w+ )?bankrupt\w*[^.!?]{0,40}?\b(?:used|hired|had"
+            r"|through|with|retained|paid) (?:a|an|my|our) (?:\w+ )?(?P<x>lawyers?|attorneys?)\b"
+        ),
+        re.compile(
+            r"\bbankrupt\w*[\s\S]{0,250}?\b(?:filed|filing|file)\b[^.!?]{0,40}?\b(?:used|hired|had|through|with"
+            r"|retained|paid) (?:a|an|my|our) (?:\w+ )?(?P<x>lawyers?|attorneys?)\b"
+        ),
+        re.compile(
+            r"\b(?:used|hired|had|through|with|retained|paid) (?:a|an|my|our) (?:\w+ )?"
+            r"(?P<x>lawyers?|attorneys?)\b[^.!?]{0,60}\bbankrupt"
+        ),
+        # A court's papers naming the executors of an estate (no dispute).
+        re.compile(
+            r"\b(?P<x>courts?)\b[^.!?]{0,80}\b(?:executors?|executrix|administrat(?:or|rix)"
+            r"|letters testamentary|letters of administration)\b"
+        ),
+        re.compile(r"\b(?:executors?|executrix|letters testamentary)\b[^.!?]{0,80}\b(?P<x>courts?)\b"),
+    ),
+    # Other people's possible hardships ("others would incur ... financial hardships").
+    "vulnerable": (
+        re.compile(
+            r"\b(?:others|other (?:people|customers|consumers|borrowers|members|users|families)"
+            r"|many (?:people|customers|consumers|borrowers|families)|those who|anyone who|people who)\b"
+            r"[^.!?]{0,80}?\b(?P<x>(?:financial |economic )?hardships?|(?:can't|cannot|can not) afford)"
+        ),
+    ),
 }
 
 ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
@@ -170,7 +242,9 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|treble|punitive|compensatory|consequential|general|specific|liquidated"
         r"|monetary) (?:\w+ ){0,2}damages",
         r"(?:after|against) (?:\w+ ){0,2}for damages|compensat\w* (?:\w+ ){0,2}for (?:my |our )?damages",
-        r"(?:civil|criminal) (?:claims?|suits?|actions?|cases?|complaints?|litigation|proceedings)",
+        r"(?:civil|criminal) (?:claims?|suits?|actions?|cases?|complaints?|litigation|proceedings"
+        r"|inquir\w*|investigations?)",
+        r"prosecut\w*",
         r"per violation",
         r"(?:hold|held|make|made|found) (?:\w+ ){0,2}liable",
         r"(?:press|file|filing|pressing) (?:criminal )?charges",
@@ -261,6 +335,12 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:have not|haven't|has not|hasn't|not been|am not|i'm not|not) work(?:ed|ing)(?: right now)?"
         r"(?= for| since| right now| at the moment| due| because)",
         r"out of work",
+        # Unpaid leave, money the writer does not have.
+        r"(?:i|we) (?:was|were|am|are|have been|had been|wasn't|weren't|was not|were not) (?:not )?"
+        r"(?:getting|being) paid|(?:unpaid|without pay) (?:\w+ )?leave|leave without pay|fmla",
+        r"(?:doctor|medical|physician|injur\w*|illness|surgery)\S* (?:[\w'-]+ ){0,6}off (?:of )?work",
+        r"money (?:that )?(?:i|we) (?:do not|don't|dont|did not|didn't|didnt|no longer) have"
+        r"|(?:i|we) (?:do not|don't|dont) have the money",
         r"(?:haven't had|have not had|had no|without) (?:any )?income",
         r"(?:am|i'm|we're|we are|is|was|now|recently|being|i|we|he|she) retired|retire(?:ment)? income"
         r"|pension",
@@ -285,7 +365,7 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"identity (?:was |has been |had been )?(?:stolen|taken|hijacked|misused|used)",
         r"phishing",
         r"unauthori[sz]ed (?:\w+ )?(?:transactions?|charges?|withdrawals?|access|use|debits?|transfers?"
-        r"|payments?|accounts?|purchases?|activity|loans?|cards?)",
+        r"|payments?|accounts?|purchases?|activity|loans?|cards?|checks?|cheques?|items?)",
         r"(?:did not|didn't|never|not) authori[sz]e",
         r"(?:open|opened|place|placed|put|taken out|took out|applied|apply|applying|obtained|established"
         r"|created|registered) " + _GAP + r"in my name",
@@ -498,6 +578,12 @@ CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
         "走投无路",
         "揭不开锅",
         "还不起",
+        "没钱还",
+        "拿不出钱",
+        "停薪",
+        "没有工资",
+        "没工资",
+        "工资停发",
         "还不上",
         "无力还款",
         "无力偿还",
@@ -588,11 +674,16 @@ CHINESE_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # 人行征信 is the credit report, not the regulator.
     "regulator": _chinese(r"(?:人民银行|人行|央行)(?:的)?征信"),
     # A court named only as general knowledge ("只有法院能冻结").
-    "litigation": _chinese(r"(?:只有|除了|除非)法院|法院才"),
+    "litigation": _chinese(
+        r"(?:只有|除了|除非)法院|法院才",
+        r"(?:有没有|是否有|有无|没有)(?:法院)?(?:的)?(?:判决|强制执行|被执行)",
+        r"(?:我|我们)(?:也|就|并)?(?:不会|不想|不打算|不再|不去|没打算)(?:去)?(?:起诉|告你们|告银行|追究法律责任)",
+    ),
     # An app's news feed is not the press.
     "media": _chinese(r"(?!x)x"),
     "vulnerable": _chinese(r"手术费(?:分期)?"),
-    "fraud": _chinese(r"防诈骗|反诈骗|防骗|反诈"),
+    # 是不是本人申请 asks whether the applicant is the card holder.
+    "fraud": _chinese(r"防诈骗|反诈骗|防骗|反诈|是不是(?:我)?本人|是否(?:为|是)?(?:我)?本人"),
     "discrimination": _chinese(r"(?!x)x"),
 }
 
@@ -601,14 +692,27 @@ def _blank(pattern: re.Pattern[str], text: str) -> str:
     return pattern.sub(" ", text)
 
 
+def _blank_group(pattern: re.Pattern[str], text: str) -> str:
+    def keep_context(match: re.Match[str]) -> str:
+        start, end = match.start("x") - match.start(), match.end("x") - match.start()
+        return match.group(0)[:start] + " " + match.group(0)[end:]
+
+    return pattern.sub(keep_context, text)
+
+
+def _english_kept(flag: RiskFlag, lowered: str) -> str:
+    kept = _blank(ENGLISH_EXCLUSIONS[flag], lowered)
+    for pattern in ENGLISH_CONTEXT_EXCLUSIONS.get(flag, ()):
+        kept = _blank_group(pattern, kept)
+    return kept
+
+
 def risk_flags(text: str, language: str) -> tuple[RiskFlag, ...]:
     """The flags the text raises, in RISK_FLAGS order."""
     lowered = normalise(text)
     # English patterns run on Chinese text too: Chinese complaints quote "CFPB", "Facebook".
     found = {
-        flag
-        for flag, pattern in ENGLISH_PATTERNS.items()
-        if pattern.search(_blank(ENGLISH_EXCLUSIONS[flag], lowered))
+        flag for flag, pattern in ENGLISH_PATTERNS.items() if pattern.search(_english_kept(flag, lowered))
     }
     if language == "zh-CN":
         compact = lowered.replace(" ", "")
