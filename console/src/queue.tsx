@@ -173,7 +173,11 @@ function Row({ complaint, now, lang, t, onTake, busy }: RowProps) {
   const flags = complaint.triage?.riskFlags ?? [];
   return (
     <tr data-reference={complaint.reference} data-id={complaint.id}>
-      <td class="ref">{complaint.reference}</td>
+      <td class="ref">
+        <a href={`${BASE}complaints/${complaint.id}`} id={`open-${complaint.reference}`}>
+          {complaint.reference}
+        </a>
+      </td>
       <td>{label(t, "status", complaint.status)}</td>
       <td>
         {next ? (

@@ -1,0 +1,217 @@
+// The complaint page's calls of the v1 API (docs/openapi.json): the complaint, its trail and
+// notification log, similar past cases, an attachment's download, and every change at the version read.
+
+import { apiGet, apiSend, type Complaint } from "../api";
+import type { Config } from "../config";
+
+export type CustomerLanguage = "zh-CN" | "en";
+
+export interface Customer {
+  customerId: string;
+  name: string;
+  phone?: string | null;
+  email?: string | null;
+  preferredContact?: string[];
+  language?: CustomerLanguage;
+  segment?: string;
+  erased?: boolean;
+}
+
+export interface Attachment {
+  id: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  addedBy: string;
+  addedAt: string;
+  scanStatus: string;
+}
+
+export interface Triage {
+  category: string;
+  product: string;
+  sentiment: { label: string; score: number };
+  churnRisk: string;
+  riskFlags?: string[];
+  sensitive: boolean;
+  suggestedTeam?: string | null;
+  model: string;
+  at: string;
+}
+
+export interface ComplaintLink {
+  complaintId: string;
+  reference: string;
+  similarity: number;
+  linkedAt: string;
+}
+
+export interface Redress {
+  amount: number | string;
+  currency?: string;
+  description?: string | null;
+}
+
+export interface Resolution {
+  outcome: string;
+  summary: string;
+  rootCause: string;
+  redress?: Redress | null;
+}
+
+export interface CustomerRequest {
+  receivedVia: string;
+  receivedAt: string;
+  recordedBy: string;
+}
+
+/** The complaint as GET /v1/complaints/{id} answers it: the queue's fields and the page's. */
+export interface ComplaintDetail extends Omit<Complaint, "triage"> {
+  subcategory?: string | null;
+  product: string;
+  complexity: string;
+  customer: Customer;
+  description: string;
+  slaPolicy: string;
+  resolvedAt?: string | null;
+  closedAt?: string | null;
+  withdrawnAt?: string | null;
+  pauseNeeded?: string | null;
+  closesAt?: string | null;
+  extensions?: number;
+  solutionPlan?: { plan: string; resolveBy: string; givenAt: string; givenBy: string; firstGivenAt: string } | null;
+  resolution?: Resolution | null;
+  customerAcceptance?: CustomerRequest | null;
+  withdrawal?: CustomerRequest | null;
+  attachments?: Attachment[];
+  unclassified?: string[];
+  triage?: Triage | null;
+  links?: ComplaintLink[];
+  libraryCase?: { title: string; lesson: string; markedBy: string; markedAt: string } | null;
+  legalHold?: unknown;
+}
+
+export interface AuditEvent {
+  id: string;
+  version: number;
+  action: string;
+  actor: { id: string; roles: string[] };
+  at: string;
+  changes?: Record<string, { before?: unknown; after?: unknown }>;
+  data?: Record<string, unknown>;
+}
+
+export interface NotificationRecord {
+  eventId: string;
+  messageKey: string;
+  kind: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  errorCode?: string | null;
+  at: string;
+}
+
+interface AuditTrail {
+  items: AuditEvent[];
+  nextToken?: string | null;
+  notifications?: NotificationRecord[];
+}
+
+export interface SimilarCase {
+  complaintId: string;
+  reference: string;
+  outcome: string;
+  summary: string;
+  rootCause: string;
+  redress?: Redress | null;
+  daysToResolve: number;
+  rating?: number | null;
+  similarity: number;
+  libraryCase?: { title: string; lesson: string; tags: string[] } | null;
+}
+
+export function getComplaint(config: Config, id: string): Promise<ComplaintDetail> {
+  return apiGet<ComplaintDetail>(config, `/v1/complaints/${encodeURIComponent(id)}`);
+}
+
+/** The whole trail (a few pages at most) and the notification log of its first page. */
+export async function getTrail(
+  config: Config,
+  id: string,
+): Promise<{ events: AuditEvent[]; notifications: NotificationRecord[] }> {
+  const events: AuditEvent[] = [];
+  let notifications: NotificationRecord[] = [];
+  let nextToken: string | null | undefined;
+  let pages = 0;
+  do {
+    const query = new URLSearchParams({ limit: "100" });
+    if (nextToken) query.set("nextToken", nextToken);
+    const page = await apiGet<AuditTrail>(config, `/v1/complaints/${encodeURIComponent(id)}/events`, query);
+    events.push(...page.items);
+    if (pages === 0) notifications = page.notifications ?? [];
+    nextToken = page.nextToken;
+    pages += 1;
+  } while (nextToken && pages < 10);
+  return { events, notifications };
+}
+
+export async function getSimilar(config: Config, id: string): Promise<SimilarCase[]> {
+  const answer = await apiGet<{ items: SimilarCase[] }>(
+    config,
+    `/v1/complaints/${encodeURIComponent(id)}/similar`,
+    new URLSearchParams({ limit: "5" }),
+  );
+  return answer.items;
+}
+
+/** A 5-minute download of a clean (or, locally, unscanned) file; a 409 says why not. */
+export async function attachmentUrl(config: Config, id: string, attachmentId: string): Promise<string> {
+  const answer = await apiGet<{ url: string }>(
+    config,
+    `/v1/complaints/${encodeURIComponent(id)}/attachments/${encodeURIComponent(attachmentId)}`,
+  );
+  return answer.url;
+}
+
+export type Action =
+  | "responses"
+  | "pause"
+  | "resume"
+  | "extend"
+  | "escalate"
+  | "solution-plan"
+  | "resolve"
+  | "close"
+  | "withdraw";
+
+/** A lifecycle action at the version read (If-Match): the updated complaint, or the API's refusal. */
+export function act(
+  config: Config,
+  id: string,
+  action: Action,
+  body: Record<string, unknown>,
+  version: number,
+): Promise<ComplaintDetail> {
+  return apiSend<ComplaintDetail>(config, "POST", `/v1/complaints/${encodeURIComponent(id)}/${action}`, body, version);
+}
+
+/** Assignment and team (PATCH), at the version read. */
+export function update(
+  config: Config,
+  id: string,
+  body: Record<string, unknown>,
+  version: number,
+): Promise<ComplaintDetail> {
+  return apiSend<ComplaintDetail>(config, "PATCH", `/v1/complaints/${encodeURIComponent(id)}`, body, version);
+}
+
+/** Make a resolved or closed complaint a case of the library (the version read, in the body). */
+export function addToLibrary(
+  config: Config,
+  id: string,
+  body: { title: string; lesson: string; tags: string[] },
+  version: number,
+): Promise<unknown> {
+  return apiSend(config, "POST", "/v1/cases", { complaintId: id, ...body, version });
+}
