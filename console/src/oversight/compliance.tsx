@@ -1,0 +1,405 @@
+// Compliance's pages: sensitive and regulatory-risk complaints, any complaint's audit trail with its
+// integrity check, and erasure requests (a confirmation step, then the result or the refusal explained).
+
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+
+import { ApiError } from "../api";
+import type { PageContext } from "../area";
+import { BASE } from "../config";
+import { OPEN } from "../deadlines";
+import * as api from "./api";
+import type { AuditEvent, AuditTrail, ErasureResult, IntegrityReport, OversightComplaint } from "./api";
+import { ComplaintTable, complaintHref, failure, Frame, label, Time } from "./common";
+import { bySeverity, describeChanges } from "./logic";
+
+const RISK_FLAGS = ["regulator", "litigation", "media", "fraud"] as const;
+
+export function SensitivePage({ config, lang, t, onSignInRequired }: PageContext) {
+  const [includeClosed, setIncludeClosed] = useState(false);
+  const [flag, setFlag] = useState("");
+  const [all, setAll] = useState<OversightComplaint[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [now, setNow] = useState(Date.now());
+
+  const load = useCallback(() => {
+    setError(null);
+    setAll(null);
+    api
+      .sensitiveComplaints(config, RISK_FLAGS)
+      .then((found) => {
+        setNow(Date.now());
+        setAll(found.sort(bySeverity));
+      })
+      .catch((e) => {
+        setAll([]);
+        setError(failure(e, t, onSignInRequired));
+      });
+  }, [config, lang]);
+  useEffect(load, [load]);
+
+  const items = (all ?? []).filter(
+    (c) =>
+      (includeClosed || OPEN.has(c.status)) &&
+      (!flag || (flag === "critical" ? c.priority === "critical" : (c.triage?.riskFlags ?? []).includes(flag))),
+  );
+  return (
+    <Frame id="sensitive" title={t("ovSensitiveTitle")} hint={t("ovSensitiveHint")} t={t}>
+      <form class="filters" aria-label={t("filters")} onSubmit={(e) => e.preventDefault()}>
+        <label>
+          <span>{t("flag")}</span>
+          <select id="sens-flag" value={flag} onChange={(e) => setFlag((e.target as HTMLSelectElement).value)}>
+            <option value="">{t("ovAnyRisk")}</option>
+            {RISK_FLAGS.map((f) => (
+              <option key={f} value={f}>
+                {label(t, "flag", f)}
+              </option>
+            ))}
+            <option value="critical">{t("priority_critical")}</option>
+          </select>
+        </label>
+        <label class="check">
+          <input id="sens-closed" type="checkbox" checked={includeClosed} onChange={(e) => setIncludeClosed((e.target as HTMLInputElement).checked)} />
+          <span>{t("ovIncludeClosed")}</span>
+        </label>
+        <div class="actions">
+          <button type="button" class="secondary" id="sens-refresh" onClick={load}>
+            {t("refresh")}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {all === null ? (
+        <p role="status">{t("loading")}</p>
+      ) : items.length === 0 ? (
+        <p id="sens-empty">{t("empty")}</p>
+      ) : (
+        <>
+          <p class="muted" id="sens-count">
+            {t("count", { count: items.length })}
+          </p>
+          <ComplaintTable id="sensitive" items={items} now={now} lang={lang} t={t} showTrail caption={t("ovSensitiveTitle")} />
+        </>
+      )}
+    </Frame>
+  );
+}
+
+// --- trail and integrity ---------------------------------------------------------------------------
+
+function complaintParam(): string {
+  return new URLSearchParams(location.search).get("complaint") ?? "";
+}
+
+export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
+  const [draft, setDraft] = useState(complaintParam);
+  const [id, setId] = useState(complaintParam);
+  const [complaint, setComplaint] = useState<OversightComplaint | null>(null);
+  const [events, setEvents] = useState<AuditEvent[]>([]);
+  const [trail, setTrail] = useState<AuditTrail | null>(null);
+  const [check, setCheck] = useState<IntegrityReport | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const result = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    setComplaint(null);
+    setTrail(null);
+    setEvents([]);
+    setCheck(null);
+    setCheckError(null);
+    setError(null);
+    if (!id) return;
+    Promise.all([api.complaint(config, id), api.trail(config, id)])
+      .then(([c, found]) => {
+        setComplaint(c);
+        setTrail(found);
+        setEvents(found.items);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.status === 404) setError(t("ovNoSuchComplaint", { id }));
+        else setError(failure(e, t, onSignInRequired));
+      });
+  }, [config, id]);
+
+  const more = () => {
+    if (!trail?.nextToken) return;
+    api
+      .trail(config, id, trail.nextToken)
+      .then((found) => {
+        setTrail({ ...found, notifications: trail.notifications });
+        setEvents((old) => [...old, ...found.items]);
+      })
+      .catch((e) => setError(failure(e, t, onSignInRequired)));
+  };
+
+  const verify = () => {
+    setChecking(true);
+    setCheck(null);
+    setCheckError(null);
+    api
+      .integrity(config, id)
+      .then(setCheck)
+      .catch((e) => setCheckError(failure(e, t, onSignInRequired)))
+      .finally(() => {
+        setChecking(false);
+        result.current?.focus();
+      });
+  };
+
+  return (
+    <Frame id="trail" title={t("ovTrailTitle")} hint={t("ovTrailHint")} t={t}>
+      <form
+        class="filters"
+        aria-label={t("ovTrailTitle")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          history.replaceState(null, "", `${BASE}oversight/trail?complaint=${encodeURIComponent(draft)}`);
+          setId(draft);
+        }}
+      >
+        <label>
+          <span>{t("ovComplaintId")}</span>
+          <input id="trail-id" class="wide" value={draft} required onInput={(e) => setDraft((e.target as HTMLInputElement).value.trim())} />
+        </label>
+        <div class="actions">
+          <button type="submit" id="trail-open">
+            {t("ovOpenTrail")}
+          </button>
+        </div>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {id && !complaint && !error && <p role="status">{t("loading")}</p>}
+      {complaint && (
+        <>
+          <section class="panel" aria-labelledby="trail-of">
+            <h2 id="trail-of">
+              <a href={complaintHref(complaint.id)}>{complaint.reference}</a> · {label(t, "status", complaint.status)}
+            </h2>
+            <p class="muted">
+              {t("ovReceivedAt")} <Time lang={lang} iso={complaint.receivedAt} />
+              {complaint.team ? ` · ${t("team")}: ${complaint.team}` : ""}
+              {complaint.legalHold?.hold ? ` · ${t("ovLegalHold")}` : ""}
+            </p>
+            <div class="actions">
+              <button type="button" id="trail-verify" onClick={verify} disabled={checking}>
+                {t("ovCheckIntegrity")}
+              </button>
+            </div>
+            <div id="integrity" tabIndex={-1} ref={result} role="status" class="integrity">
+              {checking && t("ovChecking")}
+              {check &&
+                (check.valid ? (
+                  <p class="ok" data-valid="true">
+                    {t("ovIntact", { n: check.events })}
+                  </p>
+                ) : (
+                  <p class="error" data-valid="false">
+                    {t("ovBroken", { n: check.events, version: check.firstBrokenAt ?? "?" })}
+                  </p>
+                ))}
+              {checkError && <p class="error">{checkError}</p>}
+            </div>
+          </section>
+          <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovTrailTitle")}>
+            <table id="trail">
+              <caption>{t("ovEvents", { n: events.length })}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("ovVersion")}</th>
+                  <th scope="col">{t("ovWhen")}</th>
+                  <th scope="col">{t("ovActor")}</th>
+                  <th scope="col">{t("ovActionDone")}</th>
+                  <th scope="col">{t("ovChanges")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {events.map((e) => (
+                  <tr key={e.id} data-action={e.action}>
+                    <td>{e.version}</td>
+                    <td>
+                      <Time lang={lang} iso={e.at} />
+                    </td>
+                    <td>
+                      {e.actor.id}
+                      {e.actor.roles.length ? <span class="muted"> · {e.actor.roles.join(", ")}</span> : null}
+                    </td>
+                    <td>{e.action}</td>
+                    <td class="wrap">
+                      {Object.keys(e.changes ?? {}).length > 4 ? (
+                        <details>
+                          <summary>{t("ovFieldsChanged", { n: Object.keys(e.changes ?? {}).length })}</summary>
+                          {describeChanges(e.changes)}
+                        </details>
+                      ) : (
+                        describeChanges(e.changes)
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {trail?.nextToken && (
+            <button type="button" class="secondary" id="trail-more" onClick={more}>
+              {t("ovMore")}
+            </button>
+          )}
+          {trail?.notifications && trail.notifications.length > 0 && (
+            <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovNotifications")}>
+              <table id="notifications">
+                <caption>{t("ovNotifications")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("ovWhen")}</th>
+                    <th scope="col">{t("ovEvent")}</th>
+                    <th scope="col">{t("colChannel")}</th>
+                    <th scope="col">{t("ovRecipient")}</th>
+                    <th scope="col">{t("colStatus")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {trail.notifications.map((n, i) => (
+                    <tr key={i}>
+                      <td>
+                        <Time lang={lang} iso={n.at} />
+                      </td>
+                      <td>{n.eventName}</td>
+                      <td>{n.channel}</td>
+                      <td>{n.recipient}</td>
+                      <td>
+                        {n.status}
+                        {n.errorCode ? ` (${n.errorCode})` : ""}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </>
+      )}
+    </Frame>
+  );
+}
+
+// --- erasure ---------------------------------------------------------------------------------------
+
+export function ErasurePage({ config, lang, t, onSignInRequired }: PageContext) {
+  const [customerId, setCustomerId] = useState("");
+  const [reason, setReason] = useState("");
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<ErasureResult | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const confirmHeading = useRef<HTMLHeadingElement>(null);
+  const outcome = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (confirming) confirmHeading.current?.focus();
+  }, [confirming]);
+
+  const erase = () => {
+    setBusy(true);
+    api
+      .erase(config, customerId, reason.trim())
+      .then((result) => {
+        setDone(result);
+        setRefusal(null);
+      })
+      .catch((e) => {
+        if (e instanceof ApiError && e.status === 409) setRefusal(t("ovErasureRefused", { message: e.message }));
+        else setRefusal(failure(e, t, onSignInRequired));
+      })
+      .finally(() => {
+        setBusy(false);
+        setConfirming(false);
+        setTimeout(() => outcome.current?.focus(), 0);
+      });
+  };
+
+  return (
+    <Frame id="erasure" title={t("ovErasure")} hint={t("ovErasureHint")} t={t}>
+      <form
+        class="panel stack"
+        aria-label={t("ovErasure")}
+        onSubmit={(e) => {
+          e.preventDefault();
+          setDone(null);
+          setRefusal(null);
+          setConfirming(true);
+        }}
+      >
+        <label>
+          <span>{t("ovCustomerId")}</span>
+          <input
+            id="erase-customer"
+            class="wide"
+            value={customerId}
+            required
+            maxLength={64}
+            disabled={confirming}
+            onInput={(e) => setCustomerId((e.target as HTMLInputElement).value.trim())}
+          />
+        </label>
+        <label>
+          <span>{t("ovErasureReason")}</span>
+          <textarea
+            id="erase-reason"
+            rows={3}
+            required
+            maxLength={1000}
+            disabled={confirming}
+            value={reason}
+            onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+          />
+        </label>
+        {!confirming && (
+          <div class="actions">
+            <button type="submit" id="erase-next">
+              {t("ovContinue")}
+            </button>
+          </div>
+        )}
+      </form>
+      {confirming && (
+        <section class="panel danger" id="erase-confirm" aria-labelledby="erase-confirm-title">
+          <h2 id="erase-confirm-title" tabIndex={-1} ref={confirmHeading}>
+            {t("ovErasureConfirmTitle", { customer: customerId })}
+          </h2>
+          <p>{t("ovErasureConsequences")}</p>
+          <div class="actions">
+            <button type="button" class="danger" id="erase-confirm-button" disabled={busy} onClick={erase}>
+              {t("ovEraseNow", { customer: customerId })}
+            </button>
+            <button type="button" class="secondary" id="erase-cancel" onClick={() => setConfirming(false)}>
+              {t("ovCancel")}
+            </button>
+          </div>
+        </section>
+      )}
+      <div id="erase-outcome" tabIndex={-1} ref={outcome} role="status">
+        {done && (
+          <p class="ok">
+            {t("ovErased", {
+              customer: done.customerId,
+              complaints: done.complaints,
+              events: done.events,
+              notifications: done.notifications,
+            })}{" "}
+            <Time lang={lang} iso={done.erasedAt} />
+          </p>
+        )}
+        {refusal && <p class="error">{refusal}</p>}
+      </div>
+    </Frame>
+  );
+}
