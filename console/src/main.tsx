@@ -44,14 +44,17 @@ function LanguagePicker({ lang, setLang, t }: { lang: Lang; setLang: (l: Lang) =
   );
 }
 
-function AreaLinks({ identity, t }: { identity: ReturnType<typeof identityOf>; t: Translate }) {
+function AreaLinks({ identity, path, t }: { identity: ReturnType<typeof identityOf>; path: string; t: Translate }) {
   const links = AREAS.flatMap((area) => area.links(identity));
   if (!links.length) return null;
+  const current = (target: string) => (path === target || path.startsWith(`${target}/`) ? "page" : undefined);
   return (
     <nav class="areas" aria-label={t("areas")}>
-      <a href={`${BASE}queue/mine`}>{t("queues")}</a>
+      <a href={`${BASE}queue/mine`} aria-current={current("queue")}>
+        {t("queues")}
+      </a>
       {links.map((link) => (
-        <a key={link.path} href={`${BASE}${link.path}`}>
+        <a key={link.path} href={`${BASE}${link.path}`} aria-current={current(link.path)}>
           {t(link.label)}
         </a>
       ))}
@@ -145,7 +148,7 @@ function App({ config }: { config: Config }) {
           )}
         </div>
       </header>
-      {identity && <AreaLinks identity={identity} t={t} />}
+      {identity && <AreaLinks identity={identity} path={path} t={t} />}
       {page}
     </div>
   );

@@ -226,6 +226,13 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
             />
           </section>
           <Timeline trail={trail} error={trailError} lang={lang} t={t} />
+          {identity.role && TRAIL_VERIFIERS.has(identity.role) && (
+            <p>
+              <a id="verify-trail" href={`${BASE}oversight/trail?complaint=${encodeURIComponent(complaint.id)}`}>
+                {t("cp_verifyTrail")}
+              </a>
+            </p>
+          )}
         </div>
         <div class="cp-side">
           <CustomerPanel complaint={complaint} t={t} />
@@ -620,6 +627,9 @@ function Similar({ items, error, t }: { items: SimilarCase[] | null; error: stri
     </section>
   );
 }
+
+// Who may check a trail's integrity (the API's verify permission): the oversight area's trail page.
+const TRAIL_VERIFIERS = new Set(["supervisor", "manager", "compliance"]);
 
 function Timeline(props: {
   trail: { events: AuditEvent[]; notifications: NotificationRecord[] } | null;
