@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +53,23 @@ def complaint_body(customer_id: str = "C-E2E-1", **overrides: Any) -> dict[str, 
         "product": "deposit",
     }
     return body | overrides
+
+
+def own_customer_body(label: str, **overrides: Any) -> dict[str, Any]:
+    """An intake body for a customer of its own (id, phone and e-mail no other test uses), so no other
+    complaint is linked to it or counts as its repeat."""
+    unique = uuid.uuid4().hex[:8]
+    body = complaint_body(f"C-{label.upper()}-{unique}", **overrides)
+    body["customer"] = {**body["customer"], "phone": f"+86139{int(unique, 16) % 10**8:08d}"}
+    body["customer"]["email"] = f"{label.lower()}.{unique}@example.com"
+    return body
+
+
+def submit_triaged(api: Api, body: dict[str, Any]) -> dict[str, Any]:
+    """Submitted by the channel app, then read once triage has read it."""
+    response = api.request("POST", "/v1/complaints", role="channel_app", json=body)
+    assert response.status_code == 201, response.text
+    return triaged(api, response.json()["id"])
 
 
 def poll(

@@ -8,12 +8,11 @@ their pages; axe-core finds nothing serious on the page in either language."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 from console_support import WAIT, assert_accessible, sign_in
-from e2e_support import Api, complaint_body, triaged
+from e2e_support import Api, own_customer_body, submit_triaged, triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -27,14 +26,9 @@ BODIES: dict[str, dict[str, Any]] = {}  # the intake body of each complaint subm
 
 def submit(api: Api, **overrides: Any) -> dict[str, Any]:
     """A complaint of a customer of its own (no other test's complaint is linked to it), once triaged."""
-    unique = uuid.uuid4().hex[:8]
-    body = complaint_body(f"C-PAGE-{unique}", **overrides)
-    body["customer"] = {**body["customer"], "phone": f"+86139{int(unique, 16) % 10**8:08d}"}
-    body["customer"]["email"] = f"page.{unique}@example.com"
-    response = api.request("POST", "/v1/complaints", role="channel_app", json=body)
-    assert response.status_code == 201, response.text
-    BODIES[response.json()["id"]] = body
-    found: dict[str, Any] = triaged(api, response.json()["id"])
+    body = own_customer_body("page", **overrides)
+    found = submit_triaged(api, body)
+    BODIES[found["id"]] = body
     return found
 
 

@@ -6,13 +6,12 @@ the runtime sends (no inline script or style), so a page that renders at all obe
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pytest
 import requests
 from console_support import assert_accessible
-from e2e_support import Api, complaint_body, triaged
+from e2e_support import Api, own_customer_body, submit_triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
@@ -24,13 +23,7 @@ WAIT = 60  # a loaded machine runs the whole suite beside this test
 
 
 def submit(api: Api, **overrides: Any) -> dict[str, Any]:
-    unique = uuid.uuid4().hex[:8]
-    body = complaint_body(f"C-CONSOLE-{unique}", **overrides)
-    body["customer"] = {**body["customer"], "phone": f"+86139{int(unique, 16) % 10**8:08d}"}
-    body["customer"]["email"] = f"console.{unique}@example.com"
-    response = api.request("POST", "/v1/complaints", role="channel_app", json=body)
-    assert response.status_code == 201, response.text
-    return triaged(api, response.json()["id"])
+    return submit_triaged(api, own_customer_body("console", **overrides))
 
 
 def rows(browser: webdriver.Chrome) -> list[str]:

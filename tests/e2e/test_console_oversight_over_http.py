@@ -8,13 +8,12 @@ told why when it opens one. axe-core runs on every page."""
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 import pytest
 import requests
 from console_support import WAIT, assert_accessible, sign_in
-from e2e_support import Api, complaint_body, poll, triaged
+from e2e_support import Api, own_customer_body, poll, submit_triaged
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -31,13 +30,7 @@ LINK = re.compile(r"(http://[^\s\"<>]+/t/[\w-]+\?token=[\w.-]+)")
 
 
 def submit(api: Api, **overrides: Any) -> dict[str, Any]:
-    unique = uuid.uuid4().hex[:8]
-    body = complaint_body(f"C-OVERSIGHT-{unique}", **overrides)
-    body["customer"] = {**body["customer"], "phone": f"+86137{int(unique, 16) % 10**8:08d}"}
-    body["customer"]["email"] = f"oversight.{unique}@example.com"
-    response = api.request("POST", "/v1/complaints", role="channel_app", json=body)
-    assert response.status_code == 201, response.text
-    return dict(triaged(api, response.json()["id"]))
+    return submit_triaged(api, own_customer_body("oversight", **overrides))
 
 
 def give_to(api: Api, complaint: dict[str, Any], team: str) -> dict[str, Any]:

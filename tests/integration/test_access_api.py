@@ -8,27 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_events import CUSTOMER, Call, Reply, intake_body
+from api_events import CUSTOMER, Call, Reply, intake_body, staff_claims
 
-STAFF_SCOPE = "complaint-guard/staff"
 APP_SCOPES = "complaint-guard/complaints.submit complaint-guard/complaints.read"
 COUNTER_APP = {"client_id": "counter-app", "scope": APP_SCOPES}
 MOBILE_APP = {"client_id": "mobile-app", "scope": APP_SCOPES}
 READ_ONLY_APP = {"client_id": "tracker-app", "scope": "complaint-guard/complaints.read"}
 
 
-def staff(username: str, groups: str) -> dict[str, Any]:
-    # API Gateway REST hands the groups claim over as a "[a b]" string.
-    return {"cognito:groups": f"[{groups}]", "username": username, "scope": STAFF_SCOPE}
-
-
-INTAKE_AGENT = staff("agent-1", "agent team:intake")
-CARDS_AGENT = staff("agent-7", "agent team:cards")
-LOANS_AGENT = staff("agent-9", "agent team:loans")
-CARDS_SUPERVISOR = staff("sup-1", "supervisor team:cards")
-LOANS_SUPERVISOR = staff("sup-2", "supervisor team:loans")
-MANAGER = staff("mgr-1", "manager")
-COMPLIANCE = staff("legal-1", "compliance")
+INTAKE_AGENT = staff_claims("agent-1", "agent team:intake")
+CARDS_AGENT = staff_claims("agent-7", "agent team:cards")
+LOANS_AGENT = staff_claims("agent-9", "agent team:loans")
+CARDS_SUPERVISOR = staff_claims("sup-1", "supervisor team:cards")
+LOANS_SUPERVISOR = staff_claims("sup-2", "supervisor team:loans")
+MANAGER = staff_claims("mgr-1", "manager")
+COMPLIANCE = staff_claims("legal-1", "compliance")
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 
@@ -177,7 +171,7 @@ def test_a_manager_reads_every_complaint_but_acts_only_on_their_teams(call: Call
         "update",
     ]
     refused(call("POST", f"{path}/escalate", {"reason": "slow"}, claims=MANAGER), 403, "forbidden")
-    cards_manager = staff("mgr-2", "manager team:cards")
+    cards_manager = staff_claims("mgr-2", "manager team:cards")
     assert (
         ok(call("POST", f"{path}/escalate", {"reason": "slow"}, claims=cards_manager))["escalationLevel"] == 1
     )
@@ -234,7 +228,7 @@ def test_an_agents_list_holds_their_teams_complaints_only_and_pages_through_them
         everything = [complaint_id for trio in zip(*made.values(), strict=True) for complaint_id in trio]
         return [complaint_id for complaint_id in reversed(everything) if complaint_id in mine]
 
-    both = staff("agent-5", "agent team:intake team:cards")
+    both = staff_claims("agent-5", "agent team:intake team:cards")
     assert every_page(both, limit=2) == newest_first("intake", "cards")
     assert every_page(LOANS_AGENT, limit=2) == newest_first("loans")
     assert every_page(LOANS_AGENT, limit=100) == newest_first("loans")
@@ -257,7 +251,7 @@ def test_a_page_token_is_bound_to_the_scope_that_issued_it(call: Call) -> None:
 
 def test_staff_in_no_team_are_told_to_join_one(call: Call) -> None:
     submit(call)
-    message = refused(call("GET", "/v1/complaints", claims=staff("new-1", "agent")), 403, "forbidden")
+    message = refused(call("GET", "/v1/complaints", claims=staff_claims("new-1", "agent")), 403, "forbidden")
     assert "no team" in message
 
 

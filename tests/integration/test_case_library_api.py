@@ -8,20 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api_events import Call, intake_body
+from api_events import Call, intake_body, staff_claims
 
-STAFF_SCOPE = "complaint-guard/staff"
-
-
-def staff(username: str, groups: str) -> dict[str, Any]:
-    return {"cognito:groups": f"[{groups}]", "username": username, "scope": STAFF_SCOPE}
-
-
-AGENT = staff("agent-1", "agent team:intake")
-OTHER_AGENT = staff("agent-2", "agent team:cards")
-SUPERVISOR = staff("sup-1", "supervisor team:intake")
-CARDS_SUPERVISOR = staff("sup-2", "supervisor team:cards")
-MANAGER = staff("mgr-1", "manager")
+AGENT = staff_claims("agent-1", "agent team:intake")
+OTHER_AGENT = staff_claims("agent-2", "agent team:cards")
+SUPERVISOR = staff_claims("sup-1", "supervisor team:intake")
+CARDS_SUPERVISOR = staff_claims("sup-2", "supervisor team:cards")
+MANAGER = staff_claims("mgr-1", "manager")
 CHANNEL_APP = {"client_id": "mobile-app", "scope": "complaint-guard/complaints.submit"}
 
 DOUBLE_DEBIT = (

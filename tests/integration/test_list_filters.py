@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from api_events import CUSTOMER, Call, Reply, intake_body
+from api_events import CUSTOMER, Call, Reply, intake_body, staff_claims
 from fakes import InMemoryComplaintRepository
 from moto_tables import TABLE_NAME, TRAIL_TABLE_NAME
 
@@ -59,18 +59,13 @@ def test_a_full_width_customer_id_is_folded_and_lists(call: Any) -> None:
 # | e  | normal   | cards  | -        | answered, complex: owes plan | solution plan, 48h  | -            |
 # | f  | normal   | loans  | -        | answered, resolved: not open | none                | fraud        |
 
-STAFF_SCOPE = "complaint-guard/staff"
 COUNTER_APP = {"client_id": "counter-app", "scope": "complaint-guard/complaints.submit"}
 
 
-def staff(username: str, groups: str) -> dict[str, Any]:
-    return {"cognito:groups": f"[{groups}]", "username": username, "scope": STAFF_SCOPE}
-
-
-INTAKE_AGENT = staff("agent-1", "agent team:intake")
-CARDS_AGENT = staff("agent-7", "agent team:cards")
-LOANS_AGENT = staff("agent-9", "agent team:loans")
-CARDS_SUPERVISOR = staff("sup-1", "supervisor team:cards")
+INTAKE_AGENT = staff_claims("agent-1", "agent team:intake")
+CARDS_AGENT = staff_claims("agent-7", "agent team:cards")
+LOANS_AGENT = staff_claims("agent-9", "agent team:loans")
+CARDS_SUPERVISOR = staff_claims("sup-1", "supervisor team:cards")
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish")
 

@@ -61,6 +61,14 @@ CUSTOMER: dict[str, Any] = {
 }
 
 
+STAFF_SCOPE = "complaint-guard/staff"
+
+
+def staff_claims(username: str, groups: str) -> dict[str, Any]:
+    """A staff member's claims as API Gateway REST hands them over (the groups as a "[a b]" string)."""
+    return {"cognito:groups": f"[{groups}]", "username": username, "scope": STAFF_SCOPE}
+
+
 def intake_body(**overrides: Any) -> dict[str, Any]:
     """A channel app's intake request (the integration tests and the benchmark submit this one)."""
     body: dict[str, Any] = {
