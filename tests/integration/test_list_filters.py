@@ -466,3 +466,24 @@ def test_the_in_memory_fake_lists_as_the_table_does(desk: Desk, query: Complaint
     ):
         due = query.model_copy(update={"due_before": moment})
         assert every_page(fake, due) == every_page(desk.repository, due)
+
+
+def test_a_reference_finds_its_one_complaint_within_the_callers_scope_and_filters(call: Call) -> None:
+    created = call("POST", "/v1/complaints", intake_body()).body
+    reference = created["reference"]
+
+    found = call("GET", "/v1/complaints", claims=INTAKE_AGENT, query={"reference": reference.lower()}).body
+    assert [item["id"] for item in found["items"]] == [created["id"]] and found["nextToken"] is None
+    # the other filters still hold, and another team's agent does not see it
+    assert (
+        call(
+            "GET", "/v1/complaints", claims=INTAKE_AGENT, query={"reference": reference, "status": "closed"}
+        ).body["items"]
+        == []
+    )
+    other = staff_claims("agent-9", "agent team:cards")
+    assert call("GET", "/v1/complaints", claims=other, query={"reference": reference}).body["items"] == []
+    unknown = call("GET", "/v1/complaints", claims=INTAKE_AGENT, query={"reference": "CG-200101-AAAAAA"}).body
+    assert unknown["items"] == []
+    bad = call("GET", "/v1/complaints", claims=INTAKE_AGENT, query={"reference": "nope"})
+    assert bad.status == 400 and "reference" in str(bad.body)

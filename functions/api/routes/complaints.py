@@ -92,11 +92,14 @@ def submit_complaint(
     "403 for agents and supervisors), `priority`, `flag` (a risk flag triage found), `dueBefore` (open "
     "complaints whose next unmet deadline is before it: the first response while unanswered, else "
     "the solution plan while owed, else the resolution), `unassigned=true` (open complaints nobody "
-    "is assigned). A `nextToken` works only with the filters that produced it.",
+    "is assigned). `reference` (as the customer quotes it, any case) finds at most the one complaint, if "
+    "the other filters and the caller's scope admit it. A `nextToken` works only with the filters that "
+    "produced it.",
     tags=["complaints"],
     responses=responses(),
 )
 def list_complaints(
+    reference: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
     status: Annotated[Status | None, Query()] = None,
     assignee: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     category: Annotated[Category | None, Query()] = None,
@@ -121,6 +124,7 @@ def list_complaints(
     query = query_model(
         ComplaintQuery,
         {
+            "reference": reference,
             "status": status,
             "assignee": assignee,
             "category": category,

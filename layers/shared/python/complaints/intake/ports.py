@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Annotated, Protocol
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from complaints.core.access import team_of
 from complaints.core.models import (
@@ -26,6 +26,8 @@ from complaints.sla.escalation import next_deadline
 
 
 class ComplaintQuery(ApiModel):
+    # The reference a customer quotes (`CG-YYMMDD-XXXXXX`, any case): at most the one complaint.
+    reference: Annotated[str, StringConstraints(pattern=r"^[Cc][Gg]-\d{6}-[0-9A-Za-z]{6}$")] | None = None
     status: Status | None = None
     assignee: Identifier | None = None
     category: Category | None = None
@@ -52,13 +54,19 @@ class ComplaintQuery(ApiModel):
         return self.teams is not None or any(getattr(self, name) for name in _READ_FILTERS)
 
     def admits(self, complaint: Complaint) -> bool:
-        """The filters no index serves, judged on the complaint itself: its team (the caller's scope
-        and `team`; `intake` while it has none), priority, triage's risk flags, next unmet deadline,
-        and whether anyone is assigned."""
+        """Every filter judged on the complaint itself: those the indexes serve (status, assignee,
+        category, channel, customer) hold already for what an index returned; the others are its team
+        (the caller's scope and `team`; `intake` while it has none), priority, triage's risk flags,
+        next unmet deadline, and whether anyone is assigned."""
         team = team_of(complaint)
         due = next_deadline(complaint)
         return (
-            (self.teams is None or team in self.teams)
+            (self.status is None or complaint.status is self.status)
+            and (self.assignee is None or complaint.assignee == self.assignee)
+            and (self.category is None or complaint.category is self.category)
+            and (self.channel is None or complaint.channel is self.channel)
+            and (self.customer_id is None or complaint.customer.customer_id == self.customer_id)
+            and (self.teams is None or team in self.teams)
             and (self.team is None or team == self.team)
             and (self.priority is None or complaint.priority is self.priority)
             and (

@@ -92,6 +92,21 @@ class DynamoDbComplaintReader(ComplaintsTable):
 
     # --- reads ------------------------------------------------------------------------------------
 
+    def _by_reference(self, reference: str) -> Complaint | None:
+        """The complaint a reference names (its `REFERENCE#` item, written with it), if any."""
+        response = self._call(
+            "get_item",
+            TableName=self._table,
+            Key=marshal({"pk": f"REFERENCE#{reference}", "sk": "REFERENCE"}),
+            ConsistentRead=True,
+        )
+        if "Item" not in response:
+            return None
+        try:
+            return self.get(str(unmarshal(response["Item"])["complaintId"]))
+        except NotFound:  # deleted after its retention while its reference item was read
+            return None
+
     def get(self, complaint_id: str) -> Complaint:
         response = self._call(
             "get_item",
@@ -109,6 +124,9 @@ class DynamoDbComplaintReader(ComplaintsTable):
         state = self._tokens.decode(query.next_token, fingerprint) if query.next_token else {}
         if _matches_nothing(query):
             return Page(items=[], next_token=None)
+        if query.reference is not None:
+            named = self._by_reference(query.reference.upper())
+            return Page(items=[named] if named is not None and query.admits(named) else [], next_token=None)
         given = {field: getattr(query, field) for field, _, _ in INDEXES if getattr(query, field) is not None}
         primary = next(((f, i, a) for f, i, a in INDEXES if f in given), None)
         primary_field = primary[0] if primary else None
