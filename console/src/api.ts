@@ -84,23 +84,48 @@ export interface Complaint {
   triage?: { riskFlags?: string[] } | null;
 }
 
+/** One entry of a complaint's audit trail (GET /v1/complaints/{id}/trail). */
+export interface AuditEvent {
+  id: string;
+  version: number;
+  action: string;
+  actor: { id: string; roles: string[] };
+  at: string;
+  changes?: Record<string, { before?: unknown; after?: unknown }>;
+  data?: Record<string, unknown>;
+}
+
+/** One message sent about a complaint, as the trail lists it (the pages read different names for it). */
+export interface NotificationBase {
+  kind: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  errorCode?: string | null;
+  at: string;
+}
+
 export interface Page<T> {
   items: T[];
   nextToken?: string | null;
 }
 
-/** Every page of a listing up to `max` complaints (an agent's page may hold fewer than the limit and
- * still go on: the API drops what the caller may not read). */
-export async function listComplaints(config: Config, filters: URLSearchParams, max = 500): Promise<Complaint[]> {
-  const found: Complaint[] = [];
+/** Every page of a listing up to `max` items (a page may hold fewer than the limit and still go on:
+ * the API drops what the caller may not read). */
+export async function listAll<T>(config: Config, path: string, filters: URLSearchParams, max = 500): Promise<T[]> {
+  const found: T[] = [];
   let nextToken: string | null | undefined;
   do {
     const query = new URLSearchParams(filters);
     query.set("limit", "100");
     if (nextToken) query.set("nextToken", nextToken);
-    const page = await apiGet<Page<Complaint>>(config, "/v1/complaints", query);
+    const page = await apiGet<Page<T>>(config, path, query);
     found.push(...page.items);
     nextToken = page.nextToken;
   } while (nextToken && found.length < max);
   return found;
+}
+
+export function listComplaints(config: Config, filters: URLSearchParams, max = 500): Promise<Complaint[]> {
+  return listAll<Complaint>(config, "/v1/complaints", filters, max);
 }

@@ -8,7 +8,8 @@ import { ApiError, apiSend, type Complaint, listComplaints, SignInRequired } fro
 import type { Identity } from "./auth";
 import { BASE, type Config } from "./config";
 import { byNextDeadline, deadlineLabel, nextDeadline, OPEN, timeLeft } from "./deadlines";
-import { type Key, known, type Lang, type Translate } from "./i18n";
+import type { Key, Lang, Translate } from "./i18n";
+import { ComplaintFilterFields, DataTable, ErrorLine, FilterForm, FormActions, label, ListState } from "./ui";
 
 export type QueueKind = "mine" | "team" | "unassigned";
 export const QUEUES: readonly QueueKind[] = ["mine", "team", "unassigned"];
@@ -18,8 +19,6 @@ const HINTS: Record<QueueKind, Key> = {
   team: "queueTeamHint",
   unassigned: "queueUnassignedHint",
 };
-const PRIORITIES = ["normal", "high", "critical"];
-const FLAGS = ["regulator", "litigation", "media", "vulnerable", "fraud", "discrimination", "repeat"];
 
 interface Filters {
   team: string;
@@ -49,12 +48,6 @@ function query(kind: QueueKind, identity: Identity, filters: Filters): URLSearch
   return q;
 }
 
-function label(t: Translate, prefix: string, value: string | null | undefined): string {
-  if (!value) return "";
-  const key = known(prefix, value);
-  return key ? t(key) : value;
-}
-
 function Tabs({ kind, t }: { kind: QueueKind; t: Translate }) {
   return (
     <nav class="tabs" aria-label={t("queues")}>
@@ -77,7 +70,7 @@ function Tabs({ kind, t }: { kind: QueueKind; t: Translate }) {
   );
 }
 
-function FilterForm(props: {
+function QueueFilters(props: {
   kind: QueueKind;
   identity: Identity;
   initial: Filters;
@@ -89,14 +82,7 @@ function FilterForm(props: {
   const set = (name: keyof Filters) => (e: Event) =>
     setDraft({ ...draft, [name]: (e.target as HTMLInputElement | HTMLSelectElement).value });
   return (
-    <form
-      class="filters"
-      aria-label={t("filters")}
-      onSubmit={(e) => {
-        e.preventDefault();
-        onApply(draft);
-      }}
-    >
+    <FilterForm label={t("filters")} onApply={() => onApply(draft)}>
       {kind !== "mine" && identity.teams.length > 0 && (
         <label>
           <span>{t("team")}</span>
@@ -110,48 +96,17 @@ function FilterForm(props: {
           </select>
         </label>
       )}
-      <label>
-        <span>{t("priority")}</span>
-        <select id="filter-priority" value={draft.priority} onChange={set("priority")}>
-          <option value="">{t("any")}</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {label(t, "priority", p)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>{t("flag")}</span>
-        <select id="filter-flag" value={draft.flag} onChange={set("flag")}>
-          <option value="">{t("any")}</option>
-          {FLAGS.map((f) => (
-            <option key={f} value={f}>
-              {label(t, "flag", f)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span>{t("dueBefore")}</span>
-        <input id="filter-due-before" type="datetime-local" value={draft.dueBefore} onInput={set("dueBefore")} />
-      </label>
-      <div class="actions">
-        <button type="submit" id="filter-apply">
-          {t("apply")}
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          onClick={() => {
-            setDraft(NO_FILTERS);
-            onApply(NO_FILTERS);
-          }}
-        >
-          {t("clear")}
-        </button>
-      </div>
-    </form>
+      <ComplaintFilterFields idPrefix="filter" draft={draft} t={t} set={set} />
+      <FormActions
+        submitId="filter-apply"
+        submit={t("apply")}
+        secondary={t("clear")}
+        onSecondary={() => {
+          setDraft(NO_FILTERS);
+          onApply(NO_FILTERS);
+        }}
+      />
+    </FilterForm>
   );
 }
 
@@ -290,57 +245,42 @@ export function QueuePage({ config, identity, kind, lang, t, onSignInRequired }:
       <p class="muted">
         {t(HINTS[kind])} {t("timesIn", { zone })}
       </p>
-      <FilterForm kind={kind} identity={identity} initial={filters} t={t} onApply={setFilters} />
+      <QueueFilters kind={kind} identity={identity} initial={filters} t={t} onApply={setFilters} />
       <p id="notice" role="status" class={notice?.error ? "error" : "notice"}>
         {notice?.text ?? ""}
       </p>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {items === null ? (
-        <p role="status">{t("loading")}</p>
-      ) : items.length === 0 ? (
-        <p id="queue-empty">{t("empty")}</p>
-      ) : (
-        <>
-          <p class="muted" id="queue-count">
-            {t("count", { count: items.length })}
-          </p>
-          <div class="table-wrap">
-            <table id="queue">
-              <thead>
-                <tr>
-                  <th scope="col">{t("colReference")}</th>
-                  <th scope="col">{t("colStatus")}</th>
-                  <th scope="col">{t("colNextDeadline")}</th>
-                  <th scope="col">{t("colTimeLeft")}</th>
-                  <th scope="col">{t("colEscalation")}</th>
-                  <th scope="col">{t("colPriority")}</th>
-                  <th scope="col">{t("colFlags")}</th>
-                  <th scope="col">{t("colChannel")}</th>
-                  <th scope="col">{t("colAssignee")}</th>
-                  {kind === "unassigned" && <th scope="col">{t("colAction")}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((c) => (
-                  <Row
-                    key={c.id}
-                    complaint={c}
-                    now={now}
-                    lang={lang}
-                    t={t}
-                    busy={busy}
-                    onTake={kind === "unassigned" ? take : undefined}
-                  />
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </>
-      )}
+      <ErrorLine text={error} />
+      <ListState items={items} t={t} emptyId="queue-empty" empty={t("empty")} countId="queue-count">
+        {(items) => (
+          <DataTable
+            id="queue"
+            columns={[
+              t("colReference"),
+              t("colStatus"),
+              t("colNextDeadline"),
+              t("colTimeLeft"),
+              t("colEscalation"),
+              t("colPriority"),
+              t("colFlags"),
+              t("colChannel"),
+              t("colAssignee"),
+              kind === "unassigned" && t("colAction"),
+            ]}
+          >
+            {items.map((c) => (
+              <Row
+                key={c.id}
+                complaint={c}
+                now={now}
+                lang={lang}
+                t={t}
+                busy={busy}
+                onTake={kind === "unassigned" ? take : undefined}
+              />
+            ))}
+          </DataTable>
+        )}
+      </ListState>
     </main>
   );
 }

@@ -3,24 +3,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import type { Complaint } from "../src/api";
 import { byNextDeadline, duration, nextDeadline, timeLeft } from "../src/deadlines";
 import { translator } from "../src/i18n";
 
-function complaint(overrides: Partial<Complaint>): Complaint {
-  return {
-    id: "c",
-    reference: "CG-1",
-    status: "received",
-    channel: "counter",
-    priority: "normal",
-    receivedAt: "2026-12-01T00:00:00Z",
-    deadlines: { firstResponseDueAt: "2026-12-02T00:00:00Z", resolutionDueAt: "2026-12-03T00:00:00Z" },
-    escalationLevel: 0,
-    version: 1,
-    ...overrides,
-  };
-}
+import { complaint } from "./fixtures";
 
 test("first response while unanswered, then a plan while owed, then the resolution", () => {
   assert.equal(nextDeadline(complaint({}))?.kind, "firstResponse");

@@ -4,7 +4,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import type { Complaint } from "../src/api";
 import { en, zh } from "../src/oversight/texts";
 import {
   atRisk,
@@ -29,20 +28,7 @@ import {
   verdict,
 } from "../src/oversight/logic";
 
-function complaint(overrides: Partial<Complaint> & { atRiskWarned?: Record<string, string> }): Complaint {
-  return {
-    id: "c",
-    reference: "CG-1",
-    status: "received",
-    channel: "counter",
-    priority: "normal",
-    receivedAt: "2026-12-01T00:00:00Z",
-    deadlines: { firstResponseDueAt: "2026-12-02T00:00:00Z", resolutionDueAt: "2026-12-03T00:00:00Z" },
-    escalationLevel: 0,
-    version: 1,
-    ...overrides,
-  };
-}
+import { complaint } from "./fixtures";
 
 test("each page only for the roles the API lets use it", () => {
   assert.equal(mayOpen("accountability", ["supervisor", "team:cards"]), true);

@@ -1,7 +1,7 @@
 // The complaint page's calls of the v1 API (docs/openapi.json): the complaint, its trail and
 // notification log, similar past cases, an attachment's download, and every change at the version read.
 
-import { apiGet, apiSend, type Complaint } from "../api";
+import { apiGet, apiSend, type AuditEvent, type Complaint, type NotificationBase } from "../api";
 import type { Config } from "../config";
 
 export type CustomerLanguage = "zh-CN" | "en";
@@ -91,25 +91,11 @@ export interface ComplaintDetail extends Omit<Complaint, "triage"> {
   legalHold?: unknown;
 }
 
-export interface AuditEvent {
-  id: string;
-  version: number;
-  action: string;
-  actor: { id: string; roles: string[] };
-  at: string;
-  changes?: Record<string, { before?: unknown; after?: unknown }>;
-  data?: Record<string, unknown>;
-}
+export type { AuditEvent } from "../api";
 
-export interface NotificationRecord {
+export interface NotificationRecord extends NotificationBase {
   eventId: string;
   messageKey: string;
-  kind: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  errorCode?: string | null;
-  at: string;
 }
 
 interface AuditTrail {

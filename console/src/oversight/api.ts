@@ -1,7 +1,7 @@
 // The API calls of the oversight pages (docs/openapi.json), through api.ts's apiGet/apiSend: the
 // viewer's token, one refresh on a 401, errors carrying the API's own message.
 
-import { apiGet, apiSend, type Complaint, listComplaints, type Page } from "../api";
+import { apiGet, apiSend, type AuditEvent, type Complaint, listAll, listComplaints, type NotificationBase } from "../api";
 import type { Config } from "../config";
 import { mergeById, type Period, periodQuery } from "./logic";
 
@@ -142,24 +142,10 @@ export interface Roster {
   version: number;
 }
 
-export interface AuditEvent {
-  id: string;
-  version: number;
-  action: string;
-  actor: { id: string; roles: string[] };
-  at: string;
-  changes?: Record<string, { before?: unknown; after?: unknown }>;
-  data?: Record<string, unknown>;
-}
+export type { AuditEvent } from "../api";
 
-export interface NotificationRecord {
+export interface NotificationRecord extends NotificationBase {
   eventName: string;
-  kind: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  errorCode?: string | null;
-  at: string;
 }
 
 export interface AuditTrail {
@@ -202,18 +188,10 @@ export function complaint(config: Config, id: string): Promise<OversightComplain
   return apiGet<OversightComplaint>(config, `/v1/complaints/${enc(id)}`);
 }
 
-export async function accountability(config: Config, status: "open" | "reviewed", team: string): Promise<AccountabilityRecord[]> {
-  const found: AccountabilityRecord[] = [];
-  let nextToken: string | null | undefined;
-  do {
-    const query = new URLSearchParams({ status, limit: "100" });
-    if (team) query.set("team", team);
-    if (nextToken) query.set("nextToken", nextToken);
-    const page = await apiGet<Page<AccountabilityRecord>>(config, "/v1/accountability", query);
-    found.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken && found.length < 500);
-  return found;
+export function accountability(config: Config, status: "open" | "reviewed", team: string): Promise<AccountabilityRecord[]> {
+  const query = new URLSearchParams({ status });
+  if (team) query.set("team", team);
+  return listAll<AccountabilityRecord>(config, "/v1/accountability", query);
 }
 
 export function review(
@@ -229,24 +207,11 @@ export function review(
   });
 }
 
-export async function followUps(
-  config: Config,
-  status: "open" | "completed",
-  team: string,
-  assignee: string,
-): Promise<OversightComplaint[]> {
-  const found: OversightComplaint[] = [];
-  let nextToken: string | null | undefined;
-  do {
-    const query = new URLSearchParams({ status, limit: "100" });
-    if (team) query.set("team", team);
-    if (assignee) query.set("assignee", assignee);
-    if (nextToken) query.set("nextToken", nextToken);
-    const page = await apiGet<Page<OversightComplaint>>(config, "/v1/follow-ups", query);
-    found.push(...page.items);
-    nextToken = page.nextToken;
-  } while (nextToken && found.length < 500);
-  return found;
+export function followUps(config: Config, status: "open" | "completed", team: string, assignee: string): Promise<OversightComplaint[]> {
+  const query = new URLSearchParams({ status });
+  if (team) query.set("team", team);
+  if (assignee) query.set("assignee", assignee);
+  return listAll<OversightComplaint>(config, "/v1/follow-ups", query);
 }
 
 /** Take the follow-up (`undefined`: me), name who calls (a username) or give it back (`null`). */

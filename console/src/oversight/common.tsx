@@ -2,12 +2,13 @@
 // period picker, the complaint table and the bar chart (inline SVG drawn here, with a data table).
 
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { type Inputs, useCallback, useEffect, useState } from "preact/hooks";
 
 import { ApiError, SignInRequired } from "../api";
 import { BASE } from "../config";
 import { deadlineLabel, nextDeadline, timeLeft } from "../deadlines";
-import { type Key, known, type Lang, type Translate } from "../i18n";
+import type { Key, Lang, Translate } from "../i18n";
+import { DataTable, ErrorLine, FilterForm, FormActions, label } from "../ui";
 import type { OversightComplaint } from "./api";
 import {
   customPeriod,
@@ -22,11 +23,7 @@ import {
   verdict,
 } from "./logic";
 
-export function label(t: Translate, prefix: string, value: string | null | undefined): string {
-  if (!value) return "";
-  const key = known(prefix, value);
-  return key ? t(key) : value;
-}
+export { label };
 
 export function when(lang: Lang, iso: string | null | undefined): string {
   if (!iso) return "—";
@@ -55,6 +52,40 @@ export function failure(e: unknown, t: Translate, onSignInRequired: () => void):
     return t("ovFailed", { message: e.message });
   }
   return t("ovFailed", { message: e instanceof Error ? e.message : String(e) });
+}
+
+/** A list read from the API when `inputs` change (and on `load`): null while it loads; on a failure
+ * empty, with what went wrong in words. */
+export function useList<T>(read: () => Promise<T[]>, inputs: Inputs, t: Translate, onSignInRequired: () => void) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    setError(null);
+    setItems(null);
+    read()
+      .then(setItems)
+      .catch((e) => {
+        setItems([]);
+        setError(failure(e, t, onSignInRequired));
+      });
+  }, inputs);
+  useEffect(load, [load]);
+  return { items, error, load };
+}
+
+/** A report read from the API when `inputs` change: null while it loads or after a failure, told in
+ * `error` ("" where a lost session is signing in again). */
+export function useReport<T>(read: () => Promise<T>, inputs: Inputs, t: Translate, onSignInRequired: () => void) {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setError(null);
+    setData(null);
+    read()
+      .then(setData)
+      .catch((e) => setError(failure(e, t, onSignInRequired) ?? ""));
+  }, inputs);
+  return { data, error };
 }
 
 export interface Notice {
@@ -106,6 +137,15 @@ const PRESET_KEYS: Record<Preset, Key> = {
   thisYear: "ovThisYear",
 };
 
+function DateField(props: { id: string; caption: string; value: string; onInput: (value: string) => void }) {
+  return (
+    <label>
+      <span>{props.caption}</span>
+      <input id={props.id} type="date" value={props.value} required onInput={(e) => props.onInput((e.target as HTMLInputElement).value)} />
+    </label>
+  );
+}
+
 export function PeriodPicker(props: {
   idPrefix: string;
   t: Translate;
@@ -127,12 +167,14 @@ export function PeriodPicker(props: {
       setTo(dateInput(new Date(period.to.getTime() - 86_400_000)));
     }
   };
+  const custom = (set: (value: string) => void, value: string) => {
+    setPreset("custom");
+    set(value);
+  };
   return (
-    <form
-      class="filters"
-      aria-label={t("ovPeriod")}
-      onSubmit={(e) => {
-        e.preventDefault();
+    <FilterForm
+      label={t("ovPeriod")}
+      onApply={() => {
         const period = customPeriod(from, to);
         if (typeof period === "string") {
           setProblem(t(period === "invalid" ? "ovPeriodInvalid" : period === "order" ? "ovPeriodOrder" : "ovPeriodTooLong"));
@@ -153,44 +195,12 @@ export function PeriodPicker(props: {
           <option value="custom">{t("ovCustom")}</option>
         </select>
       </label>
-      <label>
-        <span>{t("ovFrom")}</span>
-        <input
-          id={`${idPrefix}-from`}
-          type="date"
-          value={from}
-          required
-          onInput={(e) => {
-            setPreset("custom");
-            setFrom((e.target as HTMLInputElement).value);
-          }}
-        />
-      </label>
-      <label>
-        <span>{t("ovTo")}</span>
-        <input
-          id={`${idPrefix}-to`}
-          type="date"
-          value={to}
-          required
-          onInput={(e) => {
-            setPreset("custom");
-            setTo((e.target as HTMLInputElement).value);
-          }}
-        />
-      </label>
+      <DateField id={`${idPrefix}-from`} caption={t("ovFrom")} value={from} onInput={(value) => custom(setFrom, value)} />
+      <DateField id={`${idPrefix}-to`} caption={t("ovTo")} value={to} onInput={(value) => custom(setTo, value)} />
       {props.extra}
-      <div class="actions">
-        <button type="submit" id={`${idPrefix}-apply`}>
-          {t("ovShow")}
-        </button>
-      </div>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
-    </form>
+      <FormActions submitId={`${idPrefix}-apply`} submit={t("ovShow")} />
+      <ErrorLine text={problem} />
+    </FilterForm>
   );
 }
 
@@ -207,72 +217,68 @@ export function ComplaintTable(props: {
 }) {
   const { items, now, lang, t } = props;
   return (
-    <div class="table-wrap" tabIndex={0} role="region" aria-label={props.caption}>
-      <table id={props.id}>
-        <caption class="visually-hidden">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("colReference")}</th>
-            <th scope="col">{t("colStatus")}</th>
-            <th scope="col">{t("colEscalation")}</th>
-            <th scope="col">{t("colPriority")}</th>
-            <th scope="col">{t("colFlags")}</th>
-            <th scope="col">{t("colNextDeadline")}</th>
-            <th scope="col">{t("colTimeLeft")}</th>
-            <th scope="col">{t("colAssignee")}</th>
-            {props.showTrail && <th scope="col">{t("ovTrail")}</th>}
+    <DataTable
+      id={props.id}
+      label={props.caption}
+      columns={[
+        t("colReference"),
+        t("colStatus"),
+        t("colEscalation"),
+        t("colPriority"),
+        t("colFlags"),
+        t("colNextDeadline"),
+        t("colTimeLeft"),
+        t("colAssignee"),
+        props.showTrail && t("ovTrail"),
+      ]}
+    >
+      {items.map((c) => {
+        const next = nextDeadline(c);
+        const left = next ? timeLeft(next, now, t) : null;
+        const flags = c.triage?.riskFlags ?? [];
+        return (
+          <tr key={c.id} data-reference={c.reference} data-id={c.id} data-level={c.escalationLevel}>
+            <td class="ref">
+              <a href={complaintHref(c.id)}>{c.reference}</a>
+            </td>
+            <td>{label(t, "status", c.status)}</td>
+            <td class={c.escalationLevel > 0 ? `level level-${c.escalationLevel}` : "level"}>
+              {c.escalationLevel > 0 ? t("level", { n: c.escalationLevel }) : t("levelNone")}
+            </td>
+            <td class={`priority priority-${c.priority}`}>{label(t, "priority", c.priority)}</td>
+            <td class="flags">
+              {c.triage?.sensitive && <span class="flag flag-sensitive">{t("ovSensitive")}</span>}
+              {flags.map((f) => (
+                <span key={f} class={`flag flag-${f}`}>
+                  {label(t, "flag", f)}
+                </span>
+              ))}
+            </td>
+            <td class="deadline">
+              {next ? (
+                <>
+                  <span class="kind">{t(deadlineLabel(next))}</span> <Time lang={lang} iso={next.at.toISOString()} />
+                </>
+              ) : (
+                t("noDeadline")
+              )}
+            </td>
+            <td class={left?.overdue ? "overdue" : ""}>{left?.text ?? ""}</td>
+            <td>
+              {c.assignee ?? <span class="muted">{t("unassigned")}</span>}
+              {c.team ? <span class="muted"> · {c.team}</span> : null}
+            </td>
+            {props.showTrail && (
+              <td>
+                <a href={trailHref(c.id)} aria-label={t("ovTrailOf", { reference: c.reference })}>
+                  {t("ovTrail")}
+                </a>
+              </td>
+            )}
           </tr>
-        </thead>
-        <tbody>
-          {items.map((c) => {
-            const next = nextDeadline(c);
-            const left = next ? timeLeft(next, now, t) : null;
-            const flags = c.triage?.riskFlags ?? [];
-            return (
-              <tr key={c.id} data-reference={c.reference} data-id={c.id} data-level={c.escalationLevel}>
-                <td class="ref">
-                  <a href={complaintHref(c.id)}>{c.reference}</a>
-                </td>
-                <td>{label(t, "status", c.status)}</td>
-                <td class={c.escalationLevel > 0 ? `level level-${c.escalationLevel}` : "level"}>
-                  {c.escalationLevel > 0 ? t("level", { n: c.escalationLevel }) : t("levelNone")}
-                </td>
-                <td class={`priority priority-${c.priority}`}>{label(t, "priority", c.priority)}</td>
-                <td class="flags">
-                  {c.triage?.sensitive && <span class="flag flag-sensitive">{t("ovSensitive")}</span>}
-                  {flags.map((f) => (
-                    <span key={f} class={`flag flag-${f}`}>
-                      {label(t, "flag", f)}
-                    </span>
-                  ))}
-                </td>
-                <td class="deadline">
-                  {next ? (
-                    <>
-                      <span class="kind">{t(deadlineLabel(next))}</span> <Time lang={lang} iso={next.at.toISOString()} />
-                    </>
-                  ) : (
-                    t("noDeadline")
-                  )}
-                </td>
-                <td class={left?.overdue ? "overdue" : ""}>{left?.text ?? ""}</td>
-                <td>
-                  {c.assignee ?? <span class="muted">{t("unassigned")}</span>}
-                  {c.team ? <span class="muted"> · {c.team}</span> : null}
-                </td>
-                {props.showTrail && (
-                  <td>
-                    <a href={trailHref(c.id)} aria-label={t("ovTrailOf", { reference: c.reference })}>
-                      {t("ovTrail")}
-                    </a>
-                  </td>
-                )}
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 
@@ -374,34 +380,28 @@ export function BarChart(props: {
       )}
       <details class="chart-data">
         <summary>{t("ovDataTable")}</summary>
-        <table id={`${id}-table`}>
-          <caption class="visually-hidden">{title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("ovMeasure")}</th>
-              <th scope="col">{t("ovValue")}</th>
-              {hasTargets && <th scope="col">{t("ovTarget")}</th>}
-              {hasTargets && <th scope="col">{t("ovVerdict")}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {bars.map((b) => {
-              const status = verdict(b.value, b.target);
-              return (
-                <tr key={b.label}>
-                  <th scope="row">{b.label}</th>
-                  <td>{b.text}</td>
-                  {hasTargets && <td>{b.targetText ?? "—"}</td>}
-                  {hasTargets && (
-                    <td class={`verdict-${status}`}>
-                      {status === "met" ? t("ovMet") : status === "missed" ? t("ovMissed") : "—"}
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          id={`${id}-table`}
+          label={title}
+          bare
+          columns={[t("ovMeasure"), t("ovValue"), hasTargets && t("ovTarget"), hasTargets && t("ovVerdict")]}
+        >
+          {bars.map((b) => {
+            const status = verdict(b.value, b.target);
+            return (
+              <tr key={b.label}>
+                <th scope="row">{b.label}</th>
+                <td>{b.text}</td>
+                {hasTargets && <td>{b.targetText ?? "—"}</td>}
+                {hasTargets && (
+                  <td class={`verdict-${status}`}>
+                    {status === "met" ? t("ovMet") : status === "missed" ? t("ovMissed") : "—"}
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </DataTable>
       </details>
     </figure>
   );

@@ -1,15 +1,16 @@
 // Compliance's pages: sensitive and regulatory-risk complaints, any complaint's audit trail with its
 // integrity check, and erasure requests (a confirmation step, then the result or the refusal explained).
 
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError } from "../api";
 import type { PageContext } from "../area";
 import { BASE } from "../config";
 import { OPEN } from "../deadlines";
+import { DataTable, ErrorLine, FilterForm, FocusPanel, FormActions, ListState } from "../ui";
 import * as api from "./api";
 import type { AuditEvent, AuditTrail, ErasureResult, IntegrityReport, OversightComplaint } from "./api";
-import { ComplaintTable, complaintHref, failure, Frame, label, Time } from "./common";
+import { ComplaintTable, complaintHref, failure, Frame, label, Time, useList } from "./common";
 import { bySeverity, describeChanges } from "./logic";
 
 const RISK_FLAGS = ["regulator", "litigation", "media", "fraud"] as const;
@@ -17,25 +18,18 @@ const RISK_FLAGS = ["regulator", "litigation", "media", "fraud"] as const;
 export function SensitivePage({ config, lang, t, onSignInRequired }: PageContext) {
   const [includeClosed, setIncludeClosed] = useState(false);
   const [flag, setFlag] = useState("");
-  const [all, setAll] = useState<OversightComplaint[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
 
-  const load = useCallback(() => {
-    setError(null);
-    setAll(null);
-    api
-      .sensitiveComplaints(config, RISK_FLAGS)
-      .then((found) => {
+  const { items: all, error, load } = useList(
+    () =>
+      api.sensitiveComplaints(config, RISK_FLAGS).then((found) => {
         setNow(Date.now());
-        setAll(found.sort(bySeverity));
-      })
-      .catch((e) => {
-        setAll([]);
-        setError(failure(e, t, onSignInRequired));
-      });
-  }, [config, lang]);
-  useEffect(load, [load]);
+        return found.sort(bySeverity);
+      }),
+    [config, lang],
+    t,
+    onSignInRequired,
+  );
 
   const items = (all ?? []).filter(
     (c) =>
@@ -44,7 +38,7 @@ export function SensitivePage({ config, lang, t, onSignInRequired }: PageContext
   );
   return (
     <Frame id="sensitive" title={t("ovSensitiveTitle")} hint={t("ovSensitiveHint")} t={t}>
-      <form class="filters" aria-label={t("filters")} onSubmit={(e) => e.preventDefault()}>
+      <FilterForm label={t("filters")}>
         <label>
           <span>{t("flag")}</span>
           <select id="sens-flag" value={flag} onChange={(e) => setFlag((e.target as HTMLSelectElement).value)}>
@@ -66,24 +60,11 @@ export function SensitivePage({ config, lang, t, onSignInRequired }: PageContext
             {t("refresh")}
           </button>
         </div>
-      </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {all === null ? (
-        <p role="status">{t("loading")}</p>
-      ) : items.length === 0 ? (
-        <p id="sens-empty">{t("empty")}</p>
-      ) : (
-        <>
-          <p class="muted" id="sens-count">
-            {t("count", { count: items.length })}
-          </p>
-          <ComplaintTable id="sensitive" items={items} now={now} lang={lang} t={t} showTrail caption={t("ovSensitiveTitle")} />
-        </>
-      )}
+      </FilterForm>
+      <ErrorLine text={error} />
+      <ListState items={all === null ? null : items} t={t} emptyId="sens-empty" empty={t("empty")} countId="sens-count">
+        {(items) => <ComplaintTable id="sensitive" items={items} now={now} lang={lang} t={t} showTrail caption={t("ovSensitiveTitle")} />}
+      </ListState>
     </Frame>
   );
 }
@@ -153,11 +134,9 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
 
   return (
     <Frame id="trail" title={t("ovTrailTitle")} hint={t("ovTrailHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("ovTrailTitle")}
-        onSubmit={(e) => {
-          e.preventDefault();
+      <FilterForm
+        label={t("ovTrailTitle")}
+        onApply={() => {
           history.replaceState(null, "", `${BASE}oversight/trail?complaint=${encodeURIComponent(draft)}`);
           setId(draft);
         }}
@@ -166,17 +145,9 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
           <span>{t("ovComplaintId")}</span>
           <input id="trail-id" class="wide" value={draft} required onInput={(e) => setDraft((e.target as HTMLInputElement).value.trim())} />
         </label>
-        <div class="actions">
-          <button type="submit" id="trail-open">
-            {t("ovOpenTrail")}
-          </button>
-        </div>
-      </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+        <FormActions submitId="trail-open" submit={t("ovOpenTrail")} />
+      </FilterForm>
+      <ErrorLine text={error} />
       {id && !complaint && !error && <p role="status">{t("loading")}</p>}
       {complaint && (
         <>
@@ -209,81 +180,63 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
               {checkError && <p class="error">{checkError}</p>}
             </div>
           </section>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovTrailTitle")}>
-            <table id="trail">
-              <caption>{t("ovEvents", { n: events.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("ovVersion")}</th>
-                  <th scope="col">{t("ovWhen")}</th>
-                  <th scope="col">{t("ovActor")}</th>
-                  <th scope="col">{t("ovActionDone")}</th>
-                  <th scope="col">{t("ovChanges")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {events.map((e) => (
-                  <tr key={e.id} data-action={e.action}>
-                    <td>{e.version}</td>
-                    <td>
-                      <Time lang={lang} iso={e.at} />
-                    </td>
-                    <td>
-                      {e.actor.id}
-                      {e.actor.roles.length ? <span class="muted"> · {e.actor.roles.join(", ")}</span> : null}
-                    </td>
-                    <td>{e.action}</td>
-                    <td class="wrap">
-                      {Object.keys(e.changes ?? {}).length > 4 ? (
-                        <details>
-                          <summary>{t("ovFieldsChanged", { n: Object.keys(e.changes ?? {}).length })}</summary>
-                          {describeChanges(e.changes)}
-                        </details>
-                      ) : (
-                        describeChanges(e.changes)
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id="trail"
+            label={t("ovTrailTitle")}
+            caption={t("ovEvents", { n: events.length })}
+            columns={[t("ovVersion"), t("ovWhen"), t("ovActor"), t("ovActionDone"), t("ovChanges")]}
+          >
+            {events.map((e) => (
+              <tr key={e.id} data-action={e.action}>
+                <td>{e.version}</td>
+                <td>
+                  <Time lang={lang} iso={e.at} />
+                </td>
+                <td>
+                  {e.actor.id}
+                  {e.actor.roles.length ? <span class="muted"> · {e.actor.roles.join(", ")}</span> : null}
+                </td>
+                <td>{e.action}</td>
+                <td class="wrap">
+                  {Object.keys(e.changes ?? {}).length > 4 ? (
+                    <details>
+                      <summary>{t("ovFieldsChanged", { n: Object.keys(e.changes ?? {}).length })}</summary>
+                      {describeChanges(e.changes)}
+                    </details>
+                  ) : (
+                    describeChanges(e.changes)
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
           {trail?.nextToken && (
             <button type="button" class="secondary" id="trail-more" onClick={more}>
               {t("ovMore")}
             </button>
           )}
           {trail?.notifications && trail.notifications.length > 0 && (
-            <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovNotifications")}>
-              <table id="notifications">
-                <caption>{t("ovNotifications")}</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">{t("ovWhen")}</th>
-                    <th scope="col">{t("ovEvent")}</th>
-                    <th scope="col">{t("colChannel")}</th>
-                    <th scope="col">{t("ovRecipient")}</th>
-                    <th scope="col">{t("colStatus")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {trail.notifications.map((n, i) => (
-                    <tr key={i}>
-                      <td>
-                        <Time lang={lang} iso={n.at} />
-                      </td>
-                      <td>{n.eventName}</td>
-                      <td>{n.channel}</td>
-                      <td>{n.recipient}</td>
-                      <td>
-                        {n.status}
-                        {n.errorCode ? ` (${n.errorCode})` : ""}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              id="notifications"
+              label={t("ovNotifications")}
+              caption={t("ovNotifications")}
+              columns={[t("ovWhen"), t("ovEvent"), t("colChannel"), t("ovRecipient"), t("colStatus")]}
+            >
+              {trail.notifications.map((n, i) => (
+                <tr key={i}>
+                  <td>
+                    <Time lang={lang} iso={n.at} />
+                  </td>
+                  <td>{n.eventName}</td>
+                  <td>{n.channel}</td>
+                  <td>{n.recipient}</td>
+                  <td>
+                    {n.status}
+                    {n.errorCode ? ` (${n.errorCode})` : ""}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </>
       )}
@@ -300,12 +253,7 @@ export function ErasurePage({ config, lang, t, onSignInRequired }: PageContext) 
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<ErasureResult | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
-  const confirmHeading = useRef<HTMLHeadingElement>(null);
   const outcome = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (confirming) confirmHeading.current?.focus();
-  }, [confirming]);
 
   const erase = () => {
     setBusy(true);
@@ -363,18 +311,16 @@ export function ErasurePage({ config, lang, t, onSignInRequired }: PageContext) 
           />
         </label>
         {!confirming && (
-          <div class="actions">
-            <button type="submit" id="erase-next">
-              {t("ovContinue")}
-            </button>
-          </div>
+          <FormActions submitId="erase-next" submit={t("ovContinue")} />
         )}
       </form>
       {confirming && (
-        <section class="panel danger" id="erase-confirm" aria-labelledby="erase-confirm-title">
-          <h2 id="erase-confirm-title" tabIndex={-1} ref={confirmHeading}>
-            {t("ovErasureConfirmTitle", { customer: customerId })}
-          </h2>
+        <FocusPanel
+          id="erase-confirm"
+          titleId="erase-confirm-title"
+          title={t("ovErasureConfirmTitle", { customer: customerId })}
+          class="danger"
+        >
           <p>{t("ovErasureConsequences")}</p>
           <div class="actions">
             <button type="button" class="danger" id="erase-confirm-button" disabled={busy} onClick={erase}>
@@ -384,7 +330,7 @@ export function ErasurePage({ config, lang, t, onSignInRequired }: PageContext) 
               {t("ovCancel")}
             </button>
           </div>
-        </section>
+        </FocusPanel>
       )}
       <div id="erase-outcome" tabIndex={-1} ref={outcome} role="status">
         {done && (

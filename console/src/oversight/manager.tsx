@@ -5,9 +5,10 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import type { PageContext } from "../area";
 import type { Key } from "../i18n";
+import { DataTable, ErrorLine, FilterForm, FormActions } from "../ui";
 import * as api from "./api";
-import type { KpiReport, ReportView } from "./api";
-import { BarChart, failure, Frame, label, type Notice, NoticeLine, PeriodPicker, Time } from "./common";
+import type { ReportView } from "./api";
+import { BarChart, failure, Frame, label, type Notice, NoticeLine, PeriodPicker, Time, useReport } from "./common";
 import { DEFAULT_TARGETS, percent, type Period, presetPeriod, recentQuarters, topCounts, verdict } from "./logic";
 import { PerformanceSection } from "./supervisor";
 
@@ -26,17 +27,12 @@ const RATE_KEYS: Record<(typeof TARGETED)[number] | (typeof OTHER_RATES)[number]
 export function KpisPage(context: PageContext) {
   const { config, lang, t, onSignInRequired } = context;
   const [period, setPeriod] = useState<Period>(() => presetPeriod("thisQuarter", new Date()));
-  const [data, setData] = useState<KpiReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setError(null);
-    setData(null);
-    api
-      .kpis(config, period)
-      .then(setData)
-      .catch((e) => setError(failure(e, t, onSignInRequired) ?? ""));
-  }, [config, period.from.getTime(), period.to.getTime()]);
+  const { data, error } = useReport(
+    () => api.kpis(config, period),
+    [config, period.from.getTime(), period.to.getTime()],
+    t,
+    onSignInRequired,
+  );
 
   const targets = { ...DEFAULT_TARGETS, ...(data?.targets ?? {}) };
   const p = (r: number | null | undefined) => percent(r, lang);
@@ -44,11 +40,7 @@ export function KpisPage(context: PageContext) {
   return (
     <Frame id="kpis" title={t("ovKpis")} hint={t("ovKpisHint")} t={t}>
       <PeriodPicker idPrefix="kpi-period" t={t} initial={period} onApply={setPeriod} />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {!data && !error && <p role="status">{t("loading")}</p>}
       {data && (
         <>
@@ -116,30 +108,18 @@ export function KpisPage(context: PageContext) {
               />
             )}
           </div>
-          <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovTimes")}>
-            <table id="kpi-times">
-              <caption>{t("ovTimes")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("ovMeasure")}</th>
-                  <th scope="col">{t("ovMedian")}</th>
-                  <th scope="col">{t("ovP90")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">{t("ovToFirstResponse")}</th>
-                  <td>{hours(data.medianHoursToFirstResponse)}</td>
-                  <td>{hours(data.p90HoursToFirstResponse)}</td>
-                </tr>
-                <tr>
-                  <th scope="row">{t("ovToResolution")}</th>
-                  <td>{hours(data.medianHoursToResolution)}</td>
-                  <td>{hours(data.p90HoursToResolution)}</td>
-                </tr>
-              </tbody>
-            </table>
-          </div>
+          <DataTable id="kpi-times" label={t("ovTimes")} caption={t("ovTimes")} columns={[t("ovMeasure"), t("ovMedian"), t("ovP90")]}>
+            <tr>
+              <th scope="row">{t("ovToFirstResponse")}</th>
+              <td>{hours(data.medianHoursToFirstResponse)}</td>
+              <td>{hours(data.p90HoursToFirstResponse)}</td>
+            </tr>
+            <tr>
+              <th scope="row">{t("ovToResolution")}</th>
+              <td>{hours(data.medianHoursToResolution)}</td>
+              <td>{hours(data.p90HoursToResolution)}</td>
+            </tr>
+          </DataTable>
           <PerformanceSection {...context} idPrefix="kpi-groups" period={period} />
         </>
       )}
@@ -197,6 +177,23 @@ export function ReportsPage({ config, lang, t, onSignInRequired }: PageContext) 
         return null;
       });
 
+  const request = () => {
+    setBusy(true);
+    setNotice(null);
+    api
+      .requestReport(config, period)
+      .then((view) => {
+        setReports((old) => ({ ...old, [view.id]: view }));
+        remember(view.id);
+        setNotice({ text: t("ovReportRequested", { period: view.period }), error: false });
+      })
+      .catch((err) => {
+        const text = failure(err, t, onSignInRequired);
+        if (text) setNotice({ text, error: true });
+      })
+      .finally(() => setBusy(false));
+  };
+
   // Reports being built are read again every 3 s until ready or failed.
   useEffect(() => {
     const pending = ids.filter((id) => !reports[id] || ["queued", "building"].includes(reports[id]?.status ?? ""));
@@ -209,27 +206,7 @@ export function ReportsPage({ config, lang, t, onSignInRequired }: PageContext) 
 
   return (
     <Frame id="reports" title={t("ovReports")} hint={t("ovReportsHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("ovRequestReport")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setBusy(true);
-          setNotice(null);
-          api
-            .requestReport(config, period)
-            .then((view) => {
-              setReports((old) => ({ ...old, [view.id]: view }));
-              remember(view.id);
-              setNotice({ text: t("ovReportRequested", { period: view.period }), error: false });
-            })
-            .catch((err) => {
-              const text = failure(err, t, onSignInRequired);
-              if (text) setNotice({ text, error: true });
-            })
-            .finally(() => setBusy(false));
-        }}
-      >
+      <FilterForm label={t("ovRequestReport")} onApply={request}>
         <label>
           <span>{t("ovQuarter")}</span>
           <select id="report-period" value={period} onChange={(e) => setPeriod((e.target as HTMLSelectElement).value)}>
@@ -240,19 +217,12 @@ export function ReportsPage({ config, lang, t, onSignInRequired }: PageContext) 
             ))}
           </select>
         </label>
-        <div class="actions">
-          <button type="submit" id="report-request" disabled={busy}>
-            {t("ovRequestReport")}
-          </button>
-        </div>
-      </form>
-      <form
-        class="filters"
-        aria-label={t("ovOpenReport")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (!lookup) return;
-          void refresh(lookup).then((view) => view && remember(view.id));
+        <FormActions submitId="report-request" submit={t("ovRequestReport")} busy={busy} />
+      </FilterForm>
+      <FilterForm
+        label={t("ovOpenReport")}
+        onApply={() => {
+          if (lookup) void refresh(lookup).then((view) => view && remember(view.id));
         }}
       >
         <label>
@@ -264,7 +234,7 @@ export function ReportsPage({ config, lang, t, onSignInRequired }: PageContext) 
             {t("ovOpenReport")}
           </button>
         </div>
-      </form>
+      </FilterForm>
       <NoticeLine notice={notice} />
       {ids.length === 0 ? (
         <p>{t("ovNoReports")}</p>

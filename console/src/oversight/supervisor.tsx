@@ -1,15 +1,16 @@
 // Supervisors' (and managers') pages: escalations and at-risk complaints, accountability records to
 // review, follow-up calls (回访), the team roster and team performance.
 
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useState } from "preact/hooks";
 
 import { ApiError } from "../api";
 import type { PageContext } from "../area";
 import type { Identity } from "../auth";
 import { duration, OPEN } from "../deadlines";
 import type { Key, Translate } from "../i18n";
+import { ComplaintFilterFields, DataTable, ErrorLine, FilterForm, FocusPanel, FormActions, ListState } from "../ui";
 import * as api from "./api";
-import type { AccountabilityRecord, OversightComplaint, PerformanceReport, Roster } from "./api";
+import type { AccountabilityRecord, OversightComplaint, Roster } from "./api";
 import {
   BarChart,
   ComplaintTable,
@@ -17,11 +18,12 @@ import {
   failure,
   focusNotice,
   Frame,
-  label,
   type Notice,
   NoticeLine,
   PeriodPicker,
   Time,
+  useList,
+  useReport,
 } from "./common";
 import {
   byEscalationThenDeadline,
@@ -32,9 +34,6 @@ import {
   presetPeriod,
   reviewBar,
 } from "./logic";
-
-const PRIORITIES = ["normal", "high", "critical"];
-const FLAGS = ["regulator", "litigation", "media", "vulnerable", "fraud", "discrimination", "repeat"];
 
 /** A team chooser: the viewer's teams as a list, or free text for those who work none (managers). */
 function TeamField(props: {
@@ -86,32 +85,21 @@ export function EscalationsPage({ config, identity, lang, t, onSignInRequired }:
   const blank: EscalationFilters = { team: "", priority: "", flag: "", dueBefore: "", all: false };
   const [draft, setDraft] = useState(blank);
   const [filters, setFilters] = useState(blank);
-  const [items, setItems] = useState<OversightComplaint[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [now, setNow] = useState(Date.now());
 
-  const load = useCallback(() => {
-    setError(null);
-    setItems(null);
+  const { items, error, load } = useList(() => {
     const q = new URLSearchParams();
     if (filters.team) q.set("team", filters.team);
     if (filters.priority) q.set("priority", filters.priority);
     if (filters.flag) q.set("flag", filters.flag);
     if (filters.dueBefore) q.set("dueBefore", new Date(filters.dueBefore).toISOString());
-    api
-      .complaints(config, q)
-      .then((found) => {
-        const at = Date.now();
-        setNow(at);
-        const shown = found.filter((c) => OPEN.has(c.status) && (filters.all || needsAttention(c, at)));
-        setItems(shown.sort(byEscalationThenDeadline));
-      })
-      .catch((e) => {
-        setItems([]);
-        setError(failure(e, t, onSignInRequired));
-      });
-  }, [config, filters, lang]);
-  useEffect(load, [load]);
+    return api.complaints(config, q).then((found) => {
+      const at = Date.now();
+      setNow(at);
+      const shown = found.filter((c) => OPEN.has(c.status) && (filters.all || needsAttention(c, at)));
+      return shown.sort(byEscalationThenDeadline);
+    });
+  }, [config, filters, lang], t, onSignInRequired);
 
   const set = (name: keyof EscalationFilters) => (e: Event) => {
     const target = e.target as HTMLInputElement;
@@ -119,71 +107,19 @@ export function EscalationsPage({ config, identity, lang, t, onSignInRequired }:
   };
   return (
     <Frame id="escalations" title={t("ovEscalations")} hint={t("ovEscalationsHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setFilters(draft);
-        }}
-      >
+      <FilterForm label={t("filters")} onApply={() => setFilters(draft)}>
         <TeamField id="esc-team" identity={identity} value={draft.team} t={t} allLabel="allMyTeams" onChange={(team) => setDraft({ ...draft, team })} />
-        <label>
-          <span>{t("priority")}</span>
-          <select id="esc-priority" value={draft.priority} onChange={set("priority")}>
-            <option value="">{t("any")}</option>
-            {PRIORITIES.map((p) => (
-              <option key={p} value={p}>
-                {label(t, "priority", p)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t("flag")}</span>
-          <select id="esc-flag" value={draft.flag} onChange={set("flag")}>
-            <option value="">{t("any")}</option>
-            {FLAGS.map((f) => (
-              <option key={f} value={f}>
-                {label(t, "flag", f)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>{t("dueBefore")}</span>
-          <input id="esc-due-before" type="datetime-local" value={draft.dueBefore} onInput={set("dueBefore")} />
-        </label>
+        <ComplaintFilterFields idPrefix="esc" draft={draft} t={t} set={set} />
         <label class="check">
           <input id="esc-all" type="checkbox" checked={draft.all} onChange={set("all")} />
           <span>{t("ovAllOpen")}</span>
         </label>
-        <div class="actions">
-          <button type="submit" id="esc-apply">
-            {t("apply")}
-          </button>
-          <button type="button" class="secondary" onClick={load}>
-            {t("refresh")}
-          </button>
-        </div>
-      </form>
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
-      {items === null ? (
-        <p role="status">{t("loading")}</p>
-      ) : items.length === 0 ? (
-        <p id="esc-empty">{t("ovNothingEscalated")}</p>
-      ) : (
-        <>
-          <p class="muted" id="esc-count">
-            {t("count", { count: items.length })}
-          </p>
-          <ComplaintTable id="escalations" items={items} now={now} lang={lang} t={t} showTrail caption={t("ovEscalations")} />
-        </>
-      )}
+        <FormActions submitId="esc-apply" submit={t("apply")} secondary={t("refresh")} onSecondary={load} />
+      </FilterForm>
+      <ErrorLine text={error} />
+      <ListState items={items} t={t} emptyId="esc-empty" empty={t("ovNothingEscalated")} countId="esc-count">
+        {(items) => <ComplaintTable id="escalations" items={items} now={now} lang={lang} t={t} showTrail caption={t("ovEscalations")} />}
+      </ListState>
     </Frame>
   );
 }
@@ -208,30 +144,21 @@ export function AccountabilityPage({ config, identity, lang, t, onSignInRequired
   const [status, setStatus] = useState<"open" | "reviewed">("open");
   const [team, setTeam] = useState("");
   const [applied, setApplied] = useState({ status: "open" as "open" | "reviewed", team: "" });
-  const [items, setItems] = useState<AccountabilityRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [selected, setSelected] = useState<AccountabilityRecord | null>(null);
   const [finding, setFinding] = useState<"justified" | "unjustified" | "">("");
   const [action, setAction] = useState("");
   const [busy, setBusy] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
 
-  const load = useCallback(() => {
-    setError(null);
-    setItems(null);
-    api
-      .accountability(config, applied.status, applied.team)
-      .then((found) => setItems(found.sort((a, b) => a.openedAt.localeCompare(b.openedAt))))
-      .catch((e) => {
-        setItems([]);
-        setError(failure(e, t, onSignInRequired));
-      });
-  }, [config, applied, lang]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    if (selected) heading.current?.focus();
-  }, [selected]);
+  const { items, error, load } = useList(
+    () =>
+      api
+        .accountability(config, applied.status, applied.team)
+        .then((found) => found.sort((a, b) => a.openedAt.localeCompare(b.openedAt))),
+    [config, applied, lang],
+    t,
+    onSignInRequired,
+  );
 
   const submit = (e: Event) => {
     e.preventDefault();
@@ -258,14 +185,7 @@ export function AccountabilityPage({ config, identity, lang, t, onSignInRequired
 
   return (
     <Frame id="accountability" title={t("ovAccountability")} hint={t("ovAccountabilityHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ status, team });
-        }}
-      >
+      <FilterForm label={t("filters")} onApply={() => setApplied({ status, team })}>
         <label>
           <span>{t("colStatus")}</span>
           <select id="acc-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as "open")}>
@@ -277,23 +197,12 @@ export function AccountabilityPage({ config, identity, lang, t, onSignInRequired
           <span>{t("team")}</span>
           <input id="acc-team" value={team} placeholder={t("ovEveryTeam")} onInput={(e) => setTeam((e.target as HTMLInputElement).value.trim())} />
         </label>
-        <div class="actions">
-          <button type="submit" id="acc-apply">
-            {t("apply")}
-          </button>
-        </div>
-      </form>
+        <FormActions submitId="acc-apply" submit={t("apply")} />
+      </FilterForm>
       <NoticeLine notice={notice} />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {selected && (
-        <section class="panel" id="review-panel" aria-labelledby="review-title">
-          <h2 id="review-title" tabIndex={-1} ref={heading}>
-            {t("ovReviewOf", { reference: selected.reference })}
-          </h2>
+        <FocusPanel id="review-panel" titleId="review-title" title={t("ovReviewOf", { reference: selected.reference })} focusKey={selected}>
           <p>
             {t("ovRecordNames", { assignee: selected.assignee, team: selected.team })}{" "}
             {selected.trigger && TRIGGERS[selected.trigger] ? t(TRIGGERS[selected.trigger] as Key) : selected.trigger}
@@ -328,89 +237,82 @@ export function AccountabilityPage({ config, identity, lang, t, onSignInRequired
                 onInput={(e) => setAction((e.target as HTMLTextAreaElement).value)}
               />
             </label>
-            <div class="actions">
-              <button type="submit" id="review-submit" disabled={busy}>
-                {t("ovRecordReview")}
-              </button>
-              <button type="button" class="secondary" onClick={() => setSelected(null)}>
-                {t("ovCancel")}
-              </button>
-            </div>
+            <FormActions
+              submitId="review-submit"
+              submit={t("ovRecordReview")}
+              busy={busy}
+              secondary={t("ovCancel")}
+              onSecondary={() => setSelected(null)}
+            />
           </form>
-        </section>
+        </FocusPanel>
       )}
-      {items === null ? (
-        <p role="status">{t("loading")}</p>
-      ) : items.length === 0 ? (
-        <p id="acc-empty">{t("empty")}</p>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovAccountability")}>
-          <table id="accountability">
-            <caption class="visually-hidden">{t("ovAccountability")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("colReference")}</th>
-                <th scope="col">{t("ovTrigger")}</th>
-                <th scope="col">{t("ovMissedDeadline")}</th>
-                <th scope="col">{t("ovNames")}</th>
-                <th scope="col">{t("ovOpened")}</th>
-                <th scope="col">{applied.status === "open" ? t("colAction") : t("ovFinding")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => {
-                const own = ownRecord(r, identity, t);
-                return (
-                  <tr key={r.id} data-record={r.id} data-reference={r.reference}>
-                    <td class="ref">
-                      <a href={complaintHref(r.complaintId)}>{r.reference}</a>
-                    </td>
-                    <td>{r.trigger && TRIGGERS[r.trigger] ? t(TRIGGERS[r.trigger] as Key) : (r.trigger ?? "")}</td>
-                    <td>
-                      <Time lang={lang} iso={r.dueAt} />
-                    </td>
-                    <td>
-                      {r.assignee} <span class="muted">· {r.team}</span>
-                    </td>
-                    <td>
-                      <Time lang={lang} iso={r.openedAt} />
-                      {r.openedBy ? <span class="muted"> · {r.openedBy}</span> : null}
-                    </td>
-                    <td class="wrap">
-                      {r.status === "reviewed" ? (
-                        <>
-                          {r.finding === "justified" ? t("ovJustified") : r.finding === "unjustified" ? t("ovUnjustified") : ""}
-                          {r.action ? <span class="muted"> · {r.action}</span> : null}
-                          {r.reviewedBy ? <span class="muted"> · {r.reviewedBy}</span> : null}
-                        </>
-                      ) : own ? (
-                        <span class="muted" id={`own-${r.id}`}>
-                          {own}
-                        </span>
-                      ) : (
-                        <button
-                          type="button"
-                          class="small"
-                          id={`review-${r.reference}`}
-                          aria-label={t("ovReviewOf", { reference: r.reference })}
-                          onClick={() => {
-                            setNotice(null);
-                            setFinding("");
-                            setAction("");
-                            setSelected(r);
-                          }}
-                        >
-                          {t("ovReview")}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListState items={items} t={t} emptyId="acc-empty" empty={t("empty")}>
+        {(items) => (
+          <DataTable
+            id="accountability"
+            label={t("ovAccountability")}
+            columns={[
+              t("colReference"),
+              t("ovTrigger"),
+              t("ovMissedDeadline"),
+              t("ovNames"),
+              t("ovOpened"),
+              applied.status === "open" ? t("colAction") : t("ovFinding"),
+            ]}
+          >
+            {items.map((r) => {
+              const own = ownRecord(r, identity, t);
+              return (
+                <tr key={r.id} data-record={r.id} data-reference={r.reference}>
+                  <td class="ref">
+                    <a href={complaintHref(r.complaintId)}>{r.reference}</a>
+                  </td>
+                  <td>{r.trigger && TRIGGERS[r.trigger] ? t(TRIGGERS[r.trigger] as Key) : (r.trigger ?? "")}</td>
+                  <td>
+                    <Time lang={lang} iso={r.dueAt} />
+                  </td>
+                  <td>
+                    {r.assignee} <span class="muted">· {r.team}</span>
+                  </td>
+                  <td>
+                    <Time lang={lang} iso={r.openedAt} />
+                    {r.openedBy ? <span class="muted"> · {r.openedBy}</span> : null}
+                  </td>
+                  <td class="wrap">
+                    {r.status === "reviewed" ? (
+                      <>
+                        {r.finding === "justified" ? t("ovJustified") : r.finding === "unjustified" ? t("ovUnjustified") : ""}
+                        {r.action ? <span class="muted"> · {r.action}</span> : null}
+                        {r.reviewedBy ? <span class="muted"> · {r.reviewedBy}</span> : null}
+                      </>
+                    ) : own ? (
+                      <span class="muted" id={`own-${r.id}`}>
+                        {own}
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        class="small"
+                        id={`review-${r.reference}`}
+                        aria-label={t("ovReviewOf", { reference: r.reference })}
+                        onClick={() => {
+                          setNotice(null);
+                          setFinding("");
+                          setAction("");
+                          setSelected(r);
+                        }}
+                      >
+                        {t("ovReview")}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </ListState>
     </Frame>
   );
 }
@@ -424,8 +326,6 @@ export function FollowUpsPage({ config, identity, lang, t, onSignInRequired }: P
   const [mineOnly, setMineOnly] = useState(false);
   const [team, setTeam] = useState("");
   const [applied, setApplied] = useState({ status: "open" as "open" | "completed", team: "", mine: false });
-  const [items, setItems] = useState<OversightComplaint[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [completing, setCompleting] = useState<OversightComplaint | null>(null);
@@ -433,24 +333,14 @@ export function FollowUpsPage({ config, identity, lang, t, onSignInRequired }: P
   const [notes, setNotes] = useState("");
   const [reopen, setReopen] = useState(false);
   const [names, setNames] = useState<Record<string, string>>({});
-  const heading = useRef<HTMLHeadingElement>(null);
   const now = Date.now();
 
-  const load = useCallback(() => {
-    setError(null);
-    setItems(null);
-    api
-      .followUps(config, applied.status, applied.team, applied.mine ? "me" : "")
-      .then(setItems)
-      .catch((e) => {
-        setItems([]);
-        setError(failure(e, t, onSignInRequired));
-      });
-  }, [config, applied, lang]);
-  useEffect(load, [load]);
-  useEffect(() => {
-    if (completing) heading.current?.focus();
-  }, [completing]);
+  const { items, error, load } = useList(
+    () => api.followUps(config, applied.status, applied.team, applied.mine ? "me" : ""),
+    [config, applied, lang],
+    t,
+    onSignInRequired,
+  );
 
   const run = (work: Promise<unknown>, done: string) => {
     setBusy(true);
@@ -473,14 +363,7 @@ export function FollowUpsPage({ config, identity, lang, t, onSignInRequired }: P
 
   return (
     <Frame id="follow-ups" title={t("ovFollowUps")} hint={t("ovFollowUpsHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("filters")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setApplied({ status, team, mine: mineOnly });
-        }}
-      >
+      <FilterForm label={t("filters")} onApply={() => setApplied({ status, team, mine: mineOnly })}>
         <label>
           <span>{t("colStatus")}</span>
           <select id="fu-status" value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value as "open")}>
@@ -493,23 +376,17 @@ export function FollowUpsPage({ config, identity, lang, t, onSignInRequired }: P
           <input id="fu-mine" type="checkbox" checked={mineOnly} onChange={(e) => setMineOnly((e.target as HTMLInputElement).checked)} />
           <span>{t("ovMyCalls")}</span>
         </label>
-        <div class="actions">
-          <button type="submit" id="fu-apply">
-            {t("apply")}
-          </button>
-        </div>
-      </form>
+        <FormActions submitId="fu-apply" submit={t("apply")} />
+      </FilterForm>
       <NoticeLine notice={notice} />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {completing && (
-        <section class="panel" id="complete-panel" aria-labelledby="complete-title">
-          <h2 id="complete-title" tabIndex={-1} ref={heading}>
-            {t("ovCompleteOf", { reference: completing.reference })}
-          </h2>
+        <FocusPanel
+          id="complete-panel"
+          titleId="complete-title"
+          title={t("ovCompleteOf", { reference: completing.reference })}
+          focusKey={completing}
+        >
           <form
             class="stack"
             onSubmit={(e) => {
@@ -540,132 +417,118 @@ export function FollowUpsPage({ config, identity, lang, t, onSignInRequired }: P
                 <span>{t("ovReopenToo")}</span>
               </label>
             )}
-            <div class="actions">
-              <button type="submit" id="fu-complete" disabled={busy}>
-                {t("ovComplete")}
-              </button>
-              <button type="button" class="secondary" onClick={() => setCompleting(null)}>
-                {t("ovCancel")}
-              </button>
-            </div>
+            <FormActions
+              submitId="fu-complete"
+              submit={t("ovComplete")}
+              busy={busy}
+              secondary={t("ovCancel")}
+              onSecondary={() => setCompleting(null)}
+            />
           </form>
-        </section>
+        </FocusPanel>
       )}
-      {items === null ? (
-        <p role="status">{t("loading")}</p>
-      ) : items.length === 0 ? (
-        <p id="fu-empty">{t("empty")}</p>
-      ) : (
-        <div class="table-wrap" tabIndex={0} role="region" aria-label={t("ovFollowUps")}>
-          <table id="follow-ups">
-            <caption class="visually-hidden">{t("ovFollowUps")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("colReference")}</th>
-                <th scope="col">{t("ovRating")}</th>
-                <th scope="col">{t("ovDue")}</th>
-                <th scope="col">{t("team")}</th>
-                <th scope="col">{t("ovCaller")}</th>
-                <th scope="col">{t("colAction")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((c) => {
-                const fu = c.followUp;
-                const due = fu ? new Date(fu.dueAt).getTime() - now : 0;
-                return (
-                  <tr key={c.id} data-reference={c.reference}>
-                    <td class="ref">
-                      <a href={complaintHref(c.id)}>{c.reference}</a>
-                    </td>
-                    <td>{fu ? t("ovStars", { n: fu.rating }) : ""}</td>
-                    <td class="deadline">
-                      <Time lang={lang} iso={fu?.dueAt} />{" "}
-                      {fu?.status === "open" && (
-                        <span class={due < 0 ? "overdue" : "muted"}>
-                          {due < 0 ? t("overdue", { duration: duration(due, t) }) : t("left", { duration: duration(due, t) })}
-                        </span>
-                      )}
-                      {fu?.escalatedAt && <span class="flag">{t("ovEscalatedToManagers")}</span>}
-                    </td>
-                    <td>{fu?.team ?? c.team ?? ""}</td>
-                    <td>
-                      {fu?.status === "completed" ? (
-                        <>
-                          {fu.completedBy} · {fu.outcome ? t(`ovOutcome_${fu.outcome}` as Key) : ""}
-                        </>
-                      ) : (
-                        (fu?.assignee ?? <span class="muted">{t("ovTeamOwesIt")}</span>)
-                      )}
-                    </td>
-                    <td>
-                      {fu?.status === "open" && (
-                        <div class="row-actions">
-                          {fu.assignee !== identity.username && (
-                            <button
-                              type="button"
-                              class="small"
-                              disabled={busy}
-                              aria-label={`${t("take")} ${c.reference}`}
-                              onClick={() => run(api.assignFollowUp(config, c, undefined), t("ovTaken", { reference: c.reference }))}
-                            >
-                              {t("take")}
-                            </button>
-                          )}
-                          <label class="inline">
-                            <span class="visually-hidden">{t("ovAssignTo", { reference: c.reference })}</span>
-                            <input
-                              id={`fu-name-${c.reference}`}
-                              size={10}
-                              placeholder={t("ovUsername")}
-                              value={names[c.id] ?? ""}
-                              onInput={(e) => setNames({ ...names, [c.id]: (e.target as HTMLInputElement).value.trim() })}
-                            />
-                          </label>
-                          <button
-                            type="button"
-                            class="small secondary"
-                            disabled={busy || !names[c.id]}
-                            onClick={() =>
-                              run(api.assignFollowUp(config, c, names[c.id]), t("ovAssigned", { reference: c.reference, name: names[c.id] ?? "" }))
-                            }
-                          >
-                            {t("ovAssign")}
-                          </button>
-                          {fu.assignee && (
-                            <button
-                              type="button"
-                              class="small secondary"
-                              disabled={busy}
-                              onClick={() => run(api.assignFollowUp(config, c, null), t("ovGivenBack", { reference: c.reference }))}
-                            >
-                              {t("ovGiveBack")}
-                            </button>
-                          )}
+      <ListState items={items} t={t} emptyId="fu-empty" empty={t("empty")}>
+        {(items) => (
+          <DataTable
+            id="follow-ups"
+            label={t("ovFollowUps")}
+            columns={[t("colReference"), t("ovRating"), t("ovDue"), t("team"), t("ovCaller"), t("colAction")]}
+          >
+            {items.map((c) => {
+              const fu = c.followUp;
+              const due = fu ? new Date(fu.dueAt).getTime() - now : 0;
+              return (
+                <tr key={c.id} data-reference={c.reference}>
+                  <td class="ref">
+                    <a href={complaintHref(c.id)}>{c.reference}</a>
+                  </td>
+                  <td>{fu ? t("ovStars", { n: fu.rating }) : ""}</td>
+                  <td class="deadline">
+                    <Time lang={lang} iso={fu?.dueAt} />{" "}
+                    {fu?.status === "open" && (
+                      <span class={due < 0 ? "overdue" : "muted"}>
+                        {due < 0 ? t("overdue", { duration: duration(due, t) }) : t("left", { duration: duration(due, t) })}
+                      </span>
+                    )}
+                    {fu?.escalatedAt && <span class="flag">{t("ovEscalatedToManagers")}</span>}
+                  </td>
+                  <td>{fu?.team ?? c.team ?? ""}</td>
+                  <td>
+                    {fu?.status === "completed" ? (
+                      <>
+                        {fu.completedBy} · {fu.outcome ? t(`ovOutcome_${fu.outcome}` as Key) : ""}
+                      </>
+                    ) : (
+                      (fu?.assignee ?? <span class="muted">{t("ovTeamOwesIt")}</span>)
+                    )}
+                  </td>
+                  <td>
+                    {fu?.status === "open" && (
+                      <div class="row-actions">
+                        {fu.assignee !== identity.username && (
                           <button
                             type="button"
                             class="small"
                             disabled={busy}
-                            id={`fu-open-${c.reference}`}
-                            onClick={() => {
-                              setOutcome("satisfied");
-                              setNotes("");
-                              setReopen(false);
-                              setCompleting(c);
-                            }}
+                            aria-label={`${t("take")} ${c.reference}`}
+                            onClick={() => run(api.assignFollowUp(config, c, undefined), t("ovTaken", { reference: c.reference }))}
                           >
-                            {t("ovComplete")}
+                            {t("take")}
                           </button>
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+                        )}
+                        <label class="inline">
+                          <span class="visually-hidden">{t("ovAssignTo", { reference: c.reference })}</span>
+                          <input
+                            id={`fu-name-${c.reference}`}
+                            size={10}
+                            placeholder={t("ovUsername")}
+                            value={names[c.id] ?? ""}
+                            onInput={(e) => setNames({ ...names, [c.id]: (e.target as HTMLInputElement).value.trim() })}
+                          />
+                        </label>
+                        <button
+                          type="button"
+                          class="small secondary"
+                          disabled={busy || !names[c.id]}
+                          onClick={() =>
+                            run(api.assignFollowUp(config, c, names[c.id]), t("ovAssigned", { reference: c.reference, name: names[c.id] ?? "" }))
+                          }
+                        >
+                          {t("ovAssign")}
+                        </button>
+                        {fu.assignee && (
+                          <button
+                            type="button"
+                            class="small secondary"
+                            disabled={busy}
+                            onClick={() => run(api.assignFollowUp(config, c, null), t("ovGivenBack", { reference: c.reference }))}
+                          >
+                            {t("ovGiveBack")}
+                          </button>
+                        )}
+                        <button
+                          type="button"
+                          class="small"
+                          disabled={busy}
+                          id={`fu-open-${c.reference}`}
+                          onClick={() => {
+                            setOutcome("satisfied");
+                            setNotes("");
+                            setReopen(false);
+                            setCompleting(c);
+                          }}
+                        >
+                          {t("ovComplete")}
+                        </button>
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </ListState>
     </Frame>
   );
 }
@@ -721,27 +584,12 @@ export function RosterPage({ config, identity, lang, t, onSignInRequired }: Page
 
   return (
     <Frame id="roster" title={t("ovRoster")} hint={t("ovRosterHint")} t={t}>
-      <form
-        class="filters"
-        aria-label={t("team")}
-        onSubmit={(e) => {
-          e.preventDefault();
-          setShown(team);
-        }}
-      >
+      <FilterForm label={t("team")} onApply={() => setShown(team)}>
         <TeamField id="roster-team" identity={identity} value={team} t={t} required onChange={setTeam} />
-        <div class="actions">
-          <button type="submit" id="roster-show">
-            {t("ovShow")}
-          </button>
-        </div>
-      </form>
+        <FormActions submitId="roster-show" submit={t("ovShow")} />
+      </FilterForm>
       <NoticeLine notice={notice} />
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {roster && (
         <form class="panel stack" onSubmit={save} aria-labelledby="roster-heading">
           <h2 id="roster-heading">{t("ovRosterOf", { team: roster.team })}</h2>
@@ -753,40 +601,35 @@ export function RosterPage({ config, identity, lang, t, onSignInRequired }: Page
           {members.length === 0 ? (
             <p>{t("ovNoMembers")}</p>
           ) : (
-            <table id="roster">
-              <caption class="visually-hidden">{t("ovRosterOf", { team: roster.team })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("ovMember")}</th>
-                  <th scope="col">{t("ovOnDuty")}</th>
-                  <th scope="col">{t("colAction")}</th>
+            <DataTable
+              id="roster"
+              label={t("ovRosterOf", { team: roster.team })}
+              bare
+              columns={[t("ovMember"), t("ovOnDuty"), t("colAction")]}
+            >
+              {members.map((m, i) => (
+                <tr key={m.id} data-member={m.id}>
+                  <th scope="row">{m.id}</th>
+                  <td>
+                    <label class="check">
+                      <input
+                        type="checkbox"
+                        checked={m.onDuty}
+                        onChange={(e) =>
+                          setMembers(members.map((x, j) => (j === i ? { ...x, onDuty: (e.target as HTMLInputElement).checked } : x)))
+                        }
+                      />
+                      <span>{t("ovOnDutyOf", { member: m.id })}</span>
+                    </label>
+                  </td>
+                  <td>
+                    <button type="button" class="small secondary" onClick={() => setMembers(members.filter((_, j) => j !== i))}>
+                      {t("ovRemoveMember", { member: m.id })}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {members.map((m, i) => (
-                  <tr key={m.id} data-member={m.id}>
-                    <th scope="row">{m.id}</th>
-                    <td>
-                      <label class="check">
-                        <input
-                          type="checkbox"
-                          checked={m.onDuty}
-                          onChange={(e) =>
-                            setMembers(members.map((x, j) => (j === i ? { ...x, onDuty: (e.target as HTMLInputElement).checked } : x)))
-                          }
-                        />
-                        <span>{t("ovOnDutyOf", { member: m.id })}</span>
-                      </label>
-                    </td>
-                    <td>
-                      <button type="button" class="small secondary" onClick={() => setMembers(members.filter((_, j) => j !== i))}>
-                        {t("ovRemoveMember", { member: m.id })}
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           )}
           <div class="filters">
             <label>
@@ -805,11 +648,7 @@ export function RosterPage({ config, identity, lang, t, onSignInRequired }: Page
               {t("ovAdd")}
             </button>
           </div>
-          <div class="actions">
-            <button type="submit" id="roster-save" disabled={busy}>
-              {t("ovSaveRoster")}
-            </button>
-          </div>
+          <FormActions submitId="roster-save" submit={t("ovSaveRoster")} busy={busy} />
         </form>
       )}
     </Frame>
@@ -821,17 +660,12 @@ export function RosterPage({ config, identity, lang, t, onSignInRequired }: Page
 export function PerformanceSection(props: PageContext & { idPrefix: string; period: Period }) {
   const { config, lang, t, onSignInRequired, idPrefix, period } = props;
   const [groupBy, setGroupBy] = useState<"team" | "assignee">("team");
-  const [data, setData] = useState<PerformanceReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    setError(null);
-    setData(null);
-    api
-      .performance(config, period, groupBy)
-      .then(setData)
-      .catch((e) => setError(failure(e, t, onSignInRequired) ?? ""));
-  }, [config, period.from.getTime(), period.to.getTime(), groupBy]);
+  const { data, error } = useReport(
+    () => api.performance(config, period, groupBy),
+    [config, period.from.getTime(), period.to.getTime(), groupBy],
+    t,
+    onSignInRequired,
+  );
 
   const targets = { ...DEFAULT_TARGETS, ...(data?.targets ?? {}) };
   const p = (r: number | null | undefined) => percent(r, lang);
@@ -848,11 +682,7 @@ export function PerformanceSection(props: PageContext & { idPrefix: string; peri
         </label>
       </div>
       {data?.scope && <p class="muted">{t("ovScope", { teams: data.scope.join(", ") })}</p>}
-      {error && (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorLine text={error} />
       {!data && !error && <p role="status">{t("loading")}</p>}
       {data && data.groups.length === 0 && <p>{t("ovNoFigures")}</p>}
       {data && data.groups.length > 0 && (
@@ -871,46 +701,42 @@ export function PerformanceSection(props: PageContext & { idPrefix: string; peri
               targetText: p(targets.firstResponseOnTimeRate),
             }))}
           />
-          <div class="table-wrap" tabIndex={0} role="region" aria-label={groupBy === "team" ? t("ovPerTeam") : t("ovPerHandler")}>
-            <table id={`${idPrefix}-table`}>
-              <caption class="visually-hidden">{groupBy === "team" ? t("ovPerTeam") : t("ovPerHandler")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{groupBy === "team" ? t("team") : t("ovHandler")}</th>
-                  <th scope="col">{t("ovHandled")}</th>
-                  <th scope="col">{t("ovFirstResponseOnTime")}</th>
-                  <th scope="col">{t("ovResolutionOnTime")}</th>
-                  <th scope="col">{t("ovMedianHandling")}</th>
-                  <th scope="col">{t("ovSatisfaction")}</th>
-                  <th scope="col">{t("ovReopenRate")}</th>
-                  <th scope="col">{t("ovAccountabilityFindings")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.groups.map((g) => (
-                  <tr key={g.name} data-group={g.name}>
-                    <th scope="row">
-                      {g.name}
-                      {groupBy === "assignee" && g.teams.length > 0 && <span class="muted"> · {g.teams.join(", ")}</span>}
-                    </th>
-                    <td>{g.handled}</td>
-                    <td>{p(g.firstResponseOnTimeRate)}</td>
-                    <td>{p(g.resolutionOnTimeRate)}</td>
-                    <td>{g.medianHandlingHours === null ? "—" : t("ovHours", { n: g.medianHandlingHours.toFixed(1) })}</td>
-                    <td>{p(g.satisfactionRate)}</td>
-                    <td>{p(g.reopenRate)}</td>
-                    <td>
-                      {t("ovFindings", {
-                        opened: g.accountability.opened,
-                        justified: g.accountability.justified,
-                        unjustified: g.accountability.unjustified,
-                      })}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            id={`${idPrefix}-table`}
+            label={groupBy === "team" ? t("ovPerTeam") : t("ovPerHandler")}
+            columns={[
+              groupBy === "team" ? t("team") : t("ovHandler"),
+              t("ovHandled"),
+              t("ovFirstResponseOnTime"),
+              t("ovResolutionOnTime"),
+              t("ovMedianHandling"),
+              t("ovSatisfaction"),
+              t("ovReopenRate"),
+              t("ovAccountabilityFindings"),
+            ]}
+          >
+            {data.groups.map((g) => (
+              <tr key={g.name} data-group={g.name}>
+                <th scope="row">
+                  {g.name}
+                  {groupBy === "assignee" && g.teams.length > 0 && <span class="muted"> · {g.teams.join(", ")}</span>}
+                </th>
+                <td>{g.handled}</td>
+                <td>{p(g.firstResponseOnTimeRate)}</td>
+                <td>{p(g.resolutionOnTimeRate)}</td>
+                <td>{g.medianHandlingHours === null ? "—" : t("ovHours", { n: g.medianHandlingHours.toFixed(1) })}</td>
+                <td>{p(g.satisfactionRate)}</td>
+                <td>{p(g.reopenRate)}</td>
+                <td>
+                  {t("ovFindings", {
+                    opened: g.accountability.opened,
+                    justified: g.accountability.justified,
+                    unjustified: g.accountability.unjustified,
+                  })}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
     </section>
