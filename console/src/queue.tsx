@@ -70,6 +70,48 @@ function Tabs({ kind, t }: { kind: QueueKind; t: Translate }) {
   );
 }
 
+const REFERENCE = /^cg-\d{6}-[0-9a-z]{6}$/i;
+
+/** Find a complaint by the reference a customer quotes (any case): its page, or why not. */
+function ReferenceSearch({ config, t }: { config: Config; t: Translate }) {
+  const [reference, setReference] = useState("");
+  const [problem, setProblem] = useState<string | null>(null);
+  const search = () => {
+    const wanted = reference.trim();
+    if (!REFERENCE.test(wanted)) return setProblem(t("searchInvalid"));
+    setProblem(null);
+    listComplaints(config, new URLSearchParams({ reference: wanted }), 1)
+      .then(([found]) => {
+        if (!found) return setProblem(t("searchNotFound", { reference: wanted.toUpperCase() }));
+        history.pushState(null, "", `${BASE}complaints/${found.id}`);
+        dispatchEvent(new PopStateEvent("popstate"));
+      })
+      .catch((e: Error) => setProblem(e.message));
+  };
+  return (
+    <FilterForm label={t("search")} onApply={search}>
+      <label>
+        <span>{t("searchReference")}</span>
+        <input
+          id="search-reference"
+          type="search"
+          value={reference}
+          placeholder="CG-261201-ABC123"
+          aria-invalid={problem ? "true" : undefined}
+          aria-describedby={problem ? "search-problem" : undefined}
+          onInput={(e) => setReference((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <FormActions submitId="search-go" submit={t("searchGo")} />
+      {problem && (
+        <p id="search-problem" class="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </FilterForm>
+  );
+}
+
 function QueueFilters(props: {
   kind: QueueKind;
   identity: Identity;
@@ -245,6 +287,7 @@ export function QueuePage({ config, identity, kind, lang, t, onSignInRequired }:
       <p class="muted">
         {t(HINTS[kind])} {t("timesIn", { zone })}
       </p>
+      <ReferenceSearch config={config} t={t} />
       <QueueFilters kind={kind} identity={identity} initial={filters} t={t} onApply={setFilters} />
       <p id="notice" role="status" class={notice?.error ? "error" : "notice"}>
         {notice?.text ?? ""}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import requests
-from console_support import assert_accessible
+from console_support import assert_accessible, sign_in
 from e2e_support import Api, own_customer_body, submit_triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -146,3 +146,25 @@ def test_an_agent_signs_in_and_sees_their_queue_and_the_unassigned_one_next_dead
         expected_conditions.presence_of_element_located((By.ID, "sign-in-agent"))
     )
     Select(browser.find_element(By.ID, "language")).select_by_value("en")
+
+
+def test_a_reference_the_customer_quotes_opens_its_complaint(api: Api, browser: webdriver.Chrome) -> None:
+    complaint = submit(api)
+    submit(api)  # newer: the search must find the one named, not the latest
+    sign_in(browser, api.url, "agent", "queue/unassigned")
+    search = WebDriverWait(browser, WAIT).until(
+        expected_conditions.element_to_be_clickable((By.ID, "search-reference"))
+    )
+    search.send_keys("CG-0000")
+    browser.find_element(By.ID, "search-go").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.visibility_of_element_located((By.ID, "search-problem"))
+    )
+    assert "CG-261201-ABC123" in browser.find_element(By.ID, "search-problem").text  # what one looks like
+    search.clear()
+    search.send_keys(complaint["reference"].lower())  # as read out on the phone
+    browser.find_element(By.ID, "search-go").click()
+    WebDriverWait(browser, WAIT).until(lambda b: f"/console/complaints/{complaint['id']}" in b.current_url)
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.TAG_NAME, "h1"), complaint["reference"])
+    )
