@@ -85,6 +85,12 @@ class SqsSource:
         return len(records)
 
 
+# How far each reader of a stream has delivered (the trail's has two: the publisher and the archiver):
+# the emulator's stream is trimmed only below the slowest of them (_trim_stream).
+_READ_UP_TO: dict[str, dict[int, int]] = {}
+_READERS_LOCK = threading.Lock()
+
+
 @dataclass
 class StreamSource:
     stream_arn: str
@@ -94,6 +100,10 @@ class StreamSource:
     after_invoke: Callable[[], None]
     dead_letter_queue_arn: str | None
     _delivered: dict[str, str | None] | None = None
+
+    def __post_init__(self) -> None:
+        with _READERS_LOCK:
+            _READ_UP_TO.setdefault(self.stream_arn, {})[id(self)] = 0
 
     def poll_once(self, client: Any) -> int:
         if self._delivered is None:
@@ -118,7 +128,7 @@ class StreamSource:
                 )
                 handled += len(records)
                 self._delivered[shard] = records[-1]["dynamodb"]["SequenceNumber"]
-                _trim_stream(self.stream_arn, records[-1]["dynamodb"]["SequenceNumber"])
+                _trim_stream(self.stream_arn, id(self), int(records[-1]["dynamodb"]["SequenceNumber"]))
         return handled
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:
@@ -178,27 +188,35 @@ class EventSources:
                 self._stop.wait(1)
 
 
-def _trim_stream(stream_arn: str, delivered_up_to: str) -> None:
+def _trim_stream(stream_arn: str, reader: int, delivered_up_to: int) -> None:
     """DynamoDB drops stream records after 24 hours; the emulator keeps them all and deep-copies them
-    on every transaction, which grows slower with each write. Drop what has been delivered."""
+    on every transaction, which grows slower with each write. Drop what every reader of the stream has
+    delivered: a record only one of them has read is still the other's to read (dropped under it, the
+    slower reader's next position would lie before the stream's start, and it would stall for good)."""
     from moto.dynamodb.models import dynamodb_backends
 
     from .emulator import ACCOUNT_ID
 
     region = stream_arn.split(":")[3]
-    for table in dynamodb_backends[ACCOUNT_ID][region].tables.values():
-        shard = getattr(table, "stream_shard", None)
-        if (
-            shard is None
-            or table.latest_stream_label is None
-            or not stream_arn.endswith(table.latest_stream_label)
-        ):
-            continue
-        done = int(delivered_up_to) - shard.starting_sequence_number + 1
-        # In batches, so the moment when sequence numbers are being rebased is rare.
-        if done >= TRIM_BATCH:
-            del shard.items[:done]
-            shard.starting_sequence_number += done
+    with _READERS_LOCK:
+        readers = _READ_UP_TO.setdefault(stream_arn, {})
+        readers[reader] = delivered_up_to
+        slowest = min(readers.values())
+        if not slowest:
+            return  # a reader has not delivered anything yet
+        for table in dynamodb_backends[ACCOUNT_ID][region].tables.values():
+            shard = getattr(table, "stream_shard", None)
+            if (
+                shard is None
+                or table.latest_stream_label is None
+                or not stream_arn.endswith(table.latest_stream_label)
+            ):
+                continue
+            done = slowest - shard.starting_sequence_number + 1
+            # In batches, so the moment when sequence numbers are being rebased is rare.
+            if done >= TRIM_BATCH:
+                del shard.items[:done]
+                shard.starting_sequence_number += done
 
 
 def _detach_emulator_mappings(region: str) -> None:

@@ -8,12 +8,14 @@ their pages; axe-core finds nothing serious on the page in either language."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
 from console_support import WAIT, assert_accessible, sign_in
 from e2e_support import Api, own_customer_body, submit_triaged, triaged
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
@@ -71,10 +73,17 @@ def action(browser: webdriver.Chrome, name: str) -> WebElement:
 
 
 def actions_shown(browser: webdriver.Chrome) -> set[str]:
-    return {
-        str(d.get_attribute("id")).removeprefix("action-")
-        for d in browser.find_elements(By.CSS_SELECTOR, "details.cp-action")
-    }
+    """The actions offered, as the page shows them once it holds still (it redraws when the complaint
+    is read again, and an element found just before a redraw is gone)."""
+    for _ in range(20):
+        try:
+            return {
+                str(d.get_attribute("id")).removeprefix("action-")
+                for d in browser.find_elements(By.CSS_SELECTOR, "details.cp-action")
+            }
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    raise AssertionError("the complaint page kept redrawing")
 
 
 def test_an_agent_takes_a_complaint_answers_with_a_template_and_resolves_it(
