@@ -34,16 +34,31 @@ export async function apiSend<T>(
   return call<T>(config, `${config.apiBase}${path}`, { method, headers, body: JSON.stringify(body) });
 }
 
+// A read the API answers 503 (busy: "retry", with Retry-After) is tried again, up to this many times
+// in all; a change is not: its caller decides, with the version it read.
+const READ_ATTEMPTS = 3;
+
+const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
 async function call<T>(config: Config, url: string, init: RequestInit): Promise<T> {
-  for (const force of [false, true]) {
-    const token = await accessToken(config, force);
+  let refreshed = false;
+  for (let attempt = 1; ; attempt += 1) {
+    const token = await accessToken(config, refreshed);
     if (!token) throw new SignInRequired();
     const response = await fetch(url, {
       ...init,
       headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${token}`, Accept: "application/json" },
       cache: "no-store",
     });
-    if (response.status === 401) continue;
+    if (response.status === 401) {
+      if (refreshed) throw new SignInRequired();
+      refreshed = true;
+      continue;
+    }
+    if (response.status === 503 && init.method === "GET" && attempt < READ_ATTEMPTS) {
+      await pause(Math.min(Number(response.headers.get("Retry-After")) || 1, 5));
+      continue;
+    }
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {
       throw new ApiError(
@@ -54,7 +69,6 @@ async function call<T>(config: Config, url: string, init: RequestInit): Promise<
     }
     return body as T;
   }
-  throw new SignInRequired();
 }
 
 // --- the parts of the contract (docs/openapi.json) the console reads ------------------------------

@@ -115,6 +115,22 @@ class LocalFunction:
     _idle: list[ModuleType] = field(default_factory=list)
     _count: int = 0
     _lock: threading.Condition = field(default_factory=threading.Condition)
+    _max_instances: int = MAX_INSTANCES
+
+    def __post_init__(self) -> None:
+        # Lambda gives each instance a process of its own; here the modules beside the handler (the
+        # api's resolver, which holds the request being served, and its routes) are shared by the
+        # instances (_new_instance). A function with such modules serves one request at a time, or two
+        # concurrent requests would answer with each other's route (a response checked against
+        # another route's model).
+        handler_module = self.handler.rsplit(".", 1)[0].split(".")[0]
+        beside = [
+            p
+            for p in self.code_dir.iterdir()
+            if p.stem != handler_module and not p.name.startswith(("_", "."))
+        ]
+        if any(p.suffix == ".py" or (p / "__init__.py").exists() for p in beside):
+            self._max_instances = 1
 
     def invoke(self, event: dict[str, Any]) -> Any:
         token = _INVOKED.set(self.environment)
@@ -131,7 +147,7 @@ class LocalFunction:
 
     def _acquire(self) -> ModuleType:
         with self._lock:
-            while not self._idle and self._count >= MAX_INSTANCES:
+            while not self._idle and self._count >= self._max_instances:
                 self._lock.wait()
             if self._idle:
                 return self._idle.pop()

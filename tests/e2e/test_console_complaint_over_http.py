@@ -15,7 +15,7 @@ import pytest
 from console_support import WAIT, assert_accessible, sign_in
 from e2e_support import Api, own_customer_body, submit_triaged, triaged
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
@@ -114,9 +114,13 @@ def test_an_agent_takes_a_complaint_answers_with_a_template_and_resolves_it(
     deadlines = browser.find_element(By.ID, "deadlines").text
     assert "Asia/Shanghai" in deadlines and "left" in deadlines
     assert "Triage" in browser.find_element(By.ID, "cp-triage").text
-    WebDriverWait(browser, WAIT).until(
-        lambda b: b.find_elements(By.CSS_SELECTOR, "#timeline li[data-action='receive']")
-    )
+    try:
+        WebDriverWait(browser, WAIT).until(
+            lambda b: b.find_elements(By.CSS_SELECTOR, "#timeline li[data-action='receive']")
+        )
+    except TimeoutException as timeout:
+        shown = browser.find_element(By.CSS_SELECTOR, "section[aria-labelledby='cp-timeline']").text
+        raise AssertionError(f"no receipt in the timeline after {WAIT} s; it shows: {shown!r}") from timeout
 
     # Respond with the acknowledgement template, in the customer's language (zh-CN), edited a little.
     Select(browser.find_element(By.ID, "respond-template")).select_by_value("acknowledge")

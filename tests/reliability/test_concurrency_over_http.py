@@ -1,6 +1,8 @@
-"""Races over real HTTP against the local runtime, whose handler instances run concurrently as Lambda's
-do: a burst of retries of one submission stores one complaint, and a burst of updates of one version
-applies one of them."""
+"""Bursts over real HTTP against the local runtime: a burst of retries of one submission stores one
+complaint, and a burst of updates of one version applies one of them. The runtime's api serves one
+request at a time (its instances would share the resolver's request state: infra/local/functions.py),
+so these check what the caller sees of a burst; the races themselves — two writers of one version,
+two intakes of one key — are decided by DynamoDB's conditions, tested on moto in tests/integration."""
 
 from __future__ import annotations
 
