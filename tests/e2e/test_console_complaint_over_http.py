@@ -21,7 +21,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = pytest.mark.xdist_group("console")  # a runtime of its own, on the other worker
 AGENT = "local-agent"  # the username of the local runtime's agent token (infra/local/tokens.py)
 BODIES: dict[str, dict[str, Any]] = {}  # the intake body of each complaint submitted here, by id
 

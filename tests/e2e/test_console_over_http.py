@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = pytest.mark.xdist_group("console")  # a runtime of its own, on the other worker
 AGENT = "local-agent"  # the username of the local runtime's agent token (infra/local/tokens.py)
 WAIT = 60  # a loaded machine runs the whole suite beside this test
 

@@ -21,7 +21,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-pytestmark = pytest.mark.xdist_group("e2e")
+pytestmark = pytest.mark.xdist_group("console")  # a runtime of its own, on the other worker
 # The local supervisor works the demo's teams and the intake queue (infra/local/tokens.py), not this one:
 # a record naming it is one the supervisor may review.
 OTHER_TEAM = "collections"
