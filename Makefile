@@ -14,7 +14,7 @@ export JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION := 20
 CDK_CLI := npx --yes aws-cdk@2.1148.1
 PORT ?= 3000
 
-.PHONY: help install browser console layer synth scan run demo test test-fast lint bench openapi deploy diff destroy clean train eval
+.PHONY: help install browser console layer synth scan run demo test test-ready test-fast lint bench openapi deploy diff destroy clean train eval
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -86,8 +86,13 @@ train: $(TRIAGE_MODEL) ## train the triage model into the shared layer (seeded; 
 eval: $(TRIAGE_MODEL) ## triage figures on held-out data (product, zh sentiment, risk flags); fails on a missed target
 	$(BIN)/python -m training.evaluate $(EVAL_ARGS)
 
-test: synth scan lint browser ## the scans, unit, integration, infra and end-to-end tests
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+# What the tests need, built two at a time (the pip installs, npm, the layer's downloads and the
+# browser's apt wait on the network while the other job computes); each target's output kept together.
+test-ready: synth scan lint browser
+
+test: ## the scans, unit, integration, infra and end-to-end tests
+	$(MAKE) --no-print-directory --jobs=2 --output-sync=target test-ready
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15
 
 test-fast: install $(TRIAGE_MODEL) ## unit and integration tests only
 	$(BIN)/python -m pytest tests/unit tests/integration
