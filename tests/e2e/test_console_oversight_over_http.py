@@ -29,6 +29,21 @@ OWN_TEAM = "branch-ops"
 LINK = re.compile(r"(http://[^\s\"<>]+/t/[\w-]+\?token=[\w.-]+)")
 
 
+def ask_erasure(browser: webdriver.Chrome, url: str, customer_id: str) -> None:
+    """The erasure page, the customer and the reason given, up to its confirmation step."""
+    browser.get(f"{url}/console/oversight/erasure")
+    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
+    browser.find_element(By.ID, "erase-customer").send_keys(customer_id)
+    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
+    browser.find_element(By.ID, "erase-next").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.visibility_of_element_located((By.ID, "erase-confirm"))
+    )
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.element_to_be_clickable((By.ID, "erase-confirm-button"))
+    )
+
+
 def submit(api: Api, **overrides: Any) -> dict[str, Any]:
     return submit_triaged(api, own_customer_body("oversight", **overrides))
 
@@ -348,14 +363,7 @@ def test_compliance_sees_a_sensitive_complaint_and_checks_its_trail(
     assert_accessible(browser, "oversight/trail")
 
     # Erasure: a customer with an open complaint is refused, and told why, after a confirmation step.
-    browser.get(f"{api.url}/console/oversight/erasure")
-    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
-    browser.find_element(By.ID, "erase-customer").send_keys(sensitive["customer"]["customerId"])
-    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
-    browser.find_element(By.ID, "erase-next").click()
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.visibility_of_element_located((By.ID, "erase-confirm"))
-    )
+    ask_erasure(browser, api.url, sensitive["customer"]["customerId"])
     assert "cannot be undone" in browser.find_element(By.ID, "erase-confirm").text
     assert_accessible(browser, "oversight/erasure (confirmation)")
     browser.find_element(By.ID, "erase-confirm-button").click()
@@ -372,14 +380,7 @@ def test_compliance_sees_a_sensitive_complaint_and_checks_its_trail(
         json={"receivedVia": "phone", "receivedAt": gone["receivedAt"], "reason": "resolved at the branch"},
     )
     assert withdrawn.status_code == 200, withdrawn.text
-    browser.get(f"{api.url}/console/oversight/erasure")
-    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
-    browser.find_element(By.ID, "erase-customer").send_keys(gone["customer"]["customerId"])
-    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
-    browser.find_element(By.ID, "erase-next").click()
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.element_to_be_clickable((By.ID, "erase-confirm-button"))
-    )
+    ask_erasure(browser, api.url, gone["customer"]["customerId"])
     browser.find_element(By.ID, "erase-confirm-button").click()
     wait_text(browser, "erase-outcome", "is erased. Complaints: 1;")
     assert_accessible(browser, "oversight/erasure (done)")

@@ -56,7 +56,6 @@ from complaints.adapters.dynamodb.table import (
     stored_event_from,
     unmarshal,
 )
-from complaints.cases.models import library_case
 from complaints.core.errors import NotFound, ReferenceTaken, ServiceUnavailable, VersionConflict
 from complaints.core.models import AccountabilityRecord, AuditEvent, Complaint
 from complaints.core.paging import Page
@@ -288,16 +287,11 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
                 "KeyConditionExpression": "pk = :pk AND sk >= :since",
                 "ExpressionAttributeValues": marshal({":pk": pk, ":since": fixed_width_utc(since)}),
             }
-            while True:
-                response = self._call("query", **request)
+            for response in self._query_pages(request):
                 for item in response.get("Items", []):
                     other = str(unmarshal(item)["complaintId"])
                     if other != complaint.id:
                         found.setdefault(other, {"pk": {"S": complaint_pk(other)}, "sk": {"S": COMPLAINT_SK}})
-                start = response.get("LastEvaluatedKey")
-                if start is None:
-                    break
-                request["ExclusiveStartKey"] = start
         return sorted(self._complaints_at(list(found.values())), key=lambda other: other.received_at)
 
     def _write_change(
@@ -335,9 +329,9 @@ class DynamoDbComplaintRepository(DynamoDbComplaintReader):
         if opens is not None:  # keyed by the version written here: taken only if this write is
             items.append(cast("TransactWriteItemTypeDef", opening_put(self._table, opens)))
         mark = complaint.library_case
-        if (
-            event.action == Action.MARK_CASE.value and mark is not None
-        ):  # the library's item, new: never a second
+        if event.action == Action.MARK_CASE.value and mark is not None:  # the library's item, new: once
+            from complaints.cases.models import library_case  # only when a case is marked
+
             library_put = {
                 "TableName": self._table,
                 "Item": marshal(library_item(library_case(complaint, mark))),

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaints.adapters.dynamodb.accountability import (
     DynamoDbAccountabilityStore,
 )
-from complaints.adapters.dynamodb.cases import DynamoDbCaseIndex
 from complaints.adapters.dynamodb.table import (
     ASSIGNEE_KEY,
     MONTH_INDEX,
@@ -26,8 +25,10 @@ from complaints.adapters.dynamodb.table import (
     next_month,
     unmarshal,
 )
-from complaints.cases.models import LibraryCase
 from complaints.core.models import AccountabilityRecord, Complaint, Status
+
+if TYPE_CHECKING:
+    from complaints.cases.models import LibraryCase
 
 
 class DynamoDbComplaintHistory(ComplaintsTable):
@@ -93,4 +94,6 @@ class DynamoDbComplaintHistory(ComplaintsTable):
     def library_cases(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[LibraryCase]:
+        from complaints.adapters.dynamodb.cases import DynamoDbCaseIndex  # the report's, not the sweep's
+
         return DynamoDbCaseIndex(self._table, self._client).library_cases(since, until)

@@ -37,8 +37,6 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from complaints.adapters.aws import error_code, is_busy
-from complaints.cases.models import LibraryCase
-from complaints.cases.signature import encode, signature
 from complaints.core.access import team_of
 from complaints.core.errors import InvalidInput, ServiceUnavailable
 from complaints.core.models import AuditEvent, Complaint, Status
@@ -56,6 +54,8 @@ from complaints.trail.chain import Seal, StoredEvent
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+
+    from complaints.cases.models import LibraryCase
 
 COMPLAINT_SK = "COMPLAINT"
 # The complaint item's chain fields, and an event's.
@@ -290,6 +290,9 @@ def case_keys(complaint: Complaint) -> dict[str, Any]:
     resolved = complaint.status in (Status.RESOLVED, Status.CLOSED) and complaint.resolution is not None
     if not resolved or resolved_at is None or complaint.erased_at is not None:
         return {}
+    # Only here, for resolved complaints: the other writes (and every cold start) do without it.
+    from complaints.cases.signature import encode, signature
+
     shard = zlib.crc32(complaint.id.encode()) % CASE_SHARDS
     return {
         CASE_KEY: f"{complaint.product.value}#{shard}",
