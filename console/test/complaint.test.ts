@@ -10,6 +10,8 @@ import {
   ACTIONS,
   type Allowed,
   allowedActions,
+  attachmentType,
+  InvalidChoice,
   bothZones,
   changeSummary,
   deadlineRows,
@@ -63,6 +65,7 @@ test("an agent works their team's open complaint but does not extend or make lib
     "escalate",
     "resolve",
     "withdraw",
+    "attach",
   ]);
   assert.equal(allowed.extend, false);
   assert.equal(allowedActions(agent, complaint({ status: "resolved" })).library, false);
@@ -81,7 +84,7 @@ test("a complaint with no team is the intake queue's", () => {
 test("supervisors extend and make a resolved complaint of their team a library case", () => {
   assert.equal(allowedActions(supervisor, complaint()).extend, true);
   const resolved = complaint({ status: "resolved" });
-  assert.deepEqual(shown(allowedActions(supervisor, resolved)), ["note", "close", "library"]);
+  assert.deepEqual(shown(allowedActions(supervisor, resolved)), ["note", "close", "reopen", "attach", "library"]);
   assert.equal(allowedActions(supervisor, { ...resolved, libraryCase: { title: "t", lesson: "l", markedBy: "s", markedAt: "x" } }).library, false);
   assert.equal(allowedActions(supervisor, complaint({ status: "closed" })).library, true);
 });
@@ -137,15 +140,17 @@ test("each deadline met, late, running, overdue, paused or no longer owed", () =
 });
 
 test("the policy's zone, shown only where the time reads differently there", () => {
-  assert.equal(policyZone("seed"), "Asia/Shanghai");
-  assert.equal(policyZone("fca-disp"), "Europe/London");
-  assert.equal(policyZone("cfpb"), "America/New_York");
+  const zones = { seed: "Asia/Shanghai", "fca-disp": "Europe/London" };
+  assert.equal(policyZone("fca-disp", zones), "Europe/London");
+  assert.equal(policyZone("cfpb", zones), null);
+  assert.equal(policyZone("seed", null), null);
   const at = new Date("2026-12-01T15:59:59Z");
-  const seen = bothZones(at, "en", "UTC", "cbirc-2020");
+  const seen = bothZones(at, "en", "UTC", "Asia/Shanghai");
   assert.match(seen.viewer, /3:59/);
   assert.match(seen.policy ?? "", /11:59/);
-  assert.equal(seen.policyZone, "Asia/Shanghai");
-  assert.equal(bothZones(at, "en", "Asia/Shanghai", "seed").policy, null);
+  assert.equal(bothZones(at, "en", "Asia/Shanghai", "Asia/Shanghai").policy, null);
+  // zones not known (yet): the viewer's time alone
+  assert.deepEqual(bothZones(at, "en", "UTC", null), { viewer: seen.viewer, policy: null });
 });
 
 test("the timeline: events and messages sent to the customer, newest first, staff alerts left out", () => {
@@ -216,4 +221,34 @@ test("a refusal: a stale version, the fields a 400 names, or the API's own words
 test("every text in both languages", () => {
   assert.deepEqual(Object.keys(zh).sort(), Object.keys(en).sort());
   for (const [key, text] of Object.entries(zh)) assert.ok(text.length > 0, key);
+});
+
+test("evidence: workers attach while the complaint is open or resolved, compliance and closed ones not", () => {
+  assert.equal(allowedActions(agent, complaint({ status: "resolved" })).attach, true);
+  assert.equal(allowedActions(agent, complaint({ status: "closed" })).attach, false);
+  assert.equal(allowedActions(agent, complaint({ team: "collections" })).attach, false);
+  assert.equal(allowedActions(compliance, complaint()).attach, false);
+});
+
+test("a file's declared type comes from its extension, in any case; others are refused before upload", () => {
+  assert.equal(attachmentType("statement.PDF"), "application/pdf");
+  assert.equal(attachmentType("photo.heic"), "image/heic");
+  assert.equal(attachmentType("receipt.jpeg"), "image/jpeg");
+  assert.equal(attachmentType("chat.txt"), "text/plain");
+  assert.equal(attachmentType("macro.docx"), null);
+  assert.equal(attachmentType("no-extension"), null);
+  assert.equal(attachmentType("statement.pdf.exe"), null);
+});
+
+test("a choice the form refuses names its field, like the API's refusals", () => {
+  const problem = problemOf(new InvalidChoice("file", "choose a file"));
+  assert.deepEqual(problem, { kind: "invalid", message: "file: choose a file", fields: { file: "choose a file" } });
+});
+
+test("staff who work it reopen a resolved complaint at the customer's request; never a closed one", () => {
+  assert.equal(allowedActions(agent, complaint({ status: "resolved" })).reopen, true);
+  assert.equal(allowedActions(agent, complaint({ status: "closed" })).reopen, false);
+  assert.equal(allowedActions(agent, complaint()).reopen, false);
+  assert.equal(allowedActions(compliance, complaint({ status: "resolved" })).reopen, false);
+  assert.equal(allowedActions(manager, complaint({ status: "resolved", team: "collections" })).reopen, false);
 });

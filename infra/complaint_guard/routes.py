@@ -55,6 +55,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/v1/complaints/{complaint_id}/attachments", ANY_TOKEN),
     Route("GET", "/v1/complaints/{complaint_id}/attachments/{attachment_id}", ANY_TOKEN),
     Route("POST", "/v1/sla/preview", ANY_TOKEN),
+    Route("GET", "/v1/sla/policies", ANY_TOKEN),
     Route("POST", "/v1/triage/preview", ANY_TOKEN),
     Route("GET", "/v1/teams/{team}/members", ANY_TOKEN),
     Route("PUT", "/v1/teams/{team}/members", ANY_TOKEN),

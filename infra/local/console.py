@@ -18,14 +18,15 @@ _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=ut
 
 
 class ConsoleFiles:
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, upload_origins: tuple[str, ...] = ()) -> None:
         self._root = root.resolve()
+        self._content_policy = content_security_policy(*upload_origins)
 
     def _headers(self, content_type: str, *, immutable: bool = False) -> dict[str, str]:
         return {
             "Content-Type": content_type,
             "Cache-Control": "public, max-age=31536000, immutable" if immutable else "no-cache",
-            "Content-Security-Policy": content_security_policy(),
+            "Content-Security-Policy": self._content_policy,
             "X-Content-Type-Options": "nosniff",
             "X-Frame-Options": "DENY",
             "Referrer-Policy": REFERRER_POLICY,

@@ -16,6 +16,11 @@ import boto3
 from .emulator import ACCOUNT_ID
 
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
+# Attributes of resources the emulator does not create, which other resources read: what stands in for
+# them here. The console's distribution: the runtime serves the console itself, and the emulator's S3
+# answers cross-origin uploads from any origin, so the attachments bucket's CORS rule for the console
+# only needs a value.
+STAND_INS: dict[tuple[str, str], str] = {("AWS::CloudFront::Distribution", "DomainName"): "127.0.0.1"}
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,26 @@ def _zip_directory(directory: Path) -> bytes:
             if path.is_file() and "__pycache__" not in path.parts:
                 archive.write(path, path.relative_to(directory).as_posix())
     return buffer.getvalue()
+
+
+def with_stand_ins(template: dict[str, Any]) -> dict[str, Any]:
+    """`template` with every `Fn::GetAtt` of a STAND_INS attribute replaced by its stand-in value."""
+    types = {logical_id: resource["Type"] for logical_id, resource in template["Resources"].items()}
+
+    def replace(value: Any) -> Any:
+        if isinstance(value, dict):
+            target = value.get("Fn::GetAtt")
+            if isinstance(target, list) and len(target) == 2:
+                stand_in = STAND_INS.get((types.get(target[0], ""), target[1]))
+                if stand_in is not None:
+                    return stand_in
+            return {key: replace(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [replace(item) for item in value]
+        return value
+
+    replaced: dict[str, Any] = replace(template)
+    return replaced
 
 
 def _substitute(value: str, region: str) -> str:
@@ -63,7 +88,7 @@ class Deployer:
         cloudformation = boto3.client("cloudformation", region_name=self._region)
         cloudformation.create_stack(
             StackName=self._stack_name,
-            TemplateBody=json.dumps(template),
+            TemplateBody=json.dumps(with_stand_ins(template)),
             Capabilities=["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"],
         )
         status = self._wait(cloudformation)

@@ -120,7 +120,8 @@ class LocalRuntime:
         self.emulator.stop()
 
     def _extras(self) -> dict[tuple[str, str], LocalRoute]:
-        console = ConsoleFiles(self.console_dir)
+        # The console posts attachments straight to the emulator's S3, as to the bucket in an account.
+        console = ConsoleFiles(self.console_dir, upload_origins=(self.emulator.endpoint,))
         return {
             ("GET", "/console"): console.redirect,
             ("GET", "/console/"): console.serve,

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -33,6 +35,28 @@ def sign_in(browser: webdriver.Chrome, url: str, role: str, path: str = "queue/m
     if path:
         browser.get(f"{url}/console/{path}")
     WebDriverWait(browser, WAIT).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
+
+
+def wait_text(browser: webdriver.Chrome, element_id: str, text: str) -> None:
+    """Until the element `element_id` shows `text` (a page answers the API's reply by redrawing)."""
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, element_id), text)
+    )
+
+
+def actions_shown(browser: webdriver.Chrome) -> set[str]:
+    """The actions the complaint page offers (its `details.cp-action` disclosures, by name), as the page
+    shows them once it holds still (it redraws when the complaint is read again, and an element found
+    just before a redraw is gone)."""
+    for _ in range(20):
+        try:
+            return {
+                str(d.get_attribute("id")).removeprefix("action-")
+                for d in browser.find_elements(By.CSS_SELECTOR, "details.cp-action")
+            }
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    raise AssertionError("the complaint page kept redrawing")
 
 
 def accessibility_violations(browser: webdriver.Chrome) -> list[dict[str, Any]]:

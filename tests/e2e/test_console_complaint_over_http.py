@@ -4,18 +4,20 @@ the customer's language and resolves it (the API's 400 shown on the field it nam
 holds what the page sent; a change made by someone else meanwhile is explained and the page reads the
 complaint again, the viewer's draft kept; an agent sees no action only a supervisor may take (extend,
 add to the case library) while a supervisor does and compliance only notes; linked complaints lead to
-their pages; axe-core finds nothing serious on the page in either language."""
+their pages; an agent attaches a file, which the browser posts straight to the attachments bucket and
+which then downloads as it was sent; axe-core finds nothing serious on the page in either language."""
 
 from __future__ import annotations
 
-import time
+from pathlib import Path
 from typing import Any
 
 import pytest
-from console_support import WAIT, assert_accessible, sign_in
+import requests
+from console_support import WAIT, actions_shown, assert_accessible, sign_in, wait_text
 from e2e_support import Api, own_customer_body, submit_triaged, triaged
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions
@@ -52,12 +54,6 @@ def read(api: Api, complaint_id: str) -> dict[str, Any]:
     return answer
 
 
-def wait_text(browser: webdriver.Chrome, element_id: str, text: str) -> None:
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.text_to_be_present_in_element((By.ID, element_id), text)
-    )
-
-
 def open_page(browser: webdriver.Chrome, complaint: dict[str, Any]) -> None:
     WebDriverWait(browser, WAIT).until(
         expected_conditions.text_to_be_present_in_element((By.ID, "complaint-title"), complaint["reference"])
@@ -70,20 +66,6 @@ def action(browser: webdriver.Chrome, name: str) -> WebElement:
     if details.get_attribute("open") is None:
         browser.find_element(By.ID, f"action-{name}-summary").click()
     return browser.find_element(By.ID, f"form-{name}")
-
-
-def actions_shown(browser: webdriver.Chrome) -> set[str]:
-    """The actions offered, as the page shows them once it holds still (it redraws when the complaint
-    is read again, and an element found just before a redraw is gone)."""
-    for _ in range(20):
-        try:
-            return {
-                str(d.get_attribute("id")).removeprefix("action-")
-                for d in browser.find_elements(By.CSS_SELECTOR, "details.cp-action")
-            }
-        except StaleElementReferenceException:
-            time.sleep(0.25)
-    raise AssertionError("the complaint page kept redrawing")
 
 
 def test_an_agent_takes_a_complaint_answers_with_a_template_and_resolves_it(
@@ -236,14 +218,14 @@ def test_an_agent_sees_no_supervisor_action_a_supervisor_does_and_compliance_onl
     assert "extend" not in shown and "library" not in shown
     browser.get(f"{api.url}/console/complaints/{resolved['id']}")
     open_page(browser, resolved)
-    assert actions_shown(browser) == {"note", "close"}
+    assert actions_shown(browser) == {"note", "close", "reopen", "attach"}
 
     sign_in(browser, api.url, "supervisor", f"complaints/{open_one['id']}")
     open_page(browser, open_one)
     assert "extend" in actions_shown(browser)
     browser.get(f"{api.url}/console/complaints/{resolved['id']}")
     open_page(browser, resolved)
-    assert actions_shown(browser) == {"note", "close", "library"}
+    assert actions_shown(browser) == {"note", "close", "reopen", "attach", "library"}
     form = action(browser, "library")
     form.find_element(By.ID, "library-title").send_keys("Card kept by the ATM")
     form.find_element(By.ID, "library-lesson").send_keys(
@@ -307,3 +289,43 @@ def test_linked_complaints_lead_to_their_pages_with_attachments_and_similar_case
     assert browser.current_url.endswith(f"/console/complaints/{first['id']}")
     wait_text(browser, "status", "Resolved")
     assert "ATM card reader fault" in browser.find_element(By.ID, "resolution").text
+
+
+def test_an_agent_attaches_a_file_which_the_browser_uploads_and_which_downloads_as_sent(
+    api: Api, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    complaint = change(api, submit(api), "PATCH", "", assignee=AGENT)
+    statement = tmp_path / "card statement.pdf"
+    content = b"%PDF-1.4\n% a statement with the disputed charge\n%%EOF\n"
+    statement.write_bytes(content)
+    refused = tmp_path / "macro.docx"
+    refused.write_bytes(b"not a type the bank accepts")
+
+    sign_in(browser, api.url, "agent", f"complaints/{complaint['id']}")
+    Select(browser.find_element(By.ID, "language")).select_by_value("en")
+    open_page(browser, complaint)
+    form = action(browser, "attach")
+    # A type the API refuses is refused on the field before anything is listed or sent.
+    form.find_element(By.ID, "attach-file").send_keys(str(refused))
+    browser.find_element(By.ID, "submit-attach").click()
+    wait_text(browser, "attach-file-error", "macro.docx is not a PDF, JPEG, PNG, HEIC or text file")
+    assert read(api, complaint["id"])["attachments"] == []
+
+    form.find_element(By.ID, "attach-file").send_keys(str(statement))
+    browser.find_element(By.ID, "submit-attach").click()
+    wait_text(browser, "action-notice", "Attach a file")
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.text_to_be_present_in_element((By.ID, "attachments"), "card statement.pdf")
+    )
+    (listed,) = read(api, complaint["id"])["attachments"]
+    assert (listed["fileName"], listed["contentType"], listed["size"], listed["addedBy"]) == (
+        "card statement.pdf",
+        "application/pdf",
+        len(content),
+        AGENT,
+    )
+    # The browser stored the file itself: the download link the API signs serves what was chosen.
+    download = api.request("GET", f"/v1/complaints/{complaint['id']}/attachments/{listed['id']}")
+    assert download.status_code == 200, download.text
+    assert requests.get(download.json()["url"], timeout=10).content == content
+    assert_accessible(browser, "complaint page (attach a file)")

@@ -6,6 +6,7 @@ the runtime sends (no inline script or style), so a page that renders at all obe
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import requests
 from console_support import assert_accessible, sign_in
 from e2e_support import Api, own_customer_body, submit_triaged
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -27,10 +29,17 @@ def submit(api: Api, **overrides: Any) -> dict[str, Any]:
 
 
 def rows(browser: webdriver.Chrome) -> list[str]:
-    return [
-        str(row.get_attribute("data-reference"))
-        for row in browser.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
-    ]
+    """The references listed, once the queue holds still (it redraws when it reads the API again, and a
+    row found just before a redraw is gone)."""
+    for _ in range(20):
+        try:
+            return [
+                str(row.get_attribute("data-reference"))
+                for row in browser.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
+            ]
+        except StaleElementReferenceException:
+            time.sleep(0.25)
+    raise AssertionError("the queue kept redrawing")
 
 
 def wait_for_rows(browser: webdriver.Chrome, *references: str) -> list[str]:
@@ -46,6 +55,9 @@ def test_the_console_is_served_with_its_content_policy_and_local_config(api: Api
     policy = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    # the API on the same origin, and the emulator's S3, where the browser posts an attachment
+    emulator = requests.get(f"{api.url}/_local/health", timeout=10).json()["emulator"]
+    assert f"connect-src 'self' {emulator};" in f"{policy};"
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     config = requests.get(f"{api.url}/console/config.json", timeout=10).json()
     assert config == {"mode": "local", "tokensUrl": "/_local/tokens", "apiBase": ""}

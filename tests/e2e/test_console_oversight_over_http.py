@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from console_support import WAIT, assert_accessible, sign_in
+from console_support import WAIT, assert_accessible, sign_in, wait_text
 from e2e_support import Api, own_customer_body, poll, submit_triaged
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -73,12 +73,6 @@ def open_record(api: Api, complaint: dict[str, Any]) -> dict[str, Any]:
     )
     assert opened.status_code == 200, opened.text
     return dict(opened.json())
-
-
-def wait_text(browser: webdriver.Chrome, element_id: str, text: str) -> None:
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.text_to_be_present_in_element((By.ID, element_id), text)
-    )
 
 
 def row(browser: webdriver.Chrome, table: str, reference: str) -> WebElement:

@@ -280,6 +280,7 @@ def test_without_an_idempotency_key_each_submission_is_a_new_complaint(
         ("POST", "/v1/complaints", intake_body()),
         ("GET", "/v1/complaints", None),
         ("GET", "/v1/complaints/anything", None),
+        ("GET", "/v1/sla/policies", None),
     ],
 )
 def test_no_claims_is_401(call: Call, method: str, path: str, body: Any) -> None:
@@ -673,6 +674,20 @@ def test_an_unknown_status_filter_is_400(call: Call) -> None:
 
 
 # --- preview ----------------------------------------------------------------------------------------
+
+
+def test_every_policys_clock_is_listed_with_its_zone_and_holidays(call: Call) -> None:
+    reply = call("GET", "/v1/sla/policies", claims=AGENT)
+    assert reply.status == 200, reply.body
+    # the zones and calendars the regulators' rules and the bank's own policy are read in
+    assert reply.body == {
+        "items": [
+            {"name": "seed", "timeZone": "Asia/Shanghai", "holidayCalendar": "CN"},
+            {"name": "cbirc-2020", "timeZone": "Asia/Shanghai", "holidayCalendar": "CN"},
+            {"name": "fca-disp", "timeZone": "Europe/London", "holidayCalendar": "GB-ENG"},
+            {"name": "cfpb", "timeZone": "America/New_York", "holidayCalendar": "US"},
+        ]
+    }
 
 
 def test_sla_preview_for_a_channel_app(call: Call) -> None:

@@ -88,7 +88,7 @@ export interface ComplaintDetail extends Omit<Complaint, "triage"> {
   triage?: Triage | null;
   links?: ComplaintLink[];
   libraryCase?: { title: string; lesson: string; markedBy: string; markedAt: string } | null;
-  legalHold?: unknown;
+  legalHold?: { reason: string; placedBy: string; placedAt: string } | null;
 }
 
 export type { AuditEvent } from "../api";
@@ -115,6 +115,21 @@ export interface SimilarCase {
   rating?: number | null;
   similarity: number;
   libraryCase?: { title: string; lesson: string; tags: string[] } | null;
+}
+
+let policyZones: Promise<Record<string, string>> | null = null;
+
+/** Each SLA policy's time zone (GET /v1/sla/policies), read once per page load; a failed read is tried
+ * again next time. */
+export function getPolicyZones(config: Config): Promise<Record<string, string>> {
+  policyZones ??= apiGet<{ items: { name: string; timeZone: string }[] }>(config, "/v1/sla/policies").then(
+    (answer) => Object.fromEntries(answer.items.map((clock) => [clock.name, clock.timeZone])),
+    (e: unknown) => {
+      policyZones = null;
+      throw e;
+    },
+  );
+  return policyZones;
 }
 
 export function getComplaint(config: Config, id: string): Promise<ComplaintDetail> {
@@ -160,6 +175,44 @@ export async function attachmentUrl(config: Config, id: string, attachmentId: st
   return answer.url;
 }
 
+/** The presigned S3 POST the API grants for one exact file (AttachmentUpload in the contract). */
+interface AttachmentUpload {
+  attachment: Attachment;
+  upload: { method: "POST"; url: string; fields: Record<string, string>; expiresAt: string };
+  complaintVersion: number;
+}
+
+/** S3 refused the file the API listed: the attachment stays listed, without a file, until scanned out. */
+export class UploadFailed extends Error {}
+
+/** List the file on the complaint at the version read, then post it straight to the attachments bucket
+ * with the form the API signed (its fields first, the file last, as S3 requires). */
+export async function attachFile(
+  config: Config,
+  id: string,
+  file: File,
+  contentType: string,
+  version: number,
+): Promise<AttachmentUpload> {
+  const granted = await apiSend<AttachmentUpload>(
+    config,
+    "POST",
+    `/v1/complaints/${encodeURIComponent(id)}/attachments`,
+    { fileName: file.name, contentType, size: file.size },
+    version,
+  );
+  const form = new FormData();
+  for (const [name, value] of Object.entries(granted.upload.fields)) form.append(name, value);
+  form.append("file", file);
+  const stored = await fetch(granted.upload.url, { method: granted.upload.method, body: form });
+  if (!stored.ok) {
+    // S3 answers in XML: its <Message> says why (a policy condition, an expired form …).
+    const said = /<Message>([^<]*)<\/Message>/.exec(await stored.text().catch(() => ""));
+    throw new UploadFailed(said ? said[1] : `HTTP ${stored.status}`);
+  }
+  return granted;
+}
+
 export type Action =
   | "responses"
   | "pause"
@@ -169,6 +222,7 @@ export type Action =
   | "solution-plan"
   | "resolve"
   | "close"
+  | "reopen"
   | "withdraw";
 
 /** A lifecycle action at the version read (If-Match): the updated complaint, or the API's refusal. */

@@ -17,19 +17,24 @@ import { type Key, known, type Translate } from "../i18n";
 import {
   act,
   addToLibrary,
+  attachFile,
   attachmentUrl,
   type AuditEvent,
   type ComplaintDetail,
   getComplaint,
+  getPolicyZones,
   getSimilar,
   getTrail,
   type NotificationRecord,
   type Redress,
   type SimilarCase,
   update,
+  UploadFailed,
 } from "./api";
 import {
   ACTIONS,
+  ATTACHMENT_ACCEPT,
+  attachmentType,
   type Allowed,
   allowedActions,
   bothZones,
@@ -37,9 +42,12 @@ import {
   deadlineRows,
   eventText,
   formatIn,
+  InvalidChoice,
   isoFromLocal,
   localNow,
+  MAX_ATTACHMENT_BYTES,
   policyZone,
+  type PolicyZones,
   type Problem,
   problemOf,
   template,
@@ -98,6 +106,7 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
   const [trailError, setTrailError] = useState<string | null>(null);
   const [similar, setSimilar] = useState<SimilarCase[] | null>(null);
   const [similarError, setSimilarError] = useState<string | null>(null);
+  const [zones, setZones] = useState<PolicyZones | null>(null);
   const [now, setNow] = useState(Date.now());
   const [notice, setNotice] = useState<string>("");
   const [conflict, setConflict] = useState<string>("");
@@ -133,6 +142,10 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
     getSimilar(config, id)
       .then(setSimilar)
       .catch((e: Error) => failed(e, setSimilarError, "cp_similarFailed"));
+    // Without the policies' zones the deadlines read in the viewer's zone only.
+    getPolicyZones(config)
+      .then(setZones)
+      .catch((e: Error) => (e instanceof SignInRequired ? onSignInRequired() : undefined));
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, [id]);
@@ -162,6 +175,8 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
         onSignInRequired();
         return null;
       }
+      // The file was listed (a new version) before the store refused it: show the complaint as it is.
+      if (e instanceof UploadFailed) load();
       const problem = problemOf(e);
       if (problem.kind === "stale") {
         setConflict(t("cp_stale", { read }));
@@ -195,7 +210,17 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
         <AppLink path="queue/mine">{t("cp_backToQueue")}</AppLink>
       </p>
       <h1 id="complaint-title">{t("cp_title", { reference: complaint.reference })}</h1>
-      <Overview complaint={complaint} lang={lang} t={t} />
+      <Overview complaint={complaint} zones={zones} lang={lang} t={t} />
+      {complaint.legalHold && (
+        <p class="notice" id="legal-hold">
+          {t("cp_legalHold", {
+            when: formatIn(new Date(complaint.legalHold.placedAt), lang, viewerZone()),
+            who: complaint.legalHold.placedBy,
+            reason: complaint.legalHold.reason,
+          })}{" "}
+          <a href={`${BASE}oversight/trail?complaint=${encodeURIComponent(complaint.id)}`}>{t("cp_legalHoldManage")}</a>
+        </p>
+      )}
       {loadError && (
         <p class="error" role="alert">
           {loadError}
@@ -203,7 +228,7 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
       )}
       <div class="cp-grid">
         <div class="cp-main">
-          <Deadlines complaint={complaint} lang={lang} now={now} t={t} />
+          <Deadlines complaint={complaint} zones={zones} lang={lang} now={now} t={t} />
           <section aria-labelledby="cp-description">
             <h2 id="cp-description">{t("cp_description")}</h2>
             <p class="cp-text" id="description">
@@ -248,10 +273,11 @@ function ComplaintPage({ id, context }: { id: string; context: PageContext }) {
 
 // --- what the complaint says ---------------------------------------------------------------------
 
-function Overview({ complaint, lang, t }: { complaint: ComplaintDetail; lang: string; t: Translate }) {
+function Overview(props: { complaint: ComplaintDetail; zones: PolicyZones | null; lang: string; t: Translate }) {
+  const { complaint, lang, t } = props;
   const inferred = (field: string) =>
     complaint.unclassified?.includes(field) ? <span class="muted"> ({t("cp_inferred")})</span> : null;
-  const zone = policyZone(complaint.slaPolicy);
+  const zone = policyZone(complaint.slaPolicy, props.zones);
   return (
     <dl class="cp-overview" id="overview">
       <div>
@@ -301,7 +327,8 @@ function Overview({ complaint, lang, t }: { complaint: ComplaintDetail; lang: st
       <div>
         <dt>{t("cp_policy")}</dt>
         <dd>
-          {complaint.slaPolicy} ({zone})
+          {complaint.slaPolicy}
+          {zone ? ` (${zone})` : ""}
         </dd>
       </div>
       <div>
@@ -318,15 +345,21 @@ function Overview({ complaint, lang, t }: { complaint: ComplaintDetail; lang: st
   );
 }
 
-function Deadlines(props: { complaint: ComplaintDetail; lang: string; now: number; t: Translate }) {
+function Deadlines(props: {
+  complaint: ComplaintDetail;
+  zones: PolicyZones | null;
+  lang: string;
+  now: number;
+  t: Translate;
+}) {
   const { complaint, lang, now, t } = props;
   const zone = viewerZone();
+  const policy = policyZone(complaint.slaPolicy, props.zones);
   const rows = deadlineRows(complaint, now).map((row) => ({
     row,
-    due: bothZones(row.due, lang, zone, complaint.slaPolicy),
+    due: bothZones(row.due, lang, zone, policy),
   }));
   const showPolicy = rows.some(({ due }) => due.policy !== null);
-  const policy = policyZone(complaint.slaPolicy);
   const state = (row: (typeof rows)[number]["row"]): string => {
     const at = row.doneAt ? formatIn(row.doneAt, lang, zone) : "";
     switch (row.state) {
@@ -357,7 +390,7 @@ function Deadlines(props: { complaint: ComplaintDetail; lang: string; now: numbe
             <tr>
               <th scope="col">{t("cp_deadline")}</th>
               <th scope="col">{t("cp_due", { zone })}</th>
-              {showPolicy && <th scope="col">{t("cp_duePolicy", { zone: policy })}</th>}
+              {showPolicy && <th scope="col">{t("cp_duePolicy", { zone: policy ?? "" })}</th>}
               <th scope="col">{t("cp_state")}</th>
             </tr>
           </thead>
@@ -944,6 +977,56 @@ function Actions({ allowed, complaint, context, run }: { allowed: Allowed; compl
               <WhenField form="withdraw" t={t} errors={errors} />
               <TextField form="withdraw" name="reason" label={t("cp_reasonOptional")} errors={errors} />
             </>
+          )}
+        </ActionForm>
+      )}
+      {allowed.reopen && (
+        <ActionForm
+          name="reopen"
+          t={t}
+          run={run}
+          build={(v) => send("reopen", { reason: v.reason, handlingWrong: v.handlingWrong === "on" })}
+        >
+          {(errors) => (
+            <>
+              <TextField form="reopen" name="reason" label={t("cp_reopenReason")} errors={errors} required area />
+              <div class="cp-field">
+                <input type="checkbox" id="reopen-handlingWrong" name="handlingWrong" />{" "}
+                <label for="reopen-handlingWrong">{t("cp_handlingWrong")}</label>
+              </div>
+            </>
+          )}
+        </ActionForm>
+      )}
+      {allowed.attach && (
+        <ActionForm
+          name="attach"
+          t={t}
+          run={run}
+          build={() => async (version) => {
+            const file = (document.getElementById("attach-file") as HTMLInputElement | null)?.files?.[0];
+            if (!file) throw new InvalidChoice("file", t("cp_attachChoose"));
+            const contentType = attachmentType(file.name);
+            if (!contentType) throw new InvalidChoice("file", t("cp_attachType", { file: file.name }));
+            if (file.size === 0) throw new InvalidChoice("file", t("cp_attachEmpty", { file: file.name }));
+            if (file.size > MAX_ATTACHMENT_BYTES) {
+              const size = (file.size / 1024 / 1024).toFixed(1);
+              throw new InvalidChoice("file", t("cp_attachSize", { file: file.name, size }));
+            }
+            try {
+              return await attachFile(config, id, file, contentType, version);
+            } catch (e) {
+              if (e instanceof UploadFailed) {
+                throw new UploadFailed(t("cp_uploadFailed", { file: file.name, message: e.message }));
+              }
+              throw e;
+            }
+          }}
+        >
+          {(errors) => (
+            <Field form="attach" name="file" label={t("cp_attachFile")} errors={errors} required>
+              {(attrs) => <input {...attrs} type="file" accept={ATTACHMENT_ACCEPT} />}
+            </Field>
           )}
         </ActionForm>
       )}

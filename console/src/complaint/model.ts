@@ -25,6 +25,8 @@ export interface Allowed {
   resolve: boolean;
   close: boolean;
   withdraw: boolean;
+  reopen: boolean;
+  attach: boolean;
   library: boolean;
 }
 
@@ -40,6 +42,8 @@ export const ACTIONS: readonly (keyof Allowed)[] = [
   "resolve",
   "close",
   "withdraw",
+  "reopen",
+  "attach",
   "library",
 ];
 
@@ -71,6 +75,10 @@ export function allowedActions(identity: Pick<Identity, "role" | "teams">, compl
     resolve: work && open,
     close: work && resolved,
     withdraw: work && open,
+    // The customer disputes the outcome to staff within the cooling-off period (until closesAt); a
+    // closed complaint is a new complaint.
+    reopen: work && resolved,
+    attach: work && (open || resolved),
     library:
       ended &&
       !complaint.libraryCase &&
@@ -80,17 +88,13 @@ export function allowedActions(identity: Pick<Identity, "role" | "teams">, compl
 
 // --- deadlines and time zones -----------------------------------------------------------------------
 
-/** Where each SLA policy's clock runs (complaints/sla/policies.py, calendar_for): its day-based deadlines
- * end at 23:59:59 there, and the customer knows its dates there. */
-export const POLICY_ZONES: Record<string, string> = {
-  seed: "Asia/Shanghai",
-  "cbirc-2020": "Asia/Shanghai",
-  "fca-disp": "Europe/London",
-  cfpb: "America/New_York",
-};
+/** Each SLA policy's time zone, as GET /v1/sla/policies gives it: its day-based deadlines end at
+ * 23:59:59 there, and the customer knows its dates there. */
+export type PolicyZones = Record<string, string>;
 
-export function policyZone(policy: string): string {
-  return POLICY_ZONES[policy] ?? "UTC";
+/** The policy's zone; null while the zones are not known (the page then shows the viewer's only). */
+export function policyZone(policy: string, zones: PolicyZones | null): string | null {
+  return zones?.[policy] ?? null;
 }
 
 export type DeadlineKind = "firstResponse" | "solutionPlan" | "resolution";
@@ -145,12 +149,11 @@ export function bothZones(
   date: Date,
   lang: string,
   viewerZone: string,
-  policy: string,
-): { viewer: string; policy: string | null; policyZone: string } {
-  const zone = policyZone(policy);
+  policyZone: string | null,
+): { viewer: string; policy: string | null } {
   const viewer = formatIn(date, lang, viewerZone);
-  const there = formatIn(date, lang, zone);
-  return { viewer, policy: there === viewer ? null : there, policyZone: zone };
+  const there = policyZone ? formatIn(date, lang, policyZone) : viewer;
+  return { viewer, policy: there === viewer ? null : there };
 }
 
 // --- the timeline ---------------------------------------------------------------------------------
@@ -241,7 +244,20 @@ export type Problem =
 
 /** A 409 version_conflict: someone changed it since it was read; a 400: the fields the API's message
  * names ("summary: …; rootCause: …"); any other refusal with the API's own words. */
+/** What the form itself refuses before asking the API: the field, and why. */
+export class InvalidChoice extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function problemOf(error: unknown): Problem {
+  if (error instanceof InvalidChoice) {
+    return { kind: "invalid", message: `${error.field}: ${error.message}`, fields: { [error.field]: error.message } };
+  }
   if (error instanceof ApiError) {
     if (error.status === 409 && error.code === "version_conflict") return { kind: "stale", message: error.message };
     if (error.status === 400) {
@@ -268,4 +284,26 @@ export function isoFromLocal(value: string): string {
 export function localNow(now: Date = new Date()): string {
   const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
   return local.toISOString().slice(0, 16);
+}
+
+// --- attachments (complaints/attachments/rules.py: the API decides; this spares a doomed upload) ------
+
+/** The types the API takes, by the file name's extension (a browser often knows no type for .heic). */
+const ATTACHMENT_TYPES: Record<string, string> = {
+  pdf: "application/pdf",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  heic: "image/heic",
+  txt: "text/plain",
+};
+export const ATTACHMENT_ACCEPT = Object.keys(ATTACHMENT_TYPES)
+  .map((extension) => `.${extension}`)
+  .join(",");
+export const MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024;
+
+/** The Content-Type a file is declared with, from its name; null for a type the API refuses. */
+export function attachmentType(fileName: string): string | null {
+  const dot = fileName.lastIndexOf(".");
+  return dot < 0 ? null : (ATTACHMENT_TYPES[fileName.slice(dot + 1).toLowerCase()] ?? null);
 }

@@ -26,7 +26,14 @@ export interface OversightComplaint extends Complaint {
   followUp?: FollowUp | null;
   customer?: { customerId: string } | null;
   triage?: { riskFlags?: string[]; sensitive?: boolean } | null;
-  legalHold?: { hold?: boolean } | null;
+  legalHold?: LegalHold | null;
+}
+
+/** A complaint kept for litigation or an investigation (compliance places and lifts it). */
+export interface LegalHold {
+  reason: string;
+  placedBy: string;
+  placedAt: string;
 }
 
 export interface AccountabilityRecord {
@@ -268,6 +275,11 @@ export function trail(config: Config, id: string, nextToken?: string | null): Pr
 
 export function integrity(config: Config, id: string): Promise<IntegrityReport> {
   return apiGet<IntegrityReport>(config, `/v1/complaints/${enc(id)}/integrity`);
+}
+
+/** Place (`hold`) or lift a legal hold, with the reason, at the version read. */
+export function legalHold(config: Config, c: OversightComplaint, hold: boolean, reason: string): Promise<OversightComplaint> {
+  return apiSend<OversightComplaint>(config, "POST", `/v1/complaints/${enc(c.id)}/legal-hold`, { hold, reason }, c.version);
 }
 
 export function erase(config: Config, customerId: string, reason: string): Promise<ErasureResult> {

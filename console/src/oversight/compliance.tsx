@@ -1,5 +1,6 @@
 // Compliance's pages: sensitive and regulatory-risk complaints, any complaint's audit trail with its
-// integrity check, and erasure requests (a confirmation step, then the result or the refusal explained).
+// integrity check and its legal hold (placed and lifted by compliance, shown to every reader of the
+// trail), and erasure requests (a confirmation step, then the result or the refusal explained).
 
 import { useEffect, useRef, useState } from "preact/hooks";
 
@@ -75,7 +76,7 @@ function complaintParam(): string {
   return new URLSearchParams(location.search).get("complaint") ?? "";
 }
 
-export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
+export function TrailPage({ config, identity, lang, t, onSignInRequired }: PageContext) {
   const [draft, setDraft] = useState(complaintParam);
   const [id, setId] = useState(complaintParam);
   const [complaint, setComplaint] = useState<OversightComplaint | null>(null);
@@ -87,14 +88,8 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
   const [checkError, setCheckError] = useState<string | null>(null);
   const result = useRef<HTMLDivElement>(null);
 
-  useEffect(() => {
-    setComplaint(null);
-    setTrail(null);
-    setEvents([]);
-    setCheck(null);
-    setCheckError(null);
-    setError(null);
-    if (!id) return;
+  /** The complaint and its trail's first page, read (again: after a change, the new event shown). */
+  const read = () =>
     Promise.all([api.complaint(config, id), api.trail(config, id)])
       .then(([c, found]) => {
         setComplaint(c);
@@ -105,6 +100,16 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
         if (e instanceof ApiError && e.status === 404) setError(t("ovNoSuchComplaint", { id }));
         else setError(failure(e, t, onSignInRequired));
       });
+
+  useEffect(() => {
+    setComplaint(null);
+    setTrail(null);
+    setEvents([]);
+    setCheck(null);
+    setCheckError(null);
+    setError(null);
+    if (!id) return;
+    void read();
   }, [config, id]);
 
   const more = () => {
@@ -158,7 +163,7 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
             <p class="muted">
               {t("ovReceivedAt")} <Time lang={lang} iso={complaint.receivedAt} />
               {complaint.team ? ` · ${t("team")}: ${complaint.team}` : ""}
-              {complaint.legalHold?.hold ? ` · ${t("ovLegalHold")}` : ""}
+              {complaint.legalHold ? ` · ${t("ovLegalHold")}` : ""}
             </p>
             <div class="actions">
               <button type="button" id="trail-verify" onClick={verify} disabled={checking}>
@@ -180,6 +185,19 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
               {checkError && <p class="error">{checkError}</p>}
             </div>
           </section>
+          <LegalHoldPanel
+            complaint={complaint}
+            mayHold={identity.groups.includes("compliance")}
+            config={config}
+            lang={lang}
+            t={t}
+            onSignInRequired={onSignInRequired}
+            onChanged={(changed) => {
+              setCheck(null); // the chain has one more event: checked again on request
+              if (changed) setComplaint(changed);
+              return read();
+            }}
+          />
           <DataTable
             id="trail"
             label={t("ovTrailTitle")}
@@ -241,6 +259,92 @@ export function TrailPage({ config, lang, t, onSignInRequired }: PageContext) {
         </>
       )}
     </Frame>
+  );
+}
+
+/** Whether the complaint is under a legal hold, and why; compliance (the API's only holder of the
+ * permission) places or lifts it with the reason, at the version read: a change meanwhile is explained
+ * and the complaint read again, the reason kept to send again. */
+function LegalHoldPanel(props: {
+  complaint: OversightComplaint;
+  mayHold: boolean;
+  config: PageContext["config"];
+  lang: PageContext["lang"];
+  t: PageContext["t"];
+  onSignInRequired: () => void;
+  /** After a change (the complaint the API answered) or a refusal (null): the page reads it again. */
+  onChanged: (changed: OversightComplaint | null) => Promise<unknown>;
+}) {
+  const { complaint, lang, t } = props;
+  const held = complaint.legalHold ?? null;
+  const [reason, setReason] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const send = () => {
+    const hold = !held;
+    setBusy(true);
+    setNotice(null);
+    setError(null);
+    api
+      .legalHold(props.config, complaint, hold, reason.trim())
+      .then((changed) => {
+        setReason("");
+        setNotice(t(hold ? "ovHoldPlaced" : "ovHoldLifted", { reference: changed.reference }));
+        return props.onChanged(changed);
+      })
+      .catch((e) => {
+        setError(failure(e, t, props.onSignInRequired));
+        if (e instanceof ApiError && e.status === 409) void props.onChanged(null);
+      })
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <section class="panel" id="legal-hold" aria-labelledby="hold-title" data-held={held ? "true" : "false"}>
+      <h2 id="hold-title">{t("ovHoldTitle")}</h2>
+      {held ? (
+        <div id="hold-state">
+          <p>
+            <strong>{t("ovHeld")}</strong>
+          </p>
+          <p class="muted">
+            {t("ovHeldBy", { who: held.placedBy })} · <Time lang={lang} iso={held.placedAt} />
+          </p>
+          <p class="wrap">{t("ovHoldMatter", { reason: held.reason })}</p>
+        </div>
+      ) : (
+        <p id="hold-state">{t("ovNotHeld")}</p>
+      )}
+      {props.mayHold && (
+        <form
+          class="stack"
+          aria-labelledby="hold-title"
+          onSubmit={(e) => {
+            e.preventDefault();
+            send();
+          }}
+        >
+          <label>
+            <span>{t(held ? "ovLiftReason" : "ovHoldReason")}</span>
+            <textarea
+              id="hold-reason"
+              rows={2}
+              required
+              maxLength={1000}
+              value={reason}
+              onInput={(e) => setReason((e.target as HTMLTextAreaElement).value)}
+            />
+          </label>
+          <FormActions submitId="hold-submit" submit={t(held ? "ovLiftHold" : "ovPlaceHold")} busy={busy} />
+        </form>
+      )}
+      <p id="hold-notice" role="status">
+        {notice ?? ""}
+      </p>
+      <ErrorLine text={error} />
+    </section>
   );
 }
 

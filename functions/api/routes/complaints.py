@@ -31,6 +31,7 @@ from complaints.intake.commands import (
 )
 from complaints.intake.customer_lookup import CustomerLookupRequest, OpenComplaints
 from complaints.intake.ports import ComplaintQuery
+from complaints.sla.policies import PolicyClocks, policy_clocks
 
 # Named by the audit trail's route only, read when it first serves (resolver.LazyModule): not at cold
 # start.
@@ -222,3 +223,14 @@ def audit_trail(
 def sla_preview(body: Annotated[SlaPreviewRequest, Body()]) -> Deadlines:
     caller(Permission.PREVIEW_SLA)
     return composition.complaint_service().preview(body)
+
+
+@router.get(
+    "/v1/sla/policies",
+    summary="Where each SLA policy's clock runs (its time zone and holiday calendar)",
+    tags=["sla"],
+    responses=responses(),
+)
+def sla_policies() -> PolicyClocks:
+    caller(Permission.PREVIEW_SLA)
+    return policy_clocks()

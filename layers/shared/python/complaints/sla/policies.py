@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from complaints.core.models import Complexity, Deadlines, Priority, Product, SlaPolicyName
+from complaints.core.models import ApiModel, Complexity, Deadlines, Priority, Product, SlaPolicyName
 
 if TYPE_CHECKING:
     import holidays
@@ -154,6 +154,35 @@ def calendar_for(policy: SlaPolicyName) -> Calendar:
         SlaPolicyName.FCA_DISP: _LONDON,
         SlaPolicyName.CFPB: _NEW_YORK,
     }[policy]
+
+
+class PolicyClock(ApiModel):
+    """Where a policy's clock runs: what a deadline's time of day and a business day are read against."""
+
+    name: SlaPolicyName
+    time_zone: str = Field(description="IANA time zone: a day-based deadline ends at 23:59:59 there")
+    holiday_calendar: str = Field(
+        description="ISO 3166 country (and subdivision) whose public holidays are not business days"
+    )
+
+
+class PolicyClocks(ApiModel):
+    items: list[PolicyClock]
+
+
+def policy_clocks() -> PolicyClocks:
+    """Every policy's clock, in the order the policies are named."""
+    return PolicyClocks(
+        items=[
+            PolicyClock(
+                name=policy,
+                time_zone=calendar.time_zone,
+                holiday_calendar="-".join(part for part in (calendar.country, calendar.subdivision) if part),
+            )
+            for policy in SlaPolicyName
+            for calendar in (calendar_for(policy),)
+        ]
+    )
 
 
 def local_date(policy: SlaPolicyName, moment: datetime) -> date:
