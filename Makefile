@@ -103,15 +103,17 @@ bench: install ## cold starts, latency, AWS calls, sweep reads, aggregation, cos
 openapi: install ## regenerate docs/openapi.json from the code
 	$(BIN)/python scripts/export_openapi.py
 
-deploy: synth ## deploy to the AWS account of your credentials (bootstrap it once first, see README), then publish the console
-	$(CDK_CLI) deploy --app cdk.out --require-approval broadening
+# Two stacks (README, "Deploy to an AWS account"): scripts/deploy.py deploys the console's web ACL in
+# us-east-1, reads its ARN and deploys the main stack with it; then the console's files are published.
+deploy: synth ## deploy both stacks to the AWS account of your credentials (bootstrap it once first, see README), then publish the console
+	$(BIN)/python scripts/deploy.py deploy --cdk '$(CDK_CLI)'
 	$(BIN)/python scripts/publish_console.py
 
-diff: synth ## what deploy would change
-	$(CDK_CLI) diff --app cdk.out
+diff: synth ## what deploy would change (both stacks)
+	$(BIN)/python scripts/deploy.py diff --cdk '$(CDK_CLI)'
 
-destroy: ## delete the stack (tables, key, pool and logs are retained)
-	$(CDK_CLI) destroy --app cdk.out
+destroy: ## delete both stacks, the main one first (tables, key, pool and logs are retained)
+	$(CDK_CLI) destroy --app cdk.out --all
 
 clean: ## remove generated output (not the venv)
 	rm -rf cdk.out .build .pytest_cache .mypy_cache .ruff_cache $(TRIAGE_MODEL) console/dist

@@ -75,12 +75,15 @@ def _placeholder(value: Any) -> str:
 
 def _template_functions() -> dict[str, tuple[int, dict[str, str]]]:
     """Function directory name -> (memory, environment), from the synthesized template."""
-    templates = sorted(CDK_OUT.glob("*.template.json"))
-    if not templates:
-        return {}
+    # Every stack's (the console's edge stack has none): no template is assumed to be the main one.
+    resources = [
+        resource
+        for template in sorted(CDK_OUT.glob("*.template.json"))
+        for resource in json.loads(template.read_text())["Resources"].values()
+    ]
     sources = {path.read_bytes(): path.parent.name for path in FUNCTIONS_DIR.glob("*/app.py")}
     found: dict[str, tuple[int, dict[str, str]]] = {}
-    for resource in json.loads(templates[0].read_text())["Resources"].values():
+    for resource in resources:
         if resource["Type"] != "AWS::Lambda::Function":
             continue
         properties = resource["Properties"]

@@ -6,7 +6,7 @@ printed and the exit status is 1; an acknowledgement that matches no finding any
 too, so the file never outlives what it excuses.
 
     make scan            # .venv-scan holds the pinned checkov and bandit, apart from the project's venv
-    python scripts/scan.py --scanners .venv-scan/bin [--template cdk.out/complaint-guard.template.json]
+    python scripts/scan.py --scanners .venv-scan/bin [--template cdk.out/complaint-guard.template.json …]
 
 An entry names the tool, the check id, what it is about (checkov: `resource`, the template's
 `<Type>.<LogicalId>`; bandit: `file`, relative to the repository), both as shell-style patterns
@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATE = ROOT / "cdk.out" / "complaint-guard.template.json"
+CDK_OUT = ROOT / "cdk.out"
+TEMPLATE = CDK_OUT / "complaint-guard.template.json"
 ACKNOWLEDGEMENTS = ROOT / "security" / "acknowledgements.yaml"
 BANDIT_TARGETS = ("layers", "functions", "infra", "scripts")
 TOOLS = ("checkov", "bandit")
@@ -131,12 +132,19 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--scanners", type=Path, default=ROOT / ".venv-scan" / "bin")
-    parser.add_argument("--template", type=Path, default=TEMPLATE)
+    parser.add_argument(
+        "--template",
+        type=Path,
+        action="append",
+        dest="templates",
+        help="a template to scan (repeatable); default: every stack's in cdk.out",
+    )
     parser.add_argument("--acknowledgements", type=Path, default=ACKNOWLEDGEMENTS)
     args = parser.parse_args(argv)
 
     acknowledged = load_acknowledgements(args.acknowledgements)
-    findings = checkov(args.scanners, args.template) + bandit(args.scanners)
+    templates = args.templates or sorted(CDK_OUT.glob("*.template.json")) or [TEMPLATE]
+    findings = [f for template in templates for f in checkov(args.scanners, template)] + bandit(args.scanners)
     left = [finding for finding in findings if not any(ack.matches(finding) for ack in acknowledged)]
     stale = [ack for ack in acknowledged if not any(ack.matches(finding) for finding in findings)]
 

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from aws_cdk import App
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from complaints.privacy.retention import RetentionSchedule
 from complaints.sla.policies import SeedPolicySettings
 from complaints.triage.rules import TriageRules
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The context key (`-c consoleWebAclArn=…`) that `make deploy` sets from the edge stack's output.
+CONSOLE_WEB_ACL_CONTEXT = "consoleWebAclArn"
+# A CLOUDFRONT-scope web ACL: always in us-east-1, "global" in its ARN.
+_CLOUDFRONT_WEB_ACL_ARN = re.compile(
+    r"arn:aws:wafv2:us-east-1:[0-9]{12}:global/webacl/[A-Za-z0-9_-]{1,128}/[A-Za-z0-9_-]{1,128}"
+)
 
 
 class StackSettings(BaseModel):
@@ -64,6 +72,9 @@ class StackSettings(BaseModel):
     unassigned_alarm_minutes: int = Field(default=60, ge=15, le=24 * 60)
     # WAF blocks a client IP above this many requests in any 5 minutes (branches share NAT addresses).
     waf_requests_per_5_minutes: int = 3000
+    # The console's web ACL at the edge (complaint_guard/edge.py), from `-c consoleWebAclArn=…` (make
+    # deploy reads it from the edge stack). None: the distribution has no web ACL (local runtime, tests).
+    console_web_acl_arn: str | None = None
 
     # How long each kind of record is kept (complaints/privacy/retention.py; the defaults and the
     # regulators' minimums they cover are in docs/architecture.md, "Retention"). The audit trail's
@@ -77,7 +88,21 @@ class StackSettings(BaseModel):
     report_recipients: tuple[str, ...] = ()
     report_link_days: int = Field(default=7, ge=1, le=30)
 
+    @field_validator("console_web_acl_arn")
+    @classmethod
+    def _cloudfront_web_acl(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOUDFRONT_WEB_ACL_ARN.fullmatch(value):
+            raise ValueError(
+                f"{CONSOLE_WEB_ACL_CONTEXT} must be the ARN of a CLOUDFRONT-scope web ACL, "
+                "arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id> (the edge stack's output "
+                f"ConsoleWebAclArn), not {value!r}"
+            )
+        return value
+
     @classmethod
     def from_context(cls, app: App) -> StackSettings:
-        raw: dict[str, Any] = app.node.try_get_context("complaint-guard") or {}
+        raw: dict[str, Any] = dict(app.node.try_get_context("complaint-guard") or {})
+        console_web_acl_arn = app.node.try_get_context(CONSOLE_WEB_ACL_CONTEXT)
+        if console_web_acl_arn is not None:
+            raw["console_web_acl_arn"] = console_web_acl_arn
         return cls.model_validate(raw)

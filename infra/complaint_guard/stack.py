@@ -84,7 +84,7 @@ class ComplaintGuardStack(Stack):
         )
         defaults = FunctionDefaults(layers, environment, retention, removal, self.data.key)
         # Evidence attached to complaints, scanned for malware; browsers upload from the tracking page's
-        # origin and the staff console's.
+        # origin and (below) the staff console's.
         self.attachments = Attachments(
             self,
             "Attachments",
@@ -181,11 +181,15 @@ class ComplaintGuardStack(Stack):
         )
         # Every role that may rewrite the trail's content is known: the trail table's policy names them.
         self.data.append_only()
+        # With the console's web ACL at the edge (complaint_guard/edge.py), the stage leaves the
+        # console's requests, marked by a secret origin header, to the edge's per-viewer rate rule.
         self.firewall = Firewall(
             self,
             "Firewall",
             stage_arn=self.api.rest_api.deployment_stage.stage_arn,
             requests_per_5_minutes=settings.waf_requests_per_5_minutes,
+            console_counted_at_edge=settings.console_web_acl_arn is not None,
+            key=self.data.key,
         )
         # The staff console: its files behind CloudFront, which also routes /v1/* to the API stage; its
         # app client signs staff in through the hosted UI and back to it.
@@ -194,10 +198,14 @@ class ComplaintGuardStack(Stack):
             "Console",
             rest_api=self.api.rest_api,
             auth_domain=self.identity.domain.base_url(),
+            upload_endpoints=self.attachments.endpoints,
             access_logs=self.reports.access_logs,
             retain=settings.retain_data,
+            web_acl_arn=settings.console_web_acl_arn,
+            origin_header=self.firewall.console_origin_header,
         )
         console_client = self.identity.add_console_client(console_url=self.console.url)
+        self.attachments.allow_uploads_from(self.console.origin)
         # Everything that runs is watched: a new function or queue is one more entry here.
         self.monitoring = Monitoring(
             self,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from aws_cdk import App
 from aws_cdk.assertions import Template
+from deployment_settings import Configured, synthesize_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,3 +33,10 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Template:
 def resources(template: Template) -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = template.to_json()["Resources"]
     return found
+
+
+@pytest.fixture(scope="session")
+def configured(tmp_path_factory: pytest.TempPathFactory) -> Configured:
+    """The app synthesized with a deployment's own settings (cdk-nag on): one synthesis for every test
+    of what those settings change."""
+    return synthesize_configured(tmp_path_factory.mktemp("cdk.out"))

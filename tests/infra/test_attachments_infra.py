@@ -8,11 +8,21 @@ import json
 from typing import Any
 
 import pytest
-from test_sla_machinery import Resources, allowed, flat, of_type, role_of, role_statements
+from test_sla_machinery import (
+    ATTACHMENT_BUCKET_NAME,
+    ATTACHMENT_OBJECTS,
+    Resources,
+    allowed,
+    flat,
+    of_type,
+    role_of,
+    role_statements,
+)
 
 pytestmark = pytest.mark.xdist_group("infra")
 
-OBJECTS = "<{bucket}.Arn>/attachments/*"
+# Everything but the bucket itself names it by the name the stack gives it, not by reference.
+NAME, OBJECTS = ATTACHMENT_BUCKET_NAME, ATTACHMENT_OBJECTS
 
 
 def one(resources: Resources, kind: str, prefix: str) -> tuple[str, dict[str, Any]]:
@@ -74,10 +84,13 @@ def test_the_bucket_is_on_the_data_key_private_versioned_and_logged(
     assert props["LoggingConfiguration"]["DestinationBucketName"]["Ref"].startswith("ReportsAccessLogs")
     assert props["LoggingConfiguration"]["LogFilePrefix"] == "attachments/"
     assert bucket[1]["DeletionPolicy"] == "Retain"
-    # browsers POST uploads from the tracking page's origin and the staff console's only
-    (cors,) = props["CorsConfiguration"]["CorsRules"]
-    assert cors["AllowedMethods"] == ["POST"]
-    assert cors["AllowedOrigins"] == ["https://complaints.example.com", "https://localhost:8443"]
+    assert flat(props["BucketName"]) == NAME
+    # browsers POST uploads from the tracking page's and the staff apps' origins, and the console's
+    configured, console = props["CorsConfiguration"]["CorsRules"]
+    assert configured["AllowedMethods"] == console["AllowedMethods"] == ["POST"]
+    assert configured["AllowedOrigins"] == ["https://complaints.example.com", "https://localhost:8443"]
+    (distribution,) = of_type(resources, "AWS::CloudFront::Distribution")
+    assert [flat(origin) for origin in console["AllowedOrigins"]] == [f"https://<{distribution}.DomainName>"]
 
 
 def test_the_policy_refuses_plain_http_and_any_encryption_but_the_data_key(
@@ -100,7 +113,7 @@ def test_nobody_but_the_scanner_reads_a_file_not_tagged_clean(
 ) -> None:
     (gate,) = [s for s in policy if s["Effect"] == "Deny" and "s3:GetObject" in s["Action"]]
     assert set(gate["Action"]) == {"s3:GetObject", "s3:GetObjectVersion"}
-    assert flat(gate["Resource"]) == OBJECTS.format(bucket=bucket[0])
+    assert flat(gate["Resource"]) == OBJECTS
     assert gate["Condition"]["StringNotEquals"] == {
         "s3:ExistingObjectTag/GuardDutyMalwareScanStatus": "NO_THREATS_FOUND"
     }
@@ -132,7 +145,7 @@ def test_the_scanner_role_is_the_documented_one_narrowed_to_this_bucket(
     assert trust["Principal"] == {"Service": "malware-protection-plan.guardduty.amazonaws.com"}
     assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
     statements = role_statements(resources, scanner_role)
-    objects = OBJECTS.format(bucket=bucket[0])
+    objects = OBJECTS
     managed = (
         "arn:<AWS::Partition>:events:<AWS::Region>:<AWS::AccountId>:"
         "rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*"
@@ -195,7 +208,7 @@ def test_the_recorder_reads_and_writes_complaints_and_touches_no_file(
     resources: Resources, recorder: tuple[str, dict[str, Any]], bucket: tuple[str, dict[str, Any]]
 ) -> None:
     variables = recorder[1]["Properties"]["Environment"]["Variables"]
-    assert variables["ATTACHMENT_BUCKET"] == {"Ref": bucket[0]}
+    assert flat(variables["ATTACHMENT_BUCKET"]) == NAME
     assert variables["ATTACHMENT_SCANNER"] == "guardduty"
     statements = role_statements(resources, role_of(recorder[1]))
     actions = {
@@ -210,19 +223,18 @@ def test_the_api_signs_transfers_of_attachment_files_only(
 ) -> None:
     api = api_function(resources)
     variables = api["Properties"]["Environment"]["Variables"]
-    assert variables["ATTACHMENT_BUCKET"] == {"Ref": bucket[0]}
+    assert flat(variables["ATTACHMENT_BUCKET"]) == NAME
     assert variables["ATTACHMENT_SCANNER"] == "guardduty"
     statements = role_statements(resources, role_of(api))
-    objects = OBJECTS.format(bucket=bucket[0])
     for action in ("s3:PutObject", "s3:GetObject", "s3:GetObjectVersion"):
-        assert objects in [flat(r) for r in allowed(statements, action)], action
+        assert OBJECTS in [flat(r) for r in allowed(statements, action)], action
     on_the_bucket = [
         (s["Action"], flat(r))
         for s in statements
         for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
-        if bucket[0] in json.dumps(r)
+        if bucket[0] in json.dumps(r) or NAME in json.dumps(flat(r))
     ]
-    assert all(resource == objects for _, resource in on_the_bucket)
+    assert on_the_bucket and all(resource == OBJECTS for _, resource in on_the_bucket)
     assert not any(
         a.startswith("s3:Delete") or a.startswith("s3:PutObjectTagging")
         for actions, _ in on_the_bucket

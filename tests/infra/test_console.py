@@ -149,8 +149,13 @@ def test_every_answer_carries_hsts_a_strict_content_policy_and_no_framing(
     assert directives["frame-ancestors"] == "'none'"
     assert directives["object-src"] == "'none'"
     assert directives["base-uri"] == "'none'"
-    # the API on the same origin, and the Cognito domain (the user pool's own) for the token endpoint
-    assert directives["connect-src"] == "'self' https://<ref>.auth.<ref>.amazoncognito.com"
+    # the API on the same origin, the Cognito domain (the user pool's own) for the token endpoint, and
+    # the attachments bucket's regional and global endpoints, where a file is posted with its signed form
+    bucket = "complaint-guard-attachments-<ref>-<ref>"
+    assert directives["connect-src"] == (
+        f"'self' https://<ref>.auth.<ref>.amazoncognito.com https://{bucket}.s3.<ref>.amazonaws.com "
+        f"https://{bucket}.s3.amazonaws.com"
+    )
     assert {"Ref": one(resources, "AWS::Cognito::UserPoolDomain", "Identity")[0]} in parts
     assert "unsafe" not in text and "*" not in text and "http:" not in text
 

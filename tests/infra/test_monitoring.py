@@ -7,8 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk import App
-from aws_cdk.assertions import Template
+from deployment_settings import CONFIGURED_OPS_EMAIL, Configured
 
 pytestmark = pytest.mark.xdist_group("infra")
 
@@ -176,17 +175,12 @@ def test_the_ops_topic_is_encrypted_with_a_rotated_key_cloudwatch_alarms_of_this
     assert of_type(resources, "AWS::SNS::Subscription") == {}
 
 
-def test_an_ops_email_from_the_context_subscribes_to_the_topic(tmp_path: Any) -> None:
-    from complaint_guard.application import build
-    from tests.infra.test_stack import context
-
-    settings = context()
-    settings["complaint-guard"] = {**settings["complaint-guard"], "ops_email": "ops@bank.example"}
-    app = App(context=settings, outdir=str(tmp_path))
-    template = Template.from_stack(build(app))
-    subscriptions = template.find_resources("AWS::SNS::Subscription")
-    assert [s["Properties"]["Protocol"] for s in subscriptions.values()] == ["email"]
-    assert [s["Properties"]["Endpoint"] for s in subscriptions.values()] == ["ops@bank.example"]
+def test_an_ops_email_from_the_context_subscribes_to_the_topic(configured: Configured) -> None:
+    subscriptions = of_type(configured.main, "AWS::SNS::Subscription").values()
+    assert [s["Properties"]["Protocol"] for s in subscriptions] == ["email"]
+    assert [s["Properties"]["Endpoint"] for s in subscriptions] == [CONFIGURED_OPS_EMAIL]
+    topic = the_one(configured.main, "AWS::SNS::Topic", "OpsAlarms")
+    assert [s["Properties"]["TopicArn"] for s in subscriptions] == [{"Ref": topic}]
 
 
 def dashboard_body(resources: Resources) -> dict[str, Any]:

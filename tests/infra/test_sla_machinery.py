@@ -13,6 +13,9 @@ from aws_cdk import App
 from aws_cdk.assertions import Template
 
 pytestmark = pytest.mark.xdist_group("infra")
+# The attachments bucket, by the name the stack gives it (constructs/attachments.py), and its files.
+ATTACHMENT_BUCKET_NAME = "complaint-guard-attachments-<AWS::AccountId>-<AWS::Region>"
+ATTACHMENT_OBJECTS = f"arn:<AWS::Partition>:s3:::{ATTACHMENT_BUCKET_NAME}/attachments/*"
 
 ROOT = Path(__file__).resolve().parents[2]
 ASL = ROOT / "infra" / "statemachines" / "sla-tracker.asl.json"
@@ -444,7 +447,7 @@ def test_wildcard_resources_are_only_those_aws_cannot_scope(resources: Resources
                 assert actions <= NO_RESOURCE_LEVEL, statement
             elif text.startswith("<ReportsBucket") and text.endswith(".Arn>/reports/*"):
                 assert actions <= {"s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"}, statement
-            elif text.startswith("<AttachmentsBucket") and text.endswith(".Arn>/attachments/*"):
+            elif text == ATTACHMENT_OBJECTS:
                 # the api signs transfers; GuardDuty reads and tags what it scans (one key per file)
                 assert actions <= {
                     "s3:GetObject",

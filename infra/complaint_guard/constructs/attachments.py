@@ -11,15 +11,22 @@ the function, which records them on the attachment through the change path. What
 retried, then kept in a dead-letter queue (alarmed by Monitoring).
 
 Uploads and downloads are presigned by the api function's role: it may put and get objects under
-attachments/ and nothing else of the bucket."""
+attachments/ and nothing else of the bucket.
+
+The bucket's name is chosen here (`attachments_bucket_name`), not by CloudFormation: the staff console's
+content policy must name the bucket browsers upload to, and the bucket's CORS must name the console's
+origin, which only exists once its distribution does. With a name every other resource knows without
+referring to the bucket, the bucket can refer to the distribution (its CORS) while the console, the api
+and its role name the bucket by that name: no cycle (docs/decisions.md)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import cast
 from urllib.parse import urlsplit
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_guardduty as guardduty
@@ -47,14 +54,32 @@ CLEAN_TAG_VALUE = "NO_THREATS_FOUND"
 
 
 def origins(urls: Sequence[str]) -> list[str]:
-    """The origins (scheme://host[:port]) of `urls`, once each: where browsers may POST files from."""
+    """The origins (scheme://host[:port]) of `urls`, once each: where browsers may POST files from. A
+    value known only at deployment (the console's origin: its distribution's domain) is taken as the
+    origin it is."""
     found: list[str] = []
     for url in urls:
+        if Token.is_unresolved(url):
+            found.append(url)
+            continue
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if parts.scheme and parts.netloc and origin not in found:
             found.append(origin)
     return found
+
+
+def attachments_bucket_name(stack: Stack) -> str:
+    """`<stack>-attachments-<account>-<region>`, lower case: unique per stack, account and region, as
+    bucket names must be, and at most 63 characters (the stack's part is cut to 22)."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", stack.stack_name.lower()).strip("-")[:22].rstrip("-")
+    return f"{slug}-attachments-{stack.account}-{stack.region}"
+
+
+def upload_endpoints(bucket_name: str, region: str) -> tuple[str, ...]:
+    """Where a browser posts a presigned upload to this bucket: its regional virtual-hosted endpoint
+    (adapters/s3_attachments.py presigns on it), and the legacy global one, which is us-east-1's."""
+    return (f"https://{bucket_name}.s3.{region}.amazonaws.com", f"https://{bucket_name}.s3.amazonaws.com")
 
 
 class Attachments(Construct):
@@ -72,6 +97,7 @@ class Attachments(Construct):
         super().__init__(scope, construct_id)
         stack = Stack.of(self)
         self._data = data
+        self.bucket_name = attachments_bucket_name(stack)
         self.bucket = private_bucket(
             self,
             key=data.key,
@@ -79,17 +105,13 @@ class Attachments(Construct):
             log_prefix="attachments/",
             keep_days=keep_days,
             retain=retain,
-            # The tracking page's and the staff console's browsers upload straight to S3.
-            cors=[
-                s3.CorsRule(
-                    allowed_methods=[s3.HttpMethods.POST],
-                    allowed_origins=origins(upload_origins),
-                    allowed_headers=["*"],
-                    max_age=int(UPLOAD_WINDOW.total_seconds()),
-                )
-            ],
+            bucket_name=self.bucket_name,
         )
-        self.objects = self.bucket.arn_for_objects(f"{OBJECT_PREFIX}*")
+        # Channel apps' web pages and the staff console (allow_uploads_from) upload straight to S3.
+        self.allow_uploads_from(*upload_origins)
+        # By name, not by the bucket's attributes: see the module's docstring.
+        self.objects = f"arn:{stack.partition}:s3:::{self.bucket_name}/{OBJECT_PREFIX}*"
+        self.endpoints = upload_endpoints(self.bucket_name, stack.region)
         # SSE-KMS with our key and nothing else: a request that asks for other encryption is refused
         # (one that asks for none gets the bucket's default, our key).
         for header, value in (
@@ -205,9 +227,20 @@ class Attachments(Construct):
             "of the malware-scan function's failed invocations",
         )
 
+    def allow_uploads_from(self, *urls: str) -> None:
+        """Browsers on the origins of `urls` may POST presigned uploads (a CORS rule; the presigned
+        policy, not CORS, decides what is uploaded)."""
+        self.bucket.add_cors_rule(
+            allowed_methods=[s3.HttpMethods.POST],
+            allowed_origins=origins(urls),
+            allowed_headers=["*"],
+            max_age=int(UPLOAD_WINDOW.total_seconds()),
+        )
+
     def environment(self) -> dict[str, str]:
-        """What the api and the malware-scan function are told: the bucket, and that GuardDuty scans it."""
-        return {"ATTACHMENT_BUCKET": self.bucket.bucket_name, "ATTACHMENT_SCANNER": "guardduty"}
+        """What the api and the malware-scan function are told: the bucket (by name), and that GuardDuty
+        scans it."""
+        return {"ATTACHMENT_BUCKET": self.bucket_name, "ATTACHMENT_SCANNER": "guardduty"}
 
     def allow_transfers(self, role: iam.IRole) -> None:
         """The api: presign uploads (PutObject) and downloads (GetObject, of a given version too) of files

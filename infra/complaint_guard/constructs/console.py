@@ -2,8 +2,9 @@
 with the security headers and strict content policy of complaint_guard/console_headers.py.
 
 The distribution serves the app at /console/ and routes /v1/* to the API stage, so the browser calls
-the API on the console's own origin: no CORS, and `connect-src` names nothing but 'self' and the
-Cognito domain. A CloudFront function sends / to /console/ and answers every path of the app without a
+the API on the console's own origin: no CORS, and `connect-src` names nothing but 'self', the
+Cognito domain and the attachments bucket's endpoints (a file is posted straight to S3 with the form the
+API signed). A CloudFront function sends / to /console/ and answers every path of the app without a
 file extension with index.html (the single-page app routes it), without turning the API's own 403s
 and 404s into pages as distribution-wide error responses would.
 
@@ -12,6 +13,8 @@ scripts/publish_console.py (`make deploy`), from the stack's outputs: config.jso
 app client, whose callback URLs need this distribution, so it cannot be part of the distribution."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_apigateway as apigw
@@ -23,6 +26,7 @@ from constructs import Construct
 from ..console_headers import HSTS_SECONDS, content_security_policy
 from ..nag import accept
 from .buckets import data_key, private_bucket
+from .firewall import OriginHeader
 
 PREFIX = "console/"
 """Where the app's files are in the bucket, and its path on the distribution."""
@@ -56,9 +60,15 @@ class Console(Construct):
         *,
         rest_api: apigw.RestApi,
         auth_domain: str,
+        upload_endpoints: Sequence[str],
         access_logs: s3.IBucket,
         retain: bool,
+        web_acl_arn: str | None = None,
+        origin_header: OriginHeader | None = None,
     ) -> None:
+        """`web_acl_arn`: the console's web ACL at the edge (complaint_guard/edge.py), None before it
+        is known; `origin_header`: what the distribution adds to each request it sends the API stage,
+        so the stage's WAF leaves it to the edge's per-viewer rate rule (constructs/firewall.py)."""
         super().__init__(scope, construct_id)
         self.key = data_key(self, "encrypts the staff console's files at rest", retain=retain)
         # The current build stays as long as it is current; the builds it replaced go after a month.
@@ -77,7 +87,8 @@ class Console(Construct):
             comment="complaint-guard console: HSTS, strict content policy, no framing, no sniffing",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=content_security_policy(auth_domain), override=True
+                    content_security_policy=content_security_policy(auth_domain, *upload_endpoints),
+                    override=True,
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=Duration.seconds(HSTS_SECONDS),
@@ -123,6 +134,7 @@ class Console(Construct):
             self,
             "Distribution",
             comment="complaint-guard staff console",
+            web_acl_id=web_acl_arn,
             http_version=cloudfront.HttpVersion.HTTP2_AND_3,
             price_class=cloudfront.PriceClass.PRICE_CLASS_ALL,
             default_behavior=cloudfront.BehaviorOptions(
@@ -140,7 +152,10 @@ class Console(Construct):
             ),
             additional_behaviors={
                 "/v1/*": cloudfront.BehaviorOptions(
-                    origin=origins.RestApiOrigin(rest_api),
+                    origin=origins.RestApiOrigin(
+                        rest_api,
+                        custom_headers={origin_header.name: origin_header.value} if origin_header else None,
+                    ),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
                     cache_policy=api_cache,
@@ -157,11 +172,6 @@ class Console(Construct):
                 "protection) decides who gets in, not the viewer's country",
             ),
             (
-                "AwsSolutions-CFR2",
-                "the files are the same public bundle for everyone; the API behind /v1/* keeps the "
-                "regional WAF of its stage (constructs/firewall.py), which sees every request",
-            ),
-            (
                 "AwsSolutions-CFR3",
                 "CloudFront standard logs need an ACL-enabled bucket; the stack's buckets enforce "
                 "bucket-owner ownership. The bucket's S3 access logs and the API stage's access logs "
@@ -174,8 +184,22 @@ class Console(Construct):
             ),
         ):
             accept(self.distribution, rule, reason)
+        if web_acl_arn is None:
+            accept(
+                self.distribution,
+                "AwsSolutions-CFR2",
+                "synthesized without the console's web ACL (-c consoleWebAclArn): the local runtime, "
+                "the tests, a first synthesis. `make deploy` deploys the ACL's us-east-1 stack "
+                "(complaint_guard/edge.py) first and this stack with it; until then the API behind "
+                "/v1/* keeps the regional WAF of its stage (constructs/firewall.py)",
+            )
+
+    @property
+    def origin(self) -> str:
+        """https://<distribution>: where the console's pages run (the attachments bucket's CORS)."""
+        return f"https://{self.distribution.distribution_domain_name}"
 
     @property
     def url(self) -> str:
         """The console's address: https://<distribution>/console/."""
-        return f"https://{self.distribution.distribution_domain_name}/{PREFIX}"
+        return f"{self.origin}/{PREFIX}"
