@@ -65,6 +65,22 @@ def _public_record_or_bankruptcy(row: CfpbRow) -> bool:
     return "public record" in fields or "bankruptcy" in fields
 
 
+def _purchase_not_made(row: CfpbRow) -> bool:
+    """A card charged for a purchase the customer says they did not make (the fraud enrichment left)."""
+    return row["Sub-issue"] in {
+        "Card was charged for something you did not purchase with the card",
+        "Charged for a purchase or transfer you did not make with the card",
+    }
+
+
+def _crime_or_arbitration(row: CfpbRow) -> bool:
+    """A collector saying not paying is a crime, or a card company forcing arbitration (legal steps)."""
+    return row["Sub-issue"] in {
+        "Indicated you were committing crime by not paying debt",
+        "Credit card company forcing arbitration",
+    }
+
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -146,6 +162,27 @@ ROUNDS = {
             ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
         ),
         suffix="-6",
+    ),
+    # Drawn after the rules' sixth revision (v6) was scored on round 6 and the confirmer retrained (revision
+    # 7 of the model), the rules unchanged. Round 6's enrichments are asked for again, but only hardship (3)
+    # and servicemember texts are left; two Sub-issue enrichments of the CFPB's own fields take the place of
+    # the exhausted fraud and legal-action ones, and the random part is enlarged to keep 150 texts.
+    7: Round(
+        seed=20261207,
+        cfpb_random=88,
+        zh_random=40,
+        cfpb_enriched=(
+            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
+            ("legal-action-or-sue-issue", _sued_or_legal, 10),
+            ("hardship-issue", _hardship, 12),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
+            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
+            ("purchase-not-made-sub-issue", _purchase_not_made, 10),
+            ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
+        ),
+        suffix="-7",
     ),
 }
 

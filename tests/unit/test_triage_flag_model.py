@@ -30,7 +30,9 @@ from training.train import (
     train,
 )
 
-IN_PASSING = "The county court does not furnish information to the credit bureaus."
+# A court in passing the rules still raise (since v7 they exclude "the court does not furnish ... to the
+# bureaus" themselves): the stub confirmer turns it down for "bureaus" in its window.
+IN_PASSING = "The credit bureaus say this record came from the county court."
 IN_DISPUTE = "My lawyer says we will sue them in small claims court if the charges are not reversed."
 
 

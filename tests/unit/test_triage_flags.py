@@ -321,6 +321,98 @@ def test_chinese_v6_look_alikes_do_not_raise_the_flag(text: str, flag: str) -> N
     assert flag not in risk_flags(text, "zh-CN")
 
 
+# Rule families added in v7 (docs/triage.md, "Risk flags"), from the errors of rounds 1-7.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Please be aware that you may be liable for your willful non-compliance.", "litigation"),
+        ("Their conduct may have risen to a criminal or civil liabilities claim.", "litigation"),
+        ("I was recently divorced and have no money to afford a lawyer.", "vulnerable"),
+        ("The card was closed and I was left with no money for this week, money to live on.", "vulnerable"),
+        ("I can not pay either debt but would like to settle.", "vulnerable"),
+        ("I wasnt able to pay due to my daughter being in hospital.", "vulnerable"),
+        ("The account closed because I could not pay the bill.", "vulnerable"),
+        ("I am contacting you because of the difficulty in paying off the auto balance.", "vulnerable"),
+        ("A judgment would put me into an even more arduous financial situation.", "vulnerable"),
+        ("I was wrongfully terminated in 2011 and the collector keeps calling.", "vulnerable"),
+        ("After i loose a job, i returned the car.", "vulnerable"),
+        ("I had stopped working around the middle of the year.", "vulnerable"),
+        ("My father could not help and I hadnt found a job yet.", "vulnerable"),
+        ("I am job hunting for a second income since my husband passed.", "vulnerable"),
+        ("They refuse to refund me; if I weren't dirt poor they might care.", "vulnerable"),
+        ("The second bill was burnt in our house fire.", "vulnerable"),
+        ("Please keep in mind that those accounts were not authorized by me.", "fraud"),
+        ("These accounts are not mine. I submitted a police report and my license.", "fraud"),
+        ("I'm also attaching a copy of a police report recently filed.", "fraud"),
+        ("A thief used my card at three stores.", "fraud"),
+    ],
+)
+def test_v7_phrasings_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The court states they do not furnish nor verify information to the bureaus.", "litigation"),
+        ("I sent a letter to the county court clerk's office asking if they verified it.", "litigation"),
+        ("Remove it or verify it with the court system.", "litigation"),
+        ("Once the court verifies it, the information is sent back to the bureau.", "litigation"),
+        ("I can not afford an attorney for bankruptcy at this time.", "litigation"),
+        ("I honestly should have known; I used poor judgment in this matter.", "litigation"),
+        (
+            "The law says actual damages sustained by the consumer as a result of the failure are $1,000.",
+            "litigation",
+        ),
+        ("I requested call backs from the department of the Ombudsman.", "regulator"),
+        ("They said they would send it to their consumer affairs department.", "regulator"),
+        ("Please resubmit my application for the HUD partial claim.", "regulator"),
+        ("The error was a benefit to my side of the HUD; we signed the HUD at closing.", "regulator"),
+        ("These negative accounts have caused tremendous hardship on my credit.", "vulnerable"),
+        ("I advised them I can not pay it all at once.", "vulnerable"),
+        ("I can not make a payment on this account because the balance is unknown.", "vulnerable"),
+        ("My son passed his exams and my card was declined.", "vulnerable"),
+        ("Otherwise, anyone paying for your services could fax or email in a fraudulent account.", "fraud"),
+        ("The credit bureau Experian was hacked and failed to give notice.", "fraud"),
+        ("The remark must be removed, for I did not authorize this comment on my report.", "fraud"),
+        ("I never was contacted about fraud activity nor participated in any fraudulent activity.", "fraud"),
+        ("One bureau told me to file a police report against these lenders.", "fraud"),
+        ("These unauthorized inquiries must be removed immediately without prejudice.", "discrimination"),
+    ],
+)
+def test_v7_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+def test_a_v7_court_exclusion_blanks_only_the_court() -> None:
+    text = "The court does not verify information to the bureaus. I will take them to small claims court."
+    assert "litigation" in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("去年被公司辞退了，信用卡还款困难", "vulnerable"),
+        ("最近经济压力很大，无力支付这期账单", "vulnerable"),
+        ("钱包被偷了，卡被人刷了两笔", "fraud"),
+        ("账户被黑客登录，钱被转走", "fraud"),
+    ],
+)
+def test_chinese_v7_words_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "zh-CN")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("我没什么经济压力，就是想提额", "vulnerable"),
+        ("经济压力不大，卡可以慢慢养", "vulnerable"),
+    ],
+)
+def test_chinese_v7_look_alikes_do_not_raise_the_flag(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "zh-CN")
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

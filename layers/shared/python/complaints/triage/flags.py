@@ -8,7 +8,7 @@ blank only their group `x` (the word) when the context around it shows it is men
 ("judgments can show up on your report", "the probate court's papers name us executors").
 
 The rules, their exclusions and the known gaps are in docs/triage.md; training/LABELLING.md is what
-the hand-labelled evaluation set was labelled by. Version 6 (see docs/triage.md for what changed).
+the hand-labelled evaluation set was labelled by. Version 7 (see docs/triage.md for what changed).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ RISK_FLAGS: tuple[RiskFlag, ...] = (
     "fraud",
     "discrimination",
 )
-RULES_VERSION = 6
+RULES_VERSION = 7
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -53,10 +53,20 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     "regulator": _words(
         r"(?:financial )?ombudsman(?:'s)? (?:dept|department|team|unit|group|division)",
         r"(?:their|its|the bank's|the company's|internal|corporate) ombudsman",
+        # v7: the same department told the other way round ("the department of the Ombudsman").
+        r"(?:dept|department|division) of (?:the )?ombudsman",
+        # v7: a firm's own consumer affairs team (the state's is "Department of Consumer Affairs").
+        r"(?:their|its|the bank's|the company's|internal|corporate) consumer affairs",
+        r"consumer affairs (?:dept|department|team|unit|group|division|specialists?|representatives?)",
         r"hud(?:[- ]?1\b|[- ](?:approved|certified|subsidi[sz]ed|sponsored)"
         r"| (?:approved|certified|housing|counsel\w*|agency|agencies|homes?|loans?|programs?|statement"
-        r"|settlement|form|closing|insured|mortgage))",
+        r"|settlement|form|closing|insured|mortgage|partial claims?))",
         r"(?:through|by|insured by|fha ?/ ?) hud",
+        # v7: the HUD settlement statement as a closing paper ("my side of the HUD", "we signed the HUD").
+        r"(?:side|page|line|copy|bottom|top) of the hud",
+        r"(?:on|with|review|reviewed|reviewing|sign|signed|signing|read|reading) the hud"
+        r"(?! (?:department|office|agency|complaint|investigat\w*))",
+        r"the hud (?:presented|shows|showed|document|paperwork|papers)",
     ),
     # A power of attorney, attorney fees a servicer adds, a bankruptcy's court or judge, a fair judge.
     "litigation": _words(
@@ -68,6 +78,11 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:bankrupt|banckrup|bankrup)\w*[^.!?]{0,60}? (?:the|a) (?:federal )?judges?(?:'s)?",
         r"(?:a |the )?fair judge",
         r"attorneys?[- ]in[- ]facts?",
+        # v7: the lawyer a bankruptcy needs, told before the bankruptcy ("an attorney for bankruptcy").
+        r"(?:attorneys?|lawyers?) (?:for|to file|to handle|to do) (?:a |my |the |our )?(?:chapter \w+ )?"
+        r"bankrupt\w*",
+        # v7: judgment as good sense ("I used poor judgment", "against my better judgment").
+        r"(?:poor|bad|good|better|best|sound|lack of|lapse in|lapse of|errors? in|errors? of) judge?ment",
         # Judgments and courts named in general, not in this dispute: what a credit report may show, a
         # validation checklist, asking whether there is one, a denial that one exists.
         r"(?:bankruptc\w*|liens?|public records?|collections?|repossessions?|foreclosures?|evictions?)"
@@ -86,6 +101,8 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"courts? (?:have|has) (?:\w+ )?(?:ruled|held|decided|found|upheld)",
         r"(?:challenges?|upheld|struck down|challenged) in (?:\w+ )?courts?",
         r"fines? (?:of )?(?:up to )?[^a-z]{0,25}per violation",
+        # v7: the FCRA's damages clause quoted ("actual damages sustained by the consumer"), law cited.
+        r"(?:(?:any|the) )?(?:actual |statutory |punitive )?damages sustained by (?:the|a|any|such) consumer",
         # Charges the writer says they will not press.
         r"(?:would|will|did|do|does|could|should)(?: not|n't) (?:\w+ )?(?:press|file|bring|pursue)"
         r" (?:\w+ )?charges",
@@ -104,6 +121,8 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     "vulnerable": _words(
         r"deaf ears",
         r"undue hardship",
+        # v7: harm to a credit file, not to the person ("caused tremendous hardship on my credit").
+        r"hardships? (?:on|to|for|with) (?:my|our|his|her|the) (?:credit|file|report|score)\w*",
         r"sick (?:of|and tired)",
         r"social security (?:numbers?|no|#|card)",
         r"(?:card|cards|account|accounts|access|login|feature|features|service|app) (?:was |were |has been "
@@ -129,8 +148,20 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r" (?:report|affidavit))(?: (?:for|of|regarding) (?:identity theft|fraud))?",
         # The customer's own account: "we opened the account in my name".
         r"(?:i|we) (?:\w+ ){0,2}(?:opened|open|applied|placed|took out|established|created)",
+        # v7: a hypothetical in the 609 template ("otherwise, anyone ... could fax in a fraudulent account").
+        r"(?:anyone|anybody) (?:[\w',]+ ){0,8}(?:could|can|might|may|would) (?:[\w',]+ ){0,8}fraud\w*",
+        # v7: a breach at a bureau is not a fraud on the customer (LABELLING.md, round 6).
+        r"(?:equifax|experian|trans ?union|the (?:credit )?bureaus?|credit bureaus?|credit reporting"
+        r" (?:agency|agencies|company|companies)) (?:\w+ )?(?:was|were|had been|has been|have been|got|being)"
+        r" (?:\w+ )?hacked",
+        # v7: a reporting remark the customer did not agree to, and denials of any fraud.
+        r"(?:did not|didn't|never|not) authori[sz]e (?:this|that|the|these|those|any) (?:\w+ )?(?:comments?"
+        r"|remarks?|notations?|statements?|narratives?)",
+        r"(?:never|not|nor) (?:\w+ ){0,3}(?:participated|engaged|involved|taken part|contacted|notified)"
+        r" (?:in|about|of|regarding) (?:any )?fraud\w* activit\w*",
     ),
-    "discrimination": _words(r"price discrimination"),
+    # v7: "removed without prejudice" is a legal formula, not a bias.
+    "discrimination": _words(r"price discrimination", r"(?:with|without) prejudice"),
 }
 
 # Words mentioned in passing, told by their context: only the group `x` is blanked.
@@ -155,6 +186,22 @@ ENGLISH_CONTEXT_EXCLUSIONS: Mapping[RiskFlag, tuple[re.Pattern[str], ...]] = {
             r"|letters testamentary|letters of administration)\b"
         ),
         re.compile(r"\b(?:executors?|executrix|letters testamentary)\b[^.!?]{0,80}\b(?P<x>courts?)\b"),
+        # v7: a court as the keeper of public records in a credit-report dispute: it does not verify,
+        # furnish or report them to the bureaus, or the customer asks how it verifies them.
+        re.compile(
+            r"\b(?P<x>courts?|court ?houses?|court system|court clerk(?:'s)?|clerk of (?:the )?courts?)\b"
+            r"[^.!?]{0,100}?\b(?:(?:(?:do|does|did)(?: not|n't| no)|never|will not|won't|cannot|can't"
+            r"|can not) (?:\w+ ){0,2}|(?:how|if|whether) (?:they|it|the court) (?:\w+ )?)"
+            r"(?:verif|furnish|report|disclos|shar|releas|respond)\w*"
+        ),
+        re.compile(
+            r"\b(?:verif\w*|furnish\w*)\b[^.!?]{0,60}?\b(?:with|from|through) (?:the |a |any )?(?:\w+ ){0,2}"
+            r"(?P<x>courts?|court ?houses?|court system)\b"
+        ),
+        re.compile(
+            r"\b(?P<x>courts?|court ?houses?) (?:\w+ ){0,2}verif(?:y|ies|ied)"
+            r" (?:it|this|that|the information)"
+        ),
     ),
     # Other people's possible hardships ("others would incur ... financial hardships").
     "vulnerable": (
@@ -248,6 +295,10 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"prosecut\w*",
         r"per violation",
         r"(?:hold|held|make|made|found) (?:\w+ ){0,2}liable",
+        # v7: liability put to the firm ("you may be liable for your willful non-compliance") or named as a
+        # claim ("a criminal or civil liabilities claim").
+        r"you (?:\w+ ){0,2}(?:be|are) (?:held )?liable",
+        r"(?:civil|criminal)(?:ly)? (?:(?:and|or) (?:civil|criminal)(?:ly)? )?liabilit\w*",
         r"(?:press|file|filing|pressing) (?:criminal )?charges",
         r"criminal charges",
         r"arbitrat\w*",
@@ -309,18 +360,44 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"deceased|passed away|died|death|funeral|bereave\w*|widow(?:ed|er)?|executor|executrix|probate",
         r"surviving spouse|estate of (?:my|our|his|her|the)",
         r"late (?:husband|wife|father|mother|son|daughter|spouse|parents?)",
+        # v7: "since my husband passed" (without "away"); not "my son passed his exam".
+        r"(?:husband|wife|spouse|mother|father|mom|dad|son|daughter|parents?|brother|sister|grandmother"
+        r"|grandfather|partner)(?:,? who)? (?:has |had |have |recently |just |suddenly )?passed\b"
+        r"(?! (?:the|a|an|on|through|along|over|by|to|it|this|that|me|him|her|them|my|his|our|their|all"
+        r"|away))",
         r"unemploy\w*|no income|laid off|lay ?offs?|job loss|furlough\w*",
         r"lost (?:my|his|her|our|their) (?:\w+ )?(?:jobs?|employment|income|business)",
         r"(?:loss|reduction|decrease|drop) (?:of|in) (?:\w+ )?(?:income|salary|wages|pay|hours|employment)",
         r"(?:income|salary|wages|hours) (?:\w+ ){0,2}(?:dropped|cut|reduced|decreased|slashed|fell)",
-        r"(?:hadn't|haven't|have not|had not|couldn't|could not|can't|cannot|unable to|not able to)"
-        r" (?:\w+ )?(?:find|get|land|found) (?:a |another |new |any )?(?:job|work|employment)",
+        r"(?:hadn't|hadnt|haven't|havent|have not|had not|couldn't|couldnt|could not|can't|cant|cannot"
+        r"|unable to|not able to) (?:\w+ )?(?:find|get|land|found) (?:a |another |new |any )?(?:job|work"
+        r"|employment)",
+        # v7: a job lost told otherwise ("I was wrongfully terminated", "after i loose a job", "I stopped
+        # working"); the present "lose my job" is left out (a credit error may cost a job: the dispute).
+        r"(?:i|he|she|we|husband|wife) (?:was|were|got|had been|have been|has been) (?:\w+ )?"
+        r"(?:fired|terminat\w*|let go)\b"
+        r"(?! (?:the|my|our|this|that|it|from (?:the|this|that) (?:account|program|plan|contract)))",
+        r"wrongful(?:ly)? terminat\w*|lost a (?:\w+ )?job",
+        r"(?:after|since|when|because) (?:i|we|he|she) (?:lost|loose|lose|loosing) (?:a|my|his|her|our)"
+        r" (?:\w+ )?(?:jobs?|employment)",
+        r"(?:i|we|he|she|husband|wife) (?:had |have |has )?(?:stopped|quit) working",
         r"unable to work|(?:can't|cannot|can not|could not|couldn't) work",
         r"financial(?:ly)? strain\w*",
         r"struggl\w* (?:to pay|paying|to make|to keep|to afford|financially)",
         r"struggl\w* (?:with|to keep up with) (?:the|these|my|our|those) (?:\w+ )?(?:payments?|bills?"
         r"|debts?|mortgage|rent)",
         r"unable to (?:continue )?(?:make|making|pay)",
+        # v7: the same told with "cannot" ("I can not pay either debt", "wasnt able to pay"); not "cannot pay
+        # it all at once / in a lump sum / online" (a way of paying, not the means).
+        r"(?:can ?not|can't|cant|cannot|could not|couldn't|couldnt|wasn't able to|wasnt able to"
+        r"|was not able to|weren't able to|were not able to) (?:afford to )?pay (?:(?:due to|because)\b"
+        r"|(?:(?:the|this|that|these|those|my|our|either|both|any|all) )?(?:\w+ )?(?:debts?|bills?|payments?"
+        r"|loans?|rent|mortgage|balance|it back|(?:the |that )?money back)\b"
+        r"(?! (?:[\w'$.,-]+ ){0,3}(?:at once|in full|lump sum|online|on line|by phone|over the phone|through"
+        r"|via)))",
+        r"difficult(?:y|ies) (?:in )?(?:paying|making (?:the |my |our )?payments?|keeping up)",
+        r"(?:arduous|difficult|dire|tough|precarious|desperate|terrible|horrible|strained) financial"
+        r" (?:situation|position|state|circumstances)",
         r"(?:can ?not|can't|cannot|unable to|could not|couldn't|no longer|not able to) afford (?:to )?"
         r"(?:pay |make |keep |paying |making )?(?:the |this |that |these |my |our |such |a |any )?(?:\w+ )?"
         r"(?:payments?|amount|bills?|rent|mortgage|car|house|home|loan|debt|installments?|food|medicine"
@@ -350,9 +427,14 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:living|live|lives|rely|relying|depend\w*) (?:solely |only )?(?:on|off|in) (?:social security"
         r"|disability|benefits)",
         r"food stamps|make ends meet",
+        # v7: no money to live on, and poverty told in plain words ("if i weren't dirt poor").
+        r"(?:left|leaving|leaves|leave) (?:me |us )?(?:with )?(?:no|little|zero) money"
+        r"|(?:have|had|with) no money (?:to|for|left)|money to live on",
+        r"dirt[- ]poor|(?:i am|i'm|im|we are|we're|i was|we were) (?:so |very |too )?poor\b",
         r"domestic (?:violence|abuse)|abuser",
         r"lost (?:my|our) (?:home|house)",
         r"ssi|ssdi",
+        r"(?:house|home|apartment) fire|(?:house|home) (?:burned|burnt) down",
         r"(?:natural|declared|federal(?:ly)? declared) disasters?|disaster (?:area|zone|relief|declaration"
         r"|assistance)|hurricanes?(?! season)|wildfires?|tornado\w*|earthquakes?",
     ),
@@ -368,6 +450,11 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"unauthori[sz]ed (?:\w+ )?(?:transactions?|charges?|withdrawals?|access|use|debits?|transfers?"
         r"|payments?|accounts?|purchases?|activity|loans?|cards?|checks?|cheques?|items?)",
         r"(?:did not|didn't|never|not) authori[sz]e",
+        r"not authori[sz]ed by (?:me|us|myself)",
+        # v7: the customer reporting a crime to the police (a collector asking for a report is excluded).
+        r"(?:i|we) (?:have |had |also |already |then |even )*(?:filed|submitted|made|sent) (?:in )?"
+        r"(?:a |the |my |an )?(?:\w+ )?police reports?|(?:copy|copies) of (?:a |the |my )?police reports?",
+        r"thie(?:f|ves)",
         r"(?:open|opened|place|placed|put|taken out|took out|applied|apply|applying|obtained|established"
         r"|created|registered) " + _GAP + r"in my name",
         r"(?:used|stole|took) my (?:\w+ )?(?:name|identity|information|info|ssn|social security number"
@@ -588,6 +675,13 @@ CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
         "还不上",
         "无力还款",
         "无力偿还",
+        # v7: a job lost told otherwise, repaying or paying beyond the customer's means.
+        "被辞退",
+        "被开除",
+        "被解雇",
+        "还款困难",
+        "无力支付",
+        "经济压力",
         "退休",
         "养老金",
         "受灾",
@@ -627,6 +721,11 @@ CHINESE_WORDS: Mapping[RiskFlag, tuple[str, ...]] = {
         "不是我刷",
         "被人刷",
         "被转走",
+        # v7: stolen cards and money, hackers (as the English "stolen", "hacked").
+        "被偷",
+        "偷走",
+        "偷刷",
+        "黑客",
     ),
     "discrimination": (
         "歧视",
@@ -682,7 +781,11 @@ CHINESE_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     ),
     # An app's news feed is not the press.
     "media": _chinese(r"(?!x)x"),
-    "vulnerable": _chinese(r"手术费(?:分期)?"),
+    # v7: 没(什么)经济压力 / 经济压力不大 deny the strain.
+    "vulnerable": _chinese(
+        r"手术费(?:分期)?",
+        r"(?:没|没有|无)(?:什么|啥)?经济压力|经济压力(?:不大|不是很大|小)",
+    ),
     # 是不是本人申请 asks whether the applicant is the card holder.
     "fraud": _chinese(r"防诈骗|反诈骗|防骗|反诈|是不是(?:我)?本人|是否(?:为|是)?(?:我)?本人"),
     "discrimination": _chinese(r"(?!x)x"),
