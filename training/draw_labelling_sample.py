@@ -184,6 +184,27 @@ ROUNDS = {
         ),
         suffix="-7",
     ),
+    # Drawn after the rules' seventh revision (v7) was frozen and the confirmer retrained on rounds 1-7
+    # (revision 8 of the model), to measure them on texts they were never adjusted to. Round 7's
+    # enrichments are asked for again, but only servicemember texts are left (every other pool is empty
+    # after round 7), so the random part is enlarged to keep 150 texts.
+    8: Round(
+        seed=20261208,
+        cfpb_random=102,
+        zh_random=40,
+        cfpb_enriched=(
+            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
+            ("legal-action-or-sue-issue", _sued_or_legal, 10),
+            ("hardship-issue", _hardship, 12),
+            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
+            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
+            ("purchase-not-made-sub-issue", _purchase_not_made, 10),
+            ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
+        ),
+        suffix="-8",
+    ),
 }
 
 
