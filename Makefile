@@ -33,8 +33,8 @@ browser: ## Debian's Chromium and ChromeDriver for the tracking-page test (apt, 
 
 TRIAGE_MODEL := layers/shared/python/complaints/triage/model/triage-model.json.gz
 TRIAGE_MODEL_INPUTS := training/train.py training/prepare_data.py training/data/cfpb_narratives.csv \
-  training/data/zh_bank_comments_dev.csv training/data/risk_flags_labelled.jsonl \
-  $(addprefix layers/shared/python/complaints/triage/,text.py lexicon.py linear.py model.py flags.py)
+  training/data/zh_bank_comments_dev.csv \
+  $(addprefix layers/shared/python/complaints/triage/,text.py lexicon.py linear.py model.py)
 
 # The triage model is generated (gitignored): rebuilt only when its code, data or the venv change.
 $(TRIAGE_MODEL): $(VENV)/.installed $(TRIAGE_MODEL_INPUTS)

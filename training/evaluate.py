@@ -7,15 +7,16 @@
 Held-out figures: product on the CFPB narratives received last (the model is trained on the earlier
 75 %); negative sentiment on a seeded, stratified 30 % of the zh bank comments (trained on the other
 70 %, threshold by cross-validation on those 70 % only); risk flags on the hand-labelled set: the rules
-with the learned litigation confirmer leave-one-round-out (each text scored by a confirmer trained on the
-other rounds; judged), and the rules alone beside them. With file arguments, every given file is scored
-with the shipped model instead.
+alone (nothing is trained on that set) on every labelled text (judged), and on the round labelled after
+the rules' last revision apart. With file arguments, every given file is scored with the shipped model
+instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,33 +26,30 @@ import numpy as np
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 
-from complaints.triage.analysis import analyse, confirmed_flags, flags_of
+from complaints.triage.analysis import analyse
 from complaints.triage.flags import RISK_FLAGS, RULES_VERSION, risk_flags
 from complaints.triage.lexicon import PRODUCT_LINES
-from complaints.triage.model import CONFIRMER_SECTIONS, TriageModel, load_model
+from complaints.triage.model import TriageModel, load_model
 from complaints.triage.text import Language, detect_language
 from training.prepare_data import NARRATIVE
 from training.train import (
-    FLAGS_LABELLED,
     SEED,
     CfpbNarrative,
-    LabelledText,
     choose_negative_threshold,
     fit_product_model,
     fit_sentiment_model,
-    hit_confirmer,
     predict_products,
     product_line,
     read_cfpb,
-    read_labelled_flags,
     read_sentiment,
 )
 
+FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
 # The labelling round drawn after the rules' last revision (the records' `round` field).
 FRESH_ROUND = 8
 # The last round whose errors the rules were revised on. When it is FRESH_ROUND, that round is no longer
-# fresh for the rules until the next round is labelled; the confirmer's fold of that round still never saw
-# it. v7 was revised on rounds 1-7; round 8 was drawn and labelled after it, so it is fresh for v7.
+# fresh for the rules until the next round is labelled. v7 was revised on rounds 1-7; round 8 was drawn
+# and labelled after it, so it is fresh for v7.
 RULES_REVISED_ON_ROUND = 7
 PRODUCT_TEST_SHARE = 0.25
 SENTIMENT_TEST_SHARE = 0.30
@@ -61,6 +59,31 @@ NEGATIVE_F1_TARGET = 0.60
 FLAG_TARGET = 0.90
 # Below this many labelled positives a flag's precision or recall says too little to pass or fail on.
 MIN_POSITIVES_TO_JUDGE = 10
+
+
+@dataclass(frozen=True)
+class LabelledText:
+    """One record of the hand-labelled risk-flag set (training/LABELLING.md)."""
+
+    id: str
+    language: str
+    text: str
+    flags: frozenset[str]
+    round: int
+
+
+def read_labelled_flags(path: Path = FLAGS_LABELLED) -> list[LabelledText]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        LabelledText(
+            id=str(record.get("id", "")),
+            language=str(record.get("language") or ""),
+            text=str(record["text"]),
+            flags=frozenset(record["flags"]),
+            round=int(record.get("round", 0)),
+        )
+        for record in records
+    ]
 
 
 @dataclass
@@ -177,29 +200,12 @@ def flag_figures(
 
 
 def labelled_flag_figures(report: Report, fresh_round: int = FRESH_ROUND) -> None:
-    """The hand-labelled set: the rules with the learned confirmers, leave-one-round-out (judged), and the
-    rules alone beside them (not judged); each with the freshest round apart."""
+    """The hand-labelled set scored by the rules alone: every text (judged; nothing is trained on the set,
+    so no text needs holding out), then the freshest round apart (not judged)."""
     records = read_labelled_flags(FLAGS_LABELLED)
     _flag_header(FLAGS_LABELLED, records)
-    rules = [risk_flags(record.text, record.language) for record in records]
+    rules = [set(risk_flags(record.text, record.language)) for record in records]
     rounds = sorted({record.round for record in records})
-    learned: list[set[str]] = [set() for _ in records]
-    for held_out in rounds:
-        training = [record for record in records if record.round != held_out]
-        confirmers = {flag: hit_confirmer(training, flag) for flag in CONFIRMER_SECTIONS}
-        for index, record in enumerate(records):
-            if record.round == held_out:
-                language: Language = "en" if record.language == "en" else "zh-CN"
-                learned[index] = set(confirmed_flags(rules[index], record.text, language, confirmers))
-    confirmed = ", ".join(sorted(CONFIRMER_SECTIONS))
-    print(
-        f"  rules + learned confirmer ({confirmed}; English only), leave-one-round-out: each text\n"
-        f"  scored by a confirmer trained on the other {len(rounds) - 1} rounds (judged). The shipped\n"
-        "  confirmer has seen every labelled text: scored on them it would flatter itself, so it is not."
-    )
-    _flag_table(records, learned, report, "  ")
-    fresh = [index for index, record in enumerate(records) if record.round == fresh_round]
-    earlier = ", ".join(str(number) for number in rounds if number != fresh_round)
     revised_on = ", ".join(str(number) for number in rounds if number <= RULES_REVISED_ON_ROUND)
     if fresh_round > RULES_REVISED_ON_ROUND:
         drawn = "labelled after the rules' last revision"
@@ -208,17 +214,13 @@ def labelled_flag_figures(report: Report, fresh_round: int = FRESH_ROUND) -> Non
         drawn = f"labelled before rules v{RULES_VERSION} were revised on it"
         freshness = f"round {fresh_round} included: no round is fresh for v{RULES_VERSION}"
     print(
-        f"  of which round {fresh_round} ({len(fresh)} texts, {drawn};\n"
-        f"  confirmer trained on rounds {earlier} only; not judged):"
-    )
-    _flag_table([records[i] for i in fresh], [learned[i] for i in fresh], None, "    ")
-    print(
-        "  rules alone, for comparison (not judged; the rules were revised on the errors of rounds\n"
+        f"  rules v{RULES_VERSION} alone, all texts (judged; the rules were revised on the errors of rounds\n"
         f"  {revised_on}, {freshness}):"
     )
-    _flag_table(records, [set(flags) for flags in rules], None, "  ")
-    print(f"  of which round {fresh_round} ({len(fresh)} texts, not judged):")
-    _flag_table([records[i] for i in fresh], [set(rules[i]) for i in fresh], None, "    ")
+    _flag_table(records, rules, report, "  ")
+    fresh = [index for index, record in enumerate(records) if record.round == fresh_round]
+    print(f"  of which round {fresh_round} ({len(fresh)} texts, {drawn}; not judged):")
+    _flag_table([records[i] for i in fresh], [rules[i] for i in fresh], None, "    ")
 
 
 def _flag_header(path: Path, records: Sequence[LabelledText]) -> None:
@@ -274,15 +276,10 @@ def shipped_on_files(arguments: argparse.Namespace, report: Report) -> None:
     if arguments.sentiment_csv:
         shipped_sentiment(Path(arguments.sentiment_csv), model, report)
     if arguments.flags_jsonl:
-        if model.confirmers:
-            print(
-                f"\n(risk flags: the shipped {', '.join(sorted(model.confirmers))} confirmer was trained on "
-                f"every text of training/data/{FLAGS_LABELLED.name}; on that file these figures flatter it)"
-            )
         flag_figures(
             Path(arguments.flags_jsonl),
             report,
-            lambda text, language: flags_of(text, _language(text, language), model),
+            lambda text, language: risk_flags(text, _language(text, language)),
         )
 
 

@@ -27,20 +27,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from complaints.triage.flags import RiskFlag, hit_windows
 from complaints.triage.lexicon import (
     chinese_sentiment_dense_features,
     english_product_dense_features,
     unambiguous_loan_cue,
 )
-from complaints.triage.model import (
-    ARTEFACT_FORMAT,
-    ARTEFACT_PATH,
-    CONFIRMED_CLASS,
-    CONFIRMER_SECTIONS,
-    MODEL_NAME,
-    HitConfirmer,
-)
+from complaints.triage.model import ARTEFACT_FORMAT, ARTEFACT_PATH, MODEL_NAME
 from complaints.triage.text import chinese_char_features, english_char_features
 from training.prepare_data import CFPB_COPY, NARRATIVE, ZH_SENTIMENT_COPY
 
@@ -56,14 +48,6 @@ SENTIMENT_MIN_DF = 2
 THRESHOLD_FOLDS = 5
 TRAINING_JOBS = 2
 THRESHOLD_GRID = tuple(round(value, 2) for value in np.arange(0.10, 0.91, 0.01))
-# The learned litigation confirmer (docs/triage.md, "Revision 7"): words around each hit the rules keep,
-# a binary logistic regression; chosen by leave-one-round-out figures on the hand-labelled set.
-FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
-CONFIRMER_WINDOW = 16
-CONFIRMER_C = 30.0
-CONFIRMER_THRESHOLD = 0.7
-CONFIRMER_MIN_DF = 2
-IN_PASSING_CLASS = "in_passing"
 # Decimals kept in the artefact: the runtime's probabilities stay within 1e-3 of scikit-learn's.
 DECIMALS = 4
 
@@ -242,74 +226,6 @@ def _negative_probabilities(
     return column
 
 
-@dataclass(frozen=True)
-class LabelledText:
-    """One record of the hand-labelled risk-flag set (training/LABELLING.md)."""
-
-    id: str
-    language: str
-    text: str
-    flags: frozenset[str]
-    round: int
-
-
-def read_labelled_flags(path: Path = FLAGS_LABELLED) -> list[LabelledText]:
-    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [
-        LabelledText(
-            id=str(record.get("id", "")),
-            language=str(record.get("language") or ""),
-            text=str(record["text"]),
-            flags=frozenset(record["flags"]),
-            round=int(record.get("round", 0)),
-        )
-        for record in records
-    ]
-
-
-def _given_terms(terms: list[str]) -> list[str]:
-    # The windows arrive already read into terms (complaints.triage.flags.hit_windows).
-    return terms
-
-
-def _no_dense(terms: Any) -> list[float]:
-    return []
-
-
-def fit_hit_confirmer(records: Sequence[LabelledText], flag: RiskFlag) -> FittedModel:
-    """The confirmer's classifier on the English records: one example per match of the flag's patterns;
-    `confirmed` when the rules keep the hit and the text is labelled with the flag, else `in_passing`
-    (every hit of an unflagged text, and hits the rules' exclusions blank in any text)."""
-    windows: list[list[str]] = []
-    labels: list[str] = []
-    for record in records:
-        if record.language != "en":
-            continue
-        for terms, kept in hit_windows(flag, record.text, CONFIRMER_WINDOW):
-            windows.append(terms)
-            labels.append(CONFIRMED_CLASS if kept and flag in record.flags else IN_PASSING_CLASS)
-    vectorizer = TfidfVectorizer(
-        analyzer=_given_terms, sublinear_tf=True, min_df=CONFIRMER_MIN_DF, dtype=np.float64
-    )
-    matrix = vectorizer.fit_transform(windows)
-    classifier = LogisticRegression(C=CONFIRMER_C, class_weight="balanced", max_iter=5000, random_state=SEED)
-    classifier.fit(matrix, labels)
-    return FittedModel(vectorizer, classifier, _no_dense)
-
-
-def confirmer_section(records: Sequence[LabelledText], flag: RiskFlag) -> dict[str, Any]:
-    """The confirmer as the artefact keeps it: the classifier, its window and threshold."""
-    return export_section(fit_hit_confirmer(records, flag)) | {
-        "window": CONFIRMER_WINDOW,
-        "threshold": CONFIRMER_THRESHOLD,
-    }
-
-
-def hit_confirmer(records: Sequence[LabelledText], flag: RiskFlag) -> HitConfirmer:
-    """The runtime's confirmer trained on these records (what the evaluation scores, round by round)."""
-    return HitConfirmer.from_artefact(flag, confirmer_section(records, flag))
-
-
 def export_section(model: FittedModel) -> dict[str, Any]:
     """The classifier as the runtime's LinearTextModel reads it."""
     coefficients = model.classifier.coef_
@@ -341,8 +257,6 @@ def build_artefact() -> dict[str, Any]:
     texts, labels = read_sentiment()
     threshold, cross_validated_f1 = choose_negative_threshold(texts, labels)
     sentiment_model = fit_sentiment_model(texts, labels)
-    labelled = read_labelled_flags()
-    confirmers = {section: confirmer_section(labelled, flag) for flag, section in CONFIRMER_SECTIONS.items()}
     sentiment_section = export_section(sentiment_model) | {
         "negative_threshold": threshold,
         "cross_validated_negative_f1": round(cross_validated_f1, 4),
@@ -354,12 +268,9 @@ def build_artefact() -> dict[str, Any]:
             "product_en": f"{len(narratives)} CFPB narratives, training/data/{CFPB_COPY.name}",
             "sentiment_zh": f"{len(texts)} zh bank comments (dev half), "
             f"training/data/{ZH_SENTIMENT_COPY.name}",
-            "flag_confirmers_en": f"{sum(r.language == 'en' for r in labelled)} hand-labelled English "
-            f"texts (all rounds), training/data/{FLAGS_LABELLED.name}",
         },
         "product_en": export_section(product_model),
         "sentiment_zh": sentiment_section,
-        **confirmers,
     }
     # The version names the content, so the same training gives the same version.
     digest = hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()

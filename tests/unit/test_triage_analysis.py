@@ -3,6 +3,8 @@ arithmetic gives scikit-learn's probabilities."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import time
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from complaints.triage import analysis
 from complaints.triage.analysis import analyse, current_model
+from complaints.triage.flags import risk_flags
 from complaints.triage.linear import LinearTextModel
 from complaints.triage.model import ARTEFACT_PATH, ModelMissing, TriageModel, load_model
 from training.train import (
@@ -151,3 +154,24 @@ def test_a_missing_artefact_names_make_train(tmp_path: Path) -> None:
 def test_probabilities_sum_to_one(model: TriageModel) -> None:
     probabilities = model.product_en.probabilities("I was charged an overdraft fee on my checking account.")
     assert float(np.sum(list(probabilities.values()))) == pytest.approx(1.0)
+
+
+def test_the_rules_alone_decide_the_flags(model: TriageModel) -> None:
+    # Since revision 9 no learned part judges a flag: analyse reports exactly what the rules raise (the
+    # removed litigation confirmer turned down the second text's hit on round 8).
+    texts = [
+        ("The credit bureaus say this record came from the county court.", "en"),
+        ("Any further attempts to collect this debt will result in legal action.", "en"),
+        ("I will report you to the CFPB and my lawyer.", "en"),
+        ("再不处理我就找律师起诉你们", "zh-CN"),
+    ]
+    for text, language in texts:
+        assert analyse(text, model=model).risk_flags == risk_flags(text, language)
+    assert "litigation" in analyse(texts[1][0], model=model).risk_flags
+
+
+def test_the_artefact_holds_the_two_classifiers_only(model: TriageModel) -> None:
+    with gzip.open(ARTEFACT_PATH, "rt", encoding="utf-8") as handle:
+        artefact = json.load(handle)
+    assert set(artefact) == {"format", "version", "name", "provenance", "product_en", "sentiment_zh"}
+    assert set(artefact["provenance"]) == {"product_en", "sentiment_zh"}

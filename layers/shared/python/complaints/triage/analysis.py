@@ -9,7 +9,6 @@ The model is loaded on the first call and kept for the life of the process (a wa
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +25,7 @@ from complaints.triage.lexicon import (
     product_keyword_hits,
     unambiguous_loan_cue,
 )
-from complaints.triage.model import ARTEFACT_PATH, MODEL_NAME, HitConfirmer, TriageModel, load_model
+from complaints.triage.model import ARTEFACT_PATH, MODEL_NAME, TriageModel, load_model
 from complaints.triage.text import Language, detect_language
 
 __all__ = [
@@ -34,9 +33,7 @@ __all__ = [
     "Sentiment",
     "TextAnalysis",
     "analyse",
-    "confirmed_flags",
     "current_model",
-    "flags_of",
 ]
 
 SentimentLabel = Literal["negative", "neutral", "positive"]
@@ -96,7 +93,8 @@ def analyse(
     """Read one complaint; language None detects it (zh-CN or en)."""
     model = model or current_model()
     language = language or detect_language(description)
-    flags = flags_of(description, language, model)
+    # The rules alone decide every flag (docs/triage.md, "Risk flags").
+    flags = risk_flags(description, language)
     sentiment = _sentiment(description, language, model)
     return TextAnalysis(
         language=language,
@@ -107,25 +105,6 @@ def analyse(
         risk_flags=flags,
         model=model.name,
     )
-
-
-def flags_of(description: str, language: Language, model: TriageModel) -> tuple[RiskFlag, ...]:
-    """The risk flags analyse() reports: the rules, then the artefact's learned confirmers (if any)."""
-    return confirmed_flags(risk_flags(description, language), description, language, model.confirmers)
-
-
-def confirmed_flags(
-    flags: tuple[RiskFlag, ...],
-    description: str,
-    language: Language,
-    confirmers: Mapping[RiskFlag, HitConfirmer],
-) -> tuple[RiskFlag, ...]:
-    """For English text, each flag the rules raised that has a learned confirmer (litigation) is kept only
-    when the confirmer agrees. Chinese text keeps the rules: the confirmer was trained on English
-    narratives only. No confirmers (an artefact trained before revision 7) gives the rules alone."""
-    if language != "en" or not confirmers:
-        return flags
-    return tuple(flag for flag in flags if flag not in confirmers or confirmers[flag].confirms(description))
 
 
 def _product(description: str, language: Language, model: TriageModel) -> ProductLine:

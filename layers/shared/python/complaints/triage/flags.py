@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from itertools import pairwise
 from typing import Literal
 
-from complaints.triage.text import english_words, normalise
+from complaints.triage.text import normalise
 
 RiskFlag = Literal["regulator", "litigation", "media", "vulnerable", "fraud", "discrimination"]
 RISK_FLAGS: tuple[RiskFlag, ...] = (
@@ -809,31 +808,6 @@ def _english_kept(flag: RiskFlag, lowered: str) -> str:
     for pattern in ENGLISH_CONTEXT_EXCLUSIONS.get(flag, ()):
         kept = _blank_group(pattern, kept)
     return kept
-
-
-def hit_windows(flag: RiskFlag, text: str, width: int) -> list[tuple[list[str], bool]]:
-    """Each match of the flag's English patterns on the normalised text (exclusions not applied), as the
-    words around it and whether the rules keep it (no exclusion overlaps it): what the learned confirmer
-    reads (complaints.triage.model.HitConfirmer). The rules' own behaviour is `risk_flags`, unchanged.
-
-    A window's terms: the `width` words before and after the hit (``w:`` + word), the word pairs across
-    before + ``<H>`` + after, and the hit itself (``h:`` + its words)."""
-    lowered = normalise(text)
-    excluded = [match.span() for match in ENGLISH_EXCLUSIONS[flag].finditer(lowered)]
-    for pattern in ENGLISH_CONTEXT_EXCLUSIONS.get(flag, ()):
-        excluded.extend(match.span("x") for match in pattern.finditer(lowered))
-    windows: list[tuple[list[str], bool]] = []
-    for match in ENGLISH_PATTERNS[flag].finditer(lowered):
-        start, end = match.span()
-        kept = not any(low < end and start < high for low, high in excluded)
-        before = english_words(lowered[:start])[-width:] if width else []
-        after = english_words(lowered[end:])[:width]
-        sequence = [*before, "<H>", *after]
-        terms = [f"w:{word}" for word in (*before, *after)]
-        terms.extend(f"{first} {second}" for first, second in pairwise(sequence))
-        terms.append("h:" + " ".join(english_words(match.group(0))))
-        windows.append((terms, kept))
-    return windows
 
 
 def risk_flags(text: str, language: str) -> tuple[RiskFlag, ...]:

@@ -54,16 +54,7 @@ class LinearTextModel:
 
     def scores(self, text: str) -> list[float]:
         """The decision function: one score per row."""
-        scores = self.term_scores(self.features(text))
-        for value, row_weights in zip(self.dense(text), self.dense_weights, strict=True):
-            for row, weight in enumerate(row_weights):
-                scores[row] += weight * value
-        return scores
-
-    def term_scores(self, terms: Sequence[str]) -> list[float]:
-        """The decision function of a document already read into terms (no dense features): what
-        scikit-learn gives for ``TfidfVectorizer(analyzer=<identity>)`` on that list of terms."""
-        counts = Counter(term for term in terms if term in self.vocabulary)
+        counts = Counter(term for term in self.features(text) if term in self.vocabulary)
         values = {
             term: (1.0 + math.log(count) if self.sublinear_tf else float(count)) * self.vocabulary[term][0]
             for term, count in counts.items()
@@ -74,17 +65,14 @@ class LinearTextModel:
             weights = self.vocabulary[term]
             for row in range(len(scores)):
                 scores[row] += weights[row + 1] * value / norm
+        for value, row_weights in zip(self.dense(text), self.dense_weights, strict=True):
+            for row, weight in enumerate(row_weights):
+                scores[row] += weight * value
         return scores
 
     def probabilities(self, text: str) -> dict[str, float]:
         """Class → probability, as predict_proba gives them."""
-        return self._probabilities(self.scores(text))
-
-    def term_probabilities(self, terms: Sequence[str]) -> dict[str, float]:
-        """Class → probability of a document already read into terms (see term_scores)."""
-        return self._probabilities(self.term_scores(terms))
-
-    def _probabilities(self, scores: list[float]) -> dict[str, float]:
+        scores = self.scores(text)
         if len(self.classes) == 2:
             second = _sigmoid(scores[0])
             return {self.classes[0]: 1.0 - second, self.classes[1]: second}
