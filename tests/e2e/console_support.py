@@ -12,7 +12,7 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 WAIT = 60  # a loaded machine runs the whole suite beside these tests
 AXE = Path(__file__).resolve().parents[2] / "console" / "node_modules" / "axe-core" / "axe.min.js"
@@ -21,9 +21,12 @@ FORBIDDEN_IMPACTS = frozenset({"serious", "critical"})
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-def sign_in(browser: webdriver.Chrome, url: str, role: str, path: str = "queue/mine") -> None:
+def sign_in(
+    browser: webdriver.Chrome, url: str, role: str, path: str = "queue/mine", language: str | None = None
+) -> None:
     """A fresh session as `role` (a token of the local runtime: agent, supervisor, manager, compliance,
-    agent_other_team), then the console page at /console/<path>."""
+    agent_other_team), in `language` when given (the viewer's choice, kept for the session), then the
+    console page at /console/<path>."""
     browser.get(f"{url}/console/signin")
     browser.execute_script("localStorage.clear(); sessionStorage.clear();")
     browser.get(f"{url}/console/signin")
@@ -32,6 +35,8 @@ def sign_in(browser: webdriver.Chrome, url: str, role: str, path: str = "queue/m
     )
     browser.find_element(By.ID, f"sign-in-{role}").click()
     WebDriverWait(browser, WAIT).until(lambda b: "/console/signin" not in b.current_url)
+    if language:
+        Select(browser.find_element(By.ID, "language")).select_by_value(language)
     if path:
         browser.get(f"{url}/console/{path}")
     WebDriverWait(browser, WAIT).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))

@@ -93,9 +93,7 @@ def messages_to(api: Api, to: str) -> list[dict[str, Any]]:
 
 
 def english(browser: webdriver.Chrome, url: str, role: str, path: str) -> None:
-    sign_in(browser, url, role, path="")
-    Select(browser.find_element(By.ID, "language")).select_by_value("en")
-    browser.get(f"{url}/console/{path}")
+    sign_in(browser, url, role, path, language="en")
     WebDriverWait(browser, WAIT).until(expected_conditions.presence_of_element_located((By.ID, "ov-title")))
 
 

@@ -113,10 +113,7 @@ def parse(iso: str) -> datetime:
 
 def english(browser: webdriver.Chrome, url: str, role: str, path: str) -> None:
     """Signed in as `role`, the console in English, at /console/<path>."""
-    sign_in(browser, url, role, path="")
-    Select(browser.find_element(By.ID, "language")).select_by_value("en")
-    browser.get(f"{url}/console/{path}")
-    WebDriverWait(browser, WAIT).until(expected_conditions.presence_of_element_located((By.TAG_NAME, "main")))
+    sign_in(browser, url, role, path, language="en")
 
 
 def resolution_deadline(browser: webdriver.Chrome) -> WebElement:

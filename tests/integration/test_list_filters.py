@@ -212,6 +212,21 @@ def test_flag_lists_the_complaints_whose_triage_found_it(desk: Desk, flag: str, 
     assert desk.listed(flag=flag) == expected
 
 
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        ("vulnerable,media", ["b"]),
+        ("media,fraud", ["b", "d", "f"]),
+        ("fraud, vulnerable,fraud", ["b", "d", "f"]),  # each once, spaces around a name ignored
+        ("media,regulator", []),
+    ],
+)
+def test_several_flags_list_the_complaints_with_any_of_them(
+    desk: Desk, flags: str, expected: list[str]
+) -> None:
+    assert desk.listed(flag=flags) == expected
+
+
 def test_due_before_is_the_next_unmet_deadline_of_open_complaints(desk: Desk) -> None:
     first_c = desk.deadline("c", "firstResponseDueAt")  # critical: 4 h
     assert first_c < min(desk.deadline(x, "firstResponseDueAt") for x in "abdef")
@@ -366,6 +381,8 @@ def test_a_manual_patch_wins_over_what_triage_wrote(desk: Desk) -> None:
     [
         ("priority", "urgent"),
         ("flag", "angry"),
+        ("flag", "fraud,angry"),
+        ("flag", ","),
         ("dueBefore", "tomorrow"),
         ("dueBefore", "2026-12-01T10:00:00"),  # no zone
         ("team", "li na"),

@@ -183,10 +183,10 @@ export function complaints(config: Config, filters: URLSearchParams): Promise<Ov
   return listComplaints(config, filters) as Promise<OversightComplaint[]>;
 }
 
-/** Compliance's list: each risk flag and the critical priority asked separately (the API's filters
- * combine with AND), merged. */
+/** Compliance's list: the complaints with any of the risk flags, and the critical ones, asked separately
+ * (the API's filters combine with AND; `flag` takes several, any of them), merged. */
 export async function sensitiveComplaints(config: Config, flags: readonly string[]): Promise<OversightComplaint[]> {
-  const queries = [...flags.map((flag) => new URLSearchParams({ flag })), new URLSearchParams({ priority: "critical" })];
+  const queries = [new URLSearchParams({ flag: flags.join(",") }), new URLSearchParams({ priority: "critical" })];
   const lists = await Promise.all(queries.map((q) => complaints(config, q)));
   return mergeById(...lists);
 }

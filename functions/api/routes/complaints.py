@@ -20,7 +20,6 @@ from complaints.core.models import (
     Complaint,
     Deadlines,
     Priority,
-    RiskFlag,
     Status,
 )
 from complaints.core.paging import MAX_PAGE_SIZE, Page
@@ -90,7 +89,8 @@ def submit_complaint(
     "those of their teams (their `team:<name>` groups; `intake` holds the complaints with no team yet), "
     "so a page may hold fewer than `limit` items and still have a `nextToken`. Filters combine (all "
     "must hold), newest received first: `team` (`intake`: no team yet; another team than yours is a "
-    "403 for agents and supervisors), `priority`, `flag` (a risk flag triage found), `dueBefore` (open "
+    "403 for agents and supervisors), `priority`, `flag` (a risk flag triage found; several, comma-"
+    "separated: any of them), `dueBefore` (open "
     "complaints whose next unmet deadline is before it: the first response while unanswered, else "
     "the solution plan while owed, else the resolution), `unassigned=true` (open complaints nobody "
     "is assigned). `reference` (as the customer quotes it, any case) finds at most the one complaint, if "
@@ -108,7 +108,14 @@ def list_complaints(
     customer_id: Annotated[str | None, Query(alias="customerId", min_length=1, max_length=64)] = None,
     team: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
     priority: Annotated[Priority | None, Query()] = None,
-    flag: Annotated[RiskFlag | None, Query()] = None,
+    flag: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="a risk flag triage found; several, separated by commas: any of them",
+        ),
+    ] = None,
     due_before: Annotated[
         str | None, Query(alias="dueBefore", min_length=1, max_length=64, description="ISO 8601, with a zone")
     ] = None,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Protocol
+from typing import Annotated, Any, Protocol
 
-from pydantic import Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
 from complaints.core.access import team_of
 from complaints.core.models import (
@@ -25,6 +25,14 @@ from complaints.core.paging import MAX_PAGE_SIZE, Page
 from complaints.sla.escalation import next_deadline
 
 
+def _any_of(value: Any) -> Any:
+    """`fraud,regulator` (the query string's form): the flags, each once, in a fixed order (a page's
+    token is bound to the filters that made it)."""
+    if isinstance(value, str):
+        return sorted({part.strip() for part in value.split(",")})
+    return value
+
+
 class ComplaintQuery(ApiModel):
     # The reference a customer quotes (`CG-YYMMDD-XXXXXX`, any case): at most the one complaint.
     reference: Annotated[str, StringConstraints(pattern=r"^[Cc][Gg]-\d{6}-[0-9A-Za-z]{6}$")] | None = None
@@ -36,8 +44,8 @@ class ComplaintQuery(ApiModel):
     # The complaint's team; `intake` names the complaints with no team yet (core/access.team_of).
     team: Identifier | None = None
     priority: Priority | None = None
-    # One risk flag that the complaint's triage found (`triage.riskFlags` holds it).
-    flag: RiskFlag | None = None
+    # Risk flags, any of which the complaint's triage found (`triage.riskFlags` holds it).
+    flag: Annotated[tuple[RiskFlag, ...], BeforeValidator(_any_of), Field(min_length=1)] | None = None
     # Open complaints whose next unmet deadline (sla/escalation.next_deadline: the first response while
     # unanswered, else the solution plan while owed, else the resolution) is before it.
     due_before: UtcDatetime | None = None
@@ -71,7 +79,7 @@ class ComplaintQuery(ApiModel):
             and (self.priority is None or complaint.priority is self.priority)
             and (
                 self.flag is None
-                or (complaint.triage is not None and self.flag in complaint.triage.risk_flags)
+                or (complaint.triage is not None and any(f in complaint.triage.risk_flags for f in self.flag))
             )
             and (self.due_before is None or (due is not None and due < self.due_before))
             and (not self.unassigned or (due is not None and complaint.assignee is None))
