@@ -81,6 +81,22 @@ def _crime_or_arbitration(row: CfpbRow) -> bool:
     }
 
 
+# The CFPB-field enrichments of round 6, asked for again by the later rounds (with two more from round 7).
+_ROUND_6_ENRICHMENTS: tuple[tuple[str, Callable[[CfpbRow], bool], int], ...] = (
+    ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
+    ("legal-action-or-sue-issue", _sued_or_legal, 10),
+    ("hardship-issue", _hardship, 12),
+    ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
+    ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
+    ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
+    ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
+)
+_ROUND_7_ENRICHMENTS = (
+    *_ROUND_6_ENRICHMENTS,
+    ("purchase-not-made-sub-issue", _purchase_not_made, 10),
+    ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
+)
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -152,15 +168,7 @@ ROUNDS = {
         seed=20261206,
         cfpb_random=68,
         zh_random=40,
-        cfpb_enriched=(
-            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
-            ("legal-action-or-sue-issue", _sued_or_legal, 10),
-            ("hardship-issue", _hardship, 12),
-            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
-            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
-            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
-            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
-        ),
+        cfpb_enriched=_ROUND_6_ENRICHMENTS,
         suffix="-6",
     ),
     # Drawn after the rules' sixth revision (v6) was scored on round 6 and the confirmer retrained (revision
@@ -171,17 +179,7 @@ ROUNDS = {
         seed=20261207,
         cfpb_random=88,
         zh_random=40,
-        cfpb_enriched=(
-            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
-            ("legal-action-or-sue-issue", _sued_or_legal, 10),
-            ("hardship-issue", _hardship, 12),
-            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
-            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
-            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
-            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
-            ("purchase-not-made-sub-issue", _purchase_not_made, 10),
-            ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
-        ),
+        cfpb_enriched=_ROUND_7_ENRICHMENTS,
         suffix="-7",
     ),
     # Drawn after the rules' seventh revision (v7) was frozen and the confirmer retrained on rounds 1-7
@@ -192,17 +190,7 @@ ROUNDS = {
         seed=20261208,
         cfpb_random=102,
         zh_random=40,
-        cfpb_enriched=(
-            ("public-record-or-bankruptcy-issue", _public_record_or_bankruptcy, 12),
-            ("legal-action-or-sue-issue", _sued_or_legal, 10),
-            ("hardship-issue", _hardship, 12),
-            ("older-american-tag", lambda row: "Older American" in row["Tags"], 12),
-            ("servicemember-tag", lambda row: "Servicemember" in row["Tags"], 8),
-            ("identity-theft-or-fraud-issue", _identity_theft_or_fraud, 10),
-            ("charging-or-unauthorized-issue", _charging_or_unauthorized, 6),
-            ("purchase-not-made-sub-issue", _purchase_not_made, 10),
-            ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
-        ),
+        cfpb_enriched=_ROUND_7_ENRICHMENTS,
         suffix="-8",
     ),
 }

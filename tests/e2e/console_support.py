@@ -93,3 +93,18 @@ def assert_accessible(browser: webdriver.Chrome, page: str) -> None:
         for v in found
     ]
     assert not found, f"{page}: axe-core found {json.dumps(summary, ensure_ascii=False)}"
+
+
+def ask_erasure(browser: webdriver.Chrome, url: str, customer_id: str) -> None:
+    """The erasure page, the customer and the reason given, up to its confirmation step."""
+    browser.get(f"{url}/console/oversight/erasure")
+    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
+    browser.find_element(By.ID, "erase-customer").send_keys(customer_id)
+    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
+    browser.find_element(By.ID, "erase-next").click()
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.visibility_of_element_located((By.ID, "erase-confirm"))
+    )
+    WebDriverWait(browser, WAIT).until(
+        expected_conditions.element_to_be_clickable((By.ID, "erase-confirm-button"))
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import requests
-from console_support import WAIT, assert_accessible, sign_in, wait_text
+from console_support import WAIT, ask_erasure, assert_accessible, sign_in, wait_text
 from e2e_support import Api, own_customer_body, poll, submit_triaged
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
@@ -27,21 +27,6 @@ pytestmark = pytest.mark.xdist_group("console")  # a runtime of its own, on the 
 OTHER_TEAM = "collections"
 OWN_TEAM = "branch-ops"
 LINK = re.compile(r"(http://[^\s\"<>]+/t/[\w-]+\?token=[\w.-]+)")
-
-
-def ask_erasure(browser: webdriver.Chrome, url: str, customer_id: str) -> None:
-    """The erasure page, the customer and the reason given, up to its confirmation step."""
-    browser.get(f"{url}/console/oversight/erasure")
-    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
-    browser.find_element(By.ID, "erase-customer").send_keys(customer_id)
-    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
-    browser.find_element(By.ID, "erase-next").click()
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.visibility_of_element_located((By.ID, "erase-confirm"))
-    )
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.element_to_be_clickable((By.ID, "erase-confirm-button"))
-    )
 
 
 def submit(api: Api, **overrides: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import requests
-from console_support import WAIT, actions_shown, assert_accessible, sign_in, wait_text
+from console_support import WAIT, actions_shown, ask_erasure, assert_accessible, sign_in, wait_text
 from e2e_support import Api, own_customer_body, poll, submit_triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
@@ -145,14 +145,8 @@ def trail_actions(browser: webdriver.Chrome) -> list[str]:
 
 def erasure_outcome(browser: webdriver.Chrome, url: str, customer_id: str, expected: str) -> str:
     """The erasure page's answer to erasing `customer_id`, once it shows `expected`."""
-    browser.get(f"{url}/console/oversight/erasure")
-    WebDriverWait(browser, WAIT).until(expected_conditions.element_to_be_clickable((By.ID, "erase-customer")))
-    browser.find_element(By.ID, "erase-customer").send_keys(customer_id)
-    browser.find_element(By.ID, "erase-reason").send_keys("The customer asked for erasure on 1 December.")
-    browser.find_element(By.ID, "erase-next").click()
-    WebDriverWait(browser, WAIT).until(
-        expected_conditions.element_to_be_clickable((By.ID, "erase-confirm-button"))
-    ).click()
+    ask_erasure(browser, url, customer_id)
+    browser.find_element(By.ID, "erase-confirm-button").click()
     wait_text(browser, "erase-outcome", expected)
     return str(browser.find_element(By.ID, "erase-outcome").text)
 
