@@ -98,6 +98,13 @@ export interface Complaint {
   triage?: { riskFlags?: string[] } | null;
 }
 
+/** A complaint kept for litigation or an investigation (compliance places and lifts it). */
+export interface LegalHold {
+  reason: string;
+  placedBy: string;
+  placedAt: string;
+}
+
 /** One entry of a complaint's audit trail (GET /v1/complaints/{id}/trail). */
 export interface AuditEvent {
   id: string;

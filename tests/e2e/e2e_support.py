@@ -96,3 +96,9 @@ def triaged(api: Any, complaint_id: str, seconds: float = 120) -> dict[str, Any]
     )
     assert read.get("triage"), f"triage did not read {complaint_id} in {seconds} s"
     return read
+
+
+def read_complaint(api: Api, complaint_id: str, role: str = "agent") -> dict[str, Any]:
+    """The complaint as `role` reads it over the API."""
+    answer: dict[str, Any] = api.request("GET", f"/v1/complaints/{complaint_id}", role=role).json()
+    return answer

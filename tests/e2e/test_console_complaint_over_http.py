@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 from console_support import WAIT, actions_shown, assert_accessible, sign_in, wait_text
-from e2e_support import Api, own_customer_body, submit_triaged, triaged
+from e2e_support import Api, own_customer_body, read_complaint, submit_triaged, triaged
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
@@ -46,11 +46,6 @@ def change(api: Api, complaint: dict[str, Any], method: str, path: str, **body: 
     )
     assert response.status_code == 200, response.text
     answer: dict[str, Any] = response.json()
-    return answer
-
-
-def read(api: Api, complaint_id: str) -> dict[str, Any]:
-    answer: dict[str, Any] = api.request("GET", f"/v1/complaints/{complaint_id}").json()
     return answer
 
 
@@ -130,7 +125,7 @@ def test_an_agent_takes_a_complaint_answers_with_a_template_and_resolves_it(
     WebDriverWait(browser, WAIT).until(lambda b: b.find_elements(By.ID, "resolution"))
 
     # The API holds what the page sent, at the versions it read.
-    done = read(api, complaint["id"])
+    done = read_complaint(api, complaint["id"])
     assert done["status"] == "resolved" and done["assignee"] == AGENT
     assert done["resolution"]["outcome"] == "partially_upheld"
     assert done["resolution"]["rootCause"] == "ATM card reader fault"
@@ -186,7 +181,7 @@ def test_a_stale_version_is_explained_and_the_complaint_read_again(
     WebDriverWait(browser, WAIT).until(
         lambda b: "Called the branch." in b.find_element(By.ID, "timeline").text
     )
-    assert read(api, complaint["id"])["version"] == meanwhile["version"]
+    assert read_complaint(api, complaint["id"])["version"] == meanwhile["version"]
     assert browser.find_element(By.ID, "note-message").get_attribute("value") == "Customer called again."
     browser.find_element(By.ID, "submit-note").click()
     wait_text(browser, "action-notice", "Internal note")
@@ -234,7 +229,7 @@ def test_an_agent_sees_no_supervisor_action_a_supervisor_does_and_compliance_onl
     browser.find_element(By.ID, "submit-library").click()
     wait_text(browser, "action-notice", "Add to case library")
     WebDriverWait(browser, WAIT).until(lambda b: "library" not in actions_shown(b))
-    marked = read(api, resolved["id"])["libraryCase"]
+    marked = read_complaint(api, resolved["id"])["libraryCase"]
     assert marked["title"] == "Card kept by the ATM" and marked["markedBy"] == "local-supervisor"
     assert_accessible(browser, "complaint page (supervisor)")
 
@@ -309,7 +304,7 @@ def test_an_agent_attaches_a_file_which_the_browser_uploads_and_which_downloads_
     form.find_element(By.ID, "attach-file").send_keys(str(refused))
     browser.find_element(By.ID, "submit-attach").click()
     wait_text(browser, "attach-file-error", "macro.docx is not a PDF, JPEG, PNG, HEIC or text file")
-    assert read(api, complaint["id"])["attachments"] == []
+    assert read_complaint(api, complaint["id"])["attachments"] == []
 
     form.find_element(By.ID, "attach-file").send_keys(str(statement))
     browser.find_element(By.ID, "submit-attach").click()
@@ -317,7 +312,7 @@ def test_an_agent_attaches_a_file_which_the_browser_uploads_and_which_downloads_
     WebDriverWait(browser, WAIT).until(
         expected_conditions.text_to_be_present_in_element((By.ID, "attachments"), "card statement.pdf")
     )
-    (listed,) = read(api, complaint["id"])["attachments"]
+    (listed,) = read_complaint(api, complaint["id"])["attachments"]
     assert (listed["fileName"], listed["contentType"], listed["size"], listed["addedBy"]) == (
         "card statement.pdf",
         "application/pdf",

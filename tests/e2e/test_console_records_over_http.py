@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from console_support import WAIT, actions_shown, ask_erasure, assert_accessible, sign_in, wait_text
-from e2e_support import Api, own_customer_body, poll, submit_triaged
+from e2e_support import Api, own_customer_body, poll, read_complaint, submit_triaged
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
@@ -80,11 +80,6 @@ def resolved(api: Api) -> dict[str, Any]:
     )
     assert done.status_code == 200, done.text
     answer: dict[str, Any] = done.json()
-    return answer
-
-
-def read(api: Api, complaint_id: str, role: str = "agent") -> dict[str, Any]:
-    answer: dict[str, Any] = api.request("GET", f"/v1/complaints/{complaint_id}", role=role).json()
     return answer
 
 
@@ -176,7 +171,7 @@ def test_a_complaint_its_customer_reopens_is_shown_handled_again_with_a_deadline
         json={"reason": "The fee was never in my terms.", "category": "outcome_disputed"},
     )
     assert reopened.status_code == 200, reopened.text
-    now = read(api, complaint["id"])
+    now = read_complaint(api, complaint["id"])
     assert now["status"] == "in_progress" and now["reopenCount"] == 1
 
     # Read again, the page shows it worked again: its status, a resolution deadline running again,
@@ -244,7 +239,7 @@ def test_an_agent_reopens_a_resolved_complaint_from_its_page(api: Api, browser: 
     WebDriverWait(browser, WAIT).until(lambda b: "reopen" not in actions_shown(b))
     assert resolution_deadline(browser).get_attribute("data-state") == "running"
 
-    now = read(api, complaint["id"])
+    now = read_complaint(api, complaint["id"])
     assert now["status"] == "in_progress" and now["reopenCount"] == 1
     expected = parse(now["reopenedAt"]) + timedelta(hours=OUTCOME_HOURS)
     assert abs(shown_due(resolution_deadline(browser)) - expected) < timedelta(seconds=1)
@@ -283,14 +278,14 @@ def test_compliance_places_and_lifts_a_legal_hold_and_an_erasure_waits_for_it(
     assert "Under legal hold" in state and f"Placed by {COMPLIANCE}" in state and matter in state
     assert "under legal hold" in browser.find_element(By.CSS_SELECTOR, "#trail-of + p").text
     WebDriverWait(browser, WAIT).until(lambda b: trail_actions(b)[-1:] == ["set_legal_hold"])
-    held = read(api, complaint["id"], role="compliance")["legalHold"]
+    held = read_complaint(api, complaint["id"], role="compliance")["legalHold"]
     assert held["reason"] == matter and held["placedBy"] == COMPLIANCE
     assert_accessible(browser, "oversight/trail (held)")
 
     # While held, the customer cannot be erased: the page says which complaint keeps them.
     refusal = erasure_outcome(browser, api.url, customer_id, "Refused")
     assert f"under a legal hold: {complaint['reference']}" in refusal
-    assert read(api, complaint["id"], role="compliance")["customer"]["customerId"] == customer_id
+    assert read_complaint(api, complaint["id"], role="compliance")["customer"]["customerId"] == customer_id
 
     # A manager reads the trail and sees the hold, but is offered no way to place or lift one.
     english(browser, api.url, "manager", f"oversight/trail?complaint={complaint['id']}")
@@ -305,7 +300,7 @@ def test_compliance_places_and_lifts_a_legal_hold_and_an_erasure_waits_for_it(
     english(browser, api.url, "compliance", "oversight/trail")
     open_trail(browser, complaint)
     wait_text(browser, "hold-state", "Under legal hold")
-    current = read(api, complaint["id"], role="compliance")
+    current = read_complaint(api, complaint["id"], role="compliance")
     updated = "Litigation 2026-118 and 2026-131 over card fees; Legal asked on 1 December."
     meanwhile = change(api, current, "legal-hold", role="compliance", hold=True, reason=updated)
     assert meanwhile.status_code == 200, meanwhile.text
@@ -317,19 +312,19 @@ def test_compliance_places_and_lifts_a_legal_hold_and_an_erasure_waits_for_it(
     wait_text(browser, "hold-state", updated)
     WebDriverWait(browser, WAIT).until(lambda b: trail_actions(b)[-2:] == ["set_legal_hold"] * 2)
     assert browser.find_element(By.ID, "hold-reason").get_attribute("value") == lifting
-    assert read(api, complaint["id"], role="compliance")["legalHold"] is not None
+    assert read_complaint(api, complaint["id"], role="compliance")["legalHold"] is not None
     browser.find_element(By.ID, "hold-submit").click()
     wait_text(browser, "hold-notice", f"{complaint['reference']}: the legal hold is lifted.")
     wait_text(browser, "hold-state", "Not under legal hold")
     WebDriverWait(browser, WAIT).until(lambda b: trail_actions(b)[-3:] == ["set_legal_hold"] * 3)
-    assert read(api, complaint["id"], role="compliance").get("legalHold") is None
+    assert read_complaint(api, complaint["id"], role="compliance").get("legalHold") is None
     events = api.request("GET", f"/v1/complaints/{complaint['id']}/events", role="compliance").json()["items"]
     holds = [(e["actor"]["id"], e["data"]["hold"]) for e in events if e["action"] == "set_legal_hold"]
     assert holds == [(COMPLIANCE, True), (COMPLIANCE, True), (COMPLIANCE, False)]
     assert_accessible(browser, "oversight/trail (lifted)")
 
     erasure_outcome(browser, api.url, customer_id, "is erased. Complaints: 1;")
-    erased = read(api, complaint["id"], role="compliance")
+    erased = read_complaint(api, complaint["id"], role="compliance")
     assert erased["customer"]["customerId"] != customer_id and erased["customer"]["erased"] is True
 
 

@@ -1,7 +1,7 @@
 // The complaint page's calls of the v1 API (docs/openapi.json): the complaint, its trail and
 // notification log, similar past cases, an attachment's download, and every change at the version read.
 
-import { apiGet, apiSend, type AuditEvent, type Complaint, type NotificationBase } from "../api";
+import { apiGet, apiSend, type AuditEvent, type Complaint, type LegalHold, type NotificationBase } from "../api";
 import type { Config } from "../config";
 
 export type CustomerLanguage = "zh-CN" | "en";
@@ -88,7 +88,7 @@ export interface ComplaintDetail extends Omit<Complaint, "triage"> {
   triage?: Triage | null;
   links?: ComplaintLink[];
   libraryCase?: { title: string; lesson: string; markedBy: string; markedAt: string } | null;
-  legalHold?: { reason: string; placedBy: string; placedAt: string } | null;
+  legalHold?: LegalHold | null;
 }
 
 export type { AuditEvent } from "../api";

@@ -1,7 +1,16 @@
 // The API calls of the oversight pages (docs/openapi.json), through api.ts's apiGet/apiSend: the
 // viewer's token, one refresh on a 401, errors carrying the API's own message.
 
-import { apiGet, apiSend, type AuditEvent, type Complaint, listAll, listComplaints, type NotificationBase } from "../api";
+import {
+  apiGet,
+  apiSend,
+  type AuditEvent,
+  type Complaint,
+  type LegalHold,
+  listAll,
+  listComplaints,
+  type NotificationBase,
+} from "../api";
 import type { Config } from "../config";
 import { mergeById, type Period, periodQuery } from "./logic";
 
@@ -29,12 +38,6 @@ export interface OversightComplaint extends Complaint {
   legalHold?: LegalHold | null;
 }
 
-/** A complaint kept for litigation or an investigation (compliance places and lifts it). */
-export interface LegalHold {
-  reason: string;
-  placedBy: string;
-  placedAt: string;
-}
 
 export interface AccountabilityRecord {
   id: string;
