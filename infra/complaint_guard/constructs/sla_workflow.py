@@ -84,12 +84,13 @@ class SlaWorkflow(Construct):
     @property
     def executions_arn(self) -> str:
         """Every execution of the tracker: `arn:<partition>:states:<region>:<account>:execution:<name>:*`."""
-        return Stack.of(self).format_arn(
+        arn: str = Stack.of(self).format_arn(
             service="states",
             resource="execution",
             resource_name=f"{self.state_machine_name}:*",
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
+        return arn
 
     def allow_tracking(self, role: iam.IRole) -> None:
         """Start a complaint's tracker, and stop or describe trackers of this machine only."""
