@@ -193,6 +193,15 @@ ROUNDS = {
         cfpb_enriched=_ROUND_7_ENRICHMENTS,
         suffix="-8",
     ),
+    # Drawn after the rules' eighth revision (v8) was frozen, to measure it on texts it was never adjusted
+    # to. Only servicemember texts are left of the enrichment pools, as for round 8.
+    9: Round(
+        seed=20261209,
+        cfpb_random=102,
+        zh_random=40,
+        cfpb_enriched=_ROUND_7_ENRICHMENTS,
+        suffix="-9",
+    ),
 }
 
 

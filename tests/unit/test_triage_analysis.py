@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import time
 from pathlib import Path
 
@@ -76,6 +77,8 @@ def test_an_english_complaint_end_to_end(model: TriageModel) -> None:
     assert result.churn_risk == "high"
     assert "regulator" in result.risk_flags
     assert result.model == model.name
+    # The record names both what was trained and which risk-flag rules ran.
+    assert re.fullmatch(r"complaint-guard-triage/1\.[0-9a-f]{12}\+rules\.\d+", result.model)
 
 
 def test_a_chinese_card_fraud_complaint(model: TriageModel) -> None:

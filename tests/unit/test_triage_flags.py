@@ -389,6 +389,67 @@ def test_a_v7_court_exclusion_blanks_only_the_court() -> None:
     assert "litigation" in risk_flags(text, "en")
 
 
+# Rule families added in v8, from the errors of round 8 (docs/triage.md, "Risk flags").
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Iamsubmittingthisnarrativeasmycomplainttothecfpbbecausenothingchanged.", "regulator"),
+        ("I filed an identity theft report with identitytheft.gov via reference number 12.", "regulator"),
+        ("I was admitted to XXXX XXXX in 2017 for a procedure.", "vulnerable"),
+        ("My loans should be discharged based on my total and XXXX XXXX.", "vulnerable"),
+        ("That would leave me with as little as $540 to survive on a month.", "vulnerable"),
+        ("I explained to them that these accounts are freaud.", "fraud"),
+        ("They have added unauthorized interest, fees, and charges not listed in my contract.", "fraud"),
+        ("The items are not mine. I contacted the FTC and my local police.", "fraud"),
+        ("After reviewing them I noticed that the signature appearing in them is not mine.", "fraud"),
+    ],
+)
+def test_v8_phrasings_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The closing lawyer attempted to obtain the payoff statement for my refinance.", "litigation"),
+        ("I do NOT authorize you nor any entity right to access or report my information.", "fraud"),
+        (
+            "If you reported invalidated information this action might constitute fraud under the law.",
+            "fraud",
+        ),
+        ("I do not know if it was id theft or someone elses actual credit file.", "fraud"),
+        ("In early spring my car was stolen and then recovered; it was a total loss.", "fraud"),
+        ("My son was admitted to college in the fall and the loan was disbursed.", "vulnerable"),
+    ],
+)
+def test_v8_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I reminded them of all the fraudulent activity the bank was in the news for, and waived nothing.",
+        "I am having a hard time getting my credits reporters from these companies.",
+    ],
+)
+def test_v9_media_look_alikes_do_not_raise_media(text: str) -> None:
+    assert "media" not in risk_flags(text, "en")
+
+
+def test_a_misspelt_fraud_alert_is_a_safeguard_not_a_fraud() -> None:
+    assert "fraud" not in risk_flags("Please remove any and all fruad alerts on my credit report.", "en")
+
+
+def test_a_customer_going_to_the_news_still_raises_media() -> None:
+    assert "media" in risk_flags("The bank was in the news last year; I will call the local news too.", "en")
+
+
+def test_a_stolen_car_does_not_hide_a_stolen_card() -> None:
+    text = "My car was stolen last week, and the thief used my debit card at two gas stations."
+    assert "fraud" in risk_flags(text, "en")
+
+
 @pytest.mark.parametrize(
     ("text", "flag"),
     [

@@ -488,7 +488,10 @@ class Triage(ApiModel):
     risk_flags: list[RiskFlag] = Field(default_factory=list)
     sensitive: bool = Field(description="on the special path: made critical, supervisor and compliance told")
     suggested_team: str | None = Field(default=None, description="the team the routing table names")
-    model: str = Field(description="the model's name and version")
+    model: str = Field(
+        description="the trained model's name and version and the risk-flag rules' version, "
+        "complaint-guard-triage/1.<hash>+rules.<n>"
+    )
     at: UtcDatetime
 
 

@@ -8,7 +8,7 @@ blank only their group `x` (the word) when the context around it shows it is men
 ("judgments can show up on your report", "the probate court's papers name us executors").
 
 The rules, their exclusions and the known gaps are in docs/triage.md; training/LABELLING.md is what
-the hand-labelled evaluation set was labelled by. Version 7 (see docs/triage.md for what changed).
+the hand-labelled evaluation set was labelled by. Version 9 (see docs/triage.md for what changed).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RISK_FLAGS: tuple[RiskFlag, ...] = (
     "fraud",
     "discrimination",
 )
-RULES_VERSION = 7
+RULES_VERSION = 9
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -76,6 +76,8 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|trustees?)",
         r"(?:bankrupt|banckrup|bankrup)\w*[^.!?]{0,60}? (?:the|a) (?:federal )?judges?(?:'s)?",
         r"(?:a |the )?fair judge",
+        # v8: the lawyer who closes a sale or a refinance, a party to the transaction, not the dispute.
+        r"closing (?:lawyers?|attorneys?)",
         r"attorneys?[- ]in[- ]facts?",
         # v7: the lawyer a bankruptcy needs, told before the bankruptcy ("an attorney for bankruptcy").
         r"(?:attorneys?|lawyers?) (?:for|to file|to handle|to do) (?:a |my |the |our )?(?:chapter \w+ )?"
@@ -112,7 +114,10 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     "media": _words(
         r"good news",
         r"press (?:\d|one|two|star|pound)",
-        r"credit reporters?",
+        # v9: "my credits reporters" as well.
+        r"credits? reporters?",
+        # v9: the firm in the news for its past ("the fraud wf was in the news for"), not a threat of press.
+        r"(?:was|were|is|are|has been|have been|been|being|always|often|constantly) (?:\w+ )?in the news",
         r"(?:cast\w*|film\w*|produc\w*|shoot\w*|work\w* (?:on|for)|watch\w*|audition\w*|star\w* in|job on)"
         r" (?:\w+ ){0,2}(?:tv|television) (?:shows?|programs?|series)",
     ),
@@ -134,8 +139,9 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # Safeguards and suspicions, not an allegation: a fraud alert or department, a card flagged for fraud,
     # a disputed credit inquiry alone (a reporting dispute).
     "fraud": _words(
-        r"fraud (?:alerts?|department|dept|unit|units|team|specialists?|prevention|protection|monitoring"
-        r"|detection|hold|block|investigators?|analysts?|services?)",
+        # v9: misspelt as well ("fruad alerts").
+        r"(?:fraud|fruad|freaud) (?:alerts?|department|dept|unit|units|team|specialists?|prevention"
+        r"|protection|monitoring|detection|hold|block|investigators?|analysts?|services?)",
         r"identity theft (?:and fraud )?(?:units?|departments?|dept|teams?|protection|monitoring|insurance"
         r"|services?|alerts?)",
         r"(?:flagged|flagging|flag|marked|mistaken\w*|suspected|suspicion of|potential|possible)"
@@ -158,6 +164,16 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|remarks?|notations?|statements?|narratives?)",
         r"(?:never|not|nor) (?:\w+ ){0,3}(?:participated|engaged|involved|taken part|contacted|notified)"
         r" (?:in|about|of|regarding) (?:any )?fraud\w* activit\w*",
+        # v8: a template's present-tense refusal ("I do NOT authorize you nor any entity to report"), a
+        # template's conditional ("this action might constitute fraud"), a theft the writer doubts.
+        r"(?:do|does) not authori[sz]e (?:you|your|anyone|any|them|this|the|such)",
+        r"(?:may|might|could|would|can) (?:\w+ )?(?:constitute|amount to|be considered|be deemed)"
+        r" (?:\w+ ){0,2}fraud\w*",
+        r"(?:do not|don't|dont|not sure|unsure|no idea) (?:\w+ ){0,3}(?:if|whether) (?:\w+ ){0,3}"
+        r"(?:id|identity) theft",
+        # v8: a stolen car is a theft, not a fraud on the customer's money or cards (LABELLING.md, round 8).
+        r"(?:car|vehicle|truck|motorcycle|van) (?:was |were |had been |has been |got |had gotten )?stolen"
+        r"|stolen (?:car|vehicle|truck|motorcycle|van)",
     ),
     # v7: "removed without prejudice" is a legal formula, not a bias.
     "discrimination": _words(r"price discrimination", r"(?:with|without) prejudice"),
@@ -216,6 +232,8 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
     # A regulator, an official complaint body, or a complaint to one. "attorney general" is a regulator.
     "regulator": _words(
         r"cfpb",
+        # v8: a narrative written without spaces ("yourcomplainttothecfpb"): the name inside a longer word.
+        r"\w+cfpb\w*|cfpb\w+",
         r"c\.f\.p\.b",
         r"consumer financial protection bureau",
         r"consumer ?finance\.gov",
@@ -225,6 +243,8 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"federal trade commission",
         r"ftc(?:\.gov)?",
         r"reportfraud\.ftc\.gov",
+        # v8: the FTC's identity-theft site (LABELLING.md, round 8).
+        r"identitytheft\.gov",
         r"fcc",
         r"federal communications commission",
         r"fca",
@@ -354,6 +374,10 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:major|serious|severe|chronic|critical|life[- ]threatening) (?:medical|health) \w+",
         r"illness(?:es)?|sick",
         r"hospitali[sz]\w*|(?:in|out of|into|admitted to) (?:the )?hospital|surger(?:y|ies)|bed ?ridden",
+        # v8: admitted with the hospital's name redacted ("i was admitted to xxxx xxxx") or to a ward.
+        r"admitted (?:to|into) (?:the |a )?(?:x{2,}|emergency|er|icu|rehab\w*|psychiatric|mental|medical)",
+        # v8: a total and permanent disability discharge, the condition redacted ("my total and xxxx xxxx").
+        r"total and (?:permanent|x{4})",
         r"medical (?:condition|conditions|issues?|problems?|emergenc\w*|leave|crisis|reasons)",
         r"health (?:issues?|problems?|conditions?|crisis|emergenc\w*|reasons)",
         r"deceased|passed away|died|death|funeral|bereave\w*|widow(?:ed|er)?|executor|executrix|probate",
@@ -429,6 +453,8 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         # v7: no money to live on, and poverty told in plain words ("if i weren't dirt poor").
         r"(?:left|leaving|leaves|leave) (?:me |us )?(?:with )?(?:no|little|zero) money"
         r"|(?:have|had|with) no money (?:to|for|left)|money to live on",
+        # v8: what is left to survive on ("as little as $540 to survive on a month").
+        r"to survive on|(?:enough|money) to survive",
         r"dirt[- ]poor|(?:i am|i'm|im|we are|we're|i was|we were) (?:so |very |too )?poor\b",
         r"domestic (?:violence|abuse)|abuser",
         r"lost (?:my|our) (?:home|house)",
@@ -442,18 +468,27 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
     "fraud": _words(
         r"scam\w*",
         r"fraud\w*",
+        # v8: the misspellings met ("freaud", "fruad", "fradulent", "fradugelent").
+        r"(?:freaud|fruad|fradu)\w*",
         r"defraud\w*",
         r"identity theft|id theft|thefts?|stolen identity|identity thie(?:f|ves)",
         r"identity (?:was |has been |had been )?(?:stolen|taken|hijacked|misused|used)",
         r"phishing",
-        r"unauthori[sz]ed (?:\w+ )?(?:transactions?|charges?|withdrawals?|access|use|debits?|transfers?"
-        r"|payments?|accounts?|purchases?|activity|loans?|cards?|checks?|cheques?|items?)",
+        # v8: the thing may end a list ("unauthorized interest, fees, and charges").
+        r"unauthori[sz]ed (?:[\w$]+,? (?:and |or |& )?){0,3}(?:transactions?|charges?|withdrawals?|access|use"
+        r"|debits?|transfers?|payments?|accounts?|purchases?|activity|loans?|cards?|checks?|cheques?|items?"
+        r"|fees)",
         r"(?:did not|didn't|never|not) authori[sz]e",
         r"not authori[sz]ed by (?:me|us|myself)",
         # v7: the customer reporting a crime to the police (a collector asking for a report is excluded).
         r"(?:i|we) (?:have |had |also |already |then |even )*(?:filed|submitted|made|sent) (?:in )?"
         r"(?:a |the |my |an )?(?:\w+ )?police reports?|(?:copy|copies) of (?:a |the |my )?police reports?",
         r"thie(?:f|ves)",
+        # v8: the police told of a crime ("I contacted the FTC and my local police"), a forged signature.
+        r"(?:contacted|called|notified|reached out to|went to|reported (?:[\w']+ ){0,4}to) (?:[\w']+ ){0,5}"
+        r"police",
+        r"signatures? (?:[\w']+ ){0,4}(?:is|was|are|were) not (?:mine|my own)|not my signature",
+        r"forged|forger(?:y|ies)",
         r"(?:open|opened|place|placed|put|taken out|took out|applied|apply|applying|obtained|established"
         r"|created|registered) " + _GAP + r"in my name",
         r"(?:used|stole|took) my (?:\w+ )?(?:name|identity|information|info|ssn|social security number"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from complaints.triage.flags import RULES_VERSION
 from complaints.triage.lexicon import chinese_sentiment_dense_features, english_product_dense_features
 from complaints.triage.linear import LinearTextModel
 from complaints.triage.text import chinese_char_features, english_char_features
@@ -33,8 +34,9 @@ class TriageModel:
 
     @property
     def name(self) -> str:
-        """What the triage record's "model" field says: name and version."""
-        return f"{MODEL_NAME}/{self.version}"
+        """What the triage record's "model" field says: name, the trained artefact's version and the risk-flag
+        rules' (which flags a complaint raised depends on both, and compliance asks which rules did)."""
+        return f"{MODEL_NAME}/{self.version}+rules.{RULES_VERSION}"
 
 
 def load_model(path: Path = ARTEFACT_PATH) -> TriageModel:
