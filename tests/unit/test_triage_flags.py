@@ -450,6 +450,53 @@ def test_a_stolen_car_does_not_hide_a_stolen_card() -> None:
     assert "fraud" in risk_flags(text, "en")
 
 
+# Rule families added in v10, from the errors of round 9.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Today I am filing a complaint with the Consumer Financial Protection Board.", "regulator"),
+        ("In the response to CFBP complaint 123, the servicer states the loan was modified.", "regulator"),
+        (
+            "I informed them that due to personal circumstances I was unable to pay by the due date.",
+            "vulnerable",
+        ),
+        ("I have no idea who would have access to my credit report to open these.", "fraud"),
+        ("Items on my credit are not mine. I also reached out the my local police department.", "fraud"),
+    ],
+)
+def test_v10_phrasings_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("Most attorneys and people involved at the closing agreed the fee was wrong.", "litigation"),
+        (
+            "The collector will obtain verification or a copy of a judgment against the consumer.",
+            "litigation",
+        ),
+        ("The postponed closing caused us extreme hardship and four nights in a hotel.", "vulnerable"),
+        ("This hard inquiry has caused a great hardship on my life.", "vulnerable"),
+        ("My daughter got sick and needs care, so I moved the payment date.", "vulnerable"),
+        ("Please investigate to ensure there is no fraudulent activity.", "fraud"),
+        (
+            "There are inquires on my credit report that i do not recognize and that i did not authorize.",
+            "fraud",
+        ),
+        ("Block information that resulted from an alleged identity theft, as the law requires.", "fraud"),
+    ],
+)
+def test_v10_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+def test_a_hardship_with_money_words_is_still_a_hardship() -> None:
+    assert "vulnerable" in risk_flags(
+        "The garnishment caused us financial hardship; we cannot pay rent.", "en"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "flag"),
     [
