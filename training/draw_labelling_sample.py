@@ -211,6 +211,14 @@ ROUNDS = {
         cfpb_enriched=_ROUND_7_ENRICHMENTS,
         suffix="-10",
     ),
+    # Drawn after the rules' eleventh revision (v11) was written from round 10's errors.
+    11: Round(
+        seed=20261211,
+        cfpb_random=110,
+        zh_random=40,
+        cfpb_enriched=_ROUND_7_ENRICHMENTS,
+        suffix="-11",
+    ),
 }
 
 

@@ -46,11 +46,11 @@ from training.train import (
 
 FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
 # The labelling round drawn after the rules' last revision (the records' `round` field).
-FRESH_ROUND = 10
+FRESH_ROUND = 11
 # The last round whose errors the rules were revised on. When it is FRESH_ROUND, that round is no longer
-# fresh for the rules until the next round is labelled. v10 was revised on rounds 1-9; round 10 was drawn
-# and labelled after it, so it is fresh for v10.
-RULES_REVISED_ON_ROUND = 9
+# fresh for the rules until the next round is labelled. v11 was revised on rounds 1-10; round 11 was drawn
+# and labelled after it, so it is fresh for v11.
+RULES_REVISED_ON_ROUND = 10
 PRODUCT_TEST_SHARE = 0.25
 SENTIMENT_TEST_SHARE = 0.30
 # Targets from the issue.

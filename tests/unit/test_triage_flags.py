@@ -497,6 +497,48 @@ def test_a_hardship_with_money_words_is_still_a_hardship() -> None:
     )
 
 
+# Rule families added in v11, from the errors of round 10.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("They ignored every letter and I am about ready to file suit.", "litigation"),
+        ("I have been on social security since 2015 and live in a motel room.", "vulnerable"),
+        ("US Bank debited my account {$570.00} without my authorization.", "fraud"),
+        ("I filed an identity theft claim with identity theft.gov last week.", "regulator"),
+    ],
+)
+def test_v11_phrasings_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("A report may be furnished in response to the order of a court having jurisdiction.", "litigation"),
+        ("The agency may refer the account to an attorney admitted to the practice of law.", "litigation"),
+        ("Anything verbal does not hold validity in a court of law.", "litigation"),
+        ("The post office signed me up so I could have proof in court.", "litigation"),
+        ("We are being held liable for these high escrow payments.", "litigation"),
+        ("Activity: collection department/attorney/agency, balance date 2019.", "litigation"),
+        ("I was blind sided by the dealer's offer.", "vulnerable"),
+        ("I never received an eviction notice and was never contacted.", "vulnerable"),
+        ("I thought I had fraud protection, but it's not working for me.", "vulnerable"),
+        ("My social security number was on the application.", "vulnerable"),
+        ("I didn't authorize none of these companies to run my credit for any reason.", "fraud"),
+        ("The reporting on my consumer file that I did not authorize must be removed.", "fraud"),
+        ("Copies sent to the senior vice president enterprise fraud id theft at the bureau.", "fraud"),
+        ("Here is the information regarding this fake collection account.", "fraud"),
+        ("The appraisal copy was late under ECOA section 1002.14.", "discrimination"),
+    ],
+)
+def test_v11_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
+def test_not_working_for_an_employer_is_still_out_of_work() -> None:
+    assert "vulnerable" in risk_flags("I have not worked for them since March.", "en")
+
+
 @pytest.mark.parametrize(
     ("text", "flag"),
     [

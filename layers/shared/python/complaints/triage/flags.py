@@ -8,7 +8,7 @@ blank only their group `x` (the word) when the context around it shows it is men
 ("judgments can show up on your report", "the probate court's papers name us executors").
 
 The rules, their exclusions and the known gaps are in docs/triage.md; training/LABELLING.md is what
-the hand-labelled evaluation set was labelled by. Version 10 (see docs/triage.md for what changed).
+the hand-labelled evaluation set was labelled by. Version 11 (see docs/triage.md for what changed).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ RISK_FLAGS: tuple[RiskFlag, ...] = (
     "fraud",
     "discrimination",
 )
-RULES_VERSION = 10
+RULES_VERSION = 11
 
 
 def _words(*alternatives: str) -> re.Pattern[str]:
@@ -40,7 +40,8 @@ def _chinese(*alternatives: str) -> re.Pattern[str]:
 
 
 # Words of up to this many letters between the parts of a phrase ("opened three credit cards in my name").
-_GAP = r"(?:[\w'$.,-]+ ){0,4}"
+# v11: CFPB writes amounts in braces ("debited my account {$570.00} without my authorization").
+_GAP = r"(?:[\w'$.,{}-]+ ){0,4}"
 _PERSON = (
     r"(?:mother|father|mom|dad|parents?|grandmother|grandfather|grandparents?|husband|wife|spouse|aunt"
     r"|uncle|woman|man|lady|couple|customers?|consumers?|person|people|citizens?|adults?|americans?"
@@ -113,6 +114,17 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r" (?:\w+ )?charges",
         r"(?:not|never) to (?:press|file|bring|pursue) (?:\w+ )?charges",
         r"no charges",
+        # v11: laws quoted (the FCRA's permissible purposes, a state's collection statute), courts named as
+        # general knowledge ("does not hold validity in a court of law", "proof in court"), the customer
+        # held liable for payments (owing, not a claim).
+        r"(?:orders? of a court having jurisdiction|court having jurisdiction)(?: to issue such an order)?",
+        r"subpoena issued in connection with proceedings",
+        r"attorneys? admitted to (?:the )?practice (?:of )?law|for the commencement of litigation",
+        r"(?:hold|holds|held|stand|stands|valid\w*|admissible|proof|evidence|up) (?:\w+ ){0,2}in (?:a |any )?"
+        r"courts?(?: of law)?",
+        # v11: a bureau report's column header ("collection department/attorney/agency").
+        r"(?:department|agency) ?/ ?attorney|attorney ?/ ?(?:agency|department)",
+        r"(?:i|we|me|us) (?:\w+ ){0,2}held liable for",
     ),
     # Work on or watching a programme is not the press.
     "media": _words(
@@ -128,6 +140,9 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # Figures of speech and things that only look like a person's circumstances.
     "vulnerable": _words(
         r"deaf ears",
+        # v11: "blind sided", an eviction notice never received (a dispute's paperwork).
+        r"blind ?sided|blindsided|blind ?eye|blind spot",
+        r"(?:never|not|didn't|did not|no) (?:\w+ ){0,2}(?:an )?eviction (?:notices?|letters?|papers?)",
         r"undue hardship",
         # v10: hardship the dispute itself caused ("caused us extreme hardship", "a great hardship on my
         # life"), without a word of money (a financial hardship still counts); another person's illness told
@@ -165,6 +180,16 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"inquir\w* (?:[\w'-]+ ){0,12}(?:did not|didn't|never|had not|hadn't|not) authori[sz]e\w*",
         # v10: the FCRA's identity-theft section quoted, an investigation asked to rule fraud out.
         r"(?:resulted|results|resulting) from an alleged identity theft|copy of an identity theft report ?;",
+        # v11: a credit check or the reporting the customer did not authorise (a reporting dispute); a fraud
+        # department's officer in a list of addressees; a "fake collection account" (a reporting dispute).
+        r"(?:did not|didn't|never|not) authori[sz]e (?:[\w']+ ){0,5}to (?:run|pull|check|access|view)"
+        r" my credit",
+        r"reporting on my (?:consumer |credit )?(?:file|report) (?:that )?(?:i|we) (?:did not|didn't|never)"
+        r" authori[sz]e",
+        r"(?:enterprise|global|corporate) fraud(?: (?:and |& |/ )?(?:id|identity) theft)?",
+        r"(?:director|president|officer|manager|head)(?: of)? fraud"
+        r"(?: (?:and|&) (?:id|identity) (?:theft|management))?",
+        r"(?:fake|bogus|phony) collections? (?:accounts?|debts?|items?)",
         r"(?:ensure|make sure|verify|confirm|check) (?:that )?there (?:is|was|has been|are) no (?:\w+ )?"
         r"fraud\w*",
         # A collector asking the customer for a police report: theft is not alleged by that alone.
@@ -195,7 +220,12 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|stolen (?:car|vehicle|truck|motorcycle|van)",
     ),
     # v7: "removed without prejudice" is a legal formula, not a bias.
-    "discrimination": _words(r"price discrimination", r"(?:with|without) prejudice"),
+    "discrimination": _words(
+        r"price discrimination",
+        r"(?:with|without) prejudice",
+        # v11: the ECOA's appraisal-copy rule cited (Regulation B 1002.14), not a claim of discrimination.
+        r"(?:ecoa|equal credit opportunity act|reg(?:ulation)? b),? (?:section |sec\.? |§ ?)?1002\.14",
+    ),
 }
 
 # Words mentioned in passing, told by their context: only the group `x` is blanked.
@@ -230,7 +260,7 @@ ENGLISH_CONTEXT_EXCLUSIONS: Mapping[RiskFlag, tuple[re.Pattern[str], ...]] = {
         ),
         re.compile(
             r"\b(?:verif\w*|furnish\w*)\b[^.!?]{0,60}?\b(?:with|from|through) (?:the |a |any )?(?:\w+ ){0,2}"
-            r"(?P<x>courts?|court ?houses?|court system)\b"
+            r"[-–]?(?P<x>courts?|court ?houses?|court system)\b"
         ),
         re.compile(
             r"\b(?P<x>courts?|court ?houses?) (?:\w+ ){0,2}verif(?:y|ies|ied)"
@@ -265,7 +295,7 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"ftc(?:\.gov)?",
         r"reportfraud\.ftc\.gov",
         # v8: the FTC's identity-theft site (LABELLING.md, round 8).
-        r"identitytheft\.gov",
+        r"identity ?theft\.gov",
         r"fcc",
         r"federal communications commission",
         r"fca",
@@ -305,6 +335,8 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"law (?:firms?|offices?)",
         r"(?<!power of )(?<!tax )attorneys?(?! generals?)(?!'s general)(?:'s)?",
         r"lawsuits?",
+        # v11: "about ready to file suit".
+        r"(?:file|files|filed|filing|bring|brought|bringing) (?:a )?(?:civil )?suit",
         r"law suits?",
         r"sue|sues|sued|suing",
         r"courts?",
@@ -455,7 +487,8 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"paycheck to paycheck|(?:i'?m|am|we'?re|are) (?:flat )?broke|barely (?:get|getting|surviv\w*|making"
         r" it|scraping|afford)",
         r"(?:have not|haven't|has not|hasn't|not been|am not|i'm not|not) work(?:ed|ing)(?: right now)?"
-        r"(?= for| since| right now| at the moment| due| because)",
+        # v11: not "it's not working for me" (a thing that fails the customer).
+        r"(?= for (?!me\b|us\b)| since| right now| at the moment| due| because)",
         r"out of work",
         # v10: a payment missed "due to personal circumstances".
         r"(?:due to|because of) (?:\w+ )?(?:personal|family|unforeseen) circumstances",
@@ -470,6 +503,9 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|pension",
         r"homeless\w*|evict\w*",
         r"social security (?:disability|income|benefits?|checks?|retirement)",
+        # v11: "I have been on social security since".
+        r"(?:been|am|i'm|is|are|was|were|currently|now) on (?:social security|ssi|ssdi|disability)"
+        r"(?! (?:numbers?|no|#|cards?|administration))",
         r"(?:living|live|lives|rely|relying|depend\w*) (?:solely |only )?(?:on|off|in) (?:social security"
         r"|disability|benefits)",
         r"food stamps|make ends meet",
