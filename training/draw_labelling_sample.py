@@ -97,6 +97,18 @@ _ROUND_7_ENRICHMENTS = (
     ("crime-or-arbitration-sub-issue", _crime_or_arbitration, 4),
 )
 
+
+def _after_the_pools_ran_dry(number: int, cfpb_random: int) -> Round:
+    """A round drawn once the CFPB-field enrichment pools were empty but for servicemember tags."""
+    return Round(
+        seed=20261200 + number,
+        cfpb_random=cfpb_random,
+        zh_random=40,
+        cfpb_enriched=_ROUND_7_ENRICHMENTS,
+        suffix=f"-{number}",
+    )
+
+
 ROUNDS = {
     1: Round(
         seed=20261201,
@@ -182,61 +194,45 @@ ROUNDS = {
         cfpb_enriched=_ROUND_7_ENRICHMENTS,
         suffix="-7",
     ),
-    # Drawn after the rules' seventh revision (v7) was frozen and the confirmer retrained on rounds 1-7
-    # (revision 8 of the model), to measure them on texts they were never adjusted to. Round 7's
-    # enrichments are asked for again, but only servicemember texts are left (every other pool is empty
-    # after round 7), so the random part is enlarged to keep 150 texts.
-    8: Round(
-        seed=20261208,
-        cfpb_random=102,
-        zh_random=40,
-        cfpb_enriched=_ROUND_7_ENRICHMENTS,
-        suffix="-8",
-    ),
-    # Drawn after the rules' eighth revision (v8) was frozen, to measure it on texts it was never adjusted
-    # to. Only servicemember texts are left of the enrichment pools, as for round 8.
-    9: Round(
-        seed=20261209,
-        cfpb_random=102,
-        zh_random=40,
-        cfpb_enriched=_ROUND_7_ENRICHMENTS,
-        suffix="-9",
-    ),
-    # Drawn after the rules' tenth revision (v10) was written from round 9's errors, to measure it on texts
-    # it was never adjusted to (the same make-up as rounds 8 and 9).
-    10: Round(
-        seed=20261210,
-        cfpb_random=110,
-        zh_random=40,
-        cfpb_enriched=_ROUND_7_ENRICHMENTS,
-        suffix="-10",
-    ),
-    # Drawn after the rules' eleventh revision (v11) was written from round 10's errors.
-    11: Round(
-        seed=20261211,
-        cfpb_random=110,
-        zh_random=40,
-        cfpb_enriched=_ROUND_7_ENRICHMENTS,
-        suffix="-11",
-    ),
+    # Rounds 8 on: drawn after each revision was frozen (v7, v8, v10, v11: docs/triage.md), to measure it on
+    # texts it was never adjusted to. Round 7's enrichments are asked for again, but only servicemember
+    # texts are left (every other pool is empty after round 7), so the random part makes up the round.
+    8: _after_the_pools_ran_dry(8, cfpb_random=102),
+    9: _after_the_pools_ran_dry(9, cfpb_random=102),
+    10: _after_the_pools_ran_dry(10, cfpb_random=110),
+    11: _after_the_pools_ran_dry(11, cfpb_random=110),
 }
 
 
-def draw(round_number: int) -> Iterator[dict[str, object]]:
+def draw(round_number: int) -> list[dict[str, object]]:
     """The round's records; a later round leaves out every text an earlier one drew."""
+    return draw_rounds(round_number)[round_number]
+
+
+def draw_rounds(last: int) -> dict[int, list[dict[str, object]]]:
+    """Rounds 1..last, each drawn once, in order, from what the rounds before it left."""
+    with CFPB_COPY.open(encoding="utf-8", newline="") as handle:
+        cfpb_rows = list(csv.DictReader(handle))
+    with ZH_SENTIMENT_COPY.open(encoding="utf-8", newline="") as handle:
+        comments = list(csv.DictReader(handle))
     taken_cfpb: set[str] = set()
     taken_zh: set[int] = set()
-    for earlier in range(1, round_number):
-        for record in draw(earlier):
-            identifier = str(record["id"])
-            if identifier.startswith("zh-dev-"):
-                taken_zh.add(int(identifier.removeprefix("zh-dev-")))
-            else:
-                taken_cfpb.add(identifier.removeprefix("cfpb-"))
-    settings = ROUNDS[round_number]
+    rounds: dict[int, list[dict[str, object]]] = {}
+    for number in range(1, last + 1):
+        rounds[number] = list(_draw_one(ROUNDS[number], cfpb_rows, comments, taken_cfpb, taken_zh))
+    return rounds
+
+
+def _draw_one(
+    settings: Round,
+    cfpb_rows: list[CfpbRow],
+    comments: list[dict[str, str]],
+    taken_cfpb: set[str],
+    taken_zh: set[int],
+) -> Iterator[dict[str, object]]:
+    """One round's records; marks what it draws as taken."""
     rng = random.Random(settings.seed)
-    with CFPB_COPY.open(encoding="utf-8", newline="") as handle:
-        cfpb = [row for row in csv.DictReader(handle) if row["Complaint ID"] not in taken_cfpb]
+    cfpb = [row for row in cfpb_rows if row["Complaint ID"] not in taken_cfpb]
     for row in rng.sample(cfpb, settings.cfpb_random):
         taken_cfpb.add(row["Complaint ID"])
         yield _cfpb_record(row, f"cfpb-random{settings.suffix}")
@@ -245,10 +241,9 @@ def draw(round_number: int) -> Iterator[dict[str, object]]:
         for row in rng.sample(pool, min(count, len(pool))):
             taken_cfpb.add(row["Complaint ID"])
             yield _cfpb_record(row, f"cfpb-{name}{settings.suffix}")
-    with ZH_SENTIMENT_COPY.open(encoding="utf-8", newline="") as handle:
-        comments = list(csv.DictReader(handle))
     free = [index for index in range(len(comments)) if index not in taken_zh]
     for index in sorted(rng.sample(free, settings.zh_random)):
+        taken_zh.add(index)
         yield {
             "id": f"zh-dev-{index}",
             "source": f"zh-bank-comments-random{settings.suffix}",
