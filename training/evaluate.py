@@ -45,11 +45,9 @@ from training.train import (
 )
 
 FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
-# The labelling round drawn after the rules' last revision (the records' `round` field).
-FRESH_ROUND = 11
-# The last round whose errors the rules were revised on. When it is FRESH_ROUND, that round is no longer
-# fresh for the rules until the next round is labelled. v11 was revised on rounds 1-10; round 11 was drawn
-# and labelled after it, so it is fresh for v11.
+# The last round whose errors the rules were revised on. The latest labelled round (the records' `round`
+# field) is printed apart: fresh for the rules while it is later than this, not once they were revised on
+# it. v11 was revised on rounds 1-10; round 11 was drawn and labelled after it, so it is fresh for v11.
 RULES_REVISED_ON_ROUND = 10
 PRODUCT_TEST_SHARE = 0.25
 SENTIMENT_TEST_SHARE = 0.30
@@ -199,13 +197,14 @@ def flag_figures(
     _flag_table(records, [set(flags_of(r.text, r.language)) for r in records], report, "  ")
 
 
-def labelled_flag_figures(report: Report, fresh_round: int = FRESH_ROUND) -> None:
+def labelled_flag_figures(report: Report) -> None:
     """The hand-labelled set scored by the rules alone: every text (judged; nothing is trained on the set,
-    so no text needs holding out), then the freshest round apart (not judged)."""
+    so no text needs holding out), then the latest round apart (not judged)."""
     records = read_labelled_flags(FLAGS_LABELLED)
     _flag_header(FLAGS_LABELLED, records)
     rules = [set(risk_flags(record.text, record.language)) for record in records]
     rounds = sorted({record.round for record in records})
+    fresh_round = rounds[-1]
     revised_on = ", ".join(str(number) for number in rounds if number <= RULES_REVISED_ON_ROUND)
     if fresh_round > RULES_REVISED_ON_ROUND:
         drawn = "no rule was revised on its errors"

@@ -90,7 +90,7 @@ def triaged(api: Any, complaint_id: str, seconds: float = 120) -> dict[str, Any]
     Patient: right after a burst (the demo's sixty complaints) the emulator's triage queue drains for
     a while; how fast one complaint is read is tests/e2e/test_triage_over_http.py's to measure."""
     read = poll(
-        lambda: api.request("GET", f"/v1/complaints/{complaint_id}").json(),
+        lambda: read_complaint(api, complaint_id),
         lambda c: bool(c.get("triage")),
         seconds,
     )

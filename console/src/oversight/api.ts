@@ -38,7 +38,6 @@ export interface OversightComplaint extends Complaint {
   legalHold?: LegalHold | null;
 }
 
-
 export interface AccountabilityRecord {
   id: string;
   complaintId: string;

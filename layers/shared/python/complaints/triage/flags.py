@@ -42,6 +42,9 @@ def _chinese(*alternatives: str) -> re.Pattern[str]:
 # Words of up to this many letters between the parts of a phrase ("opened three credit cards in my name").
 # v11: CFPB writes amounts in braces ("debited my account {$570.00} without my authorization").
 _GAP = r"(?:[\w'$.,{}-]+ ){0,4}"
+# "fraud" and the misspellings met (v8: "freaud", "fruad", "fradulent"; v9: "fruad alerts"): the fraud
+# pattern and the fraud alert's exclusion both read them.
+_FRAUD = r"(?:fraud|freaud|fruad|fradu)"
 _PERSON = (
     r"(?:mother|father|mom|dad|parents?|grandmother|grandfather|grandparents?|husband|wife|spouse|aunt"
     r"|uncle|woman|man|lady|couple|customers?|consumers?|person|people|citizens?|adults?|americans?"
@@ -71,9 +74,11 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # A power of attorney, attorney fees a servicer adds, a bankruptcy's court or judge, a fair judge.
     "litigation": _words(
         r"powers? of attorney",
-        # v10: the lawyers of a sale or refinance told otherwise ("the attorneys involved at the closing"),
-        # the FDCPA's "a copy of a judgment against the consumer" quoted in a validation letter.
+        # The lawyers who close a sale or a refinance, parties to the transaction, not the dispute (v8:
+        # "the closing lawyer"; v10: "the attorneys involved at the closing").
+        r"closing (?:lawyers?|attorneys?)",
         r"(?:attorneys?|lawyers?) (?:[\w']+ ){0,4}(?:at|in|for|of) (?:the|our|my) (?:closing|refinanc\w*)",
+        # v10: the FDCPA's "a copy of a judgment against the consumer" quoted in a validation letter.
         r"judge?ment against the consumer",
         r"attorney(?:'s|s')? ?fees?",
         r"tax attorney",
@@ -81,8 +86,6 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"|trustees?)",
         r"(?:bankrupt|banckrup|bankrup)\w*[^.!?]{0,60}? (?:the|a) (?:federal )?judges?(?:'s)?",
         r"(?:a |the )?fair judge",
-        # v8: the lawyer who closes a sale or a refinance, a party to the transaction, not the dispute.
-        r"closing (?:lawyers?|attorneys?)",
         r"attorneys?[- ]in[- ]facts?",
         # v7: the lawyer a bankruptcy needs, told before the bankruptcy ("an attorney for bankruptcy").
         r"(?:attorneys?|lawyers?) (?:for|to file|to handle|to do) (?:a |my |the |our )?(?:chapter \w+ )?"
@@ -144,18 +147,17 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"blind ?sided|blindsided|blind ?eye|blind spot",
         r"(?:never|not|didn't|did not|no) (?:\w+ ){0,2}(?:an )?eviction (?:notices?|letters?|papers?)",
         r"undue hardship",
-        # v10: hardship the dispute itself caused ("caused us extreme hardship", "a great hardship on my
-        # life"), without a word of money (a financial hardship still counts); another person's illness told
-        # alone ("my daughter got sick and needs care").
+        # v10: hardship the dispute itself caused ("caused us extreme hardship"), without a word of money (a
+        # financial hardship still counts); another person's illness told alone ("my daughter got sick").
         r"caus\w* (?:us |me |my family |him |her |them )?(?:(?:a |an |so much |much |a lot of |great "
         r"|extreme |tremendous |severe |significant |serious |unnecessary |a great deed of "
         r"|a great deal of )+)?hardships?(?! (?:to pay|in paying|paying|making))",
-        r"(?:great|extreme|tremendous|severe) hardships? on (?:my|our) life",
         r"(?:daughter|son|child|children|kids?|brother|sister|friend|dog|cat|pet|aunt|uncle|cousin|nephew|niece)"
         r"(?:'s)? (?:\w+ )?(?:got|gets|is|was|were|became|has been|had been|being) (?:very |really |so )?"
         r"(?:sick|ill)\b",
-        # v7: harm to a credit file, not to the person ("caused tremendous hardship on my credit").
-        r"hardships? (?:on|to|for|with) (?:my|our|his|her|the) (?:credit|file|report|score)\w*",
+        # v7: harm to a credit file, not to the person ("caused tremendous hardship on my credit"); v10: or
+        # "on my life", the dispute's weight.
+        r"hardships? (?:on|to|for|with) (?:my|our|his|her|the) (?:credit|file|report|score|life)\w*",
         r"sick (?:of|and tired)",
         r"social security (?:numbers?|no|#|card)",
         r"(?:card|cards|account|accounts|access|login|feature|features|service|app) (?:was |were |has been "
@@ -168,8 +170,7 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # Safeguards and suspicions, not an allegation: a fraud alert or department, a card flagged for fraud,
     # a disputed credit inquiry alone (a reporting dispute).
     "fraud": _words(
-        # v9: misspelt as well ("fruad alerts").
-        r"(?:fraud|fruad|freaud) (?:alerts?|department|dept|unit|units|team|specialists?|prevention"
+        _FRAUD + r" (?:alerts?|department|dept|unit|units|team|specialists?|prevention"
         r"|protection|monitoring|detection|hold|block|investigators?|analysts?|services?)",
         r"identity theft (?:and fraud )?(?:units?|departments?|dept|teams?|protection|monitoring|insurance"
         r"|services?|alerts?)",
@@ -526,9 +527,7 @@ ENGLISH_PATTERNS: Mapping[RiskFlag, re.Pattern[str]] = {
     # customer did not authorise.
     "fraud": _words(
         r"scam\w*",
-        r"fraud\w*",
-        # v8: the misspellings met ("freaud", "fruad", "fradulent", "fradugelent").
-        r"(?:freaud|fruad|fradu)\w*",
+        _FRAUD + r"\w*",
         r"defraud\w*",
         r"identity theft|id theft|thefts?|stolen identity|identity thie(?:f|ves)",
         r"identity (?:was |has been |had been )?(?:stolen|taken|hijacked|misused|used)",
