@@ -535,6 +535,46 @@ def test_v11_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> No
     assert flag not in risk_flags(text, "en")
 
 
+# Rule families added in v12, from the errors of round 11.
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I sent it to the Consumer Finance Protection Bureau's database.", "regulator"),
+        ("I can not afford to make 2 separate car payments and they report me late.", "vulnerable"),
+        ("If this is not fixed we will sue the dealer.", "litigation"),
+        ("I have not sued yet, but my attorney is ready.", "litigation"),
+        ("The collector sued me in county court last spring.", "litigation"),
+        ("Someone opened a card in my name; it was fraud and I never applied.", "fraud"),
+        ("My account was hacked and the hackers moved $900 out.", "fraud"),
+        ("Losing the job has put me in a financial hardship; I cannot pay rent.", "vulnerable"),
+    ],
+)
+def test_v12_phrasings_still_raise_the_flag(text: str, flag: str) -> None:
+    assert flag in risk_flags(text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("I was never sued separately on the deficiency balance.", "litigation"),
+        ("Their letter says the debt is past the statute, we will not sue you.", "litigation"),
+        ("Underwriting denied me on the last day of the attorney review.", "litigation"),
+        ("Their refusal to fix it has put me in a hardship with every lender.", "vulnerable"),
+        ("Closing this card could potentially create a financial hardship for me.", "vulnerable"),
+        ("It is unacceptable due to the significant financial hardship it would cause.", "vulnerable"),
+        ("He said the case manager was out sick that day.", "vulnerable"),
+        ("The account had been suspended for fraudulent activity, the letter said.", "fraud"),
+        ("Your fraud departeent said there was nothing wrong.", "fraud"),
+        ("Given the growing nature of identity theft, please verify this debt.", "fraud"),
+        ("I had never once said that fraud had been committed.", "fraud"),
+        ("They gave my personal information to hackers a year ago.", "fraud"),
+        ("I was told the car had been reported stolen in another state.", "fraud"),
+    ],
+)
+def test_v12_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
 def test_not_working_for_an_employer_is_still_out_of_work() -> None:
     assert "vulnerable" in risk_flags("I have not worked for them since March.", "en")
 
