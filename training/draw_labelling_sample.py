@@ -201,6 +201,7 @@ ROUNDS = {
     9: _after_the_pools_ran_dry(9, cfpb_random=102),
     10: _after_the_pools_ran_dry(10, cfpb_random=110),
     11: _after_the_pools_ran_dry(11, cfpb_random=110),
+    12: _after_the_pools_ran_dry(12, cfpb_random=110),
 }
 
 
