@@ -546,6 +546,7 @@ def test_v11_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> No
         ("The collector sued me in county court last spring.", "litigation"),
         ("Someone opened a card in my name; it was fraud and I never applied.", "fraud"),
         ("My account was hacked and the hackers moved $900 out.", "fraud"),
+        ("I did not report the fraud to the police until March.", "fraud"),
         ("Losing the job has put me in a financial hardship; I cannot pay rent.", "vulnerable"),
     ],
 )

@@ -186,7 +186,7 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
     # Safeguards and suspicions, not an allegation: a fraud alert or department, a card flagged for fraud,
     # a disputed credit inquiry alone (a reporting dispute).
     "fraud": _words(
-        _FRAUD + r" (?:alerts?|department|dept|depart\w*|unit|units|team|specialists?|prevention"
+        _FRAUD + r" (?:alerts?|depart\w*|dept|unit|units|team|specialists?|prevention"
         r"|protection|monitoring|detection|hold|block|investigators?|analysts?|services?)",
         r"identity theft (?:and fraud )?(?:units?|departments?|dept|teams?|protection|monitoring|insurance"
         r"|services?|alerts?)",
@@ -240,14 +240,14 @@ ENGLISH_EXCLUSIONS: Mapping[RiskFlag, re.Pattern[str]] = {
         r"(?:reported |(?:that )?(?:wound up|ended up|turned out) (?:being |to be ))?stolen"
         r"|stolen (?:car|vehicle|truck|motorcycle|van)",
         # v12: identity theft as a general risk ("given the growing nature of identity theft"), a fraud the
-        # customer says they never alleged, a breach's data given to hackers (LABELLING.md, round 11).
+        # customer says they never alleged (not "I did not report the fraud": still alleged), a breach's data
+        # given to hackers (LABELLING.md, round 11).
         r"(?:growing|rising|increasing|prevalence|epidemic|nature|age|era|risks?|threats?|dangers?|rise)"
         r" of (?:\w+ )?(?:identity theft|fraud)",
         r"(?:never|not|didn't|did not|don't|do not) (?:once |ever |even )?(?:said|say|claimed|claim|alleged"
-        r"|allege|stated|state|reported|report)(?: that)? (?:\w+ ){0,3}" + _FRAUD + r"\w*",
+        r"|allege|stated|state)(?: that)? (?:\w+ ){0,3}" + _FRAUD + r"\w*",
         r"(?:gave|given|giving|give|provid\w*|lost|leaked|leaking|exposed|sold|handed)\b[^.!?]{0,120}?\bto"
-        r" (?:the )?"
-        r"hackers",
+        r" (?:the )?hackers",
     ),
     # v7: "removed without prejudice" is a legal formula, not a bias.
     "discrimination": _words(
