@@ -202,6 +202,7 @@ ROUNDS = {
     10: _after_the_pools_ran_dry(10, cfpb_random=110),
     11: _after_the_pools_ran_dry(11, cfpb_random=110),
     12: _after_the_pools_ran_dry(12, cfpb_random=110),
+    13: _after_the_pools_ran_dry(13, cfpb_random=110),
 }
 
 

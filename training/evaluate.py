@@ -45,9 +45,9 @@ from training.train import (
 )
 
 FLAGS_LABELLED = Path(__file__).resolve().parent / "data" / "risk_flags_labelled.jsonl"
-# The last round whose errors the rules were revised on. The latest labelled round (the records' `round`
-# field) is printed apart: fresh for the rules while it is later than this, not once they were revised on
-# it. v12 was revised on rounds 1-11; round 12 was drawn and labelled after it, so it is fresh for v12.
+# The last round whose errors the rules were revised on. The rounds labelled after it (the records' `round`
+# field) are printed apart: fresh for the rules until they are revised on them. v12 was revised on rounds
+# 1-11; rounds 12 and 13 were drawn and labelled after it, so they are fresh for v12.
 RULES_REVISED_ON_ROUND = 11
 PRODUCT_TEST_SHARE = 0.25
 SENTIMENT_TEST_SHARE = 0.30
@@ -199,27 +199,38 @@ def flag_figures(
 
 def labelled_flag_figures(report: Report) -> None:
     """The hand-labelled set scored by the rules alone: every text (judged; nothing is trained on the set,
-    so no text needs holding out), then the latest round apart (not judged)."""
+    so no text needs holding out), then the rounds labelled after the rules' last revision apart (not
+    judged): the fresh ones, or the latest round when none is."""
     records = read_labelled_flags(FLAGS_LABELLED)
     _flag_header(FLAGS_LABELLED, records)
     rules = [set(risk_flags(record.text, record.language)) for record in records]
     rounds = sorted({record.round for record in records})
-    fresh_round = rounds[-1]
     revised_on = ", ".join(str(number) for number in rounds if number <= RULES_REVISED_ON_ROUND)
-    if fresh_round > RULES_REVISED_ON_ROUND:
-        drawn = "no rule was revised on its errors"
-        freshness = f"so only round {fresh_round} is fresh for them"
+    fresh_rounds = [number for number in rounds if number > RULES_REVISED_ON_ROUND]
+    if fresh_rounds:
+        apart = fresh_rounds
+        named = _rounds_named(apart)
+        drawn = f"no rule was revised on {'its' if len(apart) == 1 else 'their'} errors"
+        freshness = f"so only {named} {'is' if len(apart) == 1 else 'are'} fresh for them"
     else:
+        apart = rounds[-1:]
+        named = _rounds_named(apart)
         drawn = f"labelled before rules v{RULES_VERSION} were revised on it"
-        freshness = f"round {fresh_round} included: no round is fresh for v{RULES_VERSION}"
+        freshness = f"{named} included: no round is fresh for v{RULES_VERSION}"
     print(
         f"  rules v{RULES_VERSION} alone, all texts (judged; the rules were revised on the errors of rounds\n"
         f"  {revised_on}, {freshness}):"
     )
     _flag_table(records, rules, report, "  ")
-    fresh = [index for index, record in enumerate(records) if record.round == fresh_round]
-    print(f"  of which round {fresh_round} ({len(fresh)} texts, {drawn}; not judged):")
-    _flag_table([records[i] for i in fresh], [rules[i] for i in fresh], None, "    ")
+    shown = [index for index, record in enumerate(records) if record.round in apart]
+    print(f"  of which {named} ({len(shown)} texts, {drawn}; not judged):")
+    _flag_table([records[i] for i in shown], [rules[i] for i in shown], None, "    ")
+
+
+def _rounds_named(numbers: Sequence[int]) -> str:
+    if len(numbers) == 1:
+        return f"round {numbers[0]}"
+    return f"rounds {', '.join(str(number) for number in numbers[:-1])} and {numbers[-1]}"
 
 
 def _flag_header(path: Path, records: Sequence[LabelledText]) -> None:
