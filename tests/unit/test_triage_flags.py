@@ -576,6 +576,37 @@ def test_v12_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> No
     assert flag not in risk_flags(text, "en")
 
 
+# Rule families added in v13, from the errors of rounds 12 and 13.
+@pytest.mark.parametrize(
+    ("text", "flag", "language"),
+    [
+        ("We had flood damage in May and the insurer paid the servicer.", "vulnerable", "en"),
+        ("I do not care about my credit as I am old and cranky.", "vulnerable", "en"),
+        ("I fell behind in my payments and made a payment arrangement.", "vulnerable", "en"),
+        ("I have accounts that are not mine and my identity may be compromised.", "fraud", "en"),
+        ("I have reached out to the FTC and to my local police department.", "fraud", "en"),
+        ("这个月钱太紧了，信用卡只能先还最低。", "vulnerable", "zh-CN"),
+        ("最近手头紧，贷款还不过来。", "vulnerable", "zh-CN"),
+    ],
+)
+def test_v13_phrasings_raise_the_flag(text: str, flag: str, language: str) -> None:
+    assert flag in risk_flags(text, language)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("The statute says no collection agency shall commence litigation on an account.", "litigation"),
+        ("This reporting is causing financial hardship on the purchasing of a new home.", "vulnerable"),
+        ("It disturbs me that the elderly are being targeted by this collector.", "vulnerable"),
+        ("I am old enough to know a bad deal when I see one.", "vulnerable"),
+        ("My basement was never flooded; the charge is for a repair I did not order.", "vulnerable"),
+    ],
+)
+def test_v13_exclusions_keep_mentions_in_passing_out(text: str, flag: str) -> None:
+    assert flag not in risk_flags(text, "en")
+
+
 def test_not_working_for_an_employer_is_still_out_of_work() -> None:
     assert "vulnerable" in risk_flags("I have not worked for them since March.", "en")
 
