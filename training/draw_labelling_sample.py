@@ -203,6 +203,7 @@ ROUNDS = {
     11: _after_the_pools_ran_dry(11, cfpb_random=110),
     12: _after_the_pools_ran_dry(12, cfpb_random=110),
     13: _after_the_pools_ran_dry(13, cfpb_random=110),
+    14: _after_the_pools_ran_dry(14, cfpb_random=110),
 }
 
 
