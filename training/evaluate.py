@@ -206,15 +206,14 @@ def labelled_flag_figures(report: Report) -> None:
     rules = [set(risk_flags(record.text, record.language)) for record in records]
     rounds = sorted({record.round for record in records})
     revised_on = ", ".join(str(number) for number in rounds if number <= RULES_REVISED_ON_ROUND)
-    fresh_rounds = [number for number in rounds if number > RULES_REVISED_ON_ROUND]
-    if fresh_rounds:
-        apart = fresh_rounds
-        named = _rounds_named(apart)
-        drawn = f"no rule was revised on {'its' if len(apart) == 1 else 'their'} errors"
-        freshness = f"so only {named} {'is' if len(apart) == 1 else 'are'} fresh for them"
+    fresh = [number for number in rounds if number > RULES_REVISED_ON_ROUND]
+    apart = fresh or rounds[-1:]
+    named = _rounds_named(apart)
+    if fresh:
+        one = len(fresh) == 1
+        drawn = f"no rule was revised on {'its' if one else 'their'} errors"
+        freshness = f"so only {named} {'is' if one else 'are'} fresh for them"
     else:
-        apart = rounds[-1:]
-        named = _rounds_named(apart)
         drawn = f"labelled before rules v{RULES_VERSION} were revised on it"
         freshness = f"{named} included: no round is fresh for v{RULES_VERSION}"
     print(

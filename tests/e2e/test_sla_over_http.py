@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import requests
-from e2e_support import Api, complaint_body, poll
+from e2e_support import Api, complaint_body, poll, read_complaint
 
 pytestmark = pytest.mark.xdist_group("e2e")
 
@@ -25,21 +25,29 @@ def submit(api: Api, **fields: Any) -> dict[str, Any]:
     return created
 
 
-def escalated(api: Api, complaint_id: str, breached: list[str]) -> dict[str, Any]:
-    """The complaint once the tracker's escalation of its last `breached` deadline is all visible: the
-    emulator applies a transaction's items, and an update's actions, one after another, so a read can
-    land between them (DynamoDB applies them at once). The complaint's breach is the update's last action;
-    its audit event and accountability record are the transaction's later items."""
-    path = f"/v1/complaints/{complaint_id}"
-    complaint: dict[str, Any] = poll(
-        lambda: api.request("GET", path).json(),
+def escalated(
+    api: Api, complaint_id: str, breached: list[str]
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The complaint and its audit trail once the tracker's escalation of its last `breached` deadline is
+    all visible: the emulator applies a transaction's items, and an update's actions, one after another,
+    so a read can land between them (DynamoDB applies them at once). The complaint's breach is the update's
+    last action; its audit event and accountability record are the transaction's later items."""
+    complaint = poll(
+        lambda: read_complaint(api, complaint_id),
         lambda c: [b["deadline"] for b in c["breaches"]] == breached,
     )
-    poll(
-        lambda: {"items": api.request("GET", f"{path}/events", role="compliance").json()["items"]},
-        lambda read: sum(e["action"] == "sla_escalate" for e in read["items"]) >= len(breached),
+
+    def read_trail() -> dict[str, Any]:
+        page: dict[str, Any] = api.request(
+            "GET", f"/v1/complaints/{complaint_id}/events", role="compliance"
+        ).json()
+        return page
+
+    trail = poll(
+        read_trail, lambda read: sum(e["action"] == "sla_escalate" for e in read["items"]) >= len(breached)
     )
-    return complaint
+    events: list[dict[str, Any]] = trail["items"]
+    return complaint, events
 
 
 def accountability_triggers(api: Api, complaint_id: str, expected: set[str]) -> set[str]:
@@ -60,13 +68,11 @@ def test_a_critical_complaint_escalates_to_compliance_within_seconds_of_its_dead
     due = datetime.fromisoformat(created["deadlines"]["firstResponseDueAt"])
     assert due == received + timedelta(hours=4)
 
-    path = f"/v1/complaints/{created['id']}"
-    late = escalated(api, created["id"], ["firstResponse"])
+    late, trail = escalated(api, created["id"], ["firstResponse"])
     assert late["escalationLevel"] == 3
     assert [b["deadline"] for b in late["breaches"]] == ["firstResponse"]
     taken = datetime.fromisoformat(late["slaSteps"]["firstResponse"])
     assert due <= taken <= due + timedelta(seconds=10)
-    trail = api.request("GET", f"{path}/events", role="compliance").json()["items"]
     # triage reads it meanwhile, in its own change (tests/e2e/test_triage_over_http.py)
     steps = [e for e in trail if e["action"] != "triage"]
     assert [e["action"] for e in steps] == ["receive", "sla_escalate"]
@@ -76,7 +82,7 @@ def test_a_critical_complaint_escalates_to_compliance_within_seconds_of_its_dead
 def test_a_missed_resolution_opens_an_accountability_record_that_a_manager_reviews(api: Api) -> None:
     received = datetime.now(UTC) - timedelta(hours=49)  # seed: resolution was due 1 h ago
     created = submit(api, customer_id="C-SLA-ACC", receivedAt=iso(received))
-    late = escalated(api, created["id"], ["firstResponse", "resolution"])
+    late, _ = escalated(api, created["id"], ["firstResponse", "resolution"])
     assert late["escalationLevel"] == 2
     assert [b["deadline"] for b in late["breaches"]] == ["firstResponse", "resolution"]
     assert accountability_triggers(api, created["id"], {"missed_resolution"}) >= {"missed_resolution"}
@@ -176,7 +182,7 @@ def test_a_complex_complaint_owes_its_customer_a_plan_in_48_hours_and_is_escalat
     late = submit(api, customer=customer, complexity="complex", receivedAt=iso(received))
     assert late["deadlines"]["solutionPlanDueAt"] == iso(received + timedelta(hours=48))
     path = f"/v1/complaints/{late['id']}"
-    missed = escalated(api, late["id"], ["firstResponse", "solutionPlan"])
+    missed, _ = escalated(api, late["id"], ["firstResponse", "solutionPlan"])
     assert [b["deadline"] for b in missed["breaches"]] == ["firstResponse", "solutionPlan"]
     assert "solutionPlan" in missed["slaSteps"]
     assert missed["escalationLevel"] == 2
